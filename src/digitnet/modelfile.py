@@ -1,0 +1,184 @@
+"""Model files: a network's weights and biases in safetensors, with what made them as metadata.
+
+Never pickle. Tensors ``weights.0, biases.0, weights.1, …`` (plus ``velocity.*`` when training
+with momentum can be resumed); metadata strings as DESIGN.md fixes them. Loading checks
+everything and says what is wrong; saving is atomic, so the old file survives any failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from safetensors import SafetensorError
+from safetensors.numpy import load, save
+
+from .network import Network
+
+FORMAT = "digitnet-model"
+FORMAT_VERSION = "1"
+
+
+class ModelFileError(Exception):
+    """A model file that cannot be used, with a one-line reason."""
+
+
+@dataclass
+class ModelFile:
+    """What a model file holds: the network, how it was trained, how it did, training state."""
+
+    network: Network
+    training: dict[str, Any] = field(default_factory=dict)
+    metrics: dict[str, Any] = field(default_factory=dict)
+    velocity: np.ndarray | None = None  # momentum buffer, flat like network.params
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temp file in the same folder, fsync, then rename.
+
+    A crash or a failed write at any moment leaves either the old file or the new one.
+    """
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def to_bytes(model: ModelFile) -> bytes:
+    """Serialise a model to safetensors bytes (what ``save`` writes)."""
+    net = model.network
+    tensors: dict[str, np.ndarray] = {}
+    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
+        tensors[f"weights.{l}"] = np.ascontiguousarray(W)
+        tensors[f"biases.{l}"] = np.ascontiguousarray(b)
+    if model.velocity is not None:
+        vW, vb = net._views(np.asarray(model.velocity, dtype=net.dtype))
+        for l, (W, b) in enumerate(zip(vW, vb)):
+            tensors[f"velocity.weights.{l}"] = np.ascontiguousarray(W)
+            tensors[f"velocity.biases.{l}"] = np.ascontiguousarray(b)
+    metadata = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "sizes": json.dumps(net.sizes),
+        "activation": net.activation,
+        "cost": net.cost,
+        "training": json.dumps(model.training),
+        "metrics": json.dumps(model.metrics),
+    }
+    return save(tensors, metadata=metadata)
+
+
+def save_model(model: ModelFile, path: str | os.PathLike) -> Path:
+    """Save atomically; return the path written."""
+    path = Path(path)
+    atomic_write_bytes(path, to_bytes(model))
+    return path
+
+
+def load_model(path: str | os.PathLike) -> ModelFile:
+    """Load and check a model file; any problem raises ModelFileError naming the file."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ModelFileError(f"{path}: no such model file") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"{path}: is a folder, not a model file") from None
+    except OSError as e:
+        raise ModelFileError(f"{path}: cannot read ({e.strerror})") from None
+    try:
+        return from_bytes(data)
+    except ModelFileError as e:
+        raise ModelFileError(f"{path}: {e}") from None
+
+
+def from_bytes(data: bytes) -> ModelFile:
+    """Parse and check safetensors bytes written by ``to_bytes``."""
+    try:
+        tensors = load(data)
+        metadata = _metadata(data)
+    except (SafetensorError, ValueError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"not a readable safetensors file ({e})") from None
+    if metadata.get("format") != FORMAT:
+        raise ModelFileError("not a digitnet model (metadata 'format' is missing or different)")
+    version = metadata.get("format_version")
+    if version != FORMAT_VERSION:
+        raise ModelFileError(
+            f"format_version {version!r} is not supported (this digitnet reads {FORMAT_VERSION!r});"
+            " upgrade digitnet"
+        )
+    try:
+        sizes = json.loads(metadata["sizes"])
+        training = json.loads(metadata.get("training", "{}"))
+        metrics = json.loads(metadata.get("metrics", "{}"))
+        activation, cost = metadata["activation"], metadata["cost"]
+    except (KeyError, json.JSONDecodeError) as e:
+        raise ModelFileError(f"bad metadata ({e})") from None
+    if not isinstance(sizes, list) or not all(isinstance(n, int) and n > 0 for n in sizes):
+        raise ModelFileError(f"bad metadata: sizes must be a list of positive integers: {sizes}")
+    if not isinstance(training, dict) or not isinstance(metrics, dict):
+        raise ModelFileError("bad metadata: training and metrics must be JSON objects")
+
+    dtypes = {t.dtype for t in tensors.values()}
+    if len(dtypes) != 1 or dtypes.pop().name not in ("float32", "float64"):
+        raise ModelFileError("tensors must all be float32 or all float64")
+    dtype = next(iter(tensors.values())).dtype.name
+    try:
+        net = Network(sizes, activation, cost, dtype=dtype)
+    except ValueError as e:
+        raise ModelFileError(str(e)) from None
+
+    expected = {f"{kind}.{l}" for l in range(len(sizes) - 1) for kind in ("weights", "biases")}
+    with_velocity = expected | {f"velocity.{name}" for name in expected}
+    names = set(tensors)
+    if names not in (expected, with_velocity):
+        missing = sorted(expected - names)
+        extra = sorted(names - with_velocity)
+        what = f"missing tensors {missing}" if missing else f"unexpected tensors {extra}"
+        raise ModelFileError(what if (missing or extra) else "incomplete velocity tensors")
+    for l, (W, b) in enumerate(zip(net.weights, net.biases)):
+        for name, view in ((f"weights.{l}", W), (f"biases.{l}", b)):
+            if tensors[name].shape != view.shape:
+                raise ModelFileError(
+                    f"tensor {name} has shape {tensors[name].shape}, expected {view.shape} "
+                    f"for sizes {sizes}"
+                )
+            view[...] = tensors[name]
+    if not np.all(np.isfinite(net.params)):
+        raise ModelFileError("weights or biases contain NaN or infinity")
+    velocity = None
+    if names == with_velocity:
+        velocity = np.empty_like(net.params)
+        vW, vb = net._views(velocity)
+        for l, (W, b) in enumerate(zip(vW, vb)):
+            for name, view in ((f"velocity.weights.{l}", W), (f"velocity.biases.{l}", b)):
+                if tensors[name].shape != view.shape:
+                    raise ModelFileError(f"tensor {name} has shape {tensors[name].shape}")
+                view[...] = tensors[name]
+    return ModelFile(net, training, metrics, velocity)
+
+
+def _metadata(data: bytes) -> dict[str, str]:
+    """The ``__metadata__`` of safetensors bytes (8-byte little-endian header length, JSON)."""
+    if len(data) < 8:
+        raise ValueError("file too short")
+    n = int.from_bytes(data[:8], "little")
+    if n > len(data) - 8:
+        raise ValueError("header longer than the file")
+    header = json.loads(data[8 : 8 + n].decode("utf-8"))
+    meta = header.get("__metadata__") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("metadata is not an object")
+    return meta

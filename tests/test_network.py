@@ -1,0 +1,181 @@
+"""The network's math: feedforward, the costs, and backpropagation against finite differences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from digitnet.functions import ACTIVATIONS, COSTS, sigmoid, softmax
+from digitnet.network import Network, one_hot
+
+COMBOS = [(act, cost) for act in ACTIVATIONS for cost in COSTS]
+
+
+def flat(grads: tuple[list[np.ndarray], list[np.ndarray]]) -> np.ndarray:
+    grad_W, grad_b = grads
+    return np.concatenate([g.ravel() for g in grad_W] + [g.ravel() for g in grad_b])
+
+
+def numerical_gradient(net: Network, X: np.ndarray, y: np.ndarray, eps: float = 1e-6):
+    """Central differences of the mean cost, one parameter at a time (params order)."""
+    grad = np.zeros_like(net.params)
+    for i in range(net.params.size):
+        old = net.params[i]
+        net.params[i] = old + eps
+        up = net.cost_of(X, y)
+        net.params[i] = old - eps
+        down = net.cost_of(X, y)
+        net.params[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize("activation,cost", COMBOS)
+def test_backprop_matches_finite_differences(activation, cost):
+    rng = np.random.default_rng(7)
+    net = Network([6, 5, 4, 3], activation, cost, seed=3, dtype="float64")
+    net.biases[0][...] = rng.normal(size=5) * 0.3  # keep ReLUs away from their kink at 0
+    X = rng.random((9, 6))
+    y = rng.integers(0, 3, size=9)
+    with np.errstate(over="raise", invalid="raise"):
+        analytic = flat(net.backprop(X, y))
+        numeric = numerical_gradient(net, X, y)
+    relative = np.linalg.norm(analytic - numeric) / np.linalg.norm(analytic + numeric)
+    assert relative < 1e-6
+
+
+@pytest.mark.parametrize("activation,cost", COMBOS)
+def test_batch_gradient_is_mean_of_per_example_gradients(activation, cost):
+    """The book's per-example loop survives only here, as the oracle for the vectorised one."""
+    rng = np.random.default_rng(1)
+    net = Network([5, 4, 3], activation, cost, seed=2, dtype="float64")
+    X = rng.random((8, 5))
+    y = rng.integers(0, 3, size=8)
+    per_example = np.mean([flat(net.backprop(X[i : i + 1], y[i : i + 1])) for i in range(8)], 0)
+    np.testing.assert_allclose(flat(net.backprop(X, y)), per_example, rtol=1e-12, atol=1e-15)
+
+
+def test_one_sgd_step_on_a_2_2_1_network_worked_by_hand():
+    net = Network([2, 2, 1], dtype="float64")
+    net.weights[0][...] = 0.0  # hidden z = 0, so a¹ = σ(0) = ½ and σ′(0) = ¼
+    net.biases[0][...] = 0.0
+    net.weights[1][...] = [[1.0, -1.0]]  # output z = ½ − ½ = 0, so a² = ½
+    net.biases[1][...] = 0.0
+    x, y = np.array([[1.0, 0.5]]), np.array([[1.0]])
+    # C = (½ − 1)² = ¼;  δ² = 2(a − y)·σ′(z) = 2(−½)(¼) = −¼
+    assert net.cost_of(x, y) == 0.25
+    grad_W, grad_b = net.backprop(x, y)
+    # ∂C/∂W² = δ² (a¹)ᵀ = −¼·[½, ½];  ∂C/∂b² = δ²
+    np.testing.assert_array_equal(grad_W[1], [[-0.125, -0.125]])
+    np.testing.assert_array_equal(grad_b[1], [-0.25])
+    # δ¹ = (W²)ᵀ δ² ⊙ σ′(z¹) = [1, −1]·(−¼)·¼ = [−1/16, 1/16];  ∂C/∂W¹ = δ¹ xᵀ
+    np.testing.assert_array_equal(grad_b[0], [-0.0625, 0.0625])
+    np.testing.assert_array_equal(grad_W[0], [[-0.0625, -0.03125], [0.0625, 0.03125]])
+    # One step with η = 1: θ ← θ − η ∂C/∂θ
+    for W, g in zip(net.weights + net.biases, grad_W + grad_b):
+        W -= g
+    np.testing.assert_array_equal(net.weights[1], [[1.125, -0.875]])
+    np.testing.assert_array_equal(net.biases[1], [0.25])
+    assert net.cost_of(x, y) < 0.25
+
+
+def test_default_network_is_the_video_network():
+    net = Network()
+    assert net.sizes == [784, 16, 16, 10]
+    assert [W.shape for W in net.weights] == [(16, 784), (16, 16), (10, 16)]
+    assert [b.shape for b in net.biases] == [(16,), (16,), (10,)]
+    assert net.n_params == 13_002
+    assert net.params.dtype == np.float32
+
+
+def test_feedforward_rows_in_rows_out_and_outputs_in_range():
+    net = Network()
+    X = np.random.default_rng(0).random((5, 784), dtype=np.float32)
+    out = net.feedforward(X)
+    assert out.shape == (5, 10) and out.dtype == np.float32
+    assert np.all((out > 0) & (out < 1))
+    np.testing.assert_array_equal(net.predict(X), out.argmax(axis=1))
+    # one layer is a' = σ(W a + b), row by row
+    a1 = sigmoid(X @ net.weights[0].T + net.biases[0])
+    np.testing.assert_allclose(net.forward(X.T)[1][1].T, a1, rtol=1e-6)
+
+
+def test_softmax_outputs_sum_to_one_and_do_not_overflow():
+    z = np.array([[1000.0, -1000.0], [0.0, 0.0], [-1000.0, 1000.0]])
+    with np.errstate(over="raise"):
+        a = softmax(z)
+        s = sigmoid(np.array([-1000.0, 0.0, 1000.0], dtype=np.float32))
+    np.testing.assert_allclose(a.sum(axis=0), 1.0)
+    np.testing.assert_array_equal(s, [0.0, 0.5, 1.0])
+
+
+def test_same_seed_gives_bit_identical_weights_and_other_seeds_differ():
+    assert np.array_equal(Network(seed=5).params, Network(seed=5).params)
+    assert not np.array_equal(Network(seed=5).params, Network(seed=6).params)
+
+
+def test_scaled_initial_weights_have_variance_one_over_fan_in():
+    W = Network([784, 400, 10], seed=0).weights[0]
+    assert abs(W.var() * 784 - 1) < 0.02
+    W = Network([784, 400, 10], activation="relu", seed=0).weights[0]
+    assert abs(W.var() * 784 - 2) < 0.04
+
+
+def test_backprop_accepts_labels_or_one_hot_rows():
+    net = Network([4, 3, 10], dtype="float64")
+    X = np.random.default_rng(0).random((3, 4))
+    labels = np.array([1, 9, 0])
+    np.testing.assert_array_equal(
+        flat(net.backprop(X, labels)), flat(net.backprop(X, one_hot(labels).T))
+    )
+
+
+def test_inputs_are_not_modified():
+    net = Network([4, 3, 2])
+    X = np.random.default_rng(0).random((3, 4)).astype(np.float32)
+    before = X.copy()
+    net.backprop(X, np.array([0, 1, 1]))
+    np.testing.assert_array_equal(X, before)
+
+
+@pytest.mark.parametrize(
+    "kwargs,match",
+    [
+        ({"sizes": [784]}, "two or more"),
+        ({"sizes": [784, 0, 10]}, "positive"),
+        ({"activation": "tanh"}, "activation must be one of"),
+        ({"cost": "hinge"}, "cost must be one of"),
+        ({"dtype": "float16"}, "dtype must be one of"),
+    ],
+)
+def test_bad_network_arguments_are_refused_with_the_bad_value(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        Network(**kwargs)
+
+
+def test_bad_inputs_and_labels_are_refused():
+    net = Network([4, 3, 2])
+    with pytest.raises(ValueError, match=r"shape \(m, 4\)"):
+        net.feedforward(np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="labels"):
+        net.backprop(np.zeros((2, 4)), np.array([0, 7]))
+    with pytest.raises(ValueError, match="targets"):
+        net.backprop(np.zeros((2, 4)), np.zeros((3, 2)))
+
+
+def test_copy_is_independent():
+    net = Network([4, 3, 2])
+    twin = net.copy()
+    twin.weights[0][...] = 0
+    assert net.weights[0].any()
+    assert twin.params is not net.params and not twin.weights[0].any()
+
+
+def test_evaluate_counts_right_answers_and_mean_cost():
+    net = Network([4, 3, 2], dtype="float64")
+    X = np.random.default_rng(0).random((25, 4))
+    labels = net.predict(X)
+    labels[:5] = 1 - labels[:5]
+    accuracy, cost = net.evaluate(X, labels, chunk=7)
+    assert accuracy == 0.8
+    assert cost == pytest.approx(net.cost_of(X, labels))

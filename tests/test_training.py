@@ -1,0 +1,212 @@
+"""Mini-batch SGD: determinism, learning, resuming bit for bit, divergence, augmentation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import TinyData, TinySplit, synthetic_digits
+from digitnet.modelfile import load_model
+from digitnet.network import Network
+from digitnet.training import (
+    BatchEvent,
+    DivergedError,
+    EpochEvent,
+    StopTraining,
+    TrainConfig,
+    _shifted,
+    history_csv,
+    stuck_hint,
+    train,
+    write_history,
+)
+
+SMALL = TrainConfig(sizes=(784, 12, 10), epochs=3, batch_size=10, learning_rate=1.0)
+
+
+def without_times(history):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in history]
+
+
+def test_same_seed_gives_bit_identical_weights_and_history(tiny):
+    config = replace(SMALL, momentum=0.5, shift=1)
+    a, b = train(tiny, config), train(tiny, config)
+    assert np.array_equal(a.network.params, b.network.params)
+    assert without_times(a.history) == without_times(b.history)
+    c = train(tiny, replace(config, seed=1))
+    assert not np.array_equal(a.network.params, c.network.params)
+
+
+def test_a_tiny_network_overfits_twenty_examples():
+    split = synthetic_digits(20, seed=4)
+    data = TinyData(split, split, split)
+    config = TrainConfig(sizes=(784, 30, 10), epochs=150, batch_size=5, learning_rate=2.0)
+    result = train(data, config)
+    assert result.history[-1]["train_accuracy"] == 1.0
+    assert result.history[-1]["batch_cost"] < result.history[0]["batch_cost"] / 4
+
+
+def test_one_epoch_of_sgd_with_batch_one_is_plain_gradient_steps():
+    x = np.random.default_rng(0).random((1, 784), dtype=np.float32)
+    data = TinyData(TinySplit(x, np.array([3])), TinySplit(x[:0], x[:0, 0]), TinySplit(x, [3]))
+    config = TrainConfig(sizes=(784, 5, 10), epochs=1, batch_size=1, learning_rate=0.5)
+    expected = config.build_network()
+    grad_W, grad_b = expected.backprop(x, np.array([3]))
+    for p, g in zip(expected.weights + expected.biases, grad_W + grad_b):
+        p -= 0.5 * g
+    result = train(data, config)
+    np.testing.assert_allclose(result.network.params, expected.params, rtol=1e-6, atol=1e-7)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"momentum": 0.9, "schedule": "cosine", "weight_decay": 1e-3},
+        {"shift": 2, "shuffle_labels": True, "cost": "cross-entropy", "activation": "relu"},
+    ],
+)
+def test_resume_continues_bit_for_bit(tiny, tmp_path, extra):
+    config = replace(SMALL, epochs=5, learning_rate=0.1, **extra)
+    straight = train(tiny, config)
+
+    def stop_after_two(event):
+        if isinstance(event, EpochEvent) and event.epoch == 2:
+            raise StopTraining
+
+    path = tmp_path / "model.safetensors"
+    first = train(tiny, config, on_event=stop_after_two, checkpoint=path)
+    assert first.interrupted and first.epochs_done == 2
+    saved = load_model(path)
+    assert saved.training["epochs_done"] == 2
+    resumed = train(tiny, config, resume=saved, checkpoint=path)
+    assert resumed.epochs_done == 5 and not resumed.interrupted
+    assert np.array_equal(resumed.network.params, straight.network.params)
+    assert without_times(resumed.history) == without_times(straight.history)
+    assert load_model(path).training["epochs_done"] == 5
+
+
+def test_constant_schedule_resumes_to_more_epochs_like_one_run(tiny, tmp_path):
+    path = tmp_path / "m.safetensors"
+    train(tiny, replace(SMALL, epochs=2), checkpoint=path)
+    resumed = train(tiny, replace(SMALL, epochs=5), resume=load_model(path))
+    assert np.array_equal(
+        resumed.network.params, train(tiny, replace(SMALL, epochs=5)).network.params
+    )
+
+
+def test_events_come_per_batch_and_per_epoch(tiny):
+    events = []
+    train(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)
+    batches = [e for e in events if isinstance(e, BatchEvent)]
+    epochs = [e for e in events if isinstance(e, EpochEvent)]
+    assert len(batches) == 2 * 4 and len(epochs) == 2
+    assert [e.batch for e in batches[:4]] == [1, 2, 3, 4] and batches[0].batches == 4
+    assert epochs[-1].row["epoch"] == 2 and "validation_accuracy" in epochs[-1].row
+
+
+def test_keyboard_interrupt_stops_cleanly_keeping_the_last_checkpoint(tiny, tmp_path):
+    path = tmp_path / "m.safetensors"
+
+    def interrupt(event):
+        if isinstance(event, BatchEvent) and event.epoch == 2 and event.batch == 3:
+            raise KeyboardInterrupt
+
+    result = train(tiny, SMALL, on_event=interrupt, checkpoint=path)
+    assert result.interrupted and result.epochs_done == 1
+    assert load_model(path).training["epochs_done"] == 1
+
+
+def test_divergence_is_caught_on_its_batch_and_keeps_the_last_good_epoch(
+    tiny, tmp_path, monkeypatch
+):
+    import digitnet.training as training
+
+    path = tmp_path / "m.safetensors"
+    config = replace(SMALL, activation="relu", cost="cross-entropy", learning_rate=0.1, epochs=4)
+    batches = len(tiny.train.labels) // config.batch_size
+    # From the third step of epoch 2 on, a learning rate no network survives.
+    monkeypatch.setattr(
+        training, "_learning_rate", lambda c, step, t: 1e30 if step > batches + 1 else 0.1
+    )
+    seen = []
+    with pytest.raises(DivergedError, match="epoch 2, mini-batch 4.*learning rate"):
+        train(tiny, config, on_event=seen.append, checkpoint=path)
+    assert sum(isinstance(e, BatchEvent) and e.epoch == 2 for e in seen) == 3
+    saved = load_model(path)
+    assert saved.training["epochs_done"] == 1
+    assert np.all(np.isfinite(saved.network.params))
+
+
+def test_shift_moves_each_image_by_at_most_s_pixels():
+    images = np.zeros((50, 784), dtype=np.float32)
+    images.reshape(50, 28, 28)[:, 14, 14] = 1.0  # one bright pixel in the middle
+    out = np.empty_like(images)
+    order = np.arange(50)[::-1]
+    _shifted(images, order, 2, np.random.default_rng(0), out)
+    ys, xs = np.nonzero(out.reshape(50, 28, 28).sum(axis=0))
+    assert out.sum() == 50  # nothing lost at the edges for a centred pixel
+    assert set(ys) <= set(range(12, 17)) and set(xs) <= set(range(12, 17))
+    assert len(set(zip(ys, xs))) > 5  # and the shifts really vary
+
+
+def test_training_never_modifies_the_callers_data(tiny):
+    before = tiny.train.images.copy(), tiny.train.labels.copy()
+    train(tiny, replace(SMALL, epochs=1, shift=1, shuffle_labels=True))
+    assert np.array_equal(tiny.train.images, before[0])
+    assert np.array_equal(tiny.train.labels, before[1])
+
+
+def test_shuffled_labels_leave_test_accuracy_near_chance(tiny):
+    result = train(tiny, replace(SMALL, epochs=10, shuffle_labels=True))
+    honest = train(tiny, replace(SMALL, epochs=10))
+    assert honest.history[-1]["test_accuracy"] > 0.9
+    assert result.history[-1]["test_accuracy"] < 0.4
+
+
+def test_full_train_set_uses_train_and_validation(tiny):
+    events = []
+    train(tiny, replace(SMALL, epochs=1, train_set="full"), on_event=events.append)
+    assert events[0].batches == (200 + 50) // 10
+
+
+@pytest.mark.parametrize(
+    "field,value,match",
+    [
+        ("epochs", 0, "epochs must be a positive"),
+        ("batch_size", -3, "batch_size must be a positive"),
+        ("learning_rate", 0.0, "learning rate must be a positive"),
+        ("learning_rate", float("nan"), "learning rate"),
+        ("momentum", 1.0, "momentum"),
+        ("weight_decay", -1.0, "weight decay"),
+        ("schedule", "steps", "schedule must be one of"),
+        ("sizes", (784, 0, 10), "sizes must be positive"),
+        ("shift", 9, "shift"),
+    ],
+)
+def test_bad_configs_are_refused_naming_the_value(field, value, match):
+    with pytest.raises(ValueError, match=match):
+        replace(SMALL, **{field: value})
+
+
+def test_config_round_trips_through_a_dict():
+    config = replace(SMALL, momentum=0.3, schedule="cosine")
+    assert TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    assert isinstance(config.build_network(), Network)
+
+
+def test_history_exports_as_csv_and_json(tiny, tmp_path):
+    history = train(tiny, replace(SMALL, epochs=2)).history
+    text = history_csv(history)
+    assert text.splitlines()[0].startswith("epoch,learning_rate") and len(text.splitlines()) == 3
+    assert json.loads(write_history(history, tmp_path / "h.json").read_text()) == history
+    assert write_history(history, tmp_path / "h.csv").read_text() == text
+    with pytest.raises(ValueError, match=".csv or .json"):
+        write_history(history, tmp_path / "h.txt")
+
+
+def test_stuck_hint_only_near_chance():
+    assert "learning rate" in stuck_hint({"validation_accuracy": 0.1}, SMALL)
+    assert stuck_hint({"validation_accuracy": 0.9}, SMALL) is None
