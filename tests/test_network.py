@@ -179,3 +179,18 @@ def test_evaluate_counts_right_answers_and_mean_cost():
     accuracy, cost = net.evaluate(X, labels, chunk=7)
     assert accuracy == 0.8
     assert cost == pytest.approx(net.cost_of(X, labels))
+
+
+@pytest.mark.parametrize("activation,cost", COMBOS)
+def test_input_gradient_matches_finite_differences(activation, cost):
+    rng = np.random.default_rng(5)
+    net = Network([6, 5, 3], activation, cost, seed=1, dtype="float64")
+    X, y = rng.random((2, 6)), np.array([0, 2])
+    analytic = net.input_gradient(X, y)
+    numeric = np.zeros_like(X)
+    for idx in np.ndindex(X.shape):
+        up, down = X.copy(), X.copy()
+        up[idx] += 1e-6
+        down[idx] -= 1e-6
+        numeric[idx] = (net.cost_of(up, y) - net.cost_of(down, y)) / 2e-6
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)

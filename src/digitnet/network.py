@@ -199,6 +199,21 @@ class Network:
                 delta = back * self._sigma.prime(zs[l - 1], activations[l])  # δˡ⁻¹ = … ⊙ σ′(zˡ⁻¹)
         return activations[-1]
 
+    def input_gradient(self, X: Array, Y: Array) -> Array:
+        """∂C/∂a⁰: how each input pixel should move to raise the mean cost (rows, like X).
+
+        Backpropagation carried one layer further, to the input: δ sent back through W¹ gives
+        (W¹)ᵀ δ¹, the "nudges" the first layer wants from the pixels. Gradient *descent* on
+        the input (minus this) makes the network more sure of Y: the dream experiment.
+        """
+        a0 = self._columns(X)
+        zs, activations = self.forward(a0)
+        y = self._targets(Y, a0.shape[1])
+        delta = self._cost.output_delta(zs[-1], activations[-1], y) / a0.shape[1]
+        for l in reversed(range(1, len(self.weights))):
+            delta = (self.weights[l].T @ delta) * self._sigma.prime(zs[l - 1], activations[l])
+        return (self.weights[0].T @ delta).T  # ∂C/∂a⁰ = (W¹)ᵀ δ¹
+
     # ---- evaluation ------------------------------------------------------------------
 
     def evaluate(self, X: Array, labels: Array, chunk: int = 10_000) -> tuple[float, float]:

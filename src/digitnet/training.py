@@ -140,6 +140,7 @@ class BatchEvent:
     batches: int  # mini-batches per epoch
     cost: float  # the mean cost of this mini-batch, before its step
     learning_rate: float
+    network: Network  # the network being trained, live (not a copy): read, don't keep
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class EpochEvent:
     epoch: int
     epochs: int
     row: dict[str, float]
+    network: Network  # the network being trained, live (not a copy)
 
 
 Event = BatchEvent | EpochEvent
@@ -241,13 +243,13 @@ def train(
                     cost_sum += cost
                     _step(net, grad, velocity, eta, config)
                     if on_event is not None:
-                        on_event(BatchEvent(epoch, k + 1, batches, cost, eta))
+                        on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
                 row = _epoch_row(net, data, epoch, eta, cost_sum / batches, started)
                 history.append(row)
                 if checkpoint is not None:
                     save_model(checkpoint_model(result, data), checkpoint)
                 if on_event is not None:
-                    on_event(EpochEvent(epoch, config.epochs, row))
+                    on_event(EpochEvent(epoch, config.epochs, row, net))
     except (KeyboardInterrupt, StopTraining):
         result.interrupted = True
     return result
