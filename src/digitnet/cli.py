@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -207,7 +208,8 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"digitnet train ({what}): {net_desc} {config.activation} network, {n_params:,} "
             f"weights and biases, {config.cost} cost"
         )
-        print("  " + ", ".join(f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"))
+        settings = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
+        print("  " + textwrap.fill(", ".join(settings), 96, subsequent_indent="  "))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
     try:
         result = train(data, config, on_event=progress, checkpoint=out, resume=resume)
@@ -443,15 +445,17 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         if args.debug:
             raise
-        parser.exit(EXIT_USAGE, f"digitnet {args.command}: error: {e}\n")
+        print(f"digitnet {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `digitnet evaluate M | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
     except (DataError, ImageError, ModelFileError, ValueError, RuntimeError, OSError) as e:
         if args.debug:
             raise
-        message = (
-            str(e)
-            if not isinstance(e, OSError) or not e.strerror
-            else (f"{e.filename + ': ' if e.filename else ''}{e.strerror}")
-        )
+        message = str(e)
+        if isinstance(e, OSError) and e.strerror:  # "FILE: No space left on device"
+            message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
         print(f"digitnet {args.command}: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:

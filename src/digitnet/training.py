@@ -214,7 +214,8 @@ def train(
     y_all = one_hot(labels, net.sizes[-1], net.dtype)  # (10, n) wanted outputs, made once
     X_epoch = np.empty((n, net.sizes[0]), dtype=net.dtype)  # this epoch's shuffled inputs
     y_epoch = np.empty_like(y_all)
-    grad = np.empty_like(net.params)
+    grad = np.empty_like(net.params)  # ∇C, flat like net.params
+    grads = net._views(grad)  # … and cut into per-layer views, once
     batch_size = min(config.batch_size, n)
     batches = n // batch_size  # the last partial batch is dropped, as a fresh shuffle covers it
     total_steps = config.epochs * batches
@@ -236,7 +237,7 @@ def train(
                     eta = _learning_rate(config, step, total_steps)
                     a0 = X_epoch[k * batch_size : (k + 1) * batch_size].T  # (784, m) columns
                     y = y_epoch[:, k * batch_size : (k + 1) * batch_size]
-                    out = net.gradient(a0, y, grad)
+                    out = net.gradient(a0, y, grads)
                     cost = float(net._cost.fn(out, y).mean())
                     if not math.isfinite(cost):
                         raise DivergedError(_divergence_message(config, epoch, k + 1))
