@@ -6,9 +6,9 @@ import json
 
 import numpy as np
 import pytest
-from conftest import tiny_data
 from PIL import Image
 
+from conftest import tiny_data
 from digitnet import cli
 from digitnet.modelfile import load_model
 
