@@ -164,7 +164,7 @@ def train_config(args: argparse.Namespace, base):
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .modelfile import load_model
-    from .pictures import frames_path, save_frames
+    from .frames import frames_path, save_frames
     from .progress import TrainProgress
     from .training import PRESETS, DivergedError, TrainConfig, stuck_hint, train, write_history
 
@@ -225,8 +225,9 @@ def cmd_train(args: argparse.Namespace) -> int:
         kept = f"; the last good epoch is kept in {out}" if out.exists() else ""
         raise RuntimeError(f"{e}{kept}") from None
     progress.close()
-    if recorder is not None and result.epochs_done:
-        save_frames(frames_path(out), recorder.result(result.epochs_done))
+    frames = recorder.result(result.epochs_done) if recorder else None
+    if frames is not None:
+        save_frames(frames_path(out), frames)
     elif resume is None and result.epochs_done:  # a new model: an old movie is not its own
         frames_path(out).unlink(missing_ok=True)
     if result.interrupted:
@@ -272,7 +273,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def weight_recorder(args: argparse.Namespace, config, resume):
     """Frames of the first layer's weights for the movie; a resumed run adds to its own."""
-    from .pictures import WeightRecorder, frames_path, load_frames
+    from .frames import WeightRecorder, frames_path, load_frames
 
     if resume is None:
         recorder = WeightRecorder(args.record_weights)

@@ -12,7 +12,6 @@ import functools
 import io
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -22,10 +21,10 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 
+from .frames import frames_path, load_frames
 from .images import image_to_input, to_picture
 from .modelfile import ModelFile, atomic_write_bytes, load_model
 from .network import Network
-from .training import BatchEvent
 
 SIDE = 28
 BACKGROUND, INK, DIM = (24, 24, 24), (235, 235, 235), (140, 140, 140)
@@ -61,8 +60,10 @@ def signed_colors(A: np.ndarray, vmax: float) -> np.ndarray:
     return np.round(np.where(A[..., None] > 0, POSITIVE, NEGATIVE) * t).astype(np.uint8)
 
 
-def _vmax(A: np.ndarray) -> float:
-    return float(np.abs(np.nan_to_num(A)).max(initial=0.0)) or 1.0
+def weight_scale(A: np.ndarray) -> float:
+    """The |w| drawn at full brightness: the 99th percentile of |A|, so that a few outlying
+    weights do not dim all the others (the largest 1% are drawn at full brightness)."""
+    return float(np.percentile(np.abs(np.nan_to_num(A)), 99)) or 1.0
 
 
 def weight_grid_image(W: np.ndarray, scale: int = 4, vmax: float | None = None) -> Image.Image:
@@ -71,7 +72,7 @@ def weight_grid_image(W: np.ndarray, scale: int = 4, vmax: float | None = None) 
     W = W.reshape(SIDE, SIDE) if W.shape == (SIDE * SIDE,) else W
     if W.ndim != 2:
         raise ValueError(f"expected 784 weights or a 2-D matrix, got shape {W.shape}")
-    im = Image.fromarray(signed_colors(W, vmax or _vmax(W)), "RGB")
+    im = Image.fromarray(signed_colors(W, vmax or weight_scale(W)), "RGB")
     return im.resize((W.shape[1] * scale, W.shape[0] * scale), Image.Resampling.NEAREST)
 
 
@@ -117,7 +118,11 @@ def _legend(vmax: float, width: int = 300, what: str = "weight") -> Image.Image:
         t = _text(label, 12)
         numbers.paste(t, (min(max(0, k * width // 2 - t.width // 2), width - t.width), 0))
     bar = ramp.resize((width, 14), Image.Resampling.NEAREST)
-    caption = _text(f"{what}: red < 0 < green, brightness = |{what}|, same scale ±{vmax:.3g}", 12)
+    caption = _text(
+        f"{what}: red < 0 < green, brightness = |{what}| on one scale for all\n"
+        f"(|{what}| ≥ {vmax:.3g}, the largest 1%, at full brightness)",
+        12,
+    )
     return _stack([bar, numbers, caption], gap=2)
 
 
@@ -138,7 +143,7 @@ def weights_picture(net: Network, scale: int = 4) -> Image.Image:
     W0 = net.weights[0]
     if W0.shape[1] != SIDE * SIDE:
         raise ValueError(f"weight grids need 784 inputs, this network takes {W0.shape[1]}")
-    vmax = _vmax(W0)
+    vmax = weight_scale(W0)
     parts = [
         _text(f"What each of the {len(W0)} first-hidden-layer neurons looks for", 20),
         _text("its 784 incoming weights, one per pixel, laid out as the 28×28 image", 14, DIM),
@@ -148,7 +153,7 @@ def weights_picture(net: Network, scale: int = 4) -> Image.Image:
     names = [f"hidden layer {i}" for i in range(1, len(net.sizes) - 1)] + ["output"]
     deeper = []
     for l in range(1, len(net.weights)):
-        W, v = net.weights[l], _vmax(net.weights[l])
+        W, v = net.weights[l], weight_scale(net.weights[l])
         cell = max(6, 160 // max(W.shape))
         caption = f"{names[l - 1]} → {names[l]}\n{W.shape[0]} rows × {W.shape[1]} columns"
         legend = _legend(v, width=max(W.shape[1] * cell, 160), what="w")
@@ -160,7 +165,7 @@ def weights_picture(net: Network, scale: int = 4) -> Image.Image:
 
 # ---- activations ------------------------------------------------------------------------------
 
-HEIGHT, TOP, INPUT_SCALE, COLUMN_GAP, BAR_LENGTH = 520, 70, 6, 170, 140
+HEIGHT, TOP, INPUT_SCALE, COLUMN_GAP, BAR_LENGTH = 560, 100, 6, 170, 140
 
 
 def disc_centres(sizes: Sequence[int]) -> list[np.ndarray]:
@@ -190,7 +195,7 @@ def activations_picture(net: Network, x: np.ndarray, title: str = "") -> Image.I
     for cx, cy in centres[0]:  # every pixel feeds every first-layer neuron
         draw.line([(20 + side, HEIGHT // 2), (cx, cy)], fill=(70, 70, 70))
     for l in range(1, len(acts)):  # connections between neuron layers, weakest first
-        W, v = net.weights[l], _vmax(net.weights[l])
+        W, v = net.weights[l], weight_scale(net.weights[l])
         for j, k in sorted(np.ndindex(W.shape), key=lambda jk: abs(W[jk])):
             colour = signed_colors(W[j, k], v) * 0.7 + np.array(BACKGROUND) * 0.3
             draw.line([tuple(centres[l - 1][k]), tuple(centres[l][j])], tuple(colour.astype(int)))
@@ -202,14 +207,16 @@ def activations_picture(net: Network, x: np.ndarray, title: str = "") -> Image.I
             v = int(round(255 * b))
             edge = HIGHLIGHT if name == "output" and j == answer else DIM
             draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(v, v, v), outline=edge, width=2)
-        draw.text((xy[0][0], TOP - 40), name, font=_font(13), fill=DIM, anchor="mm")
+        draw.text((xy[0][0], TOP - 30), name, font=_font(13), fill=DIM, anchor="mm")
     for j, ((cx, cy), a) in enumerate(zip(centres[-1], acts[-1])):
         colour = HIGHLIGHT if j == answer else BAR
         draw.text((cx + 18, cy), str(j), font=_font(14), fill=colour, anchor="lm")
         draw.rectangle([cx + 36, cy - 6, cx + 36 + round(BAR_LENGTH * min(a, 1.0)), cy + 6], colour)
         draw.text((cx + 42 + BAR_LENGTH, cy), f"{a:.2f}", font=_font(12), fill=colour, anchor="lm")
     draw.text((20, 14), title or "One input through the network", font=_font(18), fill=INK)
-    summary = f"answer: {answer}   (output {acts[-1][answer]:.2f}; brightness = activation)"
+    summary = f"answer: {answer}   (output {acts[-1][answer]:.2f})"
+    key = "discs: brightness = activation (0 black, 1 white);  lines: weights, green +, red −"
+    draw.text((20, HEIGHT - 56), key, font=_font(13), fill=DIM)
     draw.text((20, HEIGHT - 30), summary, font=_font(16), fill=HIGHLIGHT)
     return im
 
@@ -301,19 +308,12 @@ def mistakes_picture(
     order = wrong[:limit]
     if not len(wrong):
         return _framed(_text(f"No mistakes: all {n:,} test images answered right", 18))
-    cells = [
-        _stack(
-            [
-                to_picture(images[i], 3).convert("RGB"),
-                _text(f"{labels[i]} → {answers[i]}"),
-                _text(f"{confidences[i]:.2f}", 12, DIM),
-            ],
-            gap=0,
-        )
-        for i in order
-    ]
+    cells = []
+    for i in order:
+        caption = [_text(f"{labels[i]} → {answers[i]}"), _text(f"{confidences[i]:.3f}", 12, DIM)]
+        cells.append(_stack([to_picture(images[i], 3).convert("RGB"), *caption], gap=0))
     header = f"The most confident mistakes: {len(wrong):,} of {n:,} test images wrong"
-    note = f"first {len(order)} shown; under each: true digit → the answer, and its output"
+    note = f"first {len(order)} shown; under each: true digit → answer, the answer's output"
     return _framed(_stack([_text(header, 18), _text(note, 13, DIM), _tiles(cells, 10)], 10))
 
 
@@ -341,80 +341,12 @@ def average_digits_picture(images: np.ndarray, labels: np.ndarray, sample: int =
 # ---- the weight movie ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Frames:
-    """First-layer weights recorded during training: frames (k, n, 784), epoch and batch (k,)."""
-
-    frames: np.ndarray
-    epoch: np.ndarray  # 0 for the weights before training
-    batch_index: np.ndarray  # mini-batch within its epoch, 1-based
-
-    def captions(self) -> list[str]:
-        return [
-            "before training" if e == 0 else f"epoch {e}, batch {b}"
-            for e, b in zip(self.epoch, self.batch_index)
-        ]
-
-
-def frames_path(model_path: str | Path) -> Path:
-    """The movie frames' sidecar of a model file: ``<model path>.frames.npz``."""
-    return Path(f"{model_path}.frames.npz")
-
-
-def load_frames(path: str | Path) -> Frames:
-    try:
-        with np.load(path, allow_pickle=False) as z:
-            f = Frames(z["frames"], z["epoch"], z["batch_index"])
-    except (OSError, ValueError, KeyError) as e:
-        raise ValueError(f"{path}: not a weight-frames file ({e})") from None
-    if f.frames.ndim != 3 or not len(f.frames) == len(f.epoch) == len(f.batch_index):
-        raise ValueError(f"{path}: frames, epoch and batch_index do not match")
-    return f
-
-
-def save_frames(path: str | Path, frames: Frames) -> None:
-    buffer = io.BytesIO()
-    np.savez(buffer, frames=frames.frames, epoch=frames.epoch, batch_index=frames.batch_index)
-    atomic_write_bytes(path, buffer.getvalue())
-
-
-class WeightRecorder:
-    """A `train` event handler: a float16 copy of the first layer's weights every N batches."""
-
-    def __init__(self, every: int, previous: Frames | None = None, upto_epoch: int = 0) -> None:
-        self.every, self.frames, self.epoch, self.batch = every, [], [], []
-        if previous is not None:  # a resumed run: keep the frames of the epochs it kept
-            keep = previous.epoch <= upto_epoch
-            self.frames = list(previous.frames[keep])
-            self.epoch, self.batch = list(previous.epoch[keep]), list(previous.batch_index[keep])
-
-    def record(self, W: np.ndarray, epoch: int, batch: int) -> None:
-        self.frames.append(np.asarray(W, dtype=np.float16))
-        self.epoch.append(epoch)
-        self.batch.append(batch)
-
-    def __call__(self, event: object) -> None:
-        if isinstance(event, BatchEvent):
-            step = (event.epoch - 1) * event.batches + event.batch  # counts across epochs
-            if step % self.every == 0:
-                self.record(event.network.weights[0], event.epoch, event.batch)
-
-    def result(self, upto_epoch: int) -> Frames:
-        """The frames of complete epochs (an interrupted epoch will be trained again)."""
-        keep = [k for k, e in enumerate(self.epoch) if e <= upto_epoch]
-        return Frames(
-            np.array([self.frames[k] for k in keep], dtype=np.float16),
-            np.array([self.epoch[k] for k in keep], dtype=np.int64),
-            np.array([self.batch[k] for k in keep], dtype=np.int64),
-        )
-
-
 def weights_movie(frames: np.ndarray, captions: Sequence[str], scale: int = 3) -> bytes:
     """The first-layer weight grids frame by frame, one scale for the whole movie: GIF bytes."""
     frames = np.asarray(frames, dtype=np.float64)
     if not len(frames) or len(frames) != len(captions):
         raise ValueError(f"need one caption per frame, got {len(captions)} for {len(frames)}")
-    vmax = _vmax(frames)
+    vmax = weight_scale(frames)
     ims = [
         _framed(_stack([_text(c, 16), _legend(vmax), _grid_panel(f, None, vmax, scale)]), 12)
         for f, c in zip(frames, captions)
@@ -446,20 +378,17 @@ def write_all(
     written, notes = {}, []
 
     def put(name: str, content: Image.Image | bytes) -> None:
-        written[name] = out / name
         atomic_write_bytes(
             out / name, content if isinstance(content, bytes) else png_bytes(content)
         )
+        written[name] = out / name
 
     put("weights.png", weights_picture(net))
-    if image is not None:
-        x, title = image_to_input(image), f"Your image {Path(image).name} through the network"
+    if image is None:
+        x, title = test.images[index], f"Test image #{index} (a {test.labels[index]})"
     else:
-        x, title = (
-            test.images[index],
-            f"Test image #{index} (a {test.labels[index]}) through the network",
-        )
-    put("activations.png", activations_picture(net, x, title))
+        x, title = image_to_input(image), f"Your image {Path(image).name}"
+    put("activations.png", activations_picture(net, x, title + " through the network"))
     try:
         put("curves.png", curves_picture(model.metrics.get("history", [])))
     except NoHistoryError as e:
