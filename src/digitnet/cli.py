@@ -163,8 +163,8 @@ def train_config(args: argparse.Namespace, base):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from .modelfile import load_model
     from .frames import frames_path, save_frames
+    from .modelfile import load_model
     from .progress import TrainProgress
     from .training import PRESETS, DivergedError, TrainConfig, stuck_hint, train, write_history
 
@@ -501,7 +501,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--record-weights",
         type=positive_int,
         metavar="N",
-        help="keep the first layer's weights every N mini-batches, for 'digitnet show' movie",
+        help="keep the first layer's weights every N mini-batches (<model>.frames.npz), "
+        "for the weights-movie.gif of 'digitnet show'",
     )
     data_flag(p)
     json_flag(p)
