@@ -95,14 +95,21 @@ class TrainConfig:
 
 
 PRESETS: dict[str, TrainConfig] = {
-    # The story's network, 784-16-16-10 sigmoid, with the best recipe found that keeps it.
+    # The story's network, 784-16-16-10, sigmoid neurons, the video's quadratic cost, with the
+    # best recipe found on the validation split that keeps it: momentum, a cosine schedule,
+    # light L2, one-pixel shifts; then trained on all 60,000 images.
     "video": TrainConfig(
-        cost="quadratic",
-        epochs=30,
-        batch_size=10,
-        learning_rate=1.5,
+        epochs=40,
+        batch_size=32,
+        learning_rate=0.5,
+        momentum=0.9,
+        weight_decay=1e-4,
+        schedule="cosine",
+        shift=1,
+        train_set="full",
     ),
-    # The book's network.py, literally: N(0,1) init, η = 3.0 on ½Σ(a−y)² (1.5 on ours).
+    # The book's network.py, literally: N(0,1) init, η = 3.0 on ½Σ(a−y)² (1.5 on ours),
+    # mini-batches of 10, 30 epochs on 50,000 images.
     "book": TrainConfig(init="normal", epochs=30, batch_size=10, learning_rate=1.5),
     # The best plain MLP found: wider, ReLU, softmax + cross-entropy, momentum, L2, cosine.
     "tweaked": TrainConfig(
@@ -111,10 +118,11 @@ PRESETS: dict[str, TrainConfig] = {
         cost="cross-entropy",
         epochs=20,
         batch_size=100,
-        learning_rate=0.1,
+        learning_rate=0.05,
         momentum=0.9,
-        weight_decay=1e-4,
+        weight_decay=5e-4,
         schedule="cosine",
+        shift=1,
     ),
 }
 
