@@ -434,7 +434,10 @@ def exp_dream(args: argparse.Namespace) -> int:
     images = dreams.dream(net, args.steps, args.lr, args.start, args.l2, args.seed)
     result = dreams.dream_report(net, images, data.test.images, data.test.labels)
     dreams.picture(images, result, picture)
-    lines = [f"{path}: {args.steps} steps of gradient descent on the input from {args.start}"]
+    lines = [
+        f"{path}: {args.steps} steps of gradient descent on the input, from {args.start}, "
+        f"step length {args.lr:g}, l2 {args.l2:g}"
+    ]
     for d in range(len(images)):
         like = result.get("likeness", {}).get("dreams", [None] * 10)[d]
         lines.append(
@@ -458,7 +461,7 @@ def exp_gradient(args: argparse.Namespace) -> int:
     gradients.picture(result, x, picture)
     lines = [f"{path}: training example {args.index}, a {label}; the largest components of ∇C:"]
     for c in result["top_components"]:
-        times = f"{c['times_median']:>7.0f}× median" if c["times_median"] else ""
+        times = f"{c['times_median']:>9.3g}× median" if c["times_median"] else ""
         lines.append(f"  {c['value']:>+10.5f}  {times}  {c['name']}")
     nudges = result["nudges"]
     lines.append("  nudges −∂C/∂a wanted for the output layer:")
@@ -751,7 +754,7 @@ def experiment_parser(sub) -> None:
     seed(e)
     e = experiment("dream", "the input each output neuron likes best", with_model)
     e.add_argument("--steps", type=non_negative_int, default=200, help="gradient steps")
-    e.add_argument("--lr", type=positive_float, default=1.0, help="step size (default 1.0)")
+    e.add_argument("--lr", type=positive_float, default=0.1, help="step length ‖Δx‖ (default 0.1)")
     e.add_argument("--start", choices=["blank", "noise"], default="blank", help="first image")
     e.add_argument("--l2", type=float, default=0.0, metavar="X", help="penalty ½·X·‖x‖² (≥ 0)")
     seed(e)

@@ -19,33 +19,39 @@ STARTS = ("blank", "noise")
 def dream(
     net: Network,
     steps: int = 200,
-    learning_rate: float = 1.0,
+    learning_rate: float = 0.1,
     start: str = "blank",
     l2: float = 0.0,
     seed: int = 0,
 ) -> np.ndarray:
     """Rows (10, 784) in [0, 1]: row d is the input that drives the network to answer d.
 
-    Each step moves every pixel downhill on C(x, one-hot d) + ½·l2·‖x‖², i.e. along
+    Each step moves the image downhill on C(x, one-hot d) + ½·l2·‖x‖², along
     −(∂C/∂x + l2·x) (backprop carried to the input), then clips it back into [0, 1].
+    Two details make plain descent work on a trained sigmoid network, whose saturated neurons
+    give gradients of 1e-10 and less: the gradient is taken in float64 and each step has the
+    fixed length ``learning_rate`` (‖Δx‖ in pixel units), ignoring the pixels already pressed
+    against 0 or 1, so flat regions are crossed instead of crawled.
     ``start``: "blank" (all black) or "noise" (uniform, from ``seed``).
     """
     if start not in STARTS:
         raise ValueError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
-    if steps < 0 or not learning_rate > 0 or l2 < 0:
+    if steps < 0 or not learning_rate > 0 or not l2 >= 0:
         raise ValueError("steps must be ≥ 0, learning_rate > 0 and l2 ≥ 0")
+    net64 = Network(net.sizes, net.activation, net.cost, dtype="float64")
+    net64.params[...] = net.params
     n_out, n_in = net.sizes[-1], net.sizes[0]
     if start == "noise":
         X = np.random.default_rng(seed).random((n_out, n_in))
     else:
         X = np.zeros((n_out, n_in))
-    X = X.astype(net.dtype)
     targets = np.arange(n_out)
     for _ in range(steps):
-        # input_gradient is of the mean cost over the 10 rows: × 10 gives each row's own ∂C/∂x
-        grad = net.input_gradient(X, targets) * n_out + l2 * X
-        X = np.clip(X - learning_rate * grad, 0, 1)
-    return X
+        grad = net64.input_gradient(X, targets) + l2 * X  # ∂/∂x of C + ½·l2·‖x‖², per row
+        grad[((X <= 0) & (grad > 0)) | ((X >= 1) & (grad < 0))] = 0  # pixels at their bound
+        norm = np.linalg.norm(grad, axis=1, keepdims=True)
+        X = np.clip(X - learning_rate * grad / np.where(norm > 0, norm, 1), 0, 1)
+    return X.astype(np.float32)
 
 
 def dream_report(

@@ -148,7 +148,7 @@ def _conclusion(r: dict[str, Any]) -> str:
     parts = [
         f"for this {r['label']} (answered {r['answer']}) the largest of the {r['parameters']:,} "
         f"gradient components is the {best['name']}"
-        + (f", {best['times_median']:.0f}× the median non-zero one" if best["times_median"] else "")
+        + (f", {best['times_median']:.3g}× the median non-zero one" if best["times_median"] else "")
         + (
             f"; {r['zero_fraction']:.0%} are exactly 0: weights from black pixels get no blame"
             if r["zero_fraction"] > 0
