@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import tempfile
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -197,6 +198,7 @@ def resumed_config(path: str, model):
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .frames import frames_path, save_frames
     from .modelfile import load_model
     from .progress import TrainProgress
     from .training import PRESETS, DivergedError, stuck_hint, train, write_history
@@ -242,15 +244,29 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"digitnet train ({what}): {net_desc} {config.activation} network, {n_params:,} "
             f"weights and biases, {config.cost} cost"
         )
-        print("  " + ", ".join(f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"))
+        settings = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
+        print("  " + textwrap.fill(", ".join(settings), 96, subsequent_indent="  "))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
+    handler, recorder = progress, None
+    if args.record_weights:
+        recorder = weight_recorder(args, config, resume)
+
+        def handler(event) -> None:  # both: the progress bar and the movie's frames
+            progress(event)
+            recorder(event)
+
     try:
-        result = train(data, config, on_event=progress, checkpoint=out, resume=resume)
+        result = train(data, config, on_event=handler, checkpoint=out, resume=resume)
     except DivergedError as e:
         progress.close()
         kept = f"; the last good epoch is kept in {out}" if out.exists() else ""
         raise RuntimeError(f"{e}{kept}") from None
     progress.close()
+    frames = recorder.result(result.epochs_done) if recorder else None
+    if frames is not None:
+        save_frames(frames_path(out), frames)
+    elif resume is None and result.epochs_done:  # a new model: an old movie is not its own
+        frames_path(out).unlink(missing_ok=True)
     if result.interrupted:
         done = result.epochs_done
         msg = f"interrupted during epoch {done + 1}"
@@ -290,6 +306,20 @@ def cmd_train(args: argparse.Namespace) -> int:
         ),
     )
     return 0
+
+
+def weight_recorder(args: argparse.Namespace, config, resume):
+    """Frames of the first layer's weights for the movie; a resumed run adds to its own."""
+    from .frames import WeightRecorder, frames_path, load_frames
+
+    if resume is None:
+        recorder = WeightRecorder(args.record_weights)
+        recorder.record(config.build_network().weights[0], epoch=0, batch=0)  # before training
+        return recorder
+    done = int(resume.training.get("epochs_done", 0))
+    previous = frames_path(args.resume)
+    frames = load_frames(previous) if previous.exists() else None
+    return WeightRecorder(args.record_weights, frames, upto_epoch=done)
 
 
 # ---- digitnet evaluate -------------------------------------------------------------------
@@ -355,6 +385,61 @@ def cmd_predict(args: argparse.Namespace) -> int:
         note = " (blank image: no ink found)" if blank else ""
         lines.append(f"{path}: {answer}{note}\n  {bars}")
     emit(args, {"predictions": results}, "\n".join(lines))
+    return 0
+
+
+# ---- digitnet show -----------------------------------------------------------------------
+
+
+def output_folder(path: Path) -> Path:
+    """Make the pictures' folder, or say in one line why it cannot be used."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path} is a file; give a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"cannot write to folder {path}")
+    return path
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .modelfile import atomic_write_bytes, load_model
+    from .pictures import average_digits_picture, png_bytes, write_all
+
+    data_only = args.model is None and args.data is not None
+    args.data = args.data or None  # a bare --data means: the usual sources
+    if data_only:
+        if args.index is not None or args.image:
+            raise UsageError("--index and --image show a model's pictures: give a MODEL")
+        out = output_folder(Path(args.out) if args.out else models_dir() / "mnist-pictures")
+        data = load_data(args)
+        path = out / "average-digits.png"
+        train_split = data.train
+        picture = average_digits_picture(train_split.images, train_split.labels)
+        atomic_write_bytes(path, png_bytes(picture))
+        model_name, written, notes = None, {"average-digits.png": path}, []
+    else:
+        model_path = Path(args.model) if args.model else latest_model()
+        model = load_model(model_path)
+        out = Path(args.out) if args.out else model_path.with_name(f"{model_path.stem}-pictures")
+        output_folder(out)
+        data = load_data(args, model.training.get("dataset", "mnist"))
+        n_test = len(data.test.labels)
+        if args.index is not None and args.index >= n_test:
+            raise UsageError(f"--index must be below {n_test} (the test images), got {args.index}")
+        model_name = str(model_path)
+        written, notes = write_all(
+            model, out, data, index=args.index or 0, image=args.image, model_path=model_path
+        )
+    payload = {
+        "model": model_name,
+        "out": str(out),
+        "pictures": {name: str(path) for name, path in written.items()},
+        "notes": notes,
+    }
+    if not args.json:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    emit(args, payload, "\n".join(str(path) for path in written.values()))
     return 0
 
 
@@ -454,6 +539,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--history", metavar="FILE", help="also write the per-epoch history (.csv/.json)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--record-weights",
+        type=positive_int,
+        metavar="N",
+        help="keep the first layer's weights every N mini-batches (<model>.frames.npz), "
+        "for the weights-movie.gif of 'digitnet show'",
+    )
     data_flag(p)
     json_flag(p)
 
@@ -467,6 +559,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
     p.add_argument("images", metavar="IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
+    json_flag(p)
+
+    p = command(
+        "show",
+        "draw a model's pictures (weights, activations, curves, confusion, mistakes, movie); "
+        "with --data and no model, the average digits",
+        cmd_show,
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?", help="a model file (default: the latest)")
+    p.add_argument("--out", metavar="DIR", help="folder for the pictures (default: next to MODEL)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--index", type=non_negative_int, metavar="N", help="test image for activations.png"
+    )
+    which.add_argument("--image", metavar="FILE", help="your own image for activations.png")
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        nargs="?",
+        const="",
+        help="MNIST files to use; alone (no MODEL): draw average-digits.png",
+    )
     json_flag(p)
     return parser
 
@@ -483,7 +597,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         if args.debug:
             raise
-        parser.exit(EXIT_USAGE, f"digitnet {args.command}: error: {e}\n")
+        print(f"digitnet {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `digitnet evaluate M | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
     except (
         DataError,
         ImageError,
@@ -495,11 +613,9 @@ def main(argv: list[str] | None = None) -> int:
     ) as e:
         if args.debug:
             raise
-        message = (
-            str(e)
-            if not isinstance(e, OSError) or not e.strerror
-            else (f"{e.filename + ': ' if e.filename else ''}{e.strerror}")
-        )
+        message = str(e)
+        if isinstance(e, OSError) and e.strerror:  # "FILE: No space left on device"
+            message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
         if isinstance(e, MemoryError):
             message = f"not enough memory ({message or 'MemoryError'})"
         print(f"digitnet {args.command}: error: {message}", file=sys.stderr)
