@@ -186,6 +186,15 @@ def test_runtime_failures_exit_1_with_one_line(here, capsys, case, tally):
     tally.bad_input("CLI runtime failure")
 
 
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_out_in_a_read_only_folder_is_a_usage_error(here, capsys, tally):
+    locked = here / "locked"
+    locked.mkdir(mode=0o500)
+    code, _, err = run(["train", "--out", "locked/m.safetensors"], capsys)
+    assert code == 2 and "cannot write to folder" in assert_one_line_error(err)
+    tally.bad_input("CLI usage error")
+
+
 def test_data_from_a_missing_path_fails_with_one_line(tmp_path, monkeypatch, capsys, tally):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     code, _, err = run(["data", "--data", str(tmp_path / "nowhere")], capsys)
