@@ -301,7 +301,9 @@ def test_disk_full_during_a_checkpoint_fails_cleanly_keeping_the_old_model(
     tally.fault("disk full during a CLI checkpoint")
 
 
-def test_ctrl_c_mid_epoch_keeps_the_last_epoch_and_says_how_to_resume(here, capsys, monkeypatch):
+def test_ctrl_c_mid_epoch_keeps_the_last_epoch_and_says_how_to_resume(
+    here, capsys, monkeypatch, tally
+):
     import digitnet.training as training
 
     real_step, steps = training._step, []
@@ -316,6 +318,7 @@ def test_ctrl_c_mid_epoch_keeps_the_last_epoch_and_says_how_to_resume(here, caps
     code, _, err = run([*TRAIN[:5], "--epochs", "3", "--quiet", "--out", "k.safetensors"], capsys)
     assert code == 130 and "--resume k.safetensors" in err and "Traceback" not in err
     assert load_model(here / "k.safetensors").training["epochs_done"] == 1
+    tally.fault("Ctrl-C mid-epoch")
 
 
 # ── the real command, in a subprocess: real stderr, real exit codes ──────────────────────────

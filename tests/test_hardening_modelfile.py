@@ -129,6 +129,15 @@ def test_flip_in_the_weights_is_caught_by_the_checksum(blob):
     refused(bytes(damaged), "sha256.*damaged")
 
 
+def test_without_the_checksum_a_flipped_weight_loads_silently(model):
+    old = save(tensors_of(model.network), metadata=metadata_of(model))  # no sha256 key
+    n, header = header_of(old)
+    damaged = bytearray(old)
+    damaged[8 + n + header["weights.0"]["data_offsets"][0] + 100] ^= 0x01
+    back = from_bytes(bytes(damaged))  # why model files now carry a checksum
+    assert not np.array_equal(back.network.params, model.network.params)
+
+
 def test_files_written_before_the_checksum_still_load(model):
     old = save(tensors_of(model.network), metadata=metadata_of(model))
     assert np.array_equal(from_bytes(old).network.params, model.network.params)
