@@ -315,7 +315,10 @@ def test_ctrl_c_mid_epoch_keeps_the_last_epoch_and_says_how_to_resume(
         real_step(*args)
 
     monkeypatch.setattr(training, "_step", interrupted_step)
-    code, _, err = run([*TRAIN[:5], "--epochs", "3", "--quiet", "--out", "k.safetensors"], capsys)
+    small = ["--batch-size", "10", "--train-set", "train"]  # 20 mini-batches an epoch
+    code, _, err = run(
+        [*TRAIN[:5], *small, "--epochs", "3", "--quiet", "--out", "k.safetensors"], capsys
+    )
     assert code == 130 and "--resume k.safetensors" in err and "Traceback" not in err
     assert load_model(here / "k.safetensors").training["epochs_done"] == 1
     tally.fault("Ctrl-C mid-epoch")
