@@ -257,7 +257,7 @@ def test_bad_training_knobs_get_422(client, body):
 def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained):
     r = client.post("/api/experiments/noise", json={"n": 50, "seed": 3, "show": 4})
     body = r.json()
-    X = np.random.default_rng(3).random((50, 784))
+    X = np.random.default_rng(3).random((50, 784), dtype=np.float32)
     outputs = trained.network.feedforward(X)
     assert body["answers"] == np.bincount(outputs.argmax(axis=1), minlength=10).tolist()
     assert body["mean_top_output"] == pytest.approx(float(outputs.max(axis=1).mean()), rel=1e-6)

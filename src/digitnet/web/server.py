@@ -473,7 +473,7 @@ def create_app(
     def noise(body: NoiseRequest) -> dict[str, Any]:
         net = current().network
         rng = np.random.default_rng(body.seed)
-        X = rng.random((body.n, net.sizes[0]))  # uniform noise in [0, 1)
+        X = rng.random((body.n, net.sizes[0]), dtype=np.float32)  # uniform noise in [0, 1)
         outputs = net.feedforward(X)
         answers = outputs.argmax(axis=1)
         return {
@@ -493,10 +493,12 @@ def create_app(
 
     @app.post("/api/experiments/dream", summary="the input each output neuron likes best")
     def dream(body: DreamRequest) -> dict[str, Any]:
-        from .. import experiments
-
+        try:
+            from ..experiments import dream as dream_inputs
+        except ImportError as e:
+            raise HTTPException(503, f"the dream experiment is not available here ({e})") from None
         net = current().network
-        images = experiments.dream(net, steps=body.steps, seed=body.seed)  # (10, 784)
+        images = dream_inputs(net, steps=body.steps, seed=body.seed)  # (10, 784) in [0, 1]
         outputs = net.feedforward(images)
         return {
             "images": [to_bytes_255(x) for x in images],

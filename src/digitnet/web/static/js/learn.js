@@ -80,7 +80,7 @@ export class LearnView {
       const { epoch, epochs, row } = JSON.parse(e.data);
       const acc = row.validation_accuracy ?? row.test_accuracy;
       this.accuracy.push([epoch, acc]);
-      this.say(`Epoch ${epoch}/${epochs} done: accuracy ${(100 * acc).toFixed(2)}%, cost ${row.batch_cost.toFixed(4)}`);
+      this.say(`Epoch ${epoch}/${epochs} done: validation accuracy ${(100 * acc).toFixed(2)}%, cost ${row.batch_cost.toFixed(4)}`);
       this.drawCurves();
     });
     source.addEventListener("weights", (e) => {
@@ -131,7 +131,7 @@ export class LearnView {
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.fillStyle = "#0b0f17";
     ctx.fillRect(0, 0, width, height);
-    const pad = { left: 48, right: 48, top: 14, bottom: 28 };
+    const pad = { left: 52, right: 52, top: 14, bottom: 28 };
     const w = width - pad.left - pad.right;
     const h = height - pad.top - pad.bottom;
     const topCost = Math.max(1e-9, ...this.costs.map(([, c]) => c));
@@ -140,11 +140,17 @@ export class LearnView {
     ctx.strokeRect(pad.left, pad.top, w, h);
     ctx.fillStyle = "#93a0b8";
     ctx.font = "12px system-ui, sans-serif";
-    ctx.fillText("cost", 8, pad.top + 10);
-    ctx.fillText(topCost.toPrecision(2), 8, pad.top + 26);
-    ctx.fillText("accuracy", width - pad.right + 4, pad.top + 10);
-    ctx.fillText("epochs →", pad.left + w - 56, height - 8);
-    for (let e = 0; e <= this.epochs; e++) ctx.fillText(String(e), x(e) - 3, height - 10);
+    ctx.textBaseline = "middle";
+    ctx.fillText(topCost.toPrecision(2), 8, pad.top);
+    ctx.fillText("0", 8, pad.top + h);
+    ctx.fillText("100%", width - pad.right + 6, pad.top);
+    ctx.fillText("0%", width - pad.right + 6, pad.top + h);
+    ctx.fillText("epoch", 8, height - 12);
+    for (let e = 0; e <= this.epochs; e++) ctx.fillText(String(e), x(e) - 3, height - 12);
+    ctx.fillStyle = "#f0a040";
+    ctx.fillText("— cost per mini-batch", pad.left + 10, pad.top + 12);
+    ctx.fillStyle = `rgb(${GREEN})`;
+    ctx.fillText("— validation accuracy per epoch", pad.left + 10, pad.top + 30);
     const line = (points, y, colour) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.8;

@@ -13,7 +13,7 @@ export function showGrids(container, weights, shown, onChoose = null) {
     const canvas = document.createElement("canvas");
     drawWeights(canvas, weights, j * 784);
     const caption = document.createElement("span");
-    caption.textContent = `neuron ${j}`;
+    caption.textContent = onChoose ? `neuron ${j}` : String(j);
     button.append(canvas, caption);
     if (onChoose) {
       button.type = "button";
