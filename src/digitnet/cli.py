@@ -335,8 +335,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.model:
         load_model(args.model)  # a bad file fails here, in one line, before the server starts
     app = create_app(model_path=args.model)
-    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)")
-    uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}: other machines can reach this page")
+    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    )
     return 0
 
 

@@ -286,3 +286,26 @@ def test_unexpected_errors_are_a_clean_500(client, monkeypatch):
     monkeypatch.setattr(server, "to_mnist", broken)
     r = client.post("/api/predict", json={"pixels": [0] * 784})
     assert r.status_code == 500 and r.json() == {"detail": "internal error; see the server's log"}
+
+
+def test_a_network_that_does_not_read_digits_is_refused(client, models):
+    from digitnet.modelfile import ModelFile, save_model
+    from digitnet.network import Network
+
+    save_model(ModelFile(Network((64, 8, 10))), models / "small.safetensors")
+    r = client.put("/api/model", json={"name": "small"})
+    assert r.status_code == 422 and "28×28" in r.json()["detail"]
+
+
+def test_a_broken_newest_model_does_not_stop_the_page(tmp_path, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.modelfile import ModelFileError
+    from digitnet.web.server import create_app
+
+    (tmp_path / "broken.safetensors").write_bytes(b"junk")
+    client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
+    assert client.get("/").status_code == 200
+    assert client.get("/api/model").status_code == 404
+    with pytest.raises(ModelFileError, match="broken.safetensors"):
+        create_app(model_path=tmp_path / "broken.safetensors", models_dir=tmp_path)

@@ -29,6 +29,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+SERVED = Path(os.environ.get("DIGITNET_WEB_MODEL") or "tiny.safetensors").name
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 pytestmark = [
@@ -51,7 +52,7 @@ def server(tmp_path_factory, trained, web_data):
     from digitnet.web.server import create_app
 
     folder = tmp_path_factory.mktemp("served-models")
-    save_model(trained, folder / "tiny.safetensors")
+    save_model(trained, folder / SERVED)
     app = create_app(models_dir=folder, data_loader=lambda: web_data)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
@@ -153,10 +154,12 @@ def test_stroke_to_update_latency_is_measured(page, server):
         draw_four(page)
         page.get_by_role("button", name="Clear").click()
     latencies = page.evaluate("window.digitnet.draw.latencies")
-    assert len(latencies) >= 20
+    work = page.evaluate("window.digitnet.draw.work")
+    assert len(latencies) >= 20 and len(work) == len(latencies)
     print(
         f"\nstroke → update: median {statistics.median(latencies):.1f} ms, "
-        f"90th percentile {np.percentile(latencies, 90):.1f} ms over {len(latencies)} updates"
+        f"90th percentile {np.percentile(latencies, 90):.1f} ms over {len(latencies)} updates; "
+        f"the update itself: median {statistics.median(work):.1f} ms"
     )
 
 
@@ -180,6 +183,7 @@ def test_js_normalisation_and_forward_pass_agree_with_python(page, server, train
     rng = np.random.default_rng(7)
     cases = [((280, 280), False), ((28, 28), False), ((150, 90), True), ((64, 200), False)]
     cases += [((280, 280), True), ((45, 45), False)]
+    worst_x = worst_out = 0.0
     for shape, dark in cases:
         gray = random_drawing(rng, shape, dark)
         got = page.evaluate(
@@ -197,6 +201,9 @@ def test_js_normalisation_and_forward_pass_agree_with_python(page, server, train
         np.testing.assert_allclose(got["x"], x, atol=1e-6, err_msg=f"{shape}")
         outputs = trained.network.feedforward(x[None, :])[0]
         np.testing.assert_allclose(got["outputs"], outputs, atol=1e-5, err_msg=f"{shape}")
+        worst_x = max(worst_x, float(np.abs(np.subtract(got["x"], x)).max()))
+        worst_out = max(worst_out, float(np.abs(np.subtract(got["outputs"], outputs)).max()))
+    print(f"\nJS vs Python, max |Δ|: input {worst_x:.2e}, outputs {worst_out:.2e}")
 
 
 def test_weights_view_shows_the_grids_and_a_neurons_favourite_digits(page, server):
@@ -266,7 +273,7 @@ def test_training_from_the_page_grows_the_curve_and_saves(page, server):
         "document.querySelector('#model-select').value === 'from-the-page.safetensors'"
     )
     assert page.evaluate("window.digitnet.draw.model.sizes") == [784, 16, 10]
-    page.locator("#model-select").select_option("tiny.safetensors")  # leave the server as found
+    page.locator("#model-select").select_option(SERVED)  # leave the server as found
     page.wait_for_function("window.digitnet.draw.model.sizes.length === 4")
 
 

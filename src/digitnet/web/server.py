@@ -263,15 +263,26 @@ def create_app(
     data_lock = threading.Lock()
 
     def use_model(path: Path) -> None:
-        state["model"], state["name"] = load_model(path), path.name
+        model = load_model(path)
+        sizes = model.network.sizes
+        if sizes[0] != 784 or sizes[-1] != 10:
+            raise ModelFileError(
+                f"{path.name}: a {sizes[0]}-input, {sizes[-1]}-output network "
+                "does not read 28×28 digits"
+            )
+        state["model"], state["name"] = model, path.name
 
     def newest() -> Path | None:
         found = sorted(folder.glob("*" + SUFFIX), key=lambda p: p.stat().st_mtime)
         return found[-1] if found else None
 
-    start = Path(model_path) if model_path is not None else newest()
-    if start is not None:
-        use_model(start)
+    if model_path is not None:
+        use_model(Path(model_path))
+    elif (start := newest()) is not None:
+        try:
+            use_model(start)
+        except ModelFileError as e:  # a broken file in the folder should not stop the page
+            log.warning("not using the newest model: %s", e)
 
     def current() -> ModelFile:
         if state["model"] is None:

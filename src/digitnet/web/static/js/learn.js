@@ -148,9 +148,10 @@ export class LearnView {
     ctx.fillText("epoch", 8, height - 12);
     for (let e = 0; e <= this.epochs; e++) ctx.fillText(String(e), x(e) - 3, height - 12);
     ctx.fillStyle = "#f0a040";
-    ctx.fillText("— cost per mini-batch", pad.left + 10, pad.top + 12);
+    const legend = pad.left + w / 2 - 80;
+    ctx.fillText("— cost per mini-batch", legend, pad.top + 12);
     ctx.fillStyle = `rgb(${GREEN})`;
-    ctx.fillText("— validation accuracy per epoch", pad.left + 10, pad.top + 30);
+    ctx.fillText("— validation accuracy per epoch", legend, pad.top + 30);
     const line = (points, y, colour) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.8;

@@ -13,7 +13,7 @@ const COARSE = 100; // side of the reduced view that finds the ink's box
 export function toMnist(gray, height, width, invert = null) {
   let g = Float64Array.from(gray);
   if (invert === null) invert = median(border(g, height, width)) > 0.5;
-  if (invert) g = g.map((v) => 1.0 - v);
+  if (invert) for (let i = 0; i < g.length; i++) g[i] = 1.0 - g[i];
   const ink = removePaper(g, height, width);
   const blank = new Float32Array(SIDE * SIDE);
   if (maxOf(ink) < MIN_CONTRAST) return blank;
@@ -31,15 +31,16 @@ export function roundHalfEven(x) {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
+// Plain indexed loops: much faster than iterators on 78,400-pixel drawings.
 function maxOf(a) {
   let m = -Infinity;
-  for (const v of a) if (v > m) m = v;
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
   return m;
 }
 
 function sumOf(a) {
   let s = 0;
-  for (const v of a) s += v;
+  for (let i = 0; i < a.length; i++) s += a[i];
   return s;
 }
 
@@ -63,7 +64,12 @@ function removePaper(ink, h, w) {
   const b = border(ink, h, w);
   const level = median(b);
   const noise = 1.4826 * median(b.map((v) => Math.abs(v - level)));
-  return ink.map((v) => Math.min(Math.max(v - level - 3.0 * noise, 0.0), 1.0));
+  const out = new Float64Array(ink.length);
+  for (let i = 0; i < ink.length; i++) {
+    const v = ink[i] - level - 3.0 * noise;
+    out[i] = v < 0.0 ? 0.0 : v > 1.0 ? 1.0 : v;
+  }
+  return out;
 }
 
 // Pillow's Image.reduce(k) on a float32 image: the mean of each k×k block (partial at edges).
@@ -92,14 +98,18 @@ function reduce(img, k) {
 function inkSpan(img, float32) {
   const top = maxOf(img.data);
   const t = float32 ? Math.fround(Math.fround(INK_THRESHOLD) * top) : INK_THRESHOLD * top;
-  let r0 = Infinity, r1 = -1, c0 = Infinity, c1 = -1;
+  let r0 = img.h;
+  let r1 = -1;
+  let c0 = img.w;
+  let c1 = -1;
   for (let r = 0; r < img.h; r++) {
+    const row = r * img.w;
     for (let c = 0; c < img.w; c++) {
-      if (img.data[r * img.w + c] > t) {
-        r0 = Math.min(r0, r);
-        r1 = Math.max(r1, r);
-        c0 = Math.min(c0, c);
-        c1 = Math.max(c1, c);
+      if (img.data[row + c] > t) {
+        if (r < r0) r0 = r;
+        r1 = r;
+        if (c < c0) c0 = c;
+        if (c > c1) c1 = c;
       }
     }
   }
