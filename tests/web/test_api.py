@@ -254,16 +254,34 @@ def test_bad_training_knobs_get_422(client, body):
     assert r.status_code == 422 and r.json()["detail"]
 
 
-def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained):
+def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained, web_data):
     r = client.post("/api/experiments/noise", json={"n": 50, "seed": 3, "show": 4})
     body = r.json()
     X = np.random.default_rng(3).random((50, 784), dtype=np.float32)
     outputs = trained.network.feedforward(X)
     assert body["answers"] == np.bincount(outputs.argmax(axis=1), minlength=10).tolist()
     assert body["mean_top_output"] == pytest.approx(float(outputs.max(axis=1).mean()), rel=1e-6)
-    assert len(body["examples"]) == 4 and len(body["examples"][0]["pixels"]) == 784
+    digits = trained.network.feedforward(web_data.test.images).max(axis=1).mean()
+    assert body["digits_mean_top_output"] == pytest.approx(float(digits), rel=1e-6)
+    assert body["conclusion"].startswith("on 50 noise images")
+    assert len(body["examples"]) == 4
+    for example, x, out in zip(body["examples"], X, outputs):  # the experiment's own images
+        assert example["pixels"] == np.round(x * 255).astype(int).tolist()
+        np.testing.assert_allclose(example["outputs"], out, atol=1e-6)  # float32, other batch
     assert client.post("/api/experiments/noise", json={"n": 0}).status_code == 422
     assert client.post("/api/experiments/noise", json={"n": 10**6}).status_code == 422
+
+
+def test_dream_endpoint_returns_the_experiments_dreams(client, trained):
+    from digitnet.experiments import dream
+
+    body = client.post("/api/experiments/dream", json={"steps": 20, "seed": 0}).json()
+    dreams = dream(trained.network, steps=20, seed=0)
+    assert len(body["images"]) == 10
+    np.testing.assert_array_equal(body["images"], np.round(dreams * 255).astype(int))
+    np.testing.assert_allclose(body["outputs"], trained.network.feedforward(dreams), rtol=1e-6)
+    assert client.post("/api/experiments/dream", json={"steps": 0}).status_code == 422
+    assert client.post("/api/experiments/dream", json={"steps": "many"}).status_code == 422
 
 
 def test_mistakes_are_the_wrong_test_answers(client, trained, web_data):

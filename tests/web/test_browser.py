@@ -233,13 +233,15 @@ def test_tabs_work_from_the_keyboard(page, server):
     assert page.locator("#view-experiments").is_visible()
 
 
-def test_noise_and_mistakes_experiments_show_their_results(page, server):
+def test_noise_dream_and_mistakes_experiments_show_their_results(page, server):
     open_app(page, server)
     page.get_by_test_id("tab-experiments").click()
     page.get_by_test_id("noise-run").click()
     result = page.get_by_test_id("noise-result")
     page.wait_for_function("document.querySelectorAll('#noise-thumbs figure').length === 12")
     assert "1,000 noise images" in result.inner_text()
+    page.get_by_role("button", name="Dream the ten digits").click()
+    page.wait_for_function("document.querySelectorAll('#dream-thumbs figure').length === 10")
     page.get_by_role("button", name="Next").click()
     page.wait_for_function(
         "document.querySelector('#mistakes-status').textContent.includes('wrong')"

@@ -482,32 +482,41 @@ def create_app(
 
     @app.post("/api/experiments/noise", summary="random noise in: the confident nonsense out")
     def noise(body: NoiseRequest) -> dict[str, Any]:
+        from ..experiments import noise as noise_experiment
+
         net = current().network
-        rng = np.random.default_rng(body.seed)
-        X = rng.random((body.n, net.sizes[0]), dtype=np.float32)  # uniform noise in [0, 1)
+        try:
+            test_images = dataset().test.images  # to compare with the confidence on real digits
+        except HTTPException:
+            test_images = None
+        result = noise_experiment(net, n=body.n, seed=body.seed, test_images=test_images)
+        # the experiment's own noise images (the same seeded stream), a few of them to show
+        X = np.random.default_rng(body.seed).random((body.n, net.sizes[0]), dtype=np.float32)
+        X = X[: body.show]
         outputs = net.feedforward(X)
         answers = outputs.argmax(axis=1)
+        digits = result.get("confidence_digits")
         return {
             "n": body.n,
             "seed": body.seed,
-            "answers": np.bincount(answers, minlength=net.sizes[-1]).tolist(),
-            "mean_top_output": float(outputs.max(axis=1).mean()),
+            "answers": result["answers_histogram"],
+            "mean_top_output": result["confidence_noise"]["mean"],
+            "digits_mean_top_output": digits["mean"] if digits else None,
+            "conclusion": result["conclusion"],
             "examples": [
                 {
                     "pixels": to_bytes_255(X[i]),
                     "outputs": outputs[i].tolist(),
                     "answer": int(answers[i]),
                 }
-                for i in range(min(body.show, body.n))
+                for i in range(len(X))
             ],
         }
 
     @app.post("/api/experiments/dream", summary="the input each output neuron likes best")
     def dream(body: DreamRequest) -> dict[str, Any]:
-        try:
-            from ..experiments import dream as dream_inputs
-        except ImportError as e:
-            raise HTTPException(503, f"the dream experiment is not available here ({e})") from None
+        from ..experiments import dream as dream_inputs
+
         net = current().network
         images = dream_inputs(net, steps=body.steps, seed=body.seed)  # (10, 784) in [0, 1]
         outputs = net.feedforward(images)

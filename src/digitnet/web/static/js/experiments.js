@@ -1,7 +1,6 @@
 // The Experiments view: noise in → confident nonsense out; the dreamed digits; the mistakes.
 
 import { api } from "./api.js";
-import { argmax } from "./network.js";
 import { figure } from "./render.js";
 
 export class ExperimentsView {
@@ -20,9 +19,8 @@ export class ExperimentsView {
     summary.textContent = "Feeding noise…";
     try {
       const r = await api("/api/experiments/noise", { method: "POST", body: { n: 1000, seed: Date.now() % 100000, show: 12 } });
-      const favourite = argmax(r.answers);
-      summary.textContent = `${r.n.toLocaleString()} noise images: the network's top output is ${r.mean_top_output.toFixed(2)} on average, ` +
-        `and it calls ${r.answers[favourite]} of them a ${favourite}. Answers 0–9: ${r.answers.join(", ")}.`;
+      const text = r.conclusion.charAt(0).toUpperCase() + r.conclusion.slice(1);
+      summary.textContent = `${text}. How often each answer 0–9 came up: ${r.answers.join(", ")}.`;
       this.root.querySelector("#noise-thumbs").replaceChildren(
         ...r.examples.map((ex) => figure(ex.pixels, `${ex.answer} (${ex.outputs[ex.answer].toFixed(2)})`, 255, `noise read as ${ex.answer}`)),
       );
