@@ -258,6 +258,8 @@ def create_app(
         title="digitnet",
         description="Draw a digit, watch the network think, watch it learn.",
         version="1",
+        docs_url=None,  # FastAPI's docs pages load their scripts from a CDN: this app stays offline
+        redoc_url=None,
     )
     state: dict[str, Any] = {"model": None, "name": None, "data": None, "run": None}
     data_lock = threading.Lock()

@@ -34,9 +34,9 @@ export class ExperimentsView {
     status.textContent = "Dreaming…";
     try {
       const r = await api("/api/experiments/dream", { method: "POST", body: { steps: 200, seed: 0 } });
-      status.textContent = "Each image is made to light up one output:";
+      status.textContent = "Each image is made to light up one output (its own output below; brightened to its brightest pixel):";
       this.root.querySelector("#dream-thumbs").replaceChildren(
-        ...r.images.map((px, d) => figure(px, `${d} (${r.outputs[d][d].toFixed(2)})`, 255, `dreamed ${d}`)),
+        ...r.images.map((px, d) => figure(px, `${d} (${r.outputs[d][d].toFixed(2)})`, Math.max(1, ...px), `dreamed ${d}`)),
       );
     } catch (e) {
       status.textContent = `Failed: ${e.message}`;
