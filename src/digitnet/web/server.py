@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import FastAPI, Header, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from ..data import DataError
 from ..images import to_mnist
 from ..modelfile import ModelFile, ModelFileError, load_model, save_model
 from ..network import Network
@@ -204,7 +205,7 @@ class TrainingRun:
             self.result = train(self.data, self.config, on_event=self.on_event)
             stopped = self.result.interrupted
             self._add({"type": "status", "message": "stopped" if stopped else "finished"})
-        except (DivergedError, ValueError, OSError, ImportError) as e:
+        except (DataError, DivergedError, ValueError, OSError) as e:
             self.error = str(e)
         except Exception as e:  # a bug: keep the server up, say so on the page
             log.exception("training failed")
@@ -233,7 +234,7 @@ class TrainingRun:
 
 
 def default_data_loader() -> Any:
-    from ..data import load_dataset  # imported late: the page works without the dataset
+    from ..data import load_dataset
 
     return load_dataset("mnist", progress=False)
 
@@ -291,14 +292,18 @@ def create_app(
             raise HTTPException(404, "no model yet: train one in the Learn view")
         return state["model"]
 
-    def dataset() -> Any:
+    def loaded_data() -> Any:
+        """The dataset, loaded once (training calls this from its thread)."""
         with data_lock:
             if state["data"] is None:
-                try:
-                    state["data"] = load_data()
-                except (ImportError, OSError, ValueError) as e:
-                    raise HTTPException(503, f"the dataset is not available: {e}") from None
+                state["data"] = load_data()
             return state["data"]
+
+    def dataset() -> Any:
+        try:
+            return loaded_data()
+        except (DataError, OSError, ValueError) as e:
+            raise HTTPException(503, f"the dataset is not available: {e}") from None
 
     def in_folder(name: str) -> Path:
         path = folder / check_name(name)
@@ -423,7 +428,7 @@ def create_app(
             )
         except ValueError as e:
             raise HTTPException(422, str(e)) from None
-        run = TrainingRun(config, dataset)
+        run = TrainingRun(config, loaded_data)
         state["run"] = run
         run.thread.start()
         return run.status()
@@ -444,15 +449,19 @@ def create_app(
         return run.status()
 
     @app.get("/api/train/events", summary="server-sent events: batch, epoch, weights, done")
-    async def training_events() -> StreamingResponse:
+    async def training_events(
+        last_event_id: Annotated[str | None, Header()] = None,
+    ) -> StreamingResponse:
         run = current_run()
+        # a browser that reconnects says which event it saw last: carry on after it
+        start = int(last_event_id) + 1 if (last_event_id or "").isdigit() else 0
 
         async def stream():
-            cursor, version = 0, 0
+            cursor, version = start, 0
             while True:
                 events, finished, weights_version, weights = run.since(cursor)
-                for event in events:
-                    yield f"event: {event['type']}\ndata: {json.dumps(event)}\n\n"
+                for i, event in enumerate(events, cursor):
+                    yield f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
                 cursor += len(events)
                 if weights_version != version and weights is not None:
                     version = weights_version
