@@ -202,9 +202,8 @@ def test_sweep_resumes_from_its_cache(tiny, tmp_path, monkeypatch):
     calls.clear()
     again = sweeps.sweep(tiny, SMALL, seeds=2, workers=1, cache_path=cache)
     assert len(calls) == 1 and calls[0].to_dict() == json.loads(lines[1])["config"]
-    assert again["summary"] == pytest.approx(first["summary"]) or [
-        r["test_accuracy_mean"] for r in again["summary"]
-    ] == [r["test_accuracy_mean"] for r in first["summary"]]
+    same = [r["test_accuracy_mean"] for r in again["summary"]]
+    assert same == [r["test_accuracy_mean"] for r in first["summary"]]  # training is seeded
 
 
 def test_sweep_in_two_processes_matches_one_process(tiny):

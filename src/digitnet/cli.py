@@ -10,6 +10,8 @@ import argparse
 import json
 import os
 import sys
+import tempfile
+import textwrap
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,16 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value >= 0 and np.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, got {text}")
+    return value
+
+
 def fraction(text: str) -> float:
     try:
         value = float(text)
@@ -89,8 +101,11 @@ def writable_file(path: str | Path) -> Path:
         raise UsageError(f"{path} is a folder; give a file name")
     if not folder.is_dir():
         raise UsageError(f"folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write to folder {folder}")
+    try:  # really try: os.access says yes to root, even on a read-only file system
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise UsageError(f"cannot write to folder {folder} ({e.strerror or e})") from None
     return path
 
 
@@ -159,18 +174,39 @@ def train_config(args: argparse.Namespace, base):
             overrides[name] = (784, *value, 10) if flag == "layers" else value
     if args.shuffle_labels:
         overrides["shuffle_labels"] = True
-    return replace(base, **overrides)
+    try:
+        return replace(base, **overrides)
+    except ValueError as e:  # a flag out of range for this config (e.g. --shift 9)
+        raise UsageError(str(e)) from None
+
+
+def resumed_config(path: str, model):
+    """The config a model file was trained with; its structure taken from the network itself."""
+    from .modelfile import ModelFileError
+    from .training import TrainConfig
+
+    net = model.network
+    structure = dict(
+        sizes=net.sizes, activation=net.activation, cost=net.cost, dtype=net.dtype.name
+    )
+    try:
+        config = TrainConfig.from_dict({**model.training, **structure})
+        done = int(model.training.get("epochs_done", 0))
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{path}: its training record cannot be resumed ({e})") from None
+    return config, done
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from .frames import frames_path, save_frames
     from .modelfile import load_model
     from .progress import TrainProgress
-    from .training import PRESETS, DivergedError, TrainConfig, stuck_hint, train, write_history
+    from .training import PRESETS, DivergedError, stuck_hint, train, write_history
 
     resume = None
     if args.resume:
         resume = load_model(args.resume)
-        base = TrainConfig.from_dict(resume.training)
+        base, done = resumed_config(args.resume, resume)
         config = train_config(args, base)
         if config.sizes != base.sizes or config.activation != base.activation:
             raise UsageError(
@@ -180,7 +216,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             )
         if config.cost != base.cost or config.dtype != base.dtype:
             raise UsageError("--resume: the cost and dtype must stay those of the model")
-        done = int(resume.training.get("epochs_done", 0))
         if done >= config.epochs:
             raise UsageError(
                 f"--resume: {args.resume} already has {done} epochs; ask for more with --epochs"
@@ -197,6 +232,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     writable_file(out)
     if args.history:
         writable_file(args.history)
+        if Path(args.history).suffix.lower() not in (".csv", ".json"):
+            raise UsageError(f"--history must end in .csv or .json, got {args.history!r}")
 
     data = load_data(args)
     net_desc = "-".join(map(str, config.sizes))
@@ -207,15 +244,29 @@ def cmd_train(args: argparse.Namespace) -> int:
             f"digitnet train ({what}): {net_desc} {config.activation} network, {n_params:,} "
             f"weights and biases, {config.cost} cost"
         )
-        print("  " + ", ".join(f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"))
+        settings = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
+        print("  " + textwrap.fill(", ".join(settings), 96, subsequent_indent="  "))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
+    handler, recorder = progress, None
+    if args.record_weights:
+        recorder = weight_recorder(args, config, resume)
+
+        def handler(event) -> None:  # both: the progress bar and the movie's frames
+            progress(event)
+            recorder(event)
+
     try:
-        result = train(data, config, on_event=progress, checkpoint=out, resume=resume)
+        result = train(data, config, on_event=handler, checkpoint=out, resume=resume)
     except DivergedError as e:
         progress.close()
         kept = f"; the last good epoch is kept in {out}" if out.exists() else ""
         raise RuntimeError(f"{e}{kept}") from None
     progress.close()
+    frames = recorder.result(result.epochs_done) if recorder else None
+    if frames is not None:
+        save_frames(frames_path(out), frames)
+    elif resume is None and result.epochs_done:  # a new model: an old movie is not its own
+        frames_path(out).unlink(missing_ok=True)
     if result.interrupted:
         done = result.epochs_done
         msg = f"interrupted during epoch {done + 1}"
@@ -257,6 +308,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     return 0
 
 
+def weight_recorder(args: argparse.Namespace, config, resume):
+    """Frames of the first layer's weights for the movie; a resumed run adds to its own."""
+    from .frames import WeightRecorder, frames_path, load_frames
+
+    if resume is None:
+        recorder = WeightRecorder(args.record_weights)
+        recorder.record(config.build_network().weights[0], epoch=0, batch=0)  # before training
+        return recorder
+    done = int(resume.training.get("epochs_done", 0))
+    previous = frames_path(args.resume)
+    frames = load_frames(previous) if previous.exists() else None
+    return WeightRecorder(args.record_weights, frames, upto_epoch=done)
+
+
 # ---- digitnet evaluate -------------------------------------------------------------------
 
 
@@ -264,7 +329,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
     model = load_model(args.model)
-    data = load_data(args, model.training.get("dataset", "mnist"))
+    data = load_data(args, str(model.training.get("dataset", "mnist")))
     net, split = model.network, data.test
     accuracy, cost = net.evaluate(split.images, split.labels)
     guesses = net.predict(split.images)
@@ -320,6 +385,61 @@ def cmd_predict(args: argparse.Namespace) -> int:
         note = " (blank image: no ink found)" if blank else ""
         lines.append(f"{path}: {answer}{note}\n  {bars}")
     emit(args, {"predictions": results}, "\n".join(lines))
+    return 0
+
+
+# ---- digitnet show -----------------------------------------------------------------------
+
+
+def output_folder(path: Path) -> Path:
+    """Make the pictures' folder, or say in one line why it cannot be used."""
+    if path.exists() and not path.is_dir():
+        raise UsageError(f"--out {path} is a file; give a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise UsageError(f"cannot write to folder {path}")
+    return path
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from .modelfile import atomic_write_bytes, load_model
+    from .pictures import average_digits_picture, png_bytes, write_all
+
+    data_only = args.model is None and args.data is not None
+    args.data = args.data or None  # a bare --data means: the usual sources
+    if data_only:
+        if args.index is not None or args.image:
+            raise UsageError("--index and --image show a model's pictures: give a MODEL")
+        out = output_folder(Path(args.out) if args.out else models_dir() / "mnist-pictures")
+        data = load_data(args)
+        path = out / "average-digits.png"
+        train_split = data.train
+        picture = average_digits_picture(train_split.images, train_split.labels)
+        atomic_write_bytes(path, png_bytes(picture))
+        model_name, written, notes = None, {"average-digits.png": path}, []
+    else:
+        model_path = Path(args.model) if args.model else latest_model()
+        model = load_model(model_path)
+        out = Path(args.out) if args.out else model_path.with_name(f"{model_path.stem}-pictures")
+        output_folder(out)
+        data = load_data(args, model.training.get("dataset", "mnist"))
+        n_test = len(data.test.labels)
+        if args.index is not None and args.index >= n_test:
+            raise UsageError(f"--index must be below {n_test} (the test images), got {args.index}")
+        model_name = str(model_path)
+        written, notes = write_all(
+            model, out, data, index=args.index or 0, image=args.image, model_path=model_path
+        )
+    payload = {
+        "model": model_name,
+        "out": str(out),
+        "pictures": {name: str(path) for name, path in written.items()},
+        "notes": notes,
+    }
+    if not args.json:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    emit(args, payload, "\n".join(str(path) for path in written.values()))
     return 0
 
 
@@ -655,7 +775,10 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
-        p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+        # SUPPRESS: without --debug here, keep what `digitnet --debug COMMAND` set
+        p.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
         return p
 
     def json_flag(p: argparse.ArgumentParser) -> None:
@@ -700,7 +823,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=positive_int, metavar="N", help="mini-batch size")
     p.add_argument("--lr", type=positive_float, metavar="X", help="learning rate η")
     p.add_argument("--momentum", type=fraction, metavar="X", help="momentum μ in [0, 1)")
-    p.add_argument("--weight-decay", type=float, metavar="X", help="L2 weight decay λ ≥ 0")
+    p.add_argument(
+        "--weight-decay", type=non_negative_float, metavar="X", help="L2 weight decay λ ≥ 0"
+    )
     p.add_argument("--schedule", choices=list(SCHEDULES), help="learning-rate schedule")
     p.add_argument(
         "--shift",
@@ -719,7 +844,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["train", "full"],
         help="train on the first 50,000 images (default) or all 60,000",
     )
-    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+    p.add_argument("--seed", type=non_negative_int, metavar="N", help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="where to save the model (.safetensors)")
     p.add_argument("--resume", metavar="FILE", help="continue training a saved model")
     p.add_argument(
@@ -731,6 +856,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--history", metavar="FILE", help="also write the per-epoch history (.csv/.json)"
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--record-weights",
+        type=positive_int,
+        metavar="N",
+        help="keep the first layer's weights every N mini-batches (<model>.frames.npz), "
+        "for the weights-movie.gif of 'digitnet show'",
+    )
     data_flag(p)
     json_flag(p)
 
@@ -744,6 +876,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
     p.add_argument("images", metavar="IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
+    json_flag(p)
+
+    p = command(
+        "show",
+        "draw a model's pictures (weights, activations, curves, confusion, mistakes, movie); "
+        "with --data and no model, the average digits",
+        cmd_show,
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?", help="a model file (default: the latest)")
+    p.add_argument("--out", metavar="DIR", help="folder for the pictures (default: next to MODEL)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--index", type=non_negative_int, metavar="N", help="test image for activations.png"
+    )
+    which.add_argument("--image", metavar="FILE", help="your own image for activations.png")
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        nargs="?",
+        const="",
+        help="MNIST files to use; alone (no MODEL): draw average-digits.png",
+    )
     json_flag(p)
 
     experiment_parser(sub)
@@ -886,20 +1040,41 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as e:
         if args.debug:
             raise
-        parser.exit(EXIT_USAGE, f"digitnet {args.command}: error: {e}\n")
-    except (DataError, ImageError, ModelFileError, ValueError, RuntimeError, OSError) as e:
+        print(f"digitnet {args.command}: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `digitnet evaluate M | head`: the reader left; stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except (
+        DataError,
+        ImageError,
+        ModelFileError,
+        ValueError,
+        RuntimeError,
+        OSError,
+        MemoryError,
+    ) as e:
         if args.debug:
             raise
-        message = (
-            str(e)
-            if not isinstance(e, OSError) or not e.strerror
-            else (f"{e.filename + ': ' if e.filename else ''}{e.strerror}")
-        )
+        message = str(e)
+        if isinstance(e, OSError) and e.strerror:  # "FILE: No space left on device"
+            message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
+        if isinstance(e, MemoryError):
+            message = f"not enough memory ({message or 'MemoryError'})"
         print(f"digitnet {args.command}: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug: still one line, and --debug shows where
+        if args.debug:
+            raise
+        print(
+            f"digitnet {args.command}: internal error: {type(e).__name__}: {e} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     return 0
 
 
