@@ -316,3 +316,17 @@ def test_exported_page_draws_offline_with_no_server(chromium, trained, tmp_path)
     screenshot(page, "export")
     context.close()
     assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
+
+
+def test_without_a_model_the_page_offers_to_train_one(page, server):
+    detail = {"detail": "no model yet: train one in the Learn view"}
+    page.route("**/api/model", lambda route: route.fulfill(status=404, json=detail))
+    page.route("**/api/models", lambda route: route.fulfill(json={"models": [], "current": None}))
+    page.goto(server)
+    offer = page.get_by_role("button", name="Train one in the Learn view")
+    offer.wait_for()
+    offer.click()
+    assert page.get_by_test_id("tab-learn").get_attribute("aria-selected") == "true"
+    assert page.locator("#view-learn").is_visible()
+    # the browser itself logs the (expected) 404 of /api/model; nothing else may appear
+    page.errors[:] = [e for e in page.errors if "404" not in e]
