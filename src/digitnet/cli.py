@@ -724,6 +724,42 @@ def activation_name(text: str) -> str:
     return text
 
 
+# ---- digitnet serve / export-html --------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .modelfile import load_model
+    from .web.server import create_app
+
+    if args.model:
+        load_model(args.model)  # a bad file fails here, in one line, before the server starts
+    app = create_app(model_path=args.model)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}: other machines can reach this page")
+    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    return 0
+
+
+def cmd_export_html(args: argparse.Namespace) -> int:
+    from .modelfile import atomic_write_bytes, load_model
+    from .web.export import export_html
+
+    model = load_model(args.model)
+    if model.network.sizes[0] != 784:
+        raise UsageError(f"{args.model} takes {model.network.sizes[0]} inputs, not a 28×28 image")
+    out = writable_file(args.out)
+    page = export_html(model, Path(args.model).name)
+    atomic_write_bytes(out, page.encode("utf-8"))
+    payload = {"model": str(args.model), "html": str(out), "bytes": len(page.encode("utf-8"))}
+    emit(args, payload, f"wrote {out} ({payload['bytes']:,} bytes): open it in any browser")
+    return 0
+
+
 # ---- the parser --------------------------------------------------------------------------
 
 
@@ -865,6 +901,18 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(p)
 
     experiment_parser(sub)
+
+    p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)
+    p.add_argument("--model", metavar="FILE", help="model to start with (default: the newest)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+
+    p = command(
+        "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
+    )
+    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
+    p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write")
+    json_flag(p)
     return parser
 
 
