@@ -237,7 +237,7 @@ def train(
         for k, (a0, y) in enumerate(batch_stream):
             eta = _learning_rate(config, (epoch - 1) * batches + k, total_steps)
             out = net.gradient(a0, y, grads)
-            cost = float(net._cost.fn(out, y).mean())
+            cost = net._cost.total(out, y) / batch_size
             if not math.isfinite(cost):
                 raise DivergedError(_divergence_message(config, epoch, k + 1))
             cost_sum += cost
@@ -285,8 +285,8 @@ def _minibatches(
         if shift:
             _shifted(images, rows, shift, rng, X)
         else:
-            np.take(images, rows, axis=0, out=X)
-        np.take(y_all, rows, axis=1, out=y)
+            np.take(images, rows, axis=0, out=X, mode="clip")  # "clip": no hidden copy
+        np.take(y_all, rows, axis=1, out=y, mode="clip")
         for k in range(0, len(rows), batch_size):
             yield X[k : k + batch_size].T, y[:, k : k + batch_size]  # (784, m), (10, m)
 
