@@ -172,13 +172,15 @@ class Network:
         Returns (grad_weights, grad_biases), lists shaped like ``weights`` and ``biases``.
         """
         a0 = self._columns(X)
-        grad = np.empty_like(self.params)
-        self.gradient(a0, self._targets(Y, a0.shape[1]), grad)
-        return self._views(grad)
+        grads = self._views(np.empty_like(self.params))
+        self.gradient(a0, self._targets(Y, a0.shape[1]), grads)
+        return grads
 
-    def gradient(self, a0: Array, y: Array, grad: Array) -> Array:
-        """Write ∇C (mean over the m columns of a⁰) into the flat array ``grad``; return aᴸ.
+    def gradient(self, a0: Array, y: Array, grads: tuple[list[Array], list[Array]]) -> Array:
+        """Write ∇C, the gradient of the mean cost over the m columns of a⁰, into ``grads``.
 
+        ``grads`` is (grad_W, grad_b), arrays shaped like ``weights`` and ``biases`` (views of
+        one flat buffer in training, made once). Returns the output activations aᴸ.
         The four equations of backpropagation, for a whole mini-batch at once:
           δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ)            the output's error
           δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ′(zˡ)       each error sent back through the weights
@@ -186,14 +188,13 @@ class Network:
           ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ              a weight matters as much as the input it carries
         Summing over the batch's columns in the last two, with 1/m, gives the mean.
         """
-        grad_W, grad_b = self._views(grad)
+        grad_W, grad_b = grads
         zs, activations = self.forward(a0)
-        m = a0.shape[1]
         delta = self._cost.output_delta(zs[-1], activations[-1], y)  # δᴸ    (n_L, m)
-        delta *= 1 / m  # the mean over the batch, applied once: everything below is linear in δᴸ
+        delta *= 1 / a0.shape[1]  # the mean over the batch, once: all below is linear in δᴸ
         for l in reversed(range(len(self.weights))):
             np.matmul(delta, activations[l].T, out=grad_W[l])  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
-            np.sum(delta, axis=1, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
+            np.add.reduce(delta, axis=1, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
             if l > 0:
                 back = self.weights[l].T @ delta  # (Wˡ)ᵀ δˡ: how aˡ⁻¹ should move
                 delta = back * self._sigma.prime(zs[l - 1], activations[l])  # δˡ⁻¹ = … ⊙ σ′(zˡ⁻¹)

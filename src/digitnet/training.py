@@ -95,14 +95,21 @@ class TrainConfig:
 
 
 PRESETS: dict[str, TrainConfig] = {
-    # The story's network, 784-16-16-10 sigmoid, with the best recipe found that keeps it.
+    # The story's network, 784-16-16-10, sigmoid neurons, the video's quadratic cost, with the
+    # best recipe found on the validation split that keeps it: momentum, a cosine schedule,
+    # light L2, one-pixel shifts; then trained on all 60,000 images.
     "video": TrainConfig(
-        cost="quadratic",
-        epochs=30,
-        batch_size=10,
-        learning_rate=1.5,
+        epochs=40,
+        batch_size=32,
+        learning_rate=0.5,
+        momentum=0.9,
+        weight_decay=1e-4,
+        schedule="cosine",
+        shift=1,
+        train_set="full",
     ),
-    # The book's network.py, literally: N(0,1) init, η = 3.0 on ½Σ(a−y)² (1.5 on ours).
+    # The book's network.py, literally: N(0,1) init, η = 3.0 on ½Σ(a−y)² (1.5 on ours),
+    # mini-batches of 10, 30 epochs on 50,000 images.
     "book": TrainConfig(init="normal", epochs=30, batch_size=10, learning_rate=1.5),
     # The best plain MLP found: wider, ReLU, softmax + cross-entropy, momentum, L2, cosine.
     "tweaked": TrainConfig(
@@ -111,10 +118,11 @@ PRESETS: dict[str, TrainConfig] = {
         cost="cross-entropy",
         epochs=20,
         batch_size=100,
-        learning_rate=0.1,
+        learning_rate=0.05,
         momentum=0.9,
-        weight_decay=1e-4,
+        weight_decay=5e-4,
         schedule="cosine",
+        shift=1,
     ),
 }
 
@@ -212,39 +220,36 @@ def train(
     if config.shuffle_labels:  # its own stream, so the same labels every epoch and on resume
         labels = _stream(config.seed, 2).permutation(labels)
     y_all = one_hot(labels, net.sizes[-1], net.dtype)  # (10, n) wanted outputs, made once
-    X_epoch = np.empty((n, net.sizes[0]), dtype=net.dtype)  # this epoch's shuffled inputs
-    y_epoch = np.empty_like(y_all)
-    grad = np.empty_like(net.params)
+    grad = np.empty_like(net.params)  # ∇C, flat like net.params
+    grads = net._views(grad)  # … and cut into per-layer views, once
     batch_size = min(config.batch_size, n)
     batches = n // batch_size  # the last partial batch is dropped, as a fresh shuffle covers it
     total_steps = config.epochs * batches
 
+    def run_epoch(epoch: int) -> tuple[float, float]:
+        """One pass of mini-batch SGD; returns the mean mini-batch cost and the last η."""
+        rng = _stream(config.seed, 1, epoch)  # each epoch's own shuffle, so resumable
+        order = rng.permutation(n)[: batches * batch_size]
+        cost_sum, eta = 0.0, config.learning_rate
+        batch_stream = _minibatches(train_split.images, y_all, order, batch_size, config.shift, rng)
+        for k, (a0, y) in enumerate(batch_stream):
+            eta = _learning_rate(config, (epoch - 1) * batches + k, total_steps)
+            out = net.gradient(a0, y, grads)
+            cost = float(net._cost.fn(out, y).mean())
+            if not math.isfinite(cost):
+                raise DivergedError(_divergence_message(config, epoch, k + 1))
+            cost_sum += cost
+            _step(net, grad, velocity, eta, config)
+            if on_event is not None:
+                on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
+        return cost_sum / batches, eta
+
     try:
-        with np.errstate(over="ignore", invalid="ignore"):  # divergence: caught below
+        with np.errstate(over="ignore", invalid="ignore"):  # divergence is caught by name
             for epoch in range(len(history) + 1, config.epochs + 1):
                 started = time.perf_counter()
-                rng = _stream(config.seed, 1, epoch)  # each epoch's own shuffle, resumable
-                order = rng.permutation(n)
-                if config.shift:
-                    _shifted(train_split.images, order, config.shift, rng, X_epoch)
-                else:
-                    np.take(train_split.images, order, axis=0, out=X_epoch)
-                np.take(y_all, order, axis=1, out=y_epoch)
-                cost_sum = 0.0
-                for k in range(batches):
-                    step = (epoch - 1) * batches + k
-                    eta = _learning_rate(config, step, total_steps)
-                    a0 = X_epoch[k * batch_size : (k + 1) * batch_size].T  # (784, m) columns
-                    y = y_epoch[:, k * batch_size : (k + 1) * batch_size]
-                    out = net.gradient(a0, y, grad)
-                    cost = float(net._cost.fn(out, y).mean())
-                    if not math.isfinite(cost):
-                        raise DivergedError(_divergence_message(config, epoch, k + 1))
-                    cost_sum += cost
-                    _step(net, grad, velocity, eta, config)
-                    if on_event is not None:
-                        on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
-                row = _epoch_row(net, data, epoch, eta, cost_sum / batches, started)
+                batch_cost, eta = run_epoch(epoch)
+                row = _epoch_row(net, data, config, epoch, eta, batch_cost, started)
                 history.append(row)
                 if checkpoint is not None:
                     save_model(checkpoint_model(result, data), checkpoint)
@@ -253,6 +258,35 @@ def train(
     except (KeyboardInterrupt, StopTraining):
         result.interrupted = True
     return result
+
+
+def _minibatches(
+    images: np.ndarray,
+    y_all: np.ndarray,
+    order: np.ndarray,
+    batch_size: int,
+    shift: int,
+    rng: np.random.Generator,
+    block_rows: int = 8192,
+):
+    """Yield (a⁰, y) column views of consecutive mini-batches of the examples in ``order``.
+
+    Examples are gathered a block at a time into contiguous buffers (shifted if asked), so
+    each mini-batch is a plain slice, and memory stays at one block, not a shuffled epoch.
+    """
+    block = max(block_rows // batch_size, 1) * batch_size
+    X_block = np.empty((min(block, len(order)), images.shape[1]), dtype=y_all.dtype)
+    y_block = np.empty((y_all.shape[0], X_block.shape[0]), dtype=y_all.dtype)
+    for start in range(0, len(order), block):
+        rows = order[start : start + block]
+        X, y = X_block[: len(rows)], y_block[:, : len(rows)]
+        if shift:
+            _shifted(images, rows, shift, rng, X)
+        else:
+            np.take(images, rows, axis=0, out=X)
+        np.take(y_all, rows, axis=1, out=y)
+        for k in range(0, len(rows), batch_size):
+            yield X[k : k + batch_size].T, y[:, k : k + batch_size]  # (784, m), (10, m)
 
 
 def _training_split(data: Data, config: TrainConfig) -> Split:
@@ -313,12 +347,22 @@ def _overlap(shift: int) -> tuple[slice, slice]:
 
 
 def _epoch_row(
-    net: Network, data: Data, epoch: int, eta: float, batch_cost: float, started: float
+    net: Network,
+    data: Data,
+    config: TrainConfig,
+    epoch: int,
+    eta: float,
+    batch_cost: float,
+    started: float,
 ) -> dict[str, float]:
-    """One row of the history: how the network does on each split after this epoch."""
+    """One row of the history: how the network does on each split after this epoch.
+
+    Validation is skipped when it was trained on (train_set "full"): it would flatter.
+    """
     train_seconds = time.perf_counter() - started
     row: dict[str, float] = {"epoch": epoch, "learning_rate": eta, "batch_cost": batch_cost}
-    for name in ("train", "validation", "test"):
+    splits = ("train", "test") if config.train_set == "full" else ("train", "validation", "test")
+    for name in splits:
         split = getattr(data, name, None)
         if split is not None and len(split.labels):
             accuracy, cost = net.evaluate(split.images, split.labels)

@@ -1,0 +1,98 @@
+"""Noise in, confident nonsense out? Feed uniform random images to a trained network and
+compare its confidence (its largest output) on them with its confidence on real test digits.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..network import Network
+from ._common import figure, summary, write_png
+
+EDGES = np.linspace(0, 1, 21)  # confidence histogram bins
+
+
+def noise(
+    net: Network, n: int = 1000, seed: int = 0, test_images: np.ndarray | None = None
+) -> dict[str, Any]:
+    """The answers and confidence of ``net`` on ``n`` uniform-noise images (pixels in [0, 1]).
+
+    Returns answers_histogram (counts per digit), confidence_noise and, with ``test_images``,
+    confidence_digits (each {mean, median} of the largest output), confidence_histogram
+    (bin edges and counts) and a conclusion drawn from those numbers.
+    """
+    if n < 1:
+        raise ValueError(f"n must be at least 1, got {n}")
+    X = np.random.default_rng(seed).random((n, net.sizes[0]), dtype=np.float32)
+    out = net.feedforward(X)
+    confidence = out.max(axis=1)
+    result: dict[str, Any] = {
+        "n": n,
+        "seed": seed,
+        "answers_histogram": np.bincount(out.argmax(axis=1), minlength=net.sizes[-1]).tolist(),
+        "confidence_noise": summary(confidence),
+        "confidence_histogram": {
+            "edges": EDGES.round(2).tolist(),
+            "noise": np.histogram(confidence, EDGES)[0].tolist(),
+        },
+    }
+    if test_images is not None:
+        digits = net.feedforward(test_images).max(axis=1)
+        result["confidence_digits"] = summary(digits)
+        result["confidence_histogram"]["digits"] = np.histogram(digits, EDGES)[0].tolist()
+    result["conclusion"] = _conclusion(result)
+    return result
+
+
+def _conclusion(r: dict[str, Any]) -> str:
+    noise_mean = r["confidence_noise"]["mean"]
+    text = f"on {r['n']:,} noise images the network's mean confidence is {noise_mean:.2f}"
+    if "confidence_digits" in r:
+        digits_mean = r["confidence_digits"]["mean"]
+        ratio = noise_mean / digits_mean if digits_mean > 0 else float("inf")
+        if ratio > 1.05:
+            how = "more confidently than real digits"
+        elif ratio >= 0.95:
+            how = "as confidently as real digits"
+        elif ratio >= 0.75:
+            how = "almost as confidently as real digits"
+        elif ratio >= 0.5:
+            how = "less confidently than real digits, but far from unsure"
+        else:
+            how = "much less confidently than real digits: here the story's claim does not hold"
+        text += f" vs {digits_mean:.2f} on real digits: it answers noise {how}"
+    counts = np.array(r["answers_histogram"])
+    top = int(counts.argmax())
+    share = counts[top] / counts.sum()
+    text += f"; it calls {share:.0%} of the noise a {top}"
+    if share > 0.5:
+        text += ", as if all noise looked like one digit to it"
+    elif share < 0.2:
+        text += ", spreading its answers over many digits"
+    return text
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """Two panels: the answers given to noise, and confidence on noise vs on real digits."""
+    fig = figure(9, 3.4)
+    left, right = fig.subplots(1, 2)
+    counts = result["answers_histogram"]
+    left.bar(range(len(counts)), counts, color="tab:gray")
+    left.set_xticks(range(len(counts)))
+    left.set_xlabel("answer")
+    left.set_ylabel("noise images")
+    left.set_title(f"what it says about {result['n']:,} noise images")
+    hist = result["confidence_histogram"]
+    edges = np.array(hist["edges"])
+    for key, colour in (("noise", "tab:red"), ("digits", "tab:blue")):
+        if key in hist:
+            counts = np.array(hist[key], dtype=float)
+            right.stairs(counts / counts.sum(), edges, label=key, color=colour, lw=2)
+    right.set_xlabel("confidence (largest output)")
+    right.set_ylabel("fraction of images")
+    right.legend()
+    right.set_title("how sure it is")
+    return write_png(fig, path)

@@ -1,0 +1,80 @@
+"""The weight movie's frames: the first layer's weights copied every N mini-batches while
+training (an event handler for `training.train`), kept in a sidecar ``<model>.frames.npz``.
+
+`pictures.weights_movie` turns them into a GIF; nothing here draws.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .modelfile import atomic_write_bytes
+from .training import BatchEvent
+
+
+@dataclass(frozen=True)
+class Frames:
+    """First-layer weights recorded during training: frames (k, n, 784), epoch and batch (k,)."""
+
+    frames: np.ndarray
+    epoch: np.ndarray  # 0 for the weights before training
+    batch_index: np.ndarray  # mini-batch within its epoch, 1-based
+
+    def captions(self) -> list[str]:
+        return [
+            "before training" if e == 0 else f"epoch {e}, batch {b}"
+            for e, b in zip(self.epoch, self.batch_index)
+        ]
+
+
+def frames_path(model_path: str | Path) -> Path:
+    """The movie frames' sidecar of a model file: ``<model path>.frames.npz``."""
+    return Path(f"{model_path}.frames.npz")
+
+
+def load_frames(path: str | Path) -> Frames:
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            f = Frames(z["frames"], z["epoch"], z["batch_index"])
+    except (OSError, ValueError, KeyError) as e:
+        raise ValueError(f"{path}: not a weight-frames file ({e})") from None
+    if f.frames.ndim != 3 or not len(f.frames) == len(f.epoch) == len(f.batch_index):
+        raise ValueError(f"{path}: frames, epoch and batch_index do not match")
+    return f
+
+
+def save_frames(path: str | Path, frames: Frames) -> None:
+    buffer = io.BytesIO()
+    np.savez(buffer, frames=frames.frames, epoch=frames.epoch, batch_index=frames.batch_index)
+    atomic_write_bytes(path, buffer.getvalue())
+
+
+class WeightRecorder:
+    """A `train` event handler: a float16 copy of the first layer's weights every N batches."""
+
+    def __init__(self, every: int, previous: Frames | None = None, upto_epoch: int = 0) -> None:
+        self.every, self.rows = every, []  # rows: (epoch, batch, weights (n, 784))
+        if previous is not None:  # a resumed run: keep the frames of the epochs it kept
+            old = zip(previous.epoch, previous.batch_index, previous.frames)
+            self.rows = [(e, b, W) for e, b, W in old if e <= upto_epoch]
+
+    def record(self, W: np.ndarray, epoch: int, batch: int) -> None:
+        self.rows.append((epoch, batch, np.asarray(W, dtype=np.float16)))
+
+    def __call__(self, event: object) -> None:
+        if isinstance(event, BatchEvent):
+            step = (event.epoch - 1) * event.batches + event.batch  # counts across epochs
+            if step % self.every == 0:
+                self.record(event.network.weights[0], event.epoch, event.batch)
+
+    def result(self, upto_epoch: int) -> Frames | None:
+        """The frames of complete epochs (an interrupted epoch is trained again), or None."""
+        rows = [row for row in self.rows if row[0] <= upto_epoch]
+        if not rows:
+            return None
+        epoch, batch, frames = zip(*rows)
+        return Frames(np.stack(frames), np.array(epoch, np.int64), np.array(batch, np.int64))

@@ -1,0 +1,329 @@
+"""Pictures: valid PNGs whose pixels say what they claim, the same bytes twice, `digitnet show`."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import tiny_data
+from digitnet import cli, pictures
+from digitnet.frames import WeightRecorder, frames_path, load_frames
+from digitnet.images import to_picture
+from digitnet.modelfile import ModelFile, save_model
+from digitnet.training import TrainConfig, checkpoint_model, train
+
+NAMES = ["weights.png", "activations.png", "curves.png", "confusion.png", "mistakes.png"]
+
+
+@pytest.fixture(scope="session")
+def trained():
+    """A small model trained on the tiny data (about a second), with its history."""
+    data = tiny_data()
+    result = train(data, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0))
+    return result, data
+
+
+@pytest.fixture
+def model_file(trained, tmp_path) -> Path:
+    result, data = trained
+    return save_model(checkpoint_model(result, data), tmp_path / "small.safetensors")
+
+
+@pytest.fixture
+def run_cli(monkeypatch, capsys):
+    """Run `digitnet …` on the tiny data; return (exit status, stdout, stderr)."""
+    monkeypatch.setattr(cli, "load_data", lambda args, name="mnist": tiny_data())
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        try:
+            status = cli.main([str(a) for a in argv])
+        except SystemExit as e:  # usage errors exit through argparse
+            status = e.code
+        captured = capsys.readouterr()
+        return status, captured.out, captured.err
+
+    return run
+
+
+def png(im: Image.Image) -> Image.Image:
+    """Through real PNG bytes and back: what a file on disk would hold."""
+    data = pictures.png_bytes(im)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    decoded = Image.open(io.BytesIO(data))
+    assert decoded.format == "PNG"
+    return decoded.convert("RGB")
+
+
+def find(big: Image.Image, small: Image.Image) -> list[tuple[int, int]]:
+    """Where `small` appears pixel for pixel inside `big` (top-left corners)."""
+    B, S = np.asarray(big.convert("RGB")), np.asarray(small.convert("RGB"))
+    h, w = S.shape[:2]
+    ys, xs = np.nonzero((B[: B.shape[0] - h + 1, : B.shape[1] - w + 1] == S[0, 0]).all(axis=2))
+    return [(x, y) for y, x in zip(ys, xs) if (B[y : y + h, x : x + w] == S).all()]
+
+
+# ---- weight grids --------------------------------------------------------------------------
+
+
+def test_weight_grid_pixels_are_green_for_positive_red_for_negative_black_for_zero():
+    w = np.zeros(784)
+    w[:5] = [0.5, -0.5, 0.0, 1.0, -3.0]  # the first five pixels of the top row
+    im = png(pictures.weight_grid_image(w, scale=4, vmax=1.0))
+    assert im.size == (112, 112)
+    pixel = [im.getpixel((4 * k + 2, 2)) for k in range(5)]
+    assert pixel[0] == (0, 128, 0)  # +0.5 of ±1: half-bright green
+    assert pixel[1] == (128, 0, 0)  # −0.5: half-bright red
+    assert pixel[2] == (0, 0, 0)  # 0: black
+    assert pixel[3] == (0, 255, 0)  # +1: full green
+    assert pixel[4] == (255, 0, 0)  # −3 lies beyond the scale: clipped to full red
+
+
+def test_weight_grid_brightness_grows_with_the_size_of_the_weight():
+    w = np.linspace(0.0, 2.0, 784)
+    im = np.asarray(pictures.weight_grid_image(w, scale=3, vmax=2.0))
+    greens = im[1::3, 1::3, 1].ravel()  # one pixel per weight, in order
+    assert (np.diff(greens.astype(int)) >= 0).all() and greens[0] == 0 and greens[-1] == 255
+    assert (im[..., 0] == 0).all() and (im[..., 2] == 0).all()
+
+
+def test_weight_grid_takes_784_weights_or_a_matrix():
+    assert pictures.weight_grid_image(np.ones((10, 16)), scale=5).size == (80, 50)
+    with pytest.raises(ValueError, match="784 weights or a 2-D matrix"):
+        pictures.weight_grid_image(np.ones(100))
+
+
+def test_weights_picture_shows_every_neurons_grid_on_one_shared_scale(trained):
+    net = trained[0].network
+    im = png(pictures.weights_picture(net))
+    vmax = float(np.percentile(np.abs(net.weights[0]), 99))  # the top 1% saturate
+    corners = []
+    for j in range(net.sizes[1]):
+        grid = pictures.weight_grid_image(net.weights[0][j], scale=4, vmax=vmax)
+        assert grid.size[0] >= 84
+        corners += find(im, grid)
+    assert len(set(corners)) == net.sizes[1]  # each neuron's grid, exactly once
+    v = np.percentile(np.abs(net.weights[1]), 99)
+    deeper = pictures.weight_grid_image(net.weights[1], scale=13, vmax=v)  # 160 px // 12 columns
+    assert len(find(im, deeper)) == 1
+    assert im.width >= 4 * 112 and im.height > 3 * 112
+
+
+# ---- activations ---------------------------------------------------------------------------
+
+
+def test_activations_picture_lights_each_disc_by_its_activation(trained):
+    net, data = trained[0].network, trained[1]
+    x = data.test.images[0]
+    im = png(pictures.activations_picture(net, x, "test image"))
+    _, acts = net.forward(x[:, None])
+    centres = pictures.disc_centres(net.sizes)
+    assert im.height == pictures.HEIGHT and im.width > centres[-1][0][0]
+    for a, xy in zip(acts[1:], centres):
+        a = a[:, 0]
+        lit = np.array([im.getpixel((int(cx), int(cy)))[0] for cx, cy in xy])
+        assert np.array_equal(lit, np.round(255 * a).astype(int))
+        order = np.argsort(a)
+        assert (np.diff(lit[order]) >= 0).all()  # brighter disc ↔ larger activation
+    assert len(find(im, to_picture(x, pictures.INPUT_SCALE).convert("RGB"))) == 1
+
+
+# ---- charts ---------------------------------------------------------------------------------
+
+
+def test_curves_picture_is_a_chart_of_the_history(trained):
+    im = png(pictures.curves_picture(trained[0].history))
+    assert im.size == (1000, 400)
+    colours = np.asarray(im).reshape(-1, 3)
+    blue = np.array([0x00, 0x72, 0xB2])  # the training line's colour is drawn
+    assert (np.abs(colours.astype(int) - blue).sum(axis=1) < 10).sum() > 50
+
+
+def test_a_model_without_history_says_so_instead_of_an_empty_chart():
+    with pytest.raises(pictures.NoHistoryError, match="no per-epoch training history"):
+        pictures.curves_picture([])
+
+
+def test_confusion_matrix_counts_answers_by_true_digit():
+    labels, answers = np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 2, 0])
+    confusion = pictures.confusion_matrix(labels, answers, n=3)
+    assert confusion.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+    assert png(pictures.confusion_picture(pictures.confusion_matrix(labels, answers))).size == (
+        700,
+        600,
+    )
+
+
+# ---- galleries ------------------------------------------------------------------------------
+
+
+def test_mistakes_come_most_confident_first_and_are_drawn():
+    data = tiny_data()
+    images, labels = data.test.images[:6], np.array([1, 2, 3, 4, 5, 6])
+    answers = np.array([1, 0, 3, 0, 0, 6])  # wrong at 1, 3, 4
+    confidences = np.array([0.9, 0.5, 0.99, 0.8, 0.95, 0.1])
+    assert pictures.mistake_order(labels, answers, confidences).tolist() == [4, 3, 1]
+    im = png(pictures.mistakes_picture(images, labels, answers, confidences))
+    spots = [find(im, to_picture(images[i], 3).convert("RGB")) for i in (4, 3, 1)]
+    assert all(len(s) == 1 for s in spots)
+    assert spots[0][0][0] < spots[1][0][0] < spots[2][0][0]  # left to right, same row
+    assert find(im, to_picture(images[0], 3).convert("RGB")) == []  # right answers left out
+
+
+def test_no_mistakes_is_said_not_drawn_as_an_empty_gallery():
+    data = tiny_data()
+    labels = data.test.labels
+    im = png(pictures.mistakes_picture(data.test.images, labels, labels, np.ones(len(labels))))
+    assert im.height < 84  # one line of text, no digit tiles
+
+
+def test_average_digits_shows_the_mean_of_each_digit():
+    data = tiny_data()
+    im = png(pictures.average_digits_picture(data.train.images, data.train.labels))
+    for d in (0, 9):
+        mean = data.train.images[data.train.labels == d].mean(axis=0)
+        assert len(find(im, to_picture(mean, 4).convert("RGB"))) == 1
+
+
+# ---- determinism and the movie ---------------------------------------------------------------
+
+
+def test_same_model_gives_the_same_bytes(model_file, tmp_path):
+    first, _ = pictures.write_all(model_file, tmp_path / "a", _mkdir(tmp_path / "a"))
+    second, _ = pictures.write_all(model_file, tmp_path / "b", _mkdir(tmp_path / "b"))
+    assert list(first) == NAMES
+    for name in NAMES:
+        assert first[name].read_bytes() == second[name].read_bytes(), name
+
+
+def _mkdir(path: Path):
+    path.mkdir()
+    return tiny_data()
+
+
+def test_weights_movie_has_one_gif_frame_per_recorded_frame(trained):
+    W = trained[0].network.weights[0]
+    frames = np.stack([W * k for k in (0.0, 0.5, 1.0, -1.0)]).astype(np.float16)
+    gif = pictures.weights_movie(frames, [f"frame {k}" for k in range(4)])
+    im = Image.open(io.BytesIO(gif))
+    assert im.format == "GIF" and im.n_frames == 4
+    with pytest.raises(ValueError, match="one caption per frame"):
+        pictures.weights_movie(frames, ["only one"])
+
+
+def test_recorder_keeps_every_nth_mini_batch_and_only_complete_epochs():
+    data = tiny_data()
+    every_7, every_20 = WeightRecorder(every=7), WeightRecorder(every=20)
+    config = TrainConfig(sizes=(784, 12, 10), epochs=2, learning_rate=1.0)  # 20 batches/epoch
+    result = train(data, config, on_event=lambda e: (every_7(e), every_20(e)))
+    recorded = every_7.result(upto_epoch=2)
+    assert recorded.frames.shape == (40 // 7, 12, 784) and recorded.frames.dtype == np.float16
+    assert recorded.epoch.tolist() == [1, 1, 2, 2, 2]
+    assert recorded.batch_index.tolist() == [7, 14, 1, 8, 15]  # steps 7, 14, 21, 28, 35
+    assert every_7.result(upto_epoch=1).epoch.tolist() == [1, 1]  # an unfinished epoch: dropped
+    last = every_20.result(upto_epoch=2)
+    assert last.batch_index.tolist() == [20, 20]  # the end of each epoch
+    assert np.array_equal(last.frames[-1], result.network.weights[0].astype(np.float16))
+    assert not np.array_equal(last.frames[0], last.frames[-1])  # a copy, not the live array
+
+
+# ---- digitnet show / train --record-weights ------------------------------------------------
+
+
+def test_show_writes_and_prints_every_picture(run_cli, model_file, tmp_path):
+    status, out, err = run_cli("show", model_file, "--out", tmp_path / "pics")
+    assert status == 0, err
+    printed = out.split()
+    assert printed == [str(tmp_path / "pics" / name) for name in NAMES]
+    for path in printed:
+        assert Image.open(path).format == "PNG"
+
+
+def test_show_json_and_default_folder_next_to_the_latest_model(run_cli, trained, monkeypatch):
+    result, data = trained
+    model = save_model(checkpoint_model(result, data), cli.models_dir() / "latest.safetensors")
+    status, out, _ = run_cli("show", "--json", "--index", "3")
+    assert status == 0
+    report = json.loads(out)
+    assert report["model"] == str(model) and report["notes"] == []
+    assert report["out"] == str(model.parent / "latest-pictures")
+    assert sorted(report["pictures"]) == sorted(NAMES)
+    assert all(Path(p).is_file() for p in report["pictures"].values())
+
+
+def test_show_skips_curves_of_a_model_without_history_with_a_note(run_cli, trained, tmp_path):
+    bare = save_model(ModelFile(trained[0].network), tmp_path / "bare.safetensors")
+    status, out, err = run_cli("show", bare, "--out", tmp_path / "pics")
+    assert status == 0
+    assert "curves.png skipped: the model has no per-epoch training history" in err
+    assert not (tmp_path / "pics" / "curves.png").exists() and "curves.png" not in out
+
+
+def test_show_draws_the_activations_of_your_own_image(run_cli, model_file, tmp_path):
+    digit = tmp_path / "digit.png"
+    to_picture(tiny_data().test.images[5], 4).save(digit)
+    status, out, _ = run_cli("show", model_file, "--image", digit, "--out", tmp_path / "p")
+    assert status == 0 and str(tmp_path / "p" / "activations.png") in out
+
+
+def test_show_data_draws_the_average_digits_without_a_model(run_cli, tmp_path):
+    status, out, _ = run_cli("show", "--data", "--out", tmp_path / "digits", "--json")
+    assert status == 0
+    path = Path(json.loads(out)["pictures"]["average-digits.png"])
+    assert path == tmp_path / "digits" / "average-digits.png" and Image.open(path).format == "PNG"
+
+
+@pytest.mark.parametrize("make_bad", ["file", "under_a_file"])
+def test_show_with_a_bad_out_folder_fails_in_one_line(run_cli, model_file, tmp_path, make_bad):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    out = blocker if make_bad == "file" else blocker / "pictures"
+    status, stdout, err = run_cli("show", model_file, "--out", out)
+    assert status == (cli.EXIT_USAGE if make_bad == "file" else cli.EXIT_FAILURE)
+    assert stdout == "" and err.count("\n") == 1 and err.startswith("digitnet show: error:")
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes anywhere")
+def test_show_into_an_unwritable_folder_fails_in_one_line(run_cli, model_file, tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    status, _, err = run_cli("show", model_file, "--out", locked)
+    assert status == cli.EXIT_USAGE and "cannot write to folder" in err
+
+
+def test_show_refuses_a_test_index_out_of_range(run_cli, model_file, tmp_path):
+    status, _, err = run_cli("show", model_file, "--index", "50", "--out", tmp_path / "p")
+    assert status == cli.EXIT_USAGE and "--index must be below 50" in err
+
+
+def test_record_weights_makes_frames_and_the_movie_resumes_them(run_cli, tmp_path):
+    model = tmp_path / "m.safetensors"
+    common = ["--layers", "12", "--lr", "1", "--quiet", "--record-weights", "6"]
+    assert run_cli("train", "--epochs", "1", "--out", model, *common)[0] == 0
+    recorded = load_frames(frames_path(model))
+    assert recorded.frames.shape == (1 + 20 // 6, 12, 784)  # before training + 3 in epoch 1
+    assert recorded.epoch.tolist() == [0, 1, 1, 1]
+
+    assert run_cli("train", "--resume", model, "--epochs", "2", *common)[0] == 0
+    recorded = load_frames(frames_path(model))
+    assert recorded.epoch.tolist() == [0, 1, 1, 1, 2, 2, 2]  # steps 24, 30, 36 appended
+    assert recorded.batch_index.tolist() == [0, 6, 12, 18, 4, 10, 16]
+
+    status, out, _ = run_cli("show", model, "--out", tmp_path / "p")
+    assert status == 0 and out.split()[-1] == str(tmp_path / "p" / "weights-movie.gif")
+    assert Image.open(tmp_path / "p" / "weights-movie.gif").n_frames == 7
+
+    assert run_cli("train", "--epochs", "1", "--out", model, "--layers", "12", "--quiet")[0] == 0
+    assert not frames_path(model).exists()  # a new model drops the old movie
+
+
+def test_show_with_a_broken_frames_file_fails_in_one_line(run_cli, model_file, tmp_path):
+    frames_path(model_file).write_bytes(b"not an npz file")
+    status, _, err = run_cli("show", model_file, "--out", tmp_path / "p")
+    assert status == cli.EXIT_FAILURE and "not a weight-frames file" in err
+    assert err.count("\n") == 1
