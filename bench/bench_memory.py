@@ -1,7 +1,7 @@
 """Peak memory of `digitnet train`: the video preset, one epoch, full MNIST, in a fresh process.
 
-Reads the child's maximum resident set size from the kernel (os.wait4), so nothing else that
-this script has done is counted. Run: python bench/bench_memory.py [--data PATH] [--json]
+The child reports its own high-water mark (VmHWM, Linux) as it exits. Not ru_maxrss: that one
+carries over the parent's memory through fork and exec. Run: python bench/bench_memory.py
 """
 
 from __future__ import annotations
@@ -16,30 +16,48 @@ from pathlib import Path
 
 TARGET_MB = 600  # the issue's target for `digitnet train`, in MB (10⁶ bytes)
 RUN_CLI = "import sys; from digitnet.cli import main; sys.exit(main(sys.argv[1:]))"
+REPORT_PEAK = """
+import atexit, os
+
+def _report_peak():
+    with open("/proc/self/status") as status:
+        kib = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
+    with open(os.environ["BENCH_PEAK_FILE"], "w") as out:
+        out.write(kib)
+
+atexit.register(_report_peak)
+"""
 
 
-def peak_rss_mb(argv: list[str]) -> tuple[float, int, str]:
-    """Run argv in a fresh process; return its peak resident memory in MB, status and stderr."""
-    with tempfile.TemporaryFile() as errors:
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(child.pid, 0)  # this child's own resource usage
-        child.returncode = os.waitstatus_to_exitcode(status)  # already reaped: tell Popen
-        errors.seek(0)
-        stderr = errors.read().decode(errors="replace")
-    return usage.ru_maxrss * 1024 / 1e6, child.returncode, stderr  # ru_maxrss is in KiB
+def peak_memory_mb(code: str, args: list[str]) -> tuple[float, int, str]:
+    """Run Python `code` with `args` in a fresh interpreter; return its peak resident memory
+    in MB, its exit status and its stderr."""
+    with tempfile.TemporaryDirectory() as tmp:
+        peak_file = Path(tmp) / "peak"
+        done = subprocess.run(
+            [sys.executable, "-c", REPORT_PEAK + code, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "BENCH_PEAK_FILE": str(peak_file)},
+        )
+        if not peak_file.exists():
+            raise RuntimeError(f"the child reported no peak memory: {done.stderr.strip()[-200:]}")
+        return int(peak_file.read_text()) * 1024 / 1e6, done.returncode, done.stderr
 
 
-def train_command(out: Path, data: str | None) -> list[str]:
-    """`digitnet train` for one epoch of the video preset, run by this same interpreter."""
-    argv = [sys.executable, "-c", RUN_CLI, "train", "--preset", "video", "--epochs", "1"]
-    argv += ["--quiet", "--out", str(out)]
-    return argv + (["--data", data] if data else [])
+def train_args(out: Path, data: str | None) -> list[str]:
+    """`digitnet train` for one epoch of the video preset (its arguments)."""
+    args = ["train", "--preset", "video", "--epochs", "1", "--quiet", "--out", str(out)]
+    return args + (["--data", data] if data else [])
 
 
 def measure_train_memory(data: str | None = None) -> dict[str, object]:
     """Peak memory of one epoch of `digitnet train` on full MNIST, with the target verdict."""
     with tempfile.TemporaryDirectory() as tmp:
-        mb, status, stderr = peak_rss_mb(train_command(Path(tmp) / "video.safetensors", data))
+        mb, status, stderr = peak_memory_mb(
+            RUN_CLI, train_args(Path(tmp) / "video.safetensors", data)
+        )
     if status != 0:
         last = stderr.strip().splitlines()[-1:] or ["no message"]
         raise RuntimeError(f"digitnet train exited with status {status}: {last[0]}")
