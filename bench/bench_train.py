@@ -373,12 +373,19 @@ def report(result: dict, env: dict, notes: list[str]) -> str:
         "run(s), implementations alternating",
         *(f"  {note}" for note in notes),
         "",
-        f"{'implementation':<15}{'batch':>6}{'threads':>8}{'s/epoch':>10}{'samples/s':>12}",
+        f"{'implementation':<15}{'batch':>6}{'threads':>8}{'s/epoch':>10}{'samples/s':>12}"
+        f"{'digitnet faster':>17}",
     ]
+    ours = {
+        (r["batch_size"], r["threads"]): r["seconds_per_epoch"]
+        for r in result["rows"]
+        if r["implementation"] == "digitnet"
+    }
     for r in result["rows"]:
+        faster = r["seconds_per_epoch"] / ours[r["batch_size"], r["threads"]]
         lines.append(
             f"{r['implementation']:<15}{r['batch_size']:>6}{r['threads']:>8}"
-            f"{r['seconds_per_epoch']:>10.3f}{r['samples_per_second']:>12,.0f}"
+            f"{r['seconds_per_epoch']:>10.3f}{r['samples_per_second']:>12,.0f}{faster:>16.2f}×"
         )
     flops = result["flops_per_epoch"]
     lines += [

@@ -45,7 +45,7 @@ def test_quick_benchmark_prints_table_ratios_and_targets():
     done = run_script("--quick")
     assert done.returncode == 0, done.stderr
     out = done.stdout
-    assert "implementation  batch threads   s/epoch   samples/s" in out
+    assert "implementation  batch threads   s/epoch   samples/s  digitnet faster" in out
     names = ["digitnet", "book"] + (["torch"] if has_torch() else [])
     for name in names:
         for batch, threads in [(10, 1), (10, 2), (100, 1), (100, 2)]:
