@@ -304,6 +304,7 @@ def test_show_refuses_a_test_index_out_of_range(run_cli, model_file, tmp_path):
 def test_record_weights_makes_frames_and_the_movie_resumes_them(run_cli, tmp_path):
     model = tmp_path / "m.safetensors"
     common = ["--layers", "12", "--lr", "1", "--quiet", "--record-weights", "6"]
+    common += ["--batch-size", "10", "--train-set", "train", "--shift", "0"]  # 20 steps an epoch
     assert run_cli("train", "--epochs", "1", "--out", model, *common)[0] == 0
     recorded = load_frames(frames_path(model))
     assert recorded.frames.shape == (1 + 20 // 6, 12, 784)  # before training + 3 in epoch 1

@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import tempfile
 import textwrap
 from dataclasses import replace
 from pathlib import Path
@@ -72,6 +73,16 @@ def positive_float(text: str) -> float:
     return value
 
 
+def non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not (value >= 0 and np.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"must be a number ≥ 0, got {text}")
+    return value
+
+
 def fraction(text: str) -> float:
     try:
         value = float(text)
@@ -90,8 +101,11 @@ def writable_file(path: str | Path) -> Path:
         raise UsageError(f"{path} is a folder; give a file name")
     if not folder.is_dir():
         raise UsageError(f"folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write to folder {folder}")
+    try:  # really try: os.access says yes to root, even on a read-only file system
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise UsageError(f"cannot write to folder {folder} ({e.strerror or e})") from None
     return path
 
 
@@ -160,19 +174,39 @@ def train_config(args: argparse.Namespace, base):
             overrides[name] = (784, *value, 10) if flag == "layers" else value
     if args.shuffle_labels:
         overrides["shuffle_labels"] = True
-    return replace(base, **overrides)
+    try:
+        return replace(base, **overrides)
+    except ValueError as e:  # a flag out of range for this config (e.g. --shift 9)
+        raise UsageError(str(e)) from None
+
+
+def resumed_config(path: str, model):
+    """The config a model file was trained with; its structure taken from the network itself."""
+    from .modelfile import ModelFileError
+    from .training import TrainConfig
+
+    net = model.network
+    structure = dict(
+        sizes=net.sizes, activation=net.activation, cost=net.cost, dtype=net.dtype.name
+    )
+    try:
+        config = TrainConfig.from_dict({**model.training, **structure})
+        done = int(model.training.get("epochs_done", 0))
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{path}: its training record cannot be resumed ({e})") from None
+    return config, done
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from .frames import frames_path, save_frames
     from .modelfile import load_model
     from .progress import TrainProgress
-    from .training import PRESETS, DivergedError, TrainConfig, stuck_hint, train, write_history
+    from .training import PRESETS, DivergedError, stuck_hint, train, write_history
 
     resume = None
     if args.resume:
         resume = load_model(args.resume)
-        base = TrainConfig.from_dict(resume.training)
+        base, done = resumed_config(args.resume, resume)
         config = train_config(args, base)
         if config.sizes != base.sizes or config.activation != base.activation:
             raise UsageError(
@@ -182,7 +216,6 @@ def cmd_train(args: argparse.Namespace) -> int:
             )
         if config.cost != base.cost or config.dtype != base.dtype:
             raise UsageError("--resume: the cost and dtype must stay those of the model")
-        done = int(resume.training.get("epochs_done", 0))
         if done >= config.epochs:
             raise UsageError(
                 f"--resume: {args.resume} already has {done} epochs; ask for more with --epochs"
@@ -199,6 +232,8 @@ def cmd_train(args: argparse.Namespace) -> int:
     writable_file(out)
     if args.history:
         writable_file(args.history)
+        if Path(args.history).suffix.lower() not in (".csv", ".json"):
+            raise UsageError(f"--history must end in .csv or .json, got {args.history!r}")
 
     data = load_data(args)
     net_desc = "-".join(map(str, config.sizes))
@@ -294,7 +329,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
     model = load_model(args.model)
-    data = load_data(args, model.training.get("dataset", "mnist"))
+    data = load_data(args, str(model.training.get("dataset", "mnist")))
     net, split = model.network, data.test
     accuracy, cost = net.evaluate(split.images, split.labels)
     guesses = net.predict(split.images)
@@ -689,6 +724,42 @@ def activation_name(text: str) -> str:
     return text
 
 
+# ---- digitnet serve / export-html --------------------------------------------------------
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .modelfile import load_model
+    from .web.server import create_app
+
+    if args.model:
+        load_model(args.model)  # a bad file fails here, in one line, before the server starts
+    app = create_app(model_path=args.model)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}: other machines can reach this page")
+    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    return 0
+
+
+def cmd_export_html(args: argparse.Namespace) -> int:
+    from .modelfile import atomic_write_bytes, load_model
+    from .web.export import export_html
+
+    model = load_model(args.model)
+    if model.network.sizes[0] != 784:
+        raise UsageError(f"{args.model} takes {model.network.sizes[0]} inputs, not a 28×28 image")
+    out = writable_file(args.out)
+    page = export_html(model, Path(args.model).name)
+    atomic_write_bytes(out, page.encode("utf-8"))
+    payload = {"model": str(args.model), "html": str(out), "bytes": len(page.encode("utf-8"))}
+    emit(args, payload, f"wrote {out} ({payload['bytes']:,} bytes): open it in any browser")
+    return 0
+
+
 # ---- the parser --------------------------------------------------------------------------
 
 
@@ -704,7 +775,10 @@ def build_parser() -> argparse.ArgumentParser:
     def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
-        p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+        # SUPPRESS: without --debug here, keep what `digitnet --debug COMMAND` set
+        p.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
         return p
 
     def json_flag(p: argparse.ArgumentParser) -> None:
@@ -749,7 +823,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=positive_int, metavar="N", help="mini-batch size")
     p.add_argument("--lr", type=positive_float, metavar="X", help="learning rate η")
     p.add_argument("--momentum", type=fraction, metavar="X", help="momentum μ in [0, 1)")
-    p.add_argument("--weight-decay", type=float, metavar="X", help="L2 weight decay λ ≥ 0")
+    p.add_argument(
+        "--weight-decay", type=non_negative_float, metavar="X", help="L2 weight decay λ ≥ 0"
+    )
     p.add_argument("--schedule", choices=list(SCHEDULES), help="learning-rate schedule")
     p.add_argument(
         "--shift",
@@ -768,7 +844,7 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["train", "full"],
         help="train on the first 50,000 images (default) or all 60,000",
     )
-    p.add_argument("--seed", type=int, metavar="N", help="random seed (default 0)")
+    p.add_argument("--seed", type=non_negative_int, metavar="N", help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="where to save the model (.safetensors)")
     p.add_argument("--resume", metavar="FILE", help="continue training a saved model")
     p.add_argument(
@@ -825,6 +901,18 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(p)
 
     experiment_parser(sub)
+
+    p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)
+    p.add_argument("--model", metavar="FILE", help="model to start with (default: the newest)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+
+    p = command(
+        "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
+    )
+    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
+    p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write")
+    json_flag(p)
     return parser
 
 
@@ -957,17 +1045,36 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `digitnet evaluate M | head`: the reader left; stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_FAILURE
-    except (DataError, ImageError, ModelFileError, ValueError, RuntimeError, OSError) as e:
+    except (
+        DataError,
+        ImageError,
+        ModelFileError,
+        ValueError,
+        RuntimeError,
+        OSError,
+        MemoryError,
+    ) as e:
         if args.debug:
             raise
         message = str(e)
         if isinstance(e, OSError) and e.strerror:  # "FILE: No space left on device"
             message = f"{e.filename}: {e.strerror}" if e.filename else e.strerror
+        if isinstance(e, MemoryError):
+            message = f"not enough memory ({message or 'MemoryError'})"
         print(f"digitnet {args.command}: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as e:  # a bug: still one line, and --debug shows where
+        if args.debug:
+            raise
+        print(
+            f"digitnet {args.command}: internal error: {type(e).__name__}: {e} "
+            "(run again with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_FAILURE
     return 0
 
 

@@ -367,8 +367,10 @@ def _read_npz(path: Path) -> Arrays:
                 if missing:
                     raise DataError(f"{path} lacks the keys {', '.join(missing)}")
                 return {key: _as_uint8(npz[names[i]], str(path)) for i, key in enumerate(KEYS)}
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-        raise DataError(f"cannot read {path} as .npz: {e}") from e
+    except DataError:
+        raise
+    except Exception as e:  # a damaged zip or .npy header fails in many ways; all are the file's
+        raise DataError(f"cannot read {path} as .npz: {type(e).__name__}: {e}") from e
 
 
 _NUMPY_CORE = "numpy._core" if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else "numpy.core"

@@ -1,12 +1,14 @@
 """Model files: a network's weights and biases in safetensors, with what made them as metadata.
 
 Never pickle. Tensors ``weights.0, biases.0, weights.1, …`` (plus ``velocity.*`` when training
-with momentum can be resumed); metadata strings as DESIGN.md fixes them. Loading checks
-everything and says what is wrong; saving is atomic, so the old file survives any failure.
+with momentum can be resumed); metadata strings as DESIGN.md fixes them, plus ``sha256`` of
+all the rest. Loading checks everything and says what is wrong; saving is atomic, so the old
+file survives any failure.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -15,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from safetensors import SafetensorError
 from safetensors.numpy import load, save
 
 from .network import Network
 
 FORMAT = "digitnet-model"
 FORMAT_VERSION = "1"
+CHECKSUM = "sha256"  # metadata key; files written before it was added load without the check
 
 
 class ModelFileError(Exception):
@@ -80,7 +82,23 @@ def to_bytes(model: ModelFile) -> bytes:
         "training": json.dumps(model.training),
         "metrics": json.dumps(model.metrics),
     }
+    metadata[CHECKSUM] = _checksum(metadata, tensors)
     return save(tensors, metadata=metadata)
+
+
+def _checksum(metadata: dict[str, str], tensors: dict[str, np.ndarray]) -> str:
+    """sha256 of the metadata (but this key) and each tensor's name, dtype, shape and bytes.
+
+    safetensors has no checksum of its own: without this, a flipped byte in the weights (most
+    of the file) would load as a silently different network.
+    """
+    rest = {k: v for k, v in metadata.items() if k != CHECKSUM}
+    digest = hashlib.sha256(json.dumps(rest, sort_keys=True).encode())
+    for name in sorted(tensors):
+        t = np.ascontiguousarray(tensors[name])
+        digest.update(f"{name} {t.dtype.str} {t.shape}".encode())
+        digest.update(t.data)
+    return digest.hexdigest()
 
 
 def save_model(model: ModelFile, path: str | os.PathLike) -> Path:
@@ -112,7 +130,7 @@ def from_bytes(data: bytes) -> ModelFile:
     try:
         tensors = load(data)
         metadata = _metadata(data)
-    except (SafetensorError, ValueError, UnicodeDecodeError, json.JSONDecodeError) as e:
+    except Exception as e:  # anything failing to parse untrusted bytes is the file's fault
         raise ModelFileError(f"not a readable safetensors file ({e})") from None
     if metadata.get("format") != FORMAT:
         raise ModelFileError("not a digitnet model (metadata 'format' is missing or different)")
@@ -122,18 +140,39 @@ def from_bytes(data: bytes) -> ModelFile:
             f"format_version {version!r} is not supported (this digitnet reads {FORMAT_VERSION!r});"
             " upgrade digitnet"
         )
+    if CHECKSUM in metadata and metadata[CHECKSUM] != _checksum(metadata, tensors):
+        raise ModelFileError("contents do not match their sha256: the file is damaged")
     try:
         sizes = json.loads(metadata["sizes"])
         training = json.loads(metadata.get("training", "{}"))
         metrics = json.loads(metadata.get("metrics", "{}"))
         activation, cost = metadata["activation"], metadata["cost"]
-    except (KeyError, json.JSONDecodeError) as e:
+    except (KeyError, json.JSONDecodeError, RecursionError) as e:
         raise ModelFileError(f"bad metadata ({e})") from None
-    if not isinstance(sizes, list) or not all(isinstance(n, int) and n > 0 for n in sizes):
+    if not isinstance(sizes, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) and n > 0 for n in sizes
+    ):
         raise ModelFileError(f"bad metadata: sizes must be a list of positive integers: {sizes}")
     if not isinstance(training, dict) or not isinstance(metrics, dict):
         raise ModelFileError("bad metadata: training and metrics must be JSON objects")
 
+    shapes: dict[str, tuple[int, ...]] = {}
+    for l, (n_out, n_in) in enumerate(zip(sizes[1:], sizes[:-1])):
+        shapes[f"weights.{l}"], shapes[f"biases.{l}"] = (n_out, n_in), (n_out,)
+    with_velocity = set(shapes) | {f"velocity.{name}" for name in shapes}
+    names = set(tensors)
+    if names not in (set(shapes), with_velocity):
+        missing = sorted(set(shapes) - names)
+        extra = sorted(names - with_velocity)
+        what = f"missing tensors {missing}" if missing else f"unexpected tensors {extra}"
+        raise ModelFileError(what if (missing or extra) else "incomplete velocity tensors")
+    for name in sorted(names):  # before building the network, whose sizes the file may inflate
+        expected = shapes[name.removeprefix("velocity.")]
+        if tensors[name].shape != expected:
+            raise ModelFileError(
+                f"tensor {name} has shape {tensors[name].shape}, expected {expected} "
+                f"for sizes {sizes}"
+            )
     dtypes = {t.dtype for t in tensors.values()}
     if len(dtypes) != 1 or dtypes.pop().name not in ("float32", "float64"):
         raise ModelFileError("tensors must all be float32 or all float64")
@@ -143,22 +182,8 @@ def from_bytes(data: bytes) -> ModelFile:
     except ValueError as e:
         raise ModelFileError(str(e)) from None
 
-    expected = {f"{kind}.{l}" for l in range(len(sizes) - 1) for kind in ("weights", "biases")}
-    with_velocity = expected | {f"velocity.{name}" for name in expected}
-    names = set(tensors)
-    if names not in (expected, with_velocity):
-        missing = sorted(expected - names)
-        extra = sorted(names - with_velocity)
-        what = f"missing tensors {missing}" if missing else f"unexpected tensors {extra}"
-        raise ModelFileError(what if (missing or extra) else "incomplete velocity tensors")
     for l, (W, b) in enumerate(zip(net.weights, net.biases)):
-        for name, view in ((f"weights.{l}", W), (f"biases.{l}", b)):
-            if tensors[name].shape != view.shape:
-                raise ModelFileError(
-                    f"tensor {name} has shape {tensors[name].shape}, expected {view.shape} "
-                    f"for sizes {sizes}"
-                )
-            view[...] = tensors[name]
+        W[...], b[...] = tensors[f"weights.{l}"], tensors[f"biases.{l}"]
     if not np.all(np.isfinite(net.params)):
         raise ModelFileError("weights or biases contain NaN or infinity")
     velocity = None
@@ -166,10 +191,9 @@ def from_bytes(data: bytes) -> ModelFile:
         velocity = np.empty_like(net.params)
         vW, vb = net._views(velocity)
         for l, (W, b) in enumerate(zip(vW, vb)):
-            for name, view in ((f"velocity.weights.{l}", W), (f"velocity.biases.{l}", b)):
-                if tensors[name].shape != view.shape:
-                    raise ModelFileError(f"tensor {name} has shape {tensors[name].shape}")
-                view[...] = tensors[name]
+            W[...], b[...] = tensors[f"velocity.weights.{l}"], tensors[f"velocity.biases.{l}"]
+        if not np.all(np.isfinite(velocity)):
+            raise ModelFileError("the momentum (velocity tensors) contains NaN or infinity")
     return ModelFile(net, training, metrics, velocity)
 
 

@@ -207,7 +207,9 @@ def train(
     n = len(train_split.labels)
     if n == 0:
         raise ValueError("the training set is empty")
+    _check_split(train_split, config.sizes[0])
     if resume is not None:
+        _check_resumable(resume, config)
         net, velocity = resume.network, resume.velocity
         history = list(resume.metrics.get("history", []))
     else:
@@ -287,6 +289,30 @@ def _minibatches(
         np.take(y_all, rows, axis=1, out=y)
         for k in range(0, len(rows), batch_size):
             yield X[k : k + batch_size].T, y[:, k : k + batch_size]  # (784, m), (10, m)
+
+
+def _check_split(split: Split, n_inputs: int) -> None:
+    """Refuse training data that would fail obscurely later (or pass for divergence)."""
+    X, labels = np.asarray(split.images), np.asarray(split.labels)
+    if X.ndim != 2 or X.shape[1] != n_inputs or labels.shape != (len(X),):
+        raise ValueError(
+            f"training images must be (n, {n_inputs}) with one label each, got images "
+            f"{X.shape} and labels {labels.shape}"
+        )
+    if labels.dtype.kind not in "iu":
+        raise ValueError(f"training labels must be integers, got {labels.dtype}")
+    # One float64 sum is NaN or ±inf exactly when some pixel is, and needs no n×784 mask.
+    if not math.isfinite(float(np.sum(X, dtype=np.float64))):
+        raise ValueError("the training images contain NaN or infinite values")
+
+
+def _check_resumable(resume: ModelFile, config: TrainConfig) -> None:
+    """A checkpoint continues only as the network it is: same layers, σ, cost and dtype."""
+    net = resume.network
+    theirs = (list(net.sizes), net.activation, net.cost, net.dtype.name)
+    ours = (list(config.sizes), config.activation, config.cost, config.dtype)
+    if theirs != ours:
+        raise ValueError(f"cannot resume a {theirs} network as {ours} (sizes, σ, cost, dtype)")
 
 
 def _training_split(data: Data, config: TrainConfig) -> Split:

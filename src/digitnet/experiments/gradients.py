@@ -21,13 +21,8 @@ BATCH_SIZES = (1, 10, 100, 1000)
 def flat_gradient(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """∇C of the mean cost over (X, labels), flat and laid out like ``net.params``."""
     grad = np.empty_like(net.params)
-    net.gradient(_columns(net, X), one_hot(labels, net.sizes[-1], net.dtype), grad)
+    net.gradient(net._columns(X), one_hot(labels, net.sizes[-1], net.dtype), net._views(grad))
     return grad
-
-
-def _columns(net: Network, X: np.ndarray) -> np.ndarray:
-    """Rows (m, n_in), or one row (n_in,), → columns (n_in, m) in the network's dtype."""
-    return np.atleast_2d(np.asarray(X, dtype=net.dtype)).T
 
 
 def describe_param(net: Network, index: int) -> dict[str, Any]:
@@ -64,7 +59,7 @@ def nudges(net: Network, x: np.ndarray, label: int) -> dict[str, list[float]]:
     ∂C/∂aᴸ = 2(aᴸ − y) for the quadratic cost (−y/aᴸ for cross-entropy), and
     ∂C/∂aᴸ⁻¹ = (Wᴸ)ᵀ δᴸ: each output's wish, sent back through its weights and summed.
     """
-    a0 = _columns(net, x)
+    a0 = net._columns(x)
     zs, activations = net.forward(a0)
     y = one_hot(np.array([label]), net.sizes[-1], net.dtype)
     a = activations[-1]

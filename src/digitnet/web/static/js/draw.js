@@ -1,0 +1,158 @@
+// The Draw view: a pad for mouse, touch and pen; each stroke → toMnist → forward pass → the
+// processed input, the diagram, the answer and ten bars, at most once per animation frame.
+// Everything runs in the page, so it works the same served or exported (no server needed).
+
+import { toMnist } from "./normalize.js";
+import { forward, argmax } from "./network.js";
+import { drawGray } from "./render.js";
+import { Diagram } from "./diagram.js";
+
+const PAD = 280; // the pad's pixels: a 280×280 drawing, like the API's larger size
+const PEN = 20; // stroke width in pad pixels
+
+export class DrawView {
+  constructor(root) {
+    this.pad = root.querySelector("[data-testid=draw-canvas]");
+    this.processed = root.querySelector("#processed");
+    this.answer = root.querySelector("[data-testid=answer]");
+    this.bars = root.querySelector("#bars");
+    this.timing = root.querySelector("#timing");
+    this.diagram = new Diagram(root.querySelector("#diagram"));
+    this.model = null;
+    this.pending = null; // timeStamp of the first stroke event not yet shown
+    this.latencies = []; // stroke event → page updated, ms (read by the browser test)
+    this.work = []; // of which the update itself (normalise, forward, draw), ms
+    this.listeners = [];
+    this.pad.width = PAD;
+    this.pad.height = PAD;
+    this.ctx = this.pad.getContext("2d", { willReadFrequently: true });
+    this.clear();
+    this.listen();
+    root.querySelector("#clear").addEventListener("click", () => this.clear());
+  }
+
+  setModel(model) {
+    this.model = model;
+    this.diagram.setModel(model);
+    this.update();
+  }
+
+  onResult(listener) {
+    this.listeners.push(listener);
+  }
+
+  clear() {
+    this.ctx.fillStyle = "#000";
+    this.ctx.fillRect(0, 0, PAD, PAD);
+    this.ink = false;
+    this.update();
+  }
+
+  listen() {
+    let last = null;
+    const point = (e) => {
+      const rect = this.pad.getBoundingClientRect();
+      return [((e.clientX - rect.left) * PAD) / rect.width, ((e.clientY - rect.top) * PAD) / rect.height];
+    };
+    const stroke = (from, to) => {
+      const { ctx } = this;
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = PEN;
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      ctx.beginPath();
+      ctx.moveTo(...from);
+      ctx.lineTo(...to);
+      ctx.stroke();
+      this.ink = true;
+    };
+    this.pad.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      this.pad.setPointerCapture(e.pointerId);
+      last = point(e);
+      stroke(last, last);
+      this.schedule(e.timeStamp);
+    });
+    this.pad.addEventListener("pointermove", (e) => {
+      if (last === null) return;
+      const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
+      for (const ev of events.length ? events : [e]) {
+        const p = point(ev);
+        stroke(last, p);
+        last = p;
+      }
+      this.schedule(e.timeStamp);
+    });
+    const end = () => {
+      last = null;
+    };
+    this.pad.addEventListener("pointerup", end);
+    this.pad.addEventListener("pointercancel", end);
+  }
+
+  // One update per frame at most: strokes arriving meanwhile are shown together.
+  schedule(timeStamp) {
+    if (this.pending !== null) return;
+    this.pending = timeStamp;
+    requestAnimationFrame(() => {
+      const started = performance.now();
+      this.update();
+      this.work.push(performance.now() - started);
+      const ms = performance.now() - this.pending;
+      this.pending = null;
+      this.latencies.push(ms);
+      if (this.timing) this.timing.textContent = `stroke → update: ${ms.toFixed(1)} ms`;
+    });
+  }
+
+  pixels() {
+    const rgba = this.ctx.getImageData(0, 0, PAD, PAD).data;
+    const gray = new Float64Array(PAD * PAD);
+    for (let i = 0; i < gray.length; i++) gray[i] = rgba[4 * i] / 255;
+    return gray;
+  }
+
+  update() {
+    if (!this.model) return;
+    const x = this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(784);
+    const blank = !x.some((v) => v > 0);
+    drawGray(this.processed, x);
+    if (blank) {
+      this.answer.textContent = "";
+      this.bars.replaceChildren();
+      this.diagram.update(x, null);
+      this.listeners.forEach((f) => f(x, null));
+      return;
+    }
+    const activations = forward(this.model, x);
+    const outputs = activations[activations.length - 1];
+    this.answer.textContent = String(argmax(outputs));
+    this.showBars(outputs);
+    this.diagram.update(x, activations);
+    this.listeners.forEach((f) => f(x, activations));
+  }
+
+  showBars(outputs) {
+    if (this.bars.children.length !== outputs.length) {
+      this.bars.replaceChildren(
+        ...Array.from(outputs, (_, d) => {
+          const bar = document.createElement("div");
+          bar.className = "bar";
+          bar.dataset.testid = "output-bar";
+          bar.dataset.digit = String(d);
+          bar.innerHTML = `<span class="digit">${d}</span><span class="track"><span class="fill"></span></span><span class="value"></span>`;
+          return bar;
+        }),
+      );
+    }
+    const best = argmax(outputs);
+    Array.from(this.bars.children).forEach((bar, d) => {
+      const v = outputs[d];
+      bar.dataset.value = v.toFixed(6);
+      bar.classList.toggle("best", d === best);
+      bar.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, v))).toFixed(1)}%`;
+      bar.querySelector(".value").textContent = v.toFixed(3);
+      bar.setAttribute("aria-label", `output ${d}: ${v.toFixed(3)}`);
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// Small pictures on canvases: 28×28 inputs in gray, weight grids in green (+) and red (−).
+
+export const GREEN = [64, 220, 120];
+export const RED = [240, 72, 72];
+
+// A 28×28 image from 784 values in [0, 1] (or 0–255 with scale 255), white ink on black.
+export function drawGray(canvas, values, scale = 1) {
+  canvas.width = 28;
+  canvas.height = 28;
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(Math.min(Math.max(values[i] / scale, 0), 1) * 255);
+    img.data.set([v, v, v, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+// A neuron's 784 incoming weights: green positive, red negative, brightness = |w| / max |w|.
+export function drawWeights(canvas, weights, offset = 0) {
+  canvas.width = 28;
+  canvas.height = 28;
+  let top = 1e-12;
+  for (let i = 0; i < 784; i++) top = Math.max(top, Math.abs(weights[offset + i]));
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const w = weights[offset + i];
+    const t = Math.abs(w) / top;
+    const [r, g, b] = w >= 0 ? GREEN : RED;
+    img.data.set([r * t, g * t, b * t, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+// A labelled little picture (a figure with a canvas and a caption) for lists of digits.
+export function figure(values, caption, scale = 255, title = "") {
+  const fig = document.createElement("figure");
+  fig.className = "thumb";
+  const canvas = document.createElement("canvas");
+  drawGray(canvas, values, scale);
+  canvas.setAttribute("role", "img");
+  canvas.setAttribute("aria-label", title || caption);
+  const cap = document.createElement("figcaption");
+  cap.textContent = caption;
+  fig.append(canvas, cap);
+  return fig;
+}

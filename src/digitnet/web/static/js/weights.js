@@ -1,0 +1,71 @@
+// The Weights view: the first hidden layer's weight grids; choosing one highlights the neuron in
+// the diagrams and shows its bias and the test digits that excite it most.
+
+import { api } from "./api.js";
+import { drawWeights, figure } from "./render.js";
+import { Diagram } from "./diagram.js";
+
+// Buttons with a weight grid each, in `container`; weights: the first `shown` rows of W¹.
+export function showGrids(container, weights, shown, onChoose = null) {
+  const buttons = [];
+  for (let j = 0; j < shown; j++) {
+    const button = document.createElement(onChoose ? "button" : "figure");
+    const canvas = document.createElement("canvas");
+    drawWeights(canvas, weights, j * 784);
+    const caption = document.createElement("span");
+    caption.textContent = onChoose ? `neuron ${j}` : String(j);
+    button.append(canvas, caption);
+    if (onChoose) {
+      button.type = "button";
+      button.setAttribute("aria-pressed", "false");
+      button.setAttribute("aria-label", `first-layer neuron ${j}`);
+      button.addEventListener("click", () => onChoose(j, button));
+    }
+    buttons.push(button);
+  }
+  container.replaceChildren(...buttons);
+}
+
+export class WeightsView {
+  constructor(root, drawDiagram) {
+    this.root = root;
+    this.drawDiagram = drawDiagram;
+    this.diagram = new Diagram(root.querySelector("#weights-diagram"));
+    this.model = null;
+    this.chosen = null;
+  }
+
+  setModel(model) {
+    this.model = model;
+    this.chosen = null;
+    this.diagram.setModel(model);
+    const shown = Math.min(model.sizes[1], 64);
+    showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j, b) => this.choose(j, b));
+    this.root.querySelector("#neuron-title").textContent =
+      model.sizes[1] > shown ? `Choose a neuron (first ${shown} of ${model.sizes[1]})` : "Choose a neuron";
+    this.root.querySelector("#neuron-bias").textContent = "";
+    this.root.querySelector("#neuron-top").replaceChildren();
+  }
+
+  showActivations(x, activations) {
+    this.diagram.update(x, activations);
+  }
+
+  async choose(j, button) {
+    this.root.querySelectorAll("#grids button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    this.diagram.setHighlight(1, j);
+    this.drawDiagram.setHighlight(1, j);
+    const bias = this.model.biases[0][j];
+    this.root.querySelector("#neuron-title").textContent = `Neuron ${j} of the first hidden layer`;
+    this.root.querySelector("#neuron-bias").textContent = `bias b = ${bias.toFixed(4)}; loading the test digits that excite it most…`;
+    const top = this.root.querySelector("#neuron-top");
+    try {
+      const info = await api(`/api/neurons/${j}?k=8`);
+      this.root.querySelector("#neuron-bias").textContent = `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most:`;
+      top.replaceChildren(...info.top.map((t) => figure(t.pixels, `${t.label} · a=${t.activation.toFixed(2)}`, 255, `test image ${t.index}, a ${t.label}`)));
+    } catch (e) {
+      this.root.querySelector("#neuron-bias").textContent = `bias b = ${bias.toFixed(4)}. (${e.message})`;
+      top.replaceChildren();
+    }
+  }
+}

@@ -1,0 +1,56 @@
+"""Fixtures for the web app: a tiny trained model in a temp models folder, the app, a client.
+
+For the docs' screenshots only, DIGITNET_WEB_MODEL=FILE serves that model instead, with slices
+of the real (cached) MNIST as the data: the same tests, real digits on the pictures.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from conftest import TinyData, TinySplit, tiny_data  # tests/conftest.py: synthetic digits
+from digitnet.modelfile import ModelFile, load_model, save_model
+from digitnet.training import TrainConfig, checkpoint_model, train
+
+SIZES = (784, 16, 16, 10)
+
+
+@pytest.fixture(scope="session")
+def web_data():
+    if not os.environ.get("DIGITNET_WEB_MODEL"):
+        return tiny_data()
+    from digitnet.data import load_dataset
+
+    mnist = load_dataset("mnist", progress=False)
+    cut = lambda split, n: TinySplit(split.images[:n], split.labels[:n])  # noqa: E731
+    return TinyData(cut(mnist.train, 2000), cut(mnist.validation, 500), cut(mnist.test, 1000))
+
+
+@pytest.fixture(scope="session")
+def trained(web_data) -> ModelFile:
+    """The video's 784-16-16-10 shape, trained for a few epochs on the synthetic digits."""
+    if os.environ.get("DIGITNET_WEB_MODEL"):
+        return load_model(os.environ["DIGITNET_WEB_MODEL"])
+    config = TrainConfig(sizes=SIZES, epochs=4, learning_rate=3.0, seed=1)
+    return checkpoint_model(train(web_data, config), web_data)
+
+
+@pytest.fixture
+def models(tmp_path, trained):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    save_model(trained, folder / "tiny.safetensors")
+    return folder
+
+
+@pytest.fixture
+def client(models, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.web.server import create_app
+
+    app = create_app(models_dir=models, data_loader=lambda: web_data)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c

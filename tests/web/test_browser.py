@@ -1,0 +1,332 @@
+"""The page in real headless Chromium: draw and see the answer, the views, the export, offline.
+
+Needs Debian's chromium (/usr/bin/chromium) and Playwright for Python; one browser for the
+session, one server (uvicorn in a thread) on a free port against the tiny trained model. With
+DIGITNET_SCREENSHOTS=1 each view is saved to docs/images/web-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from digitnet.images import to_mnist
+from digitnet.modelfile import save_model
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SERVED = Path(os.environ.get("DIGITNET_WEB_MODEL") or "tiny.safetensors").name
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, trained, web_data):
+    """The real app under uvicorn, in a background thread; yields its address."""
+    import uvicorn
+
+    from digitnet.web.server import create_app
+
+    folder = tmp_path_factory.mktemp("served-models")
+    save_model(trained, folder / SERVED)
+    app = create_app(models_dir=folder, data_loader=lambda: web_data)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+    uv = uvicorn.Server(config)
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not uv.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert uv.started, "the server did not start"
+    yield f"http://127.0.0.1:{port}"
+    uv.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh 1280×800 page that fails the test on any console error or page error."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+    assert errors == [], f"console errors: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    if os.environ.get("DIGITNET_SCREENSHOTS") == "1":
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"web-{name}.png"))
+
+
+def draw_four(page, strokes: int = 1) -> None:
+    """Draw a '4'-like figure on the pad with the mouse: down, moves, up."""
+    box = page.get_by_test_id("draw-canvas").bounding_box()
+    x0, y0, s = box["x"], box["y"], box["width"] / 280
+    paths = [
+        [(170, 40), (80, 170), (210, 170)],
+        [(170, 60), (170, 250)],
+    ][: max(2, strokes)]
+    for path in paths:
+        page.mouse.move(x0 + path[0][0] * s, y0 + path[0][1] * s)
+        page.mouse.down()
+        for a, b in zip(path, path[1:]):
+            for t in np.linspace(0, 1, 12)[1:]:
+                page.mouse.move(
+                    x0 + (a[0] + t * (b[0] - a[0])) * s, y0 + (a[1] + t * (b[1] - a[1])) * s
+                )
+        page.mouse.up()
+
+
+def bars(page) -> list[float]:
+    items = page.get_by_test_id("output-bar")
+    assert items.count() == 10
+    digits = [int(items.nth(d).get_attribute("data-digit")) for d in range(10)]
+    assert digits == list(range(10))
+    return [float(items.nth(d).get_attribute("data-value")) for d in range(10)]
+
+
+def open_app(page, server) -> None:
+    page.goto(server)
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+
+
+def test_drawing_shows_the_answer_and_ten_bars_like_python(page, server, trained):
+    open_app(page, server)
+    assert page.get_by_test_id("output-bar").count() == 0
+    draw_four(page)
+    answer = page.get_by_test_id("answer")
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    values = bars(page)
+    assert answer.inner_text() == str(int(np.argmax(values)))
+    # the same drawing through Python: the server's to_mnist + the network's forward pass
+    gray = np.array(page.evaluate("Array.from(window.digitnet.draw.pixels())")).reshape(280, 280)
+    outputs = trained.network.feedforward(to_mnist(gray)[None, :])[0]
+    np.testing.assert_allclose(values, outputs, atol=2e-6)  # data-value has 6 decimals
+    screenshot(page, "draw")
+    page.get_by_role("button", name="Clear").click()
+    assert answer.inner_text() == "" and page.get_by_test_id("output-bar").count() == 0
+
+
+def test_stroke_to_update_latency_is_measured(page, server):
+    """Prints the stroke → update time (no assertion on time: it depends on the machine)."""
+    open_app(page, server)
+    for _ in range(3):
+        draw_four(page)
+        page.get_by_role("button", name="Clear").click()
+    latencies = page.evaluate("window.digitnet.draw.latencies")
+    work = page.evaluate("window.digitnet.draw.work")
+    assert len(latencies) >= 20 and len(work) == len(latencies)
+    print(
+        f"\nstroke → update: median {statistics.median(latencies):.1f} ms, "
+        f"90th percentile {np.percentile(latencies, 90):.1f} ms over {len(latencies)} updates; "
+        f"the update itself: median {statistics.median(work):.1f} ms"
+    )
+
+
+def random_drawing(rng, shape, dark_on_light=False) -> np.ndarray:
+    """A few thick random strokes, anti-aliased by a box blur, in [0, 1]."""
+    h, w = shape
+    a = np.zeros(shape)
+    for _ in range(rng.integers(1, 4)):
+        (y0, y1), (x0, x1) = rng.uniform(0.1, 0.9, (2, 2)) * [[h], [w]]
+        for t in np.linspace(0, 1, 60):
+            y, x = int(y0 + t * (y1 - y0)), int(x0 + t * (x1 - x0))
+            r = max(1, min(h, w) // 14)
+            a[max(0, y - r) : y + r, max(0, x - r) : x + r] = 1.0
+    a = (a + np.roll(a, 1, 0) + np.roll(a, 1, 1) + np.roll(a, (1, 1), (0, 1))) / 4
+    a = np.clip(a * rng.uniform(0.6, 1.0) + rng.uniform(0, 0.05, shape), 0, 1)
+    return 1 - a if dark_on_light else a
+
+
+def test_js_normalisation_and_forward_pass_agree_with_python(page, server, trained):
+    open_app(page, server)
+    rng = np.random.default_rng(7)
+    cases = [((280, 280), False), ((28, 28), False), ((150, 90), True), ((64, 200), False)]
+    cases += [((280, 280), True), ((45, 45), False)]
+    worst_x = worst_out = 0.0
+    for shape, dark in cases:
+        gray = random_drawing(rng, shape, dark)
+        got = page.evaluate(
+            """async ([gray, h, w]) => {
+                const { toMnist } = await import('/static/js/normalize.js');
+                const { forward } = await import('/static/js/network.js');
+                const x = toMnist(gray, h, w);
+                const acts = forward(window.digitnet.draw.model, x);
+                return { x: Array.from(x), outputs: Array.from(acts[acts.length - 1]) };
+            }""",
+            [gray.ravel().tolist(), *shape],
+        )
+        x = to_mnist(gray)
+        # Same recipe, same Pillow float32 Lanczos coefficients: only float32 rounding differs.
+        np.testing.assert_allclose(got["x"], x, atol=1e-6, err_msg=f"{shape}")
+        outputs = trained.network.feedforward(x[None, :])[0]
+        np.testing.assert_allclose(got["outputs"], outputs, atol=1e-5, err_msg=f"{shape}")
+        worst_x = max(worst_x, float(np.abs(np.subtract(got["x"], x)).max()))
+        worst_out = max(worst_out, float(np.abs(np.subtract(got["outputs"], outputs)).max()))
+    print(f"\nJS vs Python, max |Δ|: input {worst_x:.2e}, outputs {worst_out:.2e}")
+
+
+def test_weights_view_shows_the_grids_and_a_neurons_favourite_digits(page, server):
+    open_app(page, server)
+    draw_four(page)
+    page.get_by_test_id("tab-weights").click()
+    grids = page.locator("#grids button")
+    assert grids.count() == 16
+    grids.nth(5).click()
+    assert grids.nth(5).get_attribute("aria-pressed") == "true"
+    page.wait_for_function("document.querySelectorAll('#neuron-top figure').length === 8")
+    assert "bias b =" in page.locator("#neuron-bias").inner_text()
+    highlight = page.evaluate("window.digitnet.draw.diagram.highlight")
+    assert highlight == {"layer": 1, "neuron": 5}
+    screenshot(page, "weights")
+
+
+def test_tabs_work_from_the_keyboard(page, server):
+    open_app(page, server)
+    page.get_by_test_id("tab-draw").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.get_by_test_id("tab-weights").get_attribute("aria-selected") == "true"
+    assert (
+        page.locator("#view-weights").is_visible() and not page.locator("#view-draw").is_visible()
+    )
+    page.keyboard.press("End")
+    assert page.locator("#view-experiments").is_visible()
+
+
+def test_noise_dream_and_mistakes_experiments_show_their_results(page, server):
+    open_app(page, server)
+    page.get_by_test_id("tab-experiments").click()
+    page.get_by_test_id("noise-run").click()
+    result = page.get_by_test_id("noise-result")
+    page.wait_for_function("document.querySelectorAll('#noise-thumbs figure').length === 12")
+    assert "1,000 noise images" in result.inner_text()
+    page.get_by_role("button", name="Dream the ten digits").click()
+    page.wait_for_function("document.querySelectorAll('#dream-thumbs figure').length === 10")
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_function(
+        "document.querySelector('#mistakes-status').textContent.includes('wrong')"
+    )
+    screenshot(page, "experiments")
+
+
+def test_training_from_the_page_grows_the_curve_and_saves(page, server):
+    open_app(page, server)
+    page.get_by_test_id("tab-learn").click()
+    page.get_by_label("Hidden layers").fill("16")
+    page.get_by_label("Epochs").fill("3")
+    page.get_by_label("Batch size").fill("5")
+    page.get_by_test_id("train-start").click()
+    curve = page.get_by_test_id("learn-curve")
+    page.wait_for_function(
+        "Number(document.querySelector('[data-testid=learn-curve]').dataset.points) > 0"
+    )
+    first = int(curve.get_attribute("data-points"))
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=train-save]').disabled", timeout=30_000
+    )
+    assert int(curve.get_attribute("data-points")) > first
+    assert page.locator("#learn-grids canvas").count() == 16
+    assert "Finished after 3 epoch" in page.locator("#train-status").inner_text()
+    screenshot(page, "learn")
+    page.get_by_label("Save as").fill("from-the-page")
+    page.get_by_test_id("train-save").click()
+    page.wait_for_function("document.querySelector('#save-status').textContent.includes('Saved')")
+    page.wait_for_function(
+        "document.querySelector('#model-select').value === 'from-the-page.safetensors'"
+    )
+    assert page.evaluate("window.digitnet.draw.model.sizes") == [784, 16, 10]
+    page.locator("#model-select").select_option(SERVED)  # leave the server as found
+    page.wait_for_function("window.digitnet.draw.model.sizes.length === 4")
+
+
+def test_phone_viewport_fits_without_sideways_scrolling(chromium, server):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    open_app(page, server)
+    draw_four(page)
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "phone")
+    context.close()
+
+
+def test_exported_page_draws_offline_with_no_server(chromium, trained, tmp_path):
+    from digitnet.cli import main
+
+    model = tmp_path / "mine.safetensors"
+    save_model(trained, model)
+    out = tmp_path / "mine.html"
+    assert main(["export-html", str(model), "-o", str(out)]) == 0
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    draw_four(page)
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    values = bars(page)
+    gray = np.array(page.evaluate("Array.from(window.digitnet.draw.pixels())")).reshape(280, 280)
+    outputs = trained.network.feedforward(to_mnist(gray)[None, :])[0]
+    np.testing.assert_allclose(values, outputs, atol=2e-6)
+    assert page.get_by_test_id("answer").inner_text() == str(int(np.argmax(outputs)))
+    screenshot(page, "export")
+    context.close()
+    assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
+
+
+def test_without_a_model_the_page_offers_to_train_one(page, server):
+    detail = {"detail": "no model yet: train one in the Learn view"}
+    page.route("**/api/model", lambda route: route.fulfill(status=404, json=detail))
+    page.route("**/api/models", lambda route: route.fulfill(json={"models": [], "current": None}))
+    page.goto(server)
+    offer = page.get_by_role("button", name="Train one in the Learn view")
+    offer.wait_for()
+    offer.click()
+    assert page.get_by_test_id("tab-learn").get_attribute("aria-selected") == "true"
+    assert page.locator("#view-learn").is_visible()
+    # the browser itself logs the (expected) 404 of /api/model; nothing else may appear
+    page.errors[:] = [e for e in page.errors if "404" not in e]

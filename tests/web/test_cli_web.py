@@ -1,0 +1,81 @@
+"""`digitnet serve` and `digitnet export-html` from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from digitnet.cli import main
+from digitnet.modelfile import save_model
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def test_serve_starts_prints_the_address_and_serves_the_page(tmp_path, trained):
+    model = tmp_path / "m.safetensors"
+    save_model(trained, model)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": SRC}
+    cmd = [
+        sys.executable,
+        "-m",
+        "digitnet.cli",
+        "serve",
+        "--model",
+        str(model),
+        "--port",
+        str(port),
+    ]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = proc.stdout.readline()
+        assert f"http://127.0.0.1:{port}/" in line
+        deadline, page = time.monotonic() + 20, None
+        while page is None and time.monotonic() < deadline:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            except OSError:
+                time.sleep(0.1)
+        assert page is not None and b'data-testid="draw-canvas"' in page
+        info = json.loads(urllib.request.urlopen(f"http://127.0.0.1:{port}/api/model").read())
+        assert info["name"] == "m.safetensors"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_serve_refuses_a_bad_model_in_one_line(tmp_path, capsys):
+    bad = tmp_path / "bad.safetensors"
+    bad.write_bytes(b"nope")
+    assert main(["serve", "--model", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "bad.safetensors" in err
+
+
+def test_export_html_writes_one_self_contained_page(tmp_path, trained, capsys):
+    model = tmp_path / "m.safetensors"
+    save_model(trained, model)
+    out = tmp_path / "page.html"
+    assert main(["export-html", str(model), "-o", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    page = out.read_text()
+    assert report["bytes"] == len(page.encode())
+    assert 'data-testid="draw-canvas"' in page and 'id="digitnet-model"' in page
+    assert "src=" not in page and 'href="/' not in page and "import " not in page
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_export_html_errors_are_one_line(tmp_path, trained, capsys):
+    assert main(["export-html", str(tmp_path / "missing.safetensors"), "-o", "x.html"]) == 1
+    model = tmp_path / "m.safetensors"
+    save_model(trained, model)
+    assert main(["export-html", str(model), "-o", str(tmp_path / "no" / "x.html")]) == 2
+    assert "does not exist" in capsys.readouterr().err
