@@ -231,9 +231,7 @@ def test_real_server_refuses_chunked_floods_and_survives_slow_or_cut_bodies(app,
 # ---- 3. predictions while training runs -----------------------------------------------------
 
 
-def test_concurrent_predictions_during_training_answer_with_the_served_model(
-    tmp_path, trained, tally
-):
+def test_concurrent_predictions_during_training_answer_with_the_served_model(tmp_path, trained):
     """Training builds its own network: the served model changes only by PUT /api/model or
     by saving a finished run. So every answer during a run must be the served model's."""
     app = make_app(tmp_path / "models", trained, tiny_data(2000, 50, 50))
@@ -263,7 +261,6 @@ def test_concurrent_predictions_during_training_answer_with_the_served_model(
     for got, want in zip(answers, expected):
         np.testing.assert_array_equal(got["outputs"], want)
         assert got["answer"] == int(np.argmax(want))
-    tally.fault("web: predict requests from 8 threads while a training run goes", len(answers))
 
 
 # ---- 4. loopback only unless told -----------------------------------------------------------
