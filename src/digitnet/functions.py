@@ -64,14 +64,15 @@ ACTIVATIONS = {
 
 
 # ---- costs -------------------------------------------------------------------------------
-# Each cost is C_x for one example (a column); the cost of a batch is the mean over its columns.
+# Each cost C_x is of one example (a column); a function here returns Σ_x C_x over a batch's
+# columns, so that the mean is that over m, and a long sum can be split into chunks.
 # `output_delta` is δᴸ = ∂C_x/∂zᴸ for every column at once, the start of backpropagation.
 
 
-def quadratic(a: Array, y: Array) -> Array:
-    """C_x = Σ_j (a_j − y_j)², the video's cost (no ½); one value per column."""
+def quadratic(a: Array, y: Array) -> float:
+    """Σ_x C_x with C_x = Σ_j (a_j − y_j)², the video's cost (no ½)."""
     d = a - y
-    return np.einsum("jm,jm->m", d, d)
+    return float(np.vdot(d, d))  # Σ over neurons and examples at once
 
 
 def quadratic_delta(z: Array, a: Array, y: Array) -> Array:
@@ -79,9 +80,9 @@ def quadratic_delta(z: Array, a: Array, y: Array) -> Array:
     return 2 * (a - y) * sigmoid_prime(z, a)
 
 
-def cross_entropy(a: Array, y: Array) -> Array:
-    """C_x = −Σ_j y_j ln a_j, with a = softmax(zᴸ); one value per column."""
-    return -np.einsum("jm,jm->m", y, np.log(np.maximum(a, np.finfo(a.dtype).tiny)))
+def cross_entropy(a: Array, y: Array) -> float:
+    """Σ_x C_x with C_x = −Σ_j y_j ln a_j, a = softmax(zᴸ)."""
+    return -float(np.vdot(y, np.log(np.maximum(a, np.finfo(a.dtype).tiny))))
 
 
 def cross_entropy_delta(z: Array, a: Array, y: Array) -> Array:
@@ -94,7 +95,7 @@ class Cost:
     """A cost C_x, the output layer's activation it goes with, and its output error δᴸ."""
 
     name: str
-    fn: Callable[[Array, Array], Array]
+    total: Callable[[Array, Array], float]  # Σ_x C_x over the columns of a batch
     output_activation: Callable[[Array], Array]
     output_delta: Callable[[Array, Array, Array], Array]
 

@@ -163,7 +163,7 @@ class Network:
         """The mean cost over a batch, (1/m) Σ_x C_x."""
         a0 = self._columns(X)
         out = self.forward(a0)[1][-1]
-        return float(self._cost.fn(out, self._targets(Y, a0.shape[1])).mean())
+        return self._cost.total(out, self._targets(Y, a0.shape[1])) / a0.shape[1]
 
     def backprop(self, X: Array, Y: Array) -> tuple[list[Array], list[Array]]:
         """The gradient of the mean cost over the batch (X, Y), by backpropagation.
@@ -225,7 +225,7 @@ class Network:
             out = self.forward(a0)[1][-1]
             lab = np.asarray(labels[start : start + chunk])
             correct += int(np.count_nonzero(out.argmax(axis=0) == lab))
-            total_cost += float(self._cost.fn(out, one_hot(lab, self.sizes[-1], self.dtype)).sum())
+            total_cost += self._cost.total(out, one_hot(lab, self.sizes[-1], self.dtype))
         n = max(len(X), 1)
         return correct / n, total_cost / n
 

@@ -160,15 +160,21 @@ def _conclusion(r: dict[str, Any]) -> str:
     )
     if r["cosine"]:
         sizes = list(r["cosine"])
-        first, last = r["cosine"][sizes[0]]["mean"], r["cosine"][sizes[-1]]["mean"]
+        means = [r["cosine"][size]["mean"] for size in sizes]
+        first, last = means[0], means[-1]
+        rising = all(b >= a for a, b in zip(means, means[1:]))
+        if last <= first:
+            verdict = "here batch size barely changes the direction"
+        elif rising:
+            verdict = "bigger batches aim better, smaller ones stumble but step far more often"
+        else:
+            verdict = (
+                "the largest batch aims better than the smallest, though not at every size "
+                "in between (the draws are noisy)"
+            )
         parts.append(
             f"a mini-batch of {sizes[0]} points {first:.2f} of the way along the full-batch "
-            f"gradient (cosine), one of {sizes[-1]} {last:.2f}: "
-            + (
-                "bigger batches aim better, smaller ones stumble but step far more often"
-                if last > first
-                else "here batch size barely changes the direction"
-            )
+            f"gradient (cosine), one of {sizes[-1]} {last:.2f}: {verdict}"
         )
     return "; ".join(parts)
 
