@@ -24,6 +24,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..data import DataError
 from ..images import to_mnist
@@ -56,6 +58,13 @@ log = logging.getLogger("digitnet.web")
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class Problem(BaseModel):
+    """Every 4xx answer: one clear message; for invalid bodies, the first errors too."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = None
 
 
 class PredictRequest(Strict):
@@ -233,6 +242,46 @@ class TrainingRun:
         }
 
 
+class LimitBody:
+    """ASGI middleware: reads a POST/PUT/PATCH body before the app does, at most `limit` bytes.
+
+    A larger body gets 413, whether its Content-Length says so (refused unread) or it comes
+    chunked (refused once past the limit); a client gone mid-body gets no answer at all.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        too_large = JSONResponse(
+            {"detail": f"request body too large (at most {self.limit:,} bytes)"}, 413
+        )
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and not length.isdigit():
+            bad = JSONResponse({"detail": "bad Content-Length header"}, 400)
+            return await bad(scope, receive, send)
+        if length is not None and int(length) > self.limit:
+            return await too_large(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await too_large(scope, receive, send)
+            more = message.get("more_body", False)
+        body = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replay() -> Message:  # the body once, then the real stream (disconnects)
+            return body.pop() if body else await receive()
+
+        await self.app(scope, replay, send)
+
+
 def default_data_loader() -> Any:
     from ..data import load_dataset
 
@@ -261,6 +310,7 @@ def create_app(
         version="1",
         docs_url=None,  # FastAPI's docs pages load their scripts from a CDN: this app stays offline
         redoc_url=None,
+        responses={"4XX": {"model": Problem, "description": "refused, with the reason"}},
     )
     state: dict[str, Any] = {"model": None, "name": None, "data": None, "run": None}
     data_lock = threading.Lock()
@@ -326,17 +376,7 @@ def create_app(
         log.exception("unexpected error on %s %s", request.method, request.url.path)
         return JSONResponse({"detail": "internal error; see the server's log"}, status_code=500)
 
-    @app.middleware("http")
-    async def limit_body(request: Request, call_next):
-        if request.method in ("POST", "PUT", "PATCH"):
-            length = request.headers.get("content-length")
-            if length is None:
-                return JSONResponse({"detail": "a Content-Length header is required"}, 411)
-            if not length.isdigit() or int(length) > MAX_BODY_BYTES:
-                return JSONResponse(
-                    {"detail": f"request body too large (at most {MAX_BODY_BYTES:,} bytes)"}, 413
-                )
-        return await call_next(request)
+    app.add_middleware(LimitBody, limit=MAX_BODY_BYTES)
 
     # ---- the page ----
 

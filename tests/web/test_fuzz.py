@@ -1,0 +1,321 @@
+"""The web API under attack: schema fuzzing, oversized or broken bodies, load, loopback only.
+
+schemathesis drives every operation of the app's own /openapi.json in-process; the other tests
+start a real uvicorn server on 127.0.0.1 (never another address) and talk to it over sockets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import numpy as np
+import pytest
+import schemathesis
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error, response_schema_conformance
+
+from conftest import tiny_data
+from digitnet.images import to_mnist
+from digitnet.modelfile import save_model
+from digitnet.web.server import MAX_BODY_BYTES, create_app
+
+pytest_plugins = ("hardening_tally",)
+
+JSON = {"Content-Type": "application/json"}
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+
+def finish_training(app) -> None:
+    """Stop the app's training run, if one is going, and wait for its thread to end."""
+    runs = [t for t in threading.enumerate() if t.name == "digitnet-train"]
+    if runs:
+        TestClient(app).post("/api/train/stop", json={})
+    for thread in runs:
+        thread.join(timeout=30)
+        assert not thread.is_alive()
+
+
+def make_app(folder: Path, trained, data):
+    folder.mkdir(exist_ok=True)
+    save_model(trained, folder / "tiny.safetensors")
+    return create_app(models_dir=folder, data_loader=lambda: data)
+
+
+# ---- 1. schemathesis over every operation of /openapi.json ----------------------------------
+
+
+@pytest.fixture(scope="module")
+def fuzz_app(tmp_path_factory, trained):
+    # 20 training images: whatever run the fuzzer starts, its first mini-batch is quick
+    app = make_app(tmp_path_factory.mktemp("fuzz") / "models", trained, tiny_data(20, 10, 10))
+    yield app
+    finish_training(app)
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema(fuzz_app):
+    return schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+
+
+schema = schemathesis.pytest.from_fixture("fuzz_schema")
+
+
+@schema.parametrize()
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,  # the same cases on every run
+    suppress_health_check=list(HealthCheck),
+)
+def test_fuzzed_requests_never_get_a_5xx_and_match_the_schema(case, fuzz_app, tally):
+    response = case.call()
+    # a run the fuzzer started is stopped before the next case: each case sees a quiet server
+    finish_training(fuzz_app)
+    tally.fuzz("web API: schemathesis cases from /openapi.json (every operation)")
+    case.validate_response(response, checks=[not_a_server_error, response_schema_conformance])
+
+
+# ---- 2. oversized, chunked, slow and truncated bodies ---------------------------------------
+
+
+@pytest.fixture
+def app(tmp_path, trained):
+    app = make_app(tmp_path / "models", trained, tiny_data(20, 10, 10))
+    yield app
+    finish_training(app)
+
+
+VALID_BODIES = {
+    "/api/predict": b'{"pixels": [' + b", ".join([b"0"] * 784) + b"]}",
+    "/api/model": b'{"name": "tiny"}',
+    "/api/train": b'{"layers": [4], "epochs": 1}',
+    "/api/train/stop": b"{}",
+    "/api/train/save": b'{"name": "saved"}',
+    "/api/experiments/noise": b'{"n": 10}',
+    "/api/experiments/dream": b'{"steps": 2}',
+}
+
+
+def body_endpoints(app) -> list[tuple[str, str]]:
+    """Every (method, path) of the schema that takes a body: all the POSTs and PUTs."""
+    paths = app.openapi()["paths"]
+    found = [(m.upper(), p) for p, ops in paths.items() for m in ops if m in ("post", "put")]
+    assert {p for _, p in found} == set(VALID_BODIES)  # a new endpoint needs a body here
+    return found
+
+
+def chunks(data: bytes, size: int = 65_536):
+    for i in range(0, len(data), size):
+        yield data[i : i + size]
+
+
+def test_oversized_bodies_get_413_on_every_endpoint_with_or_without_a_length(app, tally):
+    client = TestClient(app, raise_server_exceptions=False)
+    json_type = {"Content-Type": "application/json"}
+    for method, path in body_endpoints(app):
+        valid = VALID_BODIES[path]
+        at_limit = valid + b" " * (MAX_BODY_BYTES - len(valid))  # JSON allows the spaces
+        over = at_limit + b" "
+        r = client.request(method, path, content=over, headers=json_type)
+        assert r.status_code == 413 and "too large" in r.json()["detail"], (path, r.text)
+        # a generator body goes without Content-Length: counted as it arrives
+        request = client.build_request(method, path, content=chunks(over), headers=json_type)
+        assert "content-length" not in request.headers
+        r = client.send(request)
+        assert r.status_code == 413 and "too large" in r.json()["detail"], (path, r.text)
+        tally.bad_input("web: oversized body, with and without Content-Length", 2)
+        for body in (at_limit, chunks(at_limit)):  # at the limit: up to the schema, not 413
+            r = client.request(method, path, content=body, headers=json_type)
+            assert r.status_code < 500 and r.status_code != 413, (path, r.text)
+            finish_training(app)
+    r = client.post("/api/predict", content=b"{}", headers={"Content-Length": "lots"})
+    assert r.status_code == 400 and "Content-Length" in r.json()["detail"]
+    tally.bad_input("web: oversized body, with and without Content-Length")
+
+
+@contextlib.contextmanager
+def serving(app):
+    """The app on a real uvicorn server, on a free port of 127.0.0.1; yields the port."""
+    import uvicorn
+
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and thread.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert server.started
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+
+def raw_exchange(port: int, head: bytes, parts, pause: float = 0.0) -> bytes:
+    """Send a request piece by piece over a socket; the answer, or b"" if none came."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+        s.sendall(head)
+        for part in parts:
+            try:
+                s.sendall(part)
+            except OSError:  # the server answered early and closed: read what it said
+                break
+            time.sleep(pause)
+        answer = b""
+        with contextlib.suppress(OSError):
+            while data := s.recv(65_536):
+                answer += data
+        return answer
+
+
+def head(length: int | None = None, path: str = "/api/predict") -> bytes:
+    framing = f"Content-Length: {length}" if length is not None else "Transfer-Encoding: chunked"
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"{framing}\r\nConnection: close\r\n\r\n"
+    ).encode()
+
+
+def chunked(data: bytes, size: int = 65_536) -> list[bytes]:
+    return [b"%x\r\n%s\r\n" % (len(c), c) for c in chunks(data, size)] + [b"0\r\n\r\n"]
+
+
+def test_real_server_refuses_chunked_floods_and_survives_slow_or_cut_bodies(app, tally):
+    body = VALID_BODIES["/api/predict"]
+    with serving(app) as port:
+        flood = raw_exchange(port, head(), chunked(b" " * (MAX_BODY_BYTES + 1)))
+        assert flood.startswith(b"HTTP/1.1 413"), flood[:200]
+        tally.bad_input("web: chunked body past the limit, real server")
+        slow = raw_exchange(port, head(len(body)), chunks(body, 500), pause=0.02)
+        assert slow.startswith(b"HTTP/1.1 200") and b'"blank":true' in slow, slow[:200]
+        slow = raw_exchange(port, head(), chunked(body, 500), pause=0.02)
+        assert slow.startswith(b"HTTP/1.1 200") and b'"blank":true' in slow, slow[:200]
+        # clients that go away mid-body, and some that just hang on, holding a connection
+        hanging = []
+        for framing, part in [(head(len(body)), body[:100]), (head(), chunked(body)[0])]:
+            for _ in range(10):
+                with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                    s.sendall(framing + part)  # then gone
+                s = socket.create_connection(("127.0.0.1", port), timeout=10)
+                s.sendall(framing + part)
+                hanging.append(s)
+        tally.fault("web: clients cut off or hanging mid-body (real server)", 40)
+        try:
+            r = httpx.post(
+                f"http://127.0.0.1:{port}/api/predict", content=body, headers=JSON, timeout=10
+            )
+            assert r.status_code == 200 and r.json()["blank"] is True
+        finally:
+            for s in hanging:
+                s.close()
+        r = httpx.post(
+            f"http://127.0.0.1:{port}/api/predict", content=body, headers=JSON, timeout=10
+        )
+        assert r.status_code == 200
+
+
+# ---- 3. predictions while training runs -----------------------------------------------------
+
+
+def test_concurrent_predictions_during_training_answer_with_the_served_model(tmp_path, trained):
+    """Training builds its own network: the served model changes only by PUT /api/model or
+    by saving a finished run. So every answer during a run must be the served model's."""
+    app = make_app(tmp_path / "models", trained, tiny_data(2000, 50, 50))
+    rng = np.random.default_rng(8)
+    drawings = [rng.integers(0, 256, (28, 28)) for _ in range(190)]
+    drawings += [rng.integers(0, 256, (280, 280)) for _ in range(10)]
+    net = trained.network
+    expected = [net.forward(to_mnist(d / 255.0)[:, None])[1][-1][:, 0] for d in drawings]
+    try:
+        with serving(app) as port, httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+            run = {"layers": [32], "epochs": 100, "batch_size": 1, "learning_rate": 0.5}
+            assert client.post("/api/train", json=run).status_code == 202
+
+            def predict(i: int) -> dict:  # one client shared by the threads, as httpx allows
+                pixels = drawings[i].ravel().tolist()
+                r = client.post("/api/predict", json={"pixels": pixels}, timeout=30)
+                assert r.status_code == 200, r.text
+                return r.json()
+
+            with ThreadPoolExecutor(8) as pool:
+                answers = list(pool.map(predict, range(len(drawings))))
+            status = client.get("/api/train").json()
+            assert status["running"] and not status["error"]  # the run overlapped them all
+            assert client.get("/api/model").json()["name"] == "tiny.safetensors"
+    finally:
+        finish_training(app)
+    for got, want in zip(answers, expected):
+        np.testing.assert_array_equal(got["outputs"], want)
+        assert got["answer"] == int(np.argmax(want))
+
+
+# ---- 4. loopback only unless told -----------------------------------------------------------
+
+
+def listening_addresses(port: int) -> list[str]:
+    """The local addresses (hex, as the kernel writes them) of sockets listening on `port`."""
+    found = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(FileNotFoundError), open(table) as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.append(address)
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux's /proc/net/tcp")
+def test_serve_listens_on_loopback_only_by_default(tmp_path, trained):
+    from digitnet.cli import build_parser
+
+    assert build_parser().parse_args(["serve"]).host == "127.0.0.1"
+    model = tmp_path / "m.safetensors"
+    save_model(trained, model)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-m", "digitnet.cli", "serve", "--model", str(model)]
+    env = {**os.environ, "PYTHONPATH": SRC}
+    proc = subprocess.Popen([*cmd, "--port", str(port)], stdout=subprocess.PIPE, env=env)
+    try:
+        assert b"warning" not in proc.stdout.readline()
+        deadline = time.monotonic() + 20
+        while not listening_addresses(port) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert listening_addresses(port) == ["0100007F"]  # 127.0.0.1, little-endian hex
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"),
+    [("0.0.0.0", True), ("192.168.1.5", True), ("::", True), ("localhost", False), ("::1", False)],
+)
+def test_a_non_loopback_host_prints_a_warning(monkeypatch, capsys, host, warned):
+    """uvicorn.run is replaced: nothing listens anywhere but loopback during the tests."""
+    import uvicorn
+
+    from digitnet.cli import main
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    assert main(["serve", "--host", host, "--port", "8765"]) == 0
+    out = capsys.readouterr().out
+    assert ("warning: listening on" in out and "other machines" in out) is warned
+    assert calls[0]["host"] == host and calls[0]["port"] == 8765
