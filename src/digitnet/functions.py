@@ -77,7 +77,10 @@ def quadratic(a: Array, y: Array) -> float:
 
 def quadratic_delta(z: Array, a: Array, y: Array) -> Array:
     """δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ) = 2(aᴸ − y) ⊙ σ′(zᴸ), the output layer being sigmoid."""
-    return 2 * (a - y) * sigmoid_prime(z, a)
+    delta = a - y
+    delta *= sigmoid_prime(z, a)
+    delta *= 2
+    return delta
 
 
 def cross_entropy(a: Array, y: Array) -> float:

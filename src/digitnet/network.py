@@ -120,11 +120,11 @@ class Network:
         The pictures, the web page and backprop all read from this one pass.
         """
         zs, activations = [], [a]
-        last = len(self.weights) - 1
+        sigma, last = self._sigma.fn, len(self.weights) - 1
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
             z = W @ a  # zˡ = Wˡ aˡ⁻¹ + bˡ       (n_l, m)
             z += b[:, None]
-            a = self._cost.output_activation(z) if l == last else self._sigma.fn(z)  # aˡ = σ(zˡ)
+            a = sigma(z) if l < last else self._cost.output_activation(z)  # aˡ = σ(zˡ)
             zs.append(z)
             activations.append(a)
         return zs, activations
@@ -189,15 +189,16 @@ class Network:
         Summing over the batch's columns in the last two, with 1/m, gives the mean.
         """
         grad_W, grad_b = grads
+        weights, sigma_prime = self.weights, self._sigma.prime
         zs, activations = self.forward(a0)
         delta = self._cost.output_delta(zs[-1], activations[-1], y)  # δᴸ    (n_L, m)
         delta *= 1 / a0.shape[1]  # the mean over the batch, once: all below is linear in δᴸ
-        for l in reversed(range(len(self.weights))):
+        for l in reversed(range(len(weights))):
             np.matmul(delta, activations[l].T, out=grad_W[l])  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
             np.add.reduce(delta, axis=1, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
             if l > 0:
-                back = self.weights[l].T @ delta  # (Wˡ)ᵀ δˡ: how aˡ⁻¹ should move
-                delta = back * self._sigma.prime(zs[l - 1], activations[l])  # δˡ⁻¹ = … ⊙ σ′(zˡ⁻¹)
+                delta = weights[l].T @ delta  # (Wˡ)ᵀ δˡ: how aˡ⁻¹ should move …
+                delta *= sigma_prime(zs[l - 1], activations[l])  # … δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
         return activations[-1]
 
     def input_gradient(self, X: Array, Y: Array) -> Array:
