@@ -416,7 +416,7 @@ def _read_pickle(data: bytes, where: str) -> Arrays:
                 raise DataError(f"{where}: pixels must be floats of shape (n, 784), got {x.shape}")
             if not 0 <= x.min() <= x.max() < 1:
                 raise DataError(f"{where}: pixels must be v/256 in [0, 1), got {x.max()}")
-        pixels = [np.round(x * 256).astype(np.uint8).reshape(-1, 28, 28) for x in xs]  # exact
+        pixels = [_v256_to_bytes(x) for x in xs]
         train_labels = _as_uint8(np.concatenate([train_y, val_y]), where)
         test_labels = _as_uint8(test_y, where)
     except (TypeError, ValueError) as e:
@@ -427,6 +427,14 @@ def _read_pickle(data: bytes, where: str) -> Arrays:
         "test_images": pixels[2],
         "test_labels": test_labels,
     }
+
+
+def _v256_to_bytes(x: np.ndarray) -> np.ndarray:
+    """Pixels v/256 → the uint8 v, exactly: round(x·256), in place to keep memory down."""
+    x = x if x.flags.writeable else x.copy()
+    np.multiply(x, 256, out=x)
+    np.rint(x, out=x)
+    return x.astype(np.uint8).reshape(-1, 28, 28)
 
 
 def _read_user_path(path: Path, name: str) -> Arrays:
