@@ -7,7 +7,6 @@ from this package, prints its numbers and conclusion (or JSON) and names the pic
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -51,13 +50,7 @@ def experiment_model(args: argparse.Namespace):
 
 def experiment_out(args: argparse.Namespace, default: Path) -> Path:
     """The folder for pictures and tables (created if missing), checked writable up front."""
-    folder = Path(args.out) if args.out else default
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--out {folder} is a file; give a folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    if not os.access(folder, os.W_OK):
-        raise UsageError(f"cannot write to folder {folder}")
-    return folder
+    return cli.output_folder(Path(args.out) if args.out else default)
 
 
 def _model_experiment(args: argparse.Namespace):

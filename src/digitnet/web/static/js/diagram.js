@@ -2,7 +2,7 @@
 // activation, edges green (+) or red (−) and as thick as |w|. Only each neuron's strongest
 // incoming edges are drawn (TOP_EDGES), and at most MAX_DISCS neurons per layer, to stay readable.
 
-import { GREEN, RED } from "./render.js";
+import { GREEN, RED, sharpCanvas } from "./render.js";
 
 const TOP_EDGES = 8;
 const MAX_DISCS = 32;
@@ -71,17 +71,9 @@ export class Diagram {
   }
 
   draw() {
-    const { canvas } = this;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
-    if (!width || !height) return;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.fillStyle = "#0b0f17";
-    ctx.fillRect(0, 0, width, height);
+    const sized = sharpCanvas(this.canvas);
+    if (!sized) return;
+    const { ctx, width, height } = sized;
     if (!this.model) return;
     const geo = this.layout(width, height);
     const value = (l, j) => this.value(l, j);

@@ -2,7 +2,7 @@
 // mini-batch, accuracy per epoch) and live weight grids; Stop and Save.
 
 import { api } from "./api.js";
-import { GREEN } from "./render.js";
+import { GREEN, sharpCanvas } from "./render.js";
 import { showGrids } from "./weights.js";
 
 export class LearnView {
@@ -120,17 +120,10 @@ export class LearnView {
 
   drawCurves() {
     const { canvas } = this;
-    const ratio = window.devicePixelRatio || 1;
-    const width = canvas.clientWidth;
-    const height = canvas.clientHeight;
     canvas.dataset.points = String(this.costs.length + this.accuracy.length);
-    if (!width || !height) return;
-    canvas.width = Math.round(width * ratio);
-    canvas.height = Math.round(height * ratio);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-    ctx.fillStyle = "#0b0f17";
-    ctx.fillRect(0, 0, width, height);
+    const sized = sharpCanvas(canvas);
+    if (!sized) return;
+    const { ctx, width, height } = sized;
     const pad = { left: 52, right: 52, top: 14, bottom: 28 };
     const w = width - pad.left - pad.right;
     const h = height - pad.top - pad.bottom;

@@ -4,6 +4,22 @@ export const GREEN = [64, 220, 120];
 export const RED = [240, 72, 72];
 
 // A 28×28 image from 784 values in [0, 1] (or 0–255 with scale 255), white ink on black.
+/** Size a canvas's pixels to its CSS box at the screen's pixel ratio, clear it to the page's
+ * background, and return {ctx, width, height} in CSS pixels (null while it is not laid out). */
+export function sharpCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (!width || !height) return null;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.fillStyle = "#0b0f17";
+  ctx.fillRect(0, 0, width, height);
+  return { ctx, width, height };
+}
+
 export function drawGray(canvas, values, scale = 1) {
   canvas.width = 28;
   canvas.height = 28;
