@@ -447,10 +447,16 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    try:
+        import uvicorn
 
+        from .web.server import create_app
+    except ImportError as e:  # installed without the web extra
+        raise RuntimeError(
+            f"the web page needs FastAPI and uvicorn ({e.name} is missing): "
+            "pip install 'digitnet[web]'"
+        ) from None
     from .modelfile import load_model
-    from .web.server import create_app
 
     if args.model:
         load_model(args.model)  # a bad file fails here, in one line, before the server starts

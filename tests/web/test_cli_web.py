@@ -79,3 +79,14 @@ def test_export_html_errors_are_one_line(tmp_path, trained, capsys):
     save_model(trained, model)
     assert main(["export-html", str(model), "-o", str(tmp_path / "no" / "x.html")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch, capsys):
+    import sys
+
+    from digitnet import cli
+
+    monkeypatch.setitem(sys.modules, "uvicorn", None)  # as if it were not installed
+    assert cli.main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'digitnet[web]'" in err
