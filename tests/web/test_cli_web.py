@@ -90,3 +90,20 @@ def test_serve_without_the_web_extra_says_how_to_install_it(monkeypatch, capsys)
     assert cli.main(["serve"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pip install 'digitnet[web]'" in err
+
+
+def test_export_html_needs_no_web_server_packages(monkeypatch, tmp_path, capsys):
+    import sys
+
+    from digitnet import cli
+    from digitnet.modelfile import ModelFile, save_model
+    from digitnet.network import Network
+
+    model = save_model(ModelFile(Network([784, 8, 10])), tmp_path / "m.safetensors")
+    for name in ("fastapi", "uvicorn", "digitnet.web.server"):
+        monkeypatch.setitem(sys.modules, name, None)  # as if installed without the web extra
+    monkeypatch.delitem(sys.modules, "digitnet.web.export", raising=False)
+    assert cli.main(["export-html", str(model), "-o", str(tmp_path / "page.html")]) == 0
+    assert (
+        "<script" in (tmp_path / "page.html").read_text() and "page.html" in capsys.readouterr().out
+    )

@@ -12,7 +12,7 @@ import json
 import re
 
 from ..modelfile import ModelFile
-from .server import STATIC, model_json
+from .page import STATIC, model_json
 
 # The modules the standalone page needs, each after the ones it imports.
 MODULES = ("normalize.js", "network.js", "render.js", "diagram.js", "draw.js", "standalone.js")

@@ -8,7 +8,6 @@ in size; training runs one at a time in a thread and reports by server-sent even
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
 import logging
 import re
@@ -40,8 +39,8 @@ from ..training import (
     checkpoint_model,
     train,
 )
+from .page import STATIC, encode_array, model_json
 
-STATIC = Path(__file__).parent / "static"
 MAX_BODY_BYTES = 1_000_000  # a 280×280 drawing as 0–255 integers is about 300 kB of JSON
 SIDES = (28, 280)  # the drawings a predict request may carry: 28×28 or 280×280
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
@@ -116,29 +115,6 @@ class DreamRequest(Strict):
 
 
 # ---- helpers -----------------------------------------------------------------------------
-
-
-def encode_array(a: np.ndarray) -> str:
-    """Little-endian bytes of a float array, base64: exact and compact for the browser."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))).decode()
-
-
-def model_json(model: ModelFile, name: str) -> dict[str, Any]:
-    """The weights and what the page shows about a model, as JSON."""
-    net = model.network
-    metrics = {k: v for k, v in model.metrics.items() if k != "history"}
-    return {
-        "name": name,
-        "sizes": net.sizes,
-        "activation": net.activation,
-        "cost": net.cost,
-        "dtype": net.dtype.name,
-        "weights": [encode_array(W) for W in net.weights],
-        "biases": [encode_array(b) for b in net.biases],
-        "metrics": metrics,
-        "history": model.metrics.get("history", []),
-        "training": {k: model.training.get(k) for k in ("epochs_done", "dataset")},
-    }
 
 
 def to_bytes_255(x: np.ndarray) -> list[int]:
