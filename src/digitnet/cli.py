@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 import textwrap
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -246,13 +247,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         settings = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
         print("  " + textwrap.fill(", ".join(settings), 96, subsequent_indent="  "))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
-    handler, recorder = progress, None
+    handler: Callable[[Any], None] = progress
+    recorder = None
     if args.record_weights:
         recorder = weight_recorder(args, config, resume)
+        record = recorder
 
         def handler(event) -> None:  # both: the progress bar and the movie's frames
             progress(event)
-            recorder(event)
+            record(event)
 
     try:
         result = train(data, config, on_event=handler, checkpoint=out, resume=resume)
@@ -415,7 +418,8 @@ def cmd_show(args: argparse.Namespace) -> int:
         train_split = data.train
         picture = average_digits_picture(train_split.images, train_split.labels)
         atomic_write_bytes(path, png_bytes(picture))
-        model_name, written, notes = None, {"average-digits.png": path}, []
+        notes: list[str] = []
+        model_name, written = None, {"average-digits.png": path}
     else:
         model_path = Path(args.model) if args.model else latest_model()
         model = load_model(model_path)

@@ -80,7 +80,7 @@ def _text(text: str, size: int = 14, fill: tuple = INK) -> Image.Image:
     """A line (or lines) of text on the background, cropped to the text plus a margin."""
     draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
     left, top, right, bottom = draw.multiline_textbbox((0, 0), text, font=_font(size))
-    im = Image.new("RGB", (right - left + 4, bottom - top + 6), BACKGROUND)
+    im = Image.new("RGB", (round(right - left) + 4, round(bottom - top) + 6), BACKGROUND)
     ImageDraw.Draw(im).multiline_text((2 - left, 3 - top), text, font=_font(size), fill=fill)
     return im
 
@@ -209,10 +209,10 @@ def activations_picture(net: Network, x: np.ndarray, title: str = "") -> Image.I
             draw.ellipse([cx - r, cy - r, cx + r, cy + r], fill=(v, v, v), outline=edge, width=2)
         draw.text((xy[0][0], TOP - 30), name, font=_font(13), fill=DIM, anchor="mm")
     for j, ((cx, cy), a) in enumerate(zip(centres[-1], acts[-1])):
-        colour = HIGHLIGHT if j == answer else BAR
-        draw.text((cx + 18, cy), str(j), font=_font(14), fill=colour, anchor="lm")
-        draw.rectangle([cx + 36, cy - 6, cx + 36 + round(BAR_LENGTH * min(a, 1.0)), cy + 6], colour)
-        draw.text((cx + 42 + BAR_LENGTH, cy), f"{a:.2f}", font=_font(12), fill=colour, anchor="lm")
+        ink = HIGHLIGHT if j == answer else BAR
+        draw.text((cx + 18, cy), str(j), font=_font(14), fill=ink, anchor="lm")
+        draw.rectangle([cx + 36, cy - 6, cx + 36 + round(BAR_LENGTH * min(a, 1.0)), cy + 6], ink)
+        draw.text((cx + 42 + BAR_LENGTH, cy), f"{a:.2f}", font=_font(12), fill=ink, anchor="lm")
     draw.text((20, 14), title or "One input through the network", font=_font(18), fill=INK)
     summary = f"answer: {answer}   (output {acts[-1][answer]:.2f})"
     key = "discs: brightness = activation (0 black, 1 white);  lines: weights, green +, red −"

@@ -13,7 +13,7 @@ import io
 import json
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Protocol
@@ -53,7 +53,7 @@ class TrainConfig:
         object.__setattr__(self, "sizes", sizes)
         if len(sizes) < 2 or not all(isinstance(n, int) and n > 0 for n in sizes):
             raise ValueError(f"sizes must be positive whole numbers, got {list(sizes)}")
-        checks = [
+        checks: list[tuple[str, str, Collection[str]]] = [
             ("activation", self.activation, ACTIVATIONS),
             ("cost", self.cost, COSTS),
             ("init", self.init, INITS),
@@ -93,7 +93,10 @@ class TrainConfig:
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> TrainConfig:
         known = {f.name for f in fields(cls)}
-        return cls(**{k: tuple(v) if k == "sizes" else v for k, v in d.items() if k in known})
+        values: dict[str, Any] = {k: v for k, v in d.items() if k in known}
+        if "sizes" in values:
+            values["sizes"] = tuple(values["sizes"])
+        return cls(**values)
 
 
 PRESETS: dict[str, TrainConfig] = {
@@ -131,15 +134,29 @@ PRESETS: dict[str, TrainConfig] = {
 
 
 class Split(Protocol):
-    images: np.ndarray  # (n, 784) float32 in [0, 1]
-    labels: np.ndarray  # (n,) integers 0..9
+    """What training reads of a split (data.Split is one)."""
+
+    @property
+    def images(self) -> np.ndarray: ...  # (n, 784) float32 in [0, 1]
+
+    @property
+    def labels(self) -> np.ndarray: ...  # (n,) integers 0..9
 
 
 class Data(Protocol):
-    name: str
-    train: Split
-    validation: Split
-    test: Split
+    """What training reads of a dataset (data.Dataset is one): train, validation, test."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def train(self) -> Split: ...
+
+    @property
+    def validation(self) -> Split | None: ...  # None: not evaluated after each epoch
+
+    @property
+    def test(self) -> Split | None: ...
 
 
 @dataclass(slots=True)

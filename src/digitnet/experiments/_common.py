@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from ..modelfile import atomic_write_bytes
 
@@ -96,7 +97,7 @@ def auroc(positive: np.ndarray, negative: np.ndarray) -> float:
     return float((below + 0.5 * tied).sum() / (len(positive) * len(negative)))
 
 
-def r_squared(x: np.ndarray, y: np.ndarray) -> float:
+def r_squared(x: npt.ArrayLike, y: npt.ArrayLike) -> float:
     """How well a straight line fits y(x): 1 − residual / total sum of squares."""
     x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
     slope, intercept = np.polyfit(x, y, 1)

@@ -55,7 +55,7 @@ def one_neuron_chain(x: float = 0.8, y: float = 1.0, seed: int = 0) -> dict[str,
     dC_da = 2 * (a[-1] - y)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)
     layers = []
     for l in reversed(range(n)):
-        s = float(sigmoid_prime(z[l], a[l + 1]))  # σ′(z⁽ˡ⁾)
+        s = float(sigmoid_prime(np.array(z[l]), np.array(a[l + 1])))  # σ′(z⁽ˡ⁾)
         factors = {
             "weight": {"a_prev": a[l], "sigma_prime": s, "dC_da": dC_da},
             "bias": {"one": 1.0, "sigma_prime": s, "dC_da": dC_da},
@@ -112,7 +112,7 @@ def real_network_check(net: Network, x: np.ndarray, label: int) -> dict[str, Any
         a_j = float(activations[-1][j, 0])
         factors = {
             "a_prev": float(activations[-2][k, 0]),
-            "sigma_prime": float(sigmoid_prime(zs[-1][j, 0], a_j)),
+            "sigma_prime": float(sigmoid_prime(zs[-1][j, 0], np.array(a_j))),
             "dC_da": 2 * (a_j - y[j]),
         }
         result["factors"] = factors

@@ -41,6 +41,9 @@ def shuffled_labels(
     if subset < 10:
         raise ValueError(f"subset must be at least 10 images, got {subset}")
     part = view(data, subset, validation=False)
+    test = part.test
+    if test is None:
+        raise ValueError("the shuffled-labels experiment needs a test set")
     # The permutation is applied here rather than with config.shuffle_labels, so that the
     # history's training accuracy is measured against the labels the network is learning.
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(2,)))
@@ -66,7 +69,7 @@ def shuffled_labels(
         result[name] = {
             "train_accuracy": accuracy,
             "train_cost": cost,
-            "test_accuracy": trained.network.evaluate(part.test.images, part.test.labels)[0],
+            "test_accuracy": trained.network.evaluate(test.images, test.labels)[0],
             "knows_nothing_cost": floor,
             "early_drop": _early_drop(cost, floor),
             "linearity": r_squared(np.arange(1, len(cost)), cost[1:]),

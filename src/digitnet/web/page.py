@@ -18,7 +18,8 @@ STATIC = Path(__file__).parent / "static"
 
 def encode_array(a: np.ndarray) -> str:
     """Little-endian bytes of a float array, base64: exact and compact for the browser."""
-    return base64.b64encode(np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))).decode()
+    little_endian = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    return base64.b64encode(little_endian.tobytes()).decode()
 
 
 def model_json(model: ModelFile, name: str) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from ..training import (
     EpochEvent,
     StopTraining,
     TrainConfig,
+    TrainResult,
     checkpoint_model,
     train,
 )
@@ -139,7 +140,7 @@ class TrainingRun:
         self.events: list[dict[str, Any]] = []
         self.weights: dict[str, Any] | None = None  # the latest snapshot of the weight grids
         self.weights_version = 0
-        self.result = None
+        self.result: TrainResult | None = None
         self.error: str | None = None
         self.finished = False
         self.stop_requested = threading.Event()
@@ -187,8 +188,8 @@ class TrainingRun:
             self._add({"type": "status", "message": "loading the data"})
             self.data = self.data_loader()
             self._add({"type": "status", "message": "training"})
-            self.result = train(self.data, self.config, on_event=self.on_event)
-            stopped = self.result.interrupted
+            self.result = result = train(self.data, self.config, on_event=self.on_event)
+            stopped = result.interrupted
             self._add({"type": "status", "message": "stopped" if stopped else "finished"})
         except (DataError, DivergedError, ValueError, OSError) as e:
             self.error = str(e)
@@ -470,7 +471,7 @@ def create_app(
     ) -> StreamingResponse:
         run = current_run()
         # a browser that reconnects says which event it saw last: carry on after it
-        start = int(last_event_id) + 1 if (last_event_id or "").isdigit() else 0
+        start = int(last_event_id) + 1 if last_event_id and last_event_id.isdigit() else 0
 
         async def stream():
             cursor, version = start, 0
