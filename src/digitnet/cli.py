@@ -532,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .training import PRESETS, SCHEDULES
 
     p = command("train", "train a network on MNIST and report its test accuracy", cmd_train)
+    p.epilog = "Every flag left out keeps the preset's value; the run prints all of them."
     p.add_argument(
         "--preset",
         choices=list(PRESETS),
@@ -570,7 +571,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--train-set",
         choices=["train", "full"],
-        help="train on the first 50,000 images (default) or all 60,000",
+        help="train on the first 50,000 images or all 60,000 (video preset: all)",
     )
     p.add_argument("--seed", type=non_negative_int, metavar="N", help="random seed (default 0)")
     p.add_argument("--out", metavar="FILE", help="where to save the model (.safetensors)")
