@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from digitnet.data import Split
 from digitnet.network import Network, one_hot
 from digitnet.training import TrainConfig, train
 
@@ -34,12 +35,6 @@ TARGETS = {  # issue 4, keyed by (compared with, batch size): digitnet's speed-u
     ("torch", 100): ("≥", 2.5),
     ("bound", 100): ("≤", 8.0),
 }
-
-
-@dataclass(frozen=True)
-class Split:
-    images: np.ndarray  # (n, 784) float32 in [0, 1]
-    labels: np.ndarray  # (n,) integers 0..9
 
 
 @dataclass(frozen=True)

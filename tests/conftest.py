@@ -7,38 +7,34 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-
-@dataclass(frozen=True)
-class TinySplit:
-    images: np.ndarray
-    labels: np.ndarray
+from digitnet.data import Split
 
 
 @dataclass(frozen=True)
 class TinyData:
     """Stands in for data.Dataset: the same attributes, made of synthetic 28×28 'digits'."""
 
-    train: TinySplit
-    validation: TinySplit
-    test: TinySplit
+    train: Split
+    validation: Split
+    test: Split
     name: str = "synthetic"
     hashes: tuple = ()
 
-    def full_train(self) -> TinySplit:
-        return TinySplit(
+    def full_train(self) -> Split:
+        return Split(
             np.concatenate([self.train.images, self.validation.images]),
             np.concatenate([self.train.labels, self.validation.labels]),
         )
 
 
-def synthetic_digits(n: int, seed: int = 0) -> TinySplit:
+def synthetic_digits(n: int, seed: int = 0) -> Split:
     """n noisy 28×28 images whose class d (0..9) lights one of ten horizontal bands."""
     rng = np.random.default_rng(seed)
     labels = rng.integers(0, 10, size=n).astype(np.uint8)
     images = rng.random((n, 28, 28), dtype=np.float32) * 0.2
     for i, d in enumerate(labels):
         images[i, 2 + 2 * d : 4 + 2 * d, 4:24] = 1.0
-    return TinySplit(images.reshape(n, 784), labels)
+    return Split(images.reshape(n, 784), labels)
 
 
 def tiny_data(n_train: int = 200, n_val: int = 50, n_test: int = 50) -> TinyData:

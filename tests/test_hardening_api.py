@@ -7,11 +7,12 @@ arguments and inputs; these are the cases they leave.)
 from __future__ import annotations
 
 from dataclasses import replace
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from conftest import TinyData, TinySplit, tiny_data
+from conftest import TinyData, tiny_data
 from digitnet.training import DivergedError, TrainConfig, checkpoint_model, train
 
 pytest_plugins = ("hardening_tally",)
@@ -20,8 +21,9 @@ SMALL = TrainConfig(sizes=(784, 12, 10), epochs=1, learning_rate=1.0)
 
 
 def with_train(images, labels) -> TinyData:
+    """Any object with images and labels can be given to train(): no checks on the way in."""
     data = tiny_data()
-    return TinyData(TinySplit(images, labels), data.validation, data.test)
+    return TinyData(SimpleNamespace(images=images, labels=labels), data.validation, data.test)
 
 
 def bad_training_data() -> dict[str, tuple[TinyData, str]]:

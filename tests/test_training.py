@@ -8,7 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import TinyData, TinySplit, synthetic_digits
+from conftest import TinyData, synthetic_digits
+from digitnet.data import Split
 from digitnet.modelfile import load_model
 from digitnet.network import Network
 from digitnet.training import (
@@ -51,7 +52,7 @@ def test_a_tiny_network_overfits_twenty_examples():
 
 def test_one_epoch_of_sgd_with_batch_one_is_plain_gradient_steps():
     x = np.random.default_rng(0).random((1, 784), dtype=np.float32)
-    data = TinyData(TinySplit(x, np.array([3])), TinySplit(x[:0], x[:0, 0]), TinySplit(x, [3]))
+    data = TinyData(Split(x, np.array([3])), Split(x[:0], x[:0, 0]), Split(x, [3]))
     config = TrainConfig(sizes=(784, 5, 10), epochs=1, batch_size=1, learning_rate=0.5)
     expected = config.build_network()
     grad_W, grad_b = expected.backprop(x, np.array([3]))

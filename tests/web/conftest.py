@@ -10,7 +10,8 @@ import os
 
 import pytest
 
-from conftest import TinyData, TinySplit, tiny_data  # tests/conftest.py: synthetic digits
+from conftest import TinyData, tiny_data  # tests/conftest.py: synthetic digits
+from digitnet.data import Split
 from digitnet.modelfile import ModelFile, load_model, save_model
 from digitnet.training import TrainConfig, checkpoint_model, train
 
@@ -24,7 +25,7 @@ def web_data():
     from digitnet.data import load_dataset
 
     mnist = load_dataset("mnist", progress=False)
-    cut = lambda split, n: TinySplit(split.images[:n], split.labels[:n])  # noqa: E731
+    cut = lambda split, n: Split(split.images[:n], split.labels[:n])  # noqa: E731
     return TinyData(cut(mnist.train, 2000), cut(mnist.validation, 500), cut(mnist.test, 1000))
 
 

@@ -12,13 +12,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..data import Split
 from ..modelfile import atomic_write_bytes
-
-
-@dataclass(frozen=True)
-class Split:
-    images: np.ndarray  # (n, 784) float32 in [0, 1]
-    labels: np.ndarray  # (n,) integers 0..9
 
 
 @dataclass(frozen=True)
