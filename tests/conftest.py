@@ -37,6 +37,27 @@ def synthetic_digits(n: int, seed: int = 0) -> Split:
     return Split(images.reshape(n, 784), labels)
 
 
+def flat(grads: tuple[list[np.ndarray], list[np.ndarray]]) -> np.ndarray:
+    """backprop's (grad_weights, grad_biases) laid out like ``Network.params``."""
+    grad_W, grad_b = grads
+    return np.concatenate([g.ravel() for g in grad_W] + [g.ravel() for g in grad_b])
+
+
+def numerical_gradient(net, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> np.ndarray:
+    """Central differences of the mean cost, one parameter at a time (``params`` order):
+    ∂C/∂θᵢ ≈ (C(θ + ε) − C(θ − ε)) / 2ε. The test oracle for backpropagation."""
+    grad = np.zeros_like(net.params)
+    for i in range(net.params.size):
+        old = net.params[i]
+        net.params[i] = old + eps
+        up = net.cost_of(X, y)
+        net.params[i] = old - eps
+        down = net.cost_of(X, y)
+        net.params[i] = old
+        grad[i] = (up - down) / (2 * eps)
+    return grad
+
+
 def tiny_data(n_train: int = 200, n_val: int = 50, n_test: int = 50) -> TinyData:
     return TinyData(
         synthetic_digits(n_train, 1), synthetic_digits(n_val, 2), synthetic_digits(n_test, 3)

@@ -10,6 +10,7 @@ import numpy as np
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from conftest import flat, numerical_gradient
 from digitnet.network import Network
 from digitnet.training import TrainConfig, _step
 
@@ -84,33 +85,14 @@ def away_from_relu_kinks(net: Network, X: np.ndarray) -> bool:
     return all(np.min(np.abs(z)) > 1e-4 for z in zs[:-1])
 
 
-def flat_gradient(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """backprop's lists laid out like net.params."""
-    flat = np.empty_like(net.params)
-    views_W, views_b = net._views(flat)
-    grad_W, grad_b = net.backprop(X, labels)
-    for view, g in zip(views_W + views_b, grad_W + grad_b):
-        view[...] = g
-    return flat
-
-
 @given(data=st.data())
 @FUZZ
 def test_backprop_equals_central_differences(data, tally):
     net = data.draw(networks(dtype="float64", max_width=5))
     X, labels = batch(data.draw, net)
     assume(away_from_relu_kinks(net, X))
-    eps = 1e-6
-    numeric = np.empty_like(net.params)
-    for i in range(net.params.size):
-        old = net.params[i]
-        net.params[i] = old + eps
-        up = net.cost_of(X, labels)
-        net.params[i] = old - eps
-        down = net.cost_of(X, labels)
-        net.params[i] = old
-        numeric[i] = (up - down) / (2 * eps)  # ∂C/∂θᵢ ≈ (C(θ+ε) − C(θ−ε)) / 2ε
-    np.testing.assert_allclose(flat_gradient(net, X, labels), numeric, rtol=1e-5, atol=1e-8)
+    numeric = numerical_gradient(net, X, labels)
+    np.testing.assert_allclose(flat(net.backprop(X, labels)), numeric, rtol=1e-5, atol=1e-8)
     tally.fuzz("backprop against finite differences")
 
 
@@ -129,6 +111,6 @@ def test_a_small_gradient_step_never_raises_the_batch_cost(data, weight_decay, t
         )
 
     before = objective()
-    _step(net, flat_gradient(net, X, labels), None, 1e-4, config)  # the training loop's update
+    _step(net, flat(net.backprop(X, labels)), None, 1e-4, config)  # the training loop's update
     assert objective() <= before + 1e-12 * max(1.0, abs(before))  # rounding, nothing more
     tally.fuzz("gradient step lowers the cost")

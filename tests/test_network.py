@@ -5,29 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from conftest import flat, numerical_gradient
 from digitnet.functions import ACTIVATIONS, COSTS, sigmoid, softmax
 from digitnet.network import Network, one_hot
 
 COMBOS = [(act, cost) for act in ACTIVATIONS for cost in COSTS]
-
-
-def flat(grads: tuple[list[np.ndarray], list[np.ndarray]]) -> np.ndarray:
-    grad_W, grad_b = grads
-    return np.concatenate([g.ravel() for g in grad_W] + [g.ravel() for g in grad_b])
-
-
-def numerical_gradient(net: Network, X: np.ndarray, y: np.ndarray, eps: float = 1e-6):
-    """Central differences of the mean cost, one parameter at a time (params order)."""
-    grad = np.zeros_like(net.params)
-    for i in range(net.params.size):
-        old = net.params[i]
-        net.params[i] = old + eps
-        up = net.cost_of(X, y)
-        net.params[i] = old - eps
-        down = net.cost_of(X, y)
-        net.params[i] = old
-        grad[i] = (up - down) / (2 * eps)
-    return grad
 
 
 @pytest.mark.parametrize("activation,cost", COMBOS)
