@@ -37,6 +37,20 @@ def test_batch_gradient_is_mean_of_per_example_gradients(activation, cost):
     np.testing.assert_allclose(flat(net.backprop(X, y)), per_example, rtol=1e-12, atol=1e-15)
 
 
+@pytest.mark.parametrize("activation,cost", COMBOS)
+def test_reused_buffers_give_the_same_gradient_as_fresh_arrays(activation, cost):
+    """Training hands every mini-batch the same buffers: nothing may leak from one to the next."""
+    rng = np.random.default_rng(4)
+    net = Network([7, 5, 4, 3], activation, cost, seed=1)
+    buffers, grad = net.buffers(6), np.empty_like(net.params)
+    for _ in range(3):  # other batches through the same buffers each time
+        X, y = rng.random((6, 7), dtype=np.float32), rng.integers(0, 3, size=6)
+        out = net.gradient(X.T, one_hot(y, 3), net._views(grad), buffers)
+        np.testing.assert_array_equal(grad, flat(net.backprop(X, y)))
+        np.testing.assert_array_equal(out, net.feedforward(X).T)
+        assert out.dtype == np.float32
+
+
 def test_one_sgd_step_on_a_2_2_1_network_worked_by_hand():
     net = Network([2, 2, 1], dtype="float64")
     net.weights[0][...] = 0.0  # hidden z = 0, so a¹ = σ(0) = ½ and σ′(0) = ¼

@@ -27,6 +27,25 @@ def one_hot(labels: Array, n: int = 10, dtype: np.dtype | str = "float32") -> Ar
     return y
 
 
+class Buffers:
+    """The arrays one pass over a batch of m columns writes into: every zˡ, aˡ and δˡ.
+
+    Training makes one set and reuses it for every mini-batch, so its inner loop allocates
+    nothing; a later pass overwrites what an earlier one left here.
+    """
+
+    def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
+        def layers() -> list[Array]:
+            return [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+
+        self.zs = layers()  # zˡ for l = 1…L
+        self.activations: list[Array] = [np.empty((sizes[0], 0), dtype=dtype), *layers()]
+        self.deltas = layers()  # δˡ
+        self.primes = layers()  # σ′(zˡ)
+        self.ones = np.ones(m, dtype=dtype)  # δˡ 𝟙 sums δˡ over the batch's columns
+        self.one_mth = dtype.type(1 / max(m, 1))  # 1/m as a scalar of the arrays' own type
+
+
 class Network:
     """A fully connected network: sizes[0] inputs, hidden layers, sizes[-1] outputs.
 
@@ -114,19 +133,27 @@ class Network:
 
     # ---- forward ---------------------------------------------------------------------
 
-    def forward(self, a: Array) -> tuple[list[Array], list[Array]]:
+    def buffers(self, m: int) -> Buffers:
+        """Arrays for one pass over m columns, to make once and hand to every mini-batch's pass."""
+        return Buffers(self.sizes, m, self.dtype)
+
+    def forward(self, a: Array, buffers: Buffers | None = None) -> tuple[list[Array], list[Array]]:
         """Feed columns a⁰ (sizes[0], m) forward; return every zˡ and every aˡ (a⁰ included).
 
-        The pictures, the web page and backprop all read from this one pass.
+        The pictures, the web page and backprop all read from this one pass. With ``buffers``
+        (in the network's dtype, like a⁰) the results are written there; else into new arrays.
         """
-        zs, activations = [], [a]
+        if buffers is None:
+            a = np.asarray(a, dtype=self.dtype)
+            buffers = self.buffers(a.shape[1])
+        zs, activations = buffers.zs, buffers.activations
+        activations[0] = a
         sigma, last = self._sigma.fn, len(self.weights) - 1
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = W @ a  # zˡ = Wˡ aˡ⁻¹ + bˡ       (n_l, m)
+            z = np.dot(W, a, out=zs[l])  # zˡ = Wˡ aˡ⁻¹ + bˡ       (n_l, m)
             z += b[:, None]
-            a = sigma(z) if l < last else self._cost.output_activation(z)  # aˡ = σ(zˡ)
-            zs.append(z)
-            activations.append(a)
+            squash = sigma if l < last else self._cost.output_activation
+            a = squash(z, out=activations[l + 1])  # aˡ = σ(zˡ)
         return zs, activations
 
     def feedforward(self, X: Array) -> Array:
@@ -176,11 +203,17 @@ class Network:
         self.gradient(a0, self._targets(Y, a0.shape[1]), grads)
         return grads
 
-    def gradient(self, a0: Array, y: Array, grads: tuple[list[Array], list[Array]]) -> Array:
+    def gradient(
+        self,
+        a0: Array,
+        y: Array,
+        grads: tuple[list[Array], list[Array]],
+        buffers: Buffers | None = None,
+    ) -> Array:
         """Write ∇C, the gradient of the mean cost over the m columns of a⁰, into ``grads``.
 
         ``grads`` is (grad_W, grad_b), arrays shaped like ``weights`` and ``biases`` (views of
-        one flat buffer in training, made once). Returns the output activations aᴸ.
+        one flat buffer in training, made once, like ``buffers``). Returns the output aᴸ.
         The four equations of backpropagation, for a whole mini-batch at once:
           δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ)            the output's error
           δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ σ′(zˡ)       each error sent back through the weights
@@ -190,15 +223,19 @@ class Network:
         """
         grad_W, grad_b = grads
         weights, sigma_prime = self.weights, self._sigma.prime
-        zs, activations = self.forward(a0)
-        delta = self._cost.output_delta(zs[-1], activations[-1], y)  # δᴸ    (n_L, m)
-        delta *= 1 / a0.shape[1]  # the mean over the batch, once: all below is linear in δᴸ
+        buffers = buffers or self.buffers(a0.shape[1])
+        zs, activations = self.forward(a0, buffers)
+        deltas, primes = buffers.deltas, buffers.primes
+        delta = self._cost.output_delta(zs[-1], activations[-1], y, out=deltas[-1])  # δᴸ
+        delta *= buffers.one_mth  # the mean over the batch, once: all below is linear in δᴸ
         for l in reversed(range(len(weights))):
-            np.matmul(delta, activations[l].T, out=grad_W[l])  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
-            np.add.reduce(delta, axis=1, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
+            np.dot(delta, activations[l].T, out=grad_W[l])  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
+            np.dot(delta, buffers.ones, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
             if l > 0:
-                delta = weights[l].T @ delta  # (Wˡ)ᵀ δˡ: how aˡ⁻¹ should move …
-                delta *= sigma_prime(zs[l - 1], activations[l])  # … δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
+                back = np.dot(weights[l].T, delta, out=deltas[l - 1])  # how aˡ⁻¹ should move
+                delta = np.multiply(  # δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
+                    back, sigma_prime(zs[l - 1], activations[l], out=primes[l - 1]), out=back
+                )
         return activations[-1]
 
     def input_gradient(self, X: Array, Y: Array) -> Array:

@@ -246,6 +246,7 @@ def train(
     grads = net._views(grad)  # … and cut into per-layer views, once
     batch_size = min(config.batch_size, n)
     batches = n // batch_size  # the last partial batch is dropped, as a fresh shuffle covers it
+    buffers = net.buffers(batch_size)  # every zˡ, aˡ, δˡ of a mini-batch, made once
     total_steps = config.epochs * batches
 
     def run_epoch(epoch: int) -> tuple[float, float]:
@@ -256,7 +257,7 @@ def train(
         batch_stream = _minibatches(train_split.images, y_all, order, batch_size, config.shift, rng)
         for k, (a0, y) in enumerate(batch_stream):
             eta = _learning_rate(config, (epoch - 1) * batches + k, total_steps)
-            out = net.gradient(a0, y, grads)
+            out = net.gradient(a0, y, grads, buffers)
             cost = net._cost.total(out, y) / batch_size
             if not math.isfinite(cost):
                 raise DivergedError(_divergence_message(config, epoch, k + 1))
