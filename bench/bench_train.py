@@ -76,44 +76,66 @@ def digitnet_epoch(split: Split, batch_size: int) -> float:
     return train(BenchData(split, empty, empty), config).history[-1]["seconds"]
 
 
-def book_step(Ws: list[np.ndarray], bs: list[np.ndarray], xs: np.ndarray, ys: np.ndarray) -> None:
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-z))
+
+
+SIGMA_PRIMES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
+    # σ′(z) as network.py computes it: σ(z)(1 − σ(z)), σ worked out again from z, twice
+    "book": lambda z, a: sigmoid(z) * (1 - sigmoid(z)),
+    # … and the lean way: a(1 − a), from the a = σ(z) kept on the way forward
+    "book-lean": lambda z, a: a * (1 - a),
+}
+
+
+def book_step(
+    Ws: list[np.ndarray],
+    bs: list[np.ndarray],
+    batch: list[tuple[np.ndarray, np.ndarray]],
+    sigma_prime: Callable[[np.ndarray, np.ndarray], np.ndarray] = SIGMA_PRIMES["book"],
+) -> None:
     """One mini-batch step of the book's algorithm, from its equations: one example at a time.
 
-    xs (m, 784, 1) and ys (m, 10, 1) hold each example as a column; bs[l] is (n_l, 1). A Python
-    loop sums every example's ∇C_x, then W ← W − (η/m) Σ_x ∇C_x. σ′ is taken from a = σ(z)
-    (cheaper than the book's σ(z)(1 − σ(z)) computed afresh).
+    ``batch`` holds (x, y) pairs, each a column: x (784, 1), y (10, 1); bs[l] is (n_l, 1). A
+    Python loop backpropagates each example and sums its ∇C_x, then W ← W − (η/m) Σ_x ∇C_x.
     """
     nabla_W = [np.zeros_like(W) for W in Ws]
     nabla_b = [np.zeros_like(b) for b in bs]
-    for x, y in zip(xs, ys):
-        a, activations = x, [x]
+    for x, y in batch:
+        a, zs, activations = x, [], [x]
         for W, b in zip(Ws, bs):
-            a = 1 / (1 + np.exp(-(W @ a + b)))  # a' = σ(W a + b)
+            z = W @ a + b  # z = W a + b
+            a = sigmoid(z)  # a' = σ(z)
+            zs.append(z)
             activations.append(a)
-        delta = 2 * (a - y) * a * (1 - a)  # δᴸ = 2(aᴸ − y) ⊙ σ′(zᴸ)
+        delta = 2 * (a - y) * sigma_prime(zs[-1], a)  # δᴸ = 2(aᴸ − y) ⊙ σ′(zᴸ)
         for l in reversed(range(len(Ws))):
             nabla_W[l] += delta @ activations[l].T  # ∂C_x/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
             nabla_b[l] += delta  # ∂C_x/∂bˡ = δˡ
-            if l > 0:
-                a = activations[l]
-                delta = (Ws[l].T @ delta) * a * (1 - a)  # δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
+            if l > 0:  # δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
+                delta = (Ws[l].T @ delta) * sigma_prime(zs[l - 1], activations[l])
     for W, b, gW, gb in zip(Ws, bs, nabla_W, nabla_b):
-        W -= (LEARNING_RATE / len(xs)) * gW
-        b -= (LEARNING_RATE / len(xs)) * gb
+        W -= (LEARNING_RATE / len(batch)) * gW
+        b -= (LEARNING_RATE / len(batch)) * gb
 
 
-def book_epoch(split: Split, batch_size: int) -> float:
-    """The book's per-example algorithm, one epoch, in float32 like digitnet."""
-    net = Network(SIZES)
+def book_epoch(split: Split, batch_size: int, variant: str = "book") -> float:
+    """The book's per-example algorithm, one epoch, its examples kept as network.py keeps them:
+    a list of (x, y) column pairs, shuffled, cut into mini-batches by slicing the list.
+
+    "book" holds its parameters in float64, as network.py's np.random.randn makes them (the
+    images stay float32, as its loader gives them); "book-lean" uses float32 throughout.
+    """
+    net = Network(SIZES, dtype="float64" if variant == "book" else "float32")
     Ws = [W.copy() for W in net.weights]
     bs = [b[:, None].copy() for b in net.biases]
-    xs = split.images[:, :, None]  # (n, 784, 1): each example a column, as the book keeps them
-    ys = one_hot(split.labels).T[:, :, None]  # (n, 10, 1)
+    pairs = list(zip(split.images[:, :, None], one_hot(split.labels).T[:, :, None]))
     started = time.perf_counter()
-    order = np.random.default_rng(0).permutation(len(split.labels))
-    for k in range(len(order) // batch_size):
-        batch = order[k * batch_size : (k + 1) * batch_size]
-        book_step(Ws, bs, xs[batch], ys[batch])
+    order = np.random.default_rng(0).permutation(len(pairs))
+    shuffled = [pairs[i] for i in order]
+    for k in range(len(shuffled) // batch_size):
+        batch = shuffled[k * batch_size : (k + 1) * batch_size]
+        book_step(Ws, bs, batch, SIGMA_PRIMES[variant])
     return time.perf_counter() - started
 
 
@@ -159,6 +181,7 @@ def torch_epoch(split: Split, batch_size: int) -> float:
 IMPLEMENTATIONS: dict[str, Callable[[Split, int], float]] = {
     "digitnet": digitnet_epoch,
     "book": book_epoch,
+    "book-lean": lambda split, batch_size: book_epoch(split, batch_size, "book-lean"),
     "torch": torch_epoch,
 }
 
@@ -326,7 +349,7 @@ def ratios(rows: list[dict], rates: dict[int, float], flops: int) -> list[dict[s
     for (name, batch_size, t), seconds in epoch.items():
         if name != "digitnet":
             continue
-        for other in ("book", "torch"):
+        for other in ("book", "book-lean", "torch"):
             if (other, batch_size, t) in epoch:
                 speedup = epoch[other, batch_size, t] / seconds
                 out.append(_ratio(f"digitnet vs {other}", other, batch_size, t, speedup))
@@ -399,7 +422,7 @@ def report(result: dict, env: dict, notes: list[str]) -> str:
         if r["met"] is not None:
             verdict = f"  (target {r['target']})  " + ("PASS" if r["met"] else "MISS")
         lines.append(
-            f"batch {r['batch_size']:>3}, {r['threads']} thread(s): {r['what']:<20} "
+            f"batch {r['batch_size']:>3}, {r['threads']} thread(s): {r['what']:<22} "
             f"{r['ratio']:7.2f}×{verdict}"
         )
     return "\n".join(lines)
@@ -414,7 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     add("--images", type=int, default=10_000, help="images timed per epoch (default 10,000)")
     add("--repeats", type=int, default=5, help="runs per implementation (default 5)")
     add("--memory", action="store_true", help="also measure `digitnet train`'s peak memory")
-    add("--skip", choices=["book", "torch"], action="append", default=[], help="leave one out")
+    others = ["book", "book-lean", "torch"]
+    add("--skip", choices=others, action="append", default=[], help="leave one out (repeatable)")
     args = parser.parse_args(argv)
     if not 100 <= args.images <= EPOCH or args.repeats < 1:
         parser.error(f"--images must be 100..{EPOCH} and --repeats ≥ 1")

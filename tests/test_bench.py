@@ -46,7 +46,7 @@ def test_quick_benchmark_prints_table_ratios_and_targets():
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "implementation  batch threads   s/epoch   samples/s  digitnet faster" in out
-    names = ["digitnet", "book"] + (["torch"] if has_torch() else [])
+    names = ["digitnet", "book", "book-lean"] + (["torch"] if has_torch() else [])
     for name in names:
         for batch, threads in [(10, 1), (10, 2), (100, 1), (100, 2)]:
             assert any(
@@ -54,7 +54,8 @@ def test_quick_benchmark_prints_table_ratios_and_targets():
             )
     assert "52,672 FLOPs per example × 50,000 = 2.63 GFLOP" in out
     assert out.count("float32 matmul 256×256") == 2
-    assert out.count("digitnet vs book") == 4
+    assert out.count("digitnet vs book ") == 4
+    assert out.count("digitnet vs book-lean") == 4
     assert out.count("epoch / lower bound") == 4
     assert out.count("(target ≥ 10×)") == 2  # batch 10, both thread counts
     assert out.count("(target ≤ 8×)") == 2  # batch 100
@@ -66,8 +67,8 @@ def test_quick_benchmark_json_has_every_row():
     done = run_script("--quick", "--json", "--skip", "torch")  # torch's import alone takes seconds
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
-    assert {row["implementation"] for row in result["rows"]} == {"digitnet", "book"}
-    assert len(result["rows"]) == 2 * 4
+    assert {row["implementation"] for row in result["rows"]} == {"digitnet", "book", "book-lean"}
+    assert len(result["rows"]) == 3 * 4
     for row in result["rows"]:
         assert row["seconds_per_epoch"] > 0
         assert row["samples_per_second"] == pytest.approx(50_000 / row["seconds_per_epoch"])
@@ -117,13 +118,17 @@ def batch_and_digitnet_step(m: int = 10):
     return net, X, labels, after
 
 
-def test_book_step_matches_digitnets_step():
+@pytest.mark.parametrize("variant", ["book", "book-lean"])
+def test_book_step_matches_digitnets_step(variant):
     bench = load("bench_train")
     net, X, labels, after = batch_and_digitnet_step()
-    Ws = [W.copy() for W in net.weights]
-    bs = [b[:, None].copy() for b in net.biases]
-    bench.book_step(Ws, bs, X[:, :, None], one_hot(labels).T[:, :, None])
+    dtype = np.float64 if variant == "book" else np.float32
+    Ws = [W.astype(dtype) for W in net.weights]
+    bs = [b[:, None].astype(dtype) for b in net.biases]
+    batch = list(zip(X[:, :, None], one_hot(labels).T[:, :, None]))
+    bench.book_step(Ws, bs, batch, bench.SIGMA_PRIMES[variant])
     for got, want in zip(Ws + [b[:, 0] for b in bs], after):
+        assert got.dtype == dtype
         np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-6)
 
 
