@@ -42,7 +42,6 @@ class Buffers:
         self.activations: list[Array] = [np.empty((sizes[0], 0), dtype=dtype), *layers()]
         self.deltas = layers()  # δˡ
         self.primes = layers()  # σ′(zˡ)
-        self.ones = np.ones(m, dtype=dtype)  # δˡ 𝟙 sums δˡ over the batch's columns
         self.one_mth = dtype.type(1 / max(m, 1))  # 1/m as a scalar of the arrays' own type
 
 
@@ -230,7 +229,7 @@ class Network:
         delta *= buffers.one_mth  # the mean over the batch, once: all below is linear in δᴸ
         for l in reversed(range(len(weights))):
             np.dot(delta, activations[l].T, out=grad_W[l])  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ
-            np.dot(delta, buffers.ones, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
+            np.add.reduce(delta, axis=1, out=grad_b[l])  # ∂C/∂bˡ = δˡ, summed over the batch
             if l > 0:
                 back = np.dot(weights[l].T, delta, out=deltas[l - 1])  # how aˡ⁻¹ should move
                 delta = np.multiply(  # δˡ⁻¹ = (Wˡ)ᵀ δˡ ⊙ σ′(zˡ⁻¹)
