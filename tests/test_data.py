@@ -12,6 +12,7 @@ import os
 import pickle
 import struct
 import subprocess
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -363,6 +364,14 @@ def test_cache_is_written_atomically_and_then_used(tiny, tmp_path):
     assert second.source == f"cache {tmp_path / 'mnist.npz'}"
     assert len(source.calls) == 1
     assert_tiny_dataset(second, tiny)
+
+
+def test_writing_the_cache_clears_a_killed_writes_leftover(tiny, tmp_path):
+    leftover = tmp_path / ".mnist.x1y2z3.part"  # what kill -9 in the middle of a write leaves
+    leftover.write_bytes(b"half an npz")
+    os.utime(leftover, (time.time() - 7200,) * 2)
+    load_dataset(cache_dir=tmp_path, sources=[("fake", serve(tiny))], progress=False)
+    assert files_in(tmp_path) == ["mnist.npz"]
 
 
 @pytest.mark.parametrize("damage", ["garbage bytes", "truncated", "altered pixel", "missing key"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 
 import numpy as np
 import pytest
@@ -135,3 +136,20 @@ def test_atomic_write_gives_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_write_clears_what_killed_writes_left_and_spares_fresh_ones(tmp_path):
+    """kill -9 mid-write leaves a hidden temp file; the next write of that file removes it."""
+    path = tmp_path / "m.safetensors"
+    killed = tmp_path / ".m.safetensors.abc123.tmp"
+    under_way = tmp_path / ".m.safetensors.def456.tmp"  # another process writing right now
+    other = tmp_path / ".n.safetensors.ghi789.tmp"  # another file's: not this write's business
+    for leftover in (killed, under_way, other):
+        leftover.write_bytes(b"half a file")
+    two_hours_ago = time.time() - 7200
+    for old in (killed, other):
+        os.utime(old, (two_hours_ago, two_hours_ago))
+    atomic_write_bytes(path, b"new")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [path.name, under_way.name, other.name]
+    )

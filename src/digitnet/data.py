@@ -31,6 +31,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
+from .modelfile import remove_stale_temps
+
 KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 # sha256 of the C-ordered uint8 arrays (DESIGN.md "Data"). Fashion-MNIST's are those of the IDX
 # files whose md5s Zalando publishes; Debian recompresses the .gz, so arrays, not archives, are
@@ -289,6 +291,7 @@ def _write_cache(path: Path, arrays: Arrays) -> Path | None:
             os.fsync(out.fileno())
         os.chmod(tmp, 0o644)  # mkstemp makes it 0600
         os.replace(tmp, path)
+        remove_stale_temps(path.parent, f".{path.stem}.", ".part")
         return path
     except OSError as e:
         _warn(f"cannot write the cache {path} ({e}); going on without it")
@@ -480,6 +483,7 @@ def _download(url: str, dest: Path, algorithm: str, expected: str, progress: boo
         data = Path(tmp).read_bytes()
         _check_digest(data, algorithm, expected, url)
         os.replace(tmp, dest)
+        remove_stale_temps(dest.parent, f".{dest.name}.", ".part")
         return data
     finally:
         Path(tmp).unlink(missing_ok=True)  # gone already when the rename happened

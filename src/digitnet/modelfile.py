@@ -8,10 +8,13 @@ file survives any failure.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +27,7 @@ from .network import Network
 FORMAT = "digitnet-model"
 FORMAT_VERSION = "1"
 CHECKSUM = "sha256"  # metadata key; files written before it was added load without the check
+STALE_TEMP_S = 3600  # a temp file untouched this long was left by a write that was killed
 
 
 class ModelFileError(Exception):
@@ -59,6 +63,20 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    remove_stale_temps(path.parent, f".{path.name}.", ".tmp")
+
+
+def remove_stale_temps(folder: Path, prefix: str, suffix: str) -> None:
+    """Delete the temp files that writes killed outright (kill -9, a power cut) left in folder.
+
+    Only names this kind of write makes, and only ones untouched for an hour, so that a write
+    still going on in another process keeps its file.
+    """
+    cutoff = time.time() - STALE_TEMP_S
+    for tmp in folder.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
+        with contextlib.suppress(OSError):  # gone already, or not ours to delete
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
 
 
 def to_bytes(model: ModelFile) -> bytes:
