@@ -16,7 +16,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
+import httpx2
 import numpy as np
 import pytest
 import schemathesis
@@ -215,14 +215,14 @@ def test_real_server_refuses_chunked_floods_and_survives_slow_or_cut_bodies(app,
                 hanging.append(s)
         tally.fault("web: clients cut off or hanging mid-body (real server)", 40)
         try:
-            r = httpx.post(
+            r = httpx2.post(
                 f"http://127.0.0.1:{port}/api/predict", content=body, headers=JSON, timeout=10
             )
             assert r.status_code == 200 and r.json()["blank"] is True
         finally:
             for s in hanging:
                 s.close()
-        r = httpx.post(
+        r = httpx2.post(
             f"http://127.0.0.1:{port}/api/predict", content=body, headers=JSON, timeout=10
         )
         assert r.status_code == 200
@@ -241,7 +241,7 @@ def test_concurrent_predictions_during_training_answer_with_the_served_model(tmp
     net = trained.network
     expected = [net.forward(to_mnist(d / 255.0)[:, None])[1][-1][:, 0] for d in drawings]
     try:
-        with serving(app) as port, httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        with serving(app) as port, httpx2.Client(base_url=f"http://127.0.0.1:{port}") as client:
             run = {"layers": [32], "epochs": 100, "batch_size": 1, "learning_rate": 0.5}
             assert client.post("/api/train", json=run).status_code == 202
 
