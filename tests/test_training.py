@@ -18,6 +18,7 @@ from digitnet.training import (
     EpochEvent,
     StopTraining,
     TrainConfig,
+    _minibatches,
     _shifted,
     history_csv,
     stuck_hint,
@@ -151,6 +152,24 @@ def test_shift_moves_each_image_by_at_most_s_pixels():
     assert out.sum() == 50  # nothing lost at the edges for a centred pixel
     assert set(ys) <= set(range(12, 17)) and set(xs) <= set(range(12, 17))
     assert len(set(zip(ys, xs))) > 5  # and the shifts really vary
+
+
+@pytest.mark.parametrize("shift", [0, 1])
+@pytest.mark.parametrize("batch_size", [1, 7, 100])
+def test_minibatches_are_the_shuffled_order_cut_in_turn(shift, batch_size):
+    """Across the gathering blocks' edges: every example once, in the epoch's shuffled order."""
+    n = 1000  # > the unshifted 83-image blocks, < the shifted 8,192-image ones
+    images = np.arange(n * 784, dtype=np.float32).reshape(n, 784) / (n * 784)
+    y_all = np.eye(10, dtype=np.float32)[:, np.arange(n) % 10]
+    order = np.random.default_rng(3).permutation(n)[: n // batch_size * batch_size]
+    stream = _minibatches(images, y_all, order, batch_size, shift, np.random.default_rng(0))
+    batches = [(a0.copy(), y.copy()) for a0, y in stream]  # views into buffers used again
+    assert len(batches) == n // batch_size
+    assert all(a0.shape == (784, batch_size) and y.shape == (10, batch_size) for a0, y in batches)
+    labels = np.concatenate([y.argmax(axis=0) for _, y in batches])
+    np.testing.assert_array_equal(labels, order % 10)
+    if not shift:
+        np.testing.assert_array_equal(np.concatenate([a0.T for a0, _ in batches]), images[order])
 
 
 def test_training_never_modifies_the_callers_data(tiny):

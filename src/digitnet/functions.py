@@ -2,7 +2,7 @@
 
 Everything here works on columns: one example per column, shape (n_neurons, m). Nothing here
 knows about layers or training; `network.py` strings these together. Each function can write
-its result into ``out``, an array made once, so a training step allocates nothing.
+its result into ``out``, an array made once, so a training step makes no new arrays for them.
 """
 
 from __future__ import annotations

@@ -30,8 +30,8 @@ def one_hot(labels: Array, n: int = 10, dtype: np.dtype | str = "float32") -> Ar
 class Buffers:
     """The arrays one pass over a batch of m columns writes into: every zˡ, aˡ and δˡ.
 
-    Training makes one set and reuses it for every mini-batch, so its inner loop allocates
-    nothing; a later pass overwrites what an earlier one left here.
+    Training makes one set and reuses it for every mini-batch, so its inner loop makes no new
+    arrays for them; a later pass overwrites what an earlier one left here.
     """
 
     def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
