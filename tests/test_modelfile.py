@@ -128,6 +128,15 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypat
     assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
 
 
+def test_a_failed_write_names_the_target_not_the_temp_file(tmp_path):
+    path = tmp_path / "m.safetensors"
+    (path / "inside").mkdir(parents=True)  # a folder in the way: the rename fails
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(path, b"new")
+    assert caught.value.filename == str(path) and ".tmp" not in str(caught.value)
+    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
+
+
 def test_atomic_write_gives_ordinary_permissions(tmp_path):
     old = os.umask(0o022)
     try:

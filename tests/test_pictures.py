@@ -13,7 +13,7 @@ from PIL import Image
 
 from conftest import tiny_data
 from digitnet import cli, pictures
-from digitnet.frames import WeightRecorder, frames_path, load_frames
+from digitnet.frames import Frames, WeightRecorder, frames_path, load_frames, save_frames
 from digitnet.images import to_picture
 from digitnet.modelfile import ModelFile, save_model
 from digitnet.training import TrainConfig, checkpoint_model, train
@@ -327,4 +327,22 @@ def test_show_with_a_broken_frames_file_fails_in_one_line(run_cli, model_file, t
     frames_path(model_file).write_bytes(b"not an npz file")
     status, _, err = run_cli("show", model_file, "--out", tmp_path / "p")
     assert status == cli.EXIT_FAILURE and "not a weight-frames file" in err
+    assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("damage", ["truncated zip", "one .npy array", "not 784 pixels"])
+def test_show_with_a_damaged_frames_file_fails_in_one_line(run_cli, model_file, tmp_path, damage):
+    path = frames_path(model_file)
+    good = Frames(np.zeros((2, 12, 784), np.float16), np.array([0, 1]), np.array([0, 6]))
+    save_frames(path, good)
+    if damage == "truncated zip":
+        path.write_bytes(path.read_bytes()[:-100])
+    elif damage == "one .npy array":
+        with open(path, "wb") as file:
+            np.save(file, good.frames)
+    else:
+        save_frames(path, Frames(good.frames[:, :, :100], good.epoch, good.batch_index))
+    status, _, err = run_cli("show", model_file, "--out", tmp_path / "p")
+    assert status == cli.EXIT_FAILURE and f"{path}: " in err
+    assert ("784" if damage == "not 784 pixels" else "not a weight-frames file") in err
     assert err.count("\n") == 1

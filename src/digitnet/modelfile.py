@@ -50,7 +50,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     A crash or a failed write at any moment leaves either the old file or the new one.
     """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -60,8 +60,10 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(e, OSError) and e.filename == tmp:  # name the file the user asked for
+            e.filename, e.filename2 = str(path), None
         raise
     remove_stale_temps(path.parent, f".{path.name}.", ".tmp")
 
@@ -191,10 +193,10 @@ def from_bytes(data: bytes) -> ModelFile:
                 f"tensor {name} has shape {tensors[name].shape}, expected {expected} "
                 f"for sizes {sizes}"
             )
-    dtypes = {t.dtype for t in tensors.values()}
-    if len(dtypes) != 1 or dtypes.pop().name not in ("float32", "float64"):
+    dtypes = {t.dtype.name for t in tensors.values()}
+    if dtypes not in ({"float32"}, {"float64"}):
         raise ModelFileError("tensors must all be float32 or all float64")
-    dtype = next(iter(tensors.values())).dtype.name
+    dtype = dtypes.pop()
     try:
         net = Network(sizes, activation, cost, dtype=dtype)
     except ValueError as e:
