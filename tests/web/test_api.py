@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 
 import numpy as np
@@ -123,6 +124,31 @@ def test_a_body_over_one_megabyte_is_refused_with_413(client):
     assert r.status_code == 413 and "too large" in r.json()["detail"]
 
 
+def raw_request(client, method: str, path: str, headers: dict, content: bytes = b""):
+    """A request straight into the app, header bytes as given (TestClient re-encodes them)."""
+    import asyncio
+
+    import httpx
+
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=client.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+            return await c.request(method, path, headers=headers, content=content)
+
+    return asyncio.run(go())
+
+
+@pytest.mark.parametrize(
+    ("length", "status"),
+    [(b"9" * 19, 413), (b"9" * 5000, 413), (b"\xb2", 400)],  # b"\xb2" reads as "²", a digit
+    ids=["19 digits", "5000 digits", "superscript two"],
+)
+def test_huge_or_odd_content_lengths_get_4xx_never_500(client, length, status):
+    headers = {"Content-Type": "application/json", "Content-Length": length}
+    r = raw_request(client, "POST", "/api/predict", headers, b"{}")
+    assert r.status_code == status and r.json()["detail"]
+
+
 @pytest.mark.parametrize(
     "name",
     ["../tiny.safetensors", "../../etc/passwd", "/etc/passwd", "sub/tiny", "..", ".hidden", ""],
@@ -130,6 +156,16 @@ def test_a_body_over_one_megabyte_is_refused_with_413(client):
 def test_models_load_only_from_the_models_folder(client, name):
     r = client.put("/api/model", json={"name": name})
     assert 400 <= r.status_code < 500
+    assert client.get("/api/model").json()["name"] == "tiny.safetensors"
+
+
+def test_a_link_in_the_models_folder_to_a_model_outside_is_refused(client, models, trained):
+    from digitnet.modelfile import save_model
+
+    outside = save_model(trained, models.parent / "outside.safetensors")
+    (models / "link.safetensors").symlink_to(outside)
+    r = client.put("/api/model", json={"name": "link"})
+    assert r.status_code == 400 and "bad model name" in r.json()["detail"]
     assert client.get("/api/model").json()["name"] == "tiny.safetensors"
 
 
@@ -240,6 +276,43 @@ def test_training_streams_events_and_saves_atomically(client, models, web_data):
     assert not list(models.glob(".*.tmp"))
 
 
+@pytest.mark.parametrize(
+    "last_event_id",
+    [b"9" * 19, b"9" * 5000, b"\xb2", b"-1", b"x"],
+    ids=["19 digits", "5000 digits", "superscript two", "negative", "letter"],
+)
+def test_a_huge_or_odd_last_event_id_streams_from_the_start(client, last_event_id):
+    assert client.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
+    r = raw_request(client, "GET", "/api/train/events", {"Last-Event-ID": last_event_id})
+    assert r.status_code == 200
+    kinds = re.findall(r"^event: (\w+)$", r.text, re.MULTILINE)
+    assert kinds.count("epoch") == 1 and kinds[-1] == "done"
+
+
+def test_a_model_that_cannot_be_written_gets_507_naming_the_problem(client, models, monkeypatch):
+    import errno
+    import shutil
+
+    import digitnet.web.server as server
+
+    assert client.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
+    assert sse_events(client)[-1][0] == "done"
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(server, "save_model", disk_full)
+        r = client.post("/api/train/save", json={"name": "mine"})
+    assert r.status_code == 507 and "mine.safetensors" in r.json()["detail"]
+    assert "No space left on device" in r.json()["detail"]
+    shutil.rmtree(models)
+    models.write_text("a file where the models folder should be")
+    r = client.post("/api/train/save", json={"name": "mine"})
+    assert r.status_code == 507 and "could not save mine.safetensors" in r.json()["detail"]
+    assert client.get("/api/model").json()["name"] == "tiny.safetensors"
+
+
 def test_one_training_run_at_a_time_and_stop(client):
     r = client.post("/api/train", json={"layers": [16], "epochs": 100, "batch_size": 1})
     assert r.status_code == 202
@@ -276,9 +349,12 @@ def test_bad_training_knobs_get_422(client, body):
 
 
 def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained, web_data):
+    from digitnet.experiments.noise_inputs import noise_images
+
     r = client.post("/api/experiments/noise", json={"n": 50, "seed": 3, "show": 4})
     body = r.json()
     X = np.random.default_rng(3).random((50, 784), dtype=np.float32)
+    np.testing.assert_array_equal(noise_images(50, 3, 784), X)  # one source of the images
     outputs = trained.network.feedforward(X)
     assert body["answers"] == np.bincount(outputs.argmax(axis=1), minlength=10).tolist()
     assert body["mean_top_output"] == pytest.approx(float(outputs.max(axis=1).mean()), rel=1e-6)

@@ -98,14 +98,14 @@ def screenshot(page, name: str) -> None:
         page.screenshot(path=str(SHOTS / f"web-{name}.png"))
 
 
-def draw_four(page, strokes: int = 1) -> None:
+def draw_four(page) -> None:
     """Draw a '4'-like figure on the pad with the mouse: down, moves, up."""
     box = page.get_by_test_id("draw-canvas").bounding_box()
     x0, y0, s = box["x"], box["y"], box["width"] / 280
     paths = [
         [(170, 40), (80, 170), (210, 170)],
         [(170, 60), (170, 250)],
-    ][: max(2, strokes)]
+    ]
     for path in paths:
         page.mouse.move(x0 + path[0][0] * s, y0 + path[0][1] * s)
         page.mouse.down()

@@ -15,6 +15,11 @@ from ._common import figure, summary, write_png
 EDGES = np.linspace(0, 1, 21)  # confidence histogram bins
 
 
+def noise_images(n: int, seed: int, n_inputs: int) -> np.ndarray:
+    """``n`` uniform-noise images, (n, n_inputs) float32 in [0, 1), the same for the same seed."""
+    return np.random.default_rng(seed).random((n, n_inputs), dtype=np.float32)
+
+
 def noise(
     net: Network, n: int = 1000, seed: int = 0, test_images: np.ndarray | None = None
 ) -> dict[str, Any]:
@@ -26,7 +31,7 @@ def noise(
     """
     if n < 1:
         raise ValueError(f"n must be at least 1, got {n}")
-    X = np.random.default_rng(seed).random((n, net.sizes[0]), dtype=np.float32)
+    X = noise_images(n, seed, net.sizes[0])
     out = net.feedforward(X)
     confidence = out.max(axis=1)
     result: dict[str, Any] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -123,11 +122,11 @@ def to_bytes_255(x: np.ndarray) -> list[int]:
     return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
 
 
-def check_name(name: str) -> str:
-    """A model file name: the pattern, with .safetensors added when missing."""
-    if not re.fullmatch(NAME_PATTERN, name):
-        raise HTTPException(400, f"bad model name {name!r}: use letters, digits, '.', '_', '-'")
-    return name if name.endswith(SUFFIX) else name + SUFFIX
+def header_number(value: str | None) -> int | None:
+    """A header's whole number: ASCII digits, at most 18 of them (else None: no huge numbers)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
 
 
 class TrainingRun:
@@ -236,11 +235,11 @@ class LimitBody:
             {"detail": f"request body too large (at most {self.limit:,} bytes)"}, 413
         )
         length = Headers(scope=scope).get("content-length")
-        if length is not None and not length.isdigit():
+        if length is not None and not (length.isascii() and length.isdigit()):
             bad = JSONResponse({"detail": "bad Content-Length header"}, 400)
             return await bad(scope, receive, send)
-        if length is not None and int(length) > self.limit:
-            return await too_large(scope, receive, send)
+        if length is not None and (len(length) > 18 or int(length) > self.limit):
+            return await too_large(scope, receive, send)  # 19 digits or more: no int() of those
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -333,7 +332,7 @@ def create_app(
             raise HTTPException(503, f"the dataset is not available: {e}") from None
 
     def in_folder(name: str) -> Path:
-        path = folder / check_name(name)
+        path = folder / (name if name.endswith(SUFFIX) else name + SUFFIX)  # name: a ModelName
         if path.resolve().parent != folder.resolve():
             raise HTTPException(400, f"bad model name {name!r}")
         return path
@@ -471,7 +470,8 @@ def create_app(
     ) -> StreamingResponse:
         run = current_run()
         # a browser that reconnects says which event it saw last: carry on after it
-        start = int(last_event_id) + 1 if last_event_id and last_event_id.isdigit() else 0
+        seen = header_number(last_event_id)
+        start = seen + 1 if seen is not None else 0
 
         async def stream():
             cursor, version = start, 0
@@ -491,7 +491,12 @@ def create_app(
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
-    @app.post("/api/train/save", status_code=201, summary="save the trained model by name")
+    @app.post(
+        "/api/train/save",
+        status_code=201,
+        summary="save the trained model by name",
+        responses={507: {"model": Problem, "description": "the models folder cannot take it"}},
+    )
     def save_training(body: ModelName) -> dict[str, Any]:
         run = current_run()
         if not run.finished:
@@ -501,8 +506,12 @@ def create_app(
         path = in_folder(body.name)
         if path.exists():
             raise HTTPException(409, f"{path.name} already exists: choose another name")
-        folder.mkdir(parents=True, exist_ok=True)
-        save_model(checkpoint_model(run.result, run.data), path)  # atomic
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            save_model(checkpoint_model(run.result, run.data), path)  # atomic
+        except OSError as e:  # a full disk, a file where the folder should be, no permission
+            problem = e.strerror or str(e)
+            raise HTTPException(507, f"could not save {path.name} in {folder}: {problem}") from None
         use_model(path)
         return {"saved": path.name, "model": model_json(state["model"], state["name"])}
 
@@ -510,17 +519,15 @@ def create_app(
 
     @app.post("/api/experiments/noise", summary="random noise in: the confident nonsense out")
     def noise(body: NoiseRequest) -> dict[str, Any]:
-        from ..experiments import noise as noise_experiment
+        from ..experiments import noise_inputs
 
         net = current().network
         try:
             test_images = dataset().test.images  # to compare with the confidence on real digits
         except HTTPException:
             test_images = None
-        result = noise_experiment(net, n=body.n, seed=body.seed, test_images=test_images)
-        # the experiment's own noise images (the same seeded stream), a few of them to show
-        X = np.random.default_rng(body.seed).random((body.n, net.sizes[0]), dtype=np.float32)
-        X = X[: body.show]
+        result = noise_inputs.noise(net, n=body.n, seed=body.seed, test_images=test_images)
+        X = noise_inputs.noise_images(body.n, body.seed, net.sizes[0])[: body.show]  # its own
         outputs = net.feedforward(X)
         answers = outputs.argmax(axis=1)
         digits = result.get("confidence_digits")

@@ -2,7 +2,8 @@
 // activation, edges green (+) or red (−) and as thick as |w|. Only each neuron's strongest
 // incoming edges are drawn (TOP_EDGES), and at most MAX_DISCS neurons per layer, to stay readable.
 
-import { GREEN, RED, sharpCanvas } from "./render.js";
+import { argmax } from "./network.js";
+import { GREEN, RED, paper, sharpCanvas } from "./render.js";
 
 const TOP_EDGES = 8;
 const MAX_DISCS = 32;
@@ -14,7 +15,11 @@ export class Diagram {
     this.input = new Float32Array(784);
     this.activations = null;
     this.highlight = null; // {layer, neuron}: layer 1 is the first hidden layer
-    new ResizeObserver(() => this.draw()).observe(canvas);
+    this.sized = null; // {ctx, width, height}: the canvas's pixels, sized again only on a resize
+    new ResizeObserver(() => {
+      this.sized = null;
+      this.draw();
+    }).observe(canvas);
   }
 
   setModel(model) {
@@ -71,12 +76,14 @@ export class Diagram {
   }
 
   draw() {
-    const sized = sharpCanvas(this.canvas);
-    if (!sized) return;
-    const { ctx, width, height } = sized;
+    this.sized ??= sharpCanvas(this.canvas);
+    if (!this.sized) return;
+    const { ctx, width, height } = paper(this.sized);
     if (!this.model) return;
     const geo = this.layout(width, height);
-    const value = (l, j) => this.value(l, j);
+    const scales = this.activations ? this.scales() : null;
+    // activation of neuron j in layer l (0 = input), in [0, 1] for ReLU layers too
+    const value = (l, j) => (l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1]);
     const position = (l, i) => (l === 0 ? geo.pixel(i) : geo.columns[l - 1][i]);
 
     // edges, under the discs
@@ -113,7 +120,7 @@ export class Diagram {
 
     // the neurons
     const outputs = this.model.sizes.length - 1;
-    const answer = this.activations ? argmaxOf(this.activations[outputs - 1]) : -1;
+    const answer = this.activations ? argmax(this.activations[outputs - 1]) : -1;
     geo.columns.forEach((column, c) => {
       const l = c + 1;
       column.forEach((disc, j) => {
@@ -136,21 +143,15 @@ export class Diagram {
     });
   }
 
-  // Activation of neuron j in layer l (0 = input), scaled into [0, 1] for ReLU layers.
-  value(l, j) {
-    if (l === 0) return this.input[j] || 0;
-    const a = this.activations[l - 1];
-    if (this.model.activation !== "relu" || l === this.model.sizes.length - 1) return a[j];
-    return a[j] / Math.max(1, ...a);
+  // What each layer's activations are divided by to lie in [0, 1], once per draw: a ReLU hidden
+  // layer's largest (at least 1), else 1.
+  scales() {
+    const last = this.activations.length - 1;
+    const relu = this.model.activation === "relu";
+    return this.activations.map((a, k) => (relu && k < last ? Math.max(1, ...a) : 1));
   }
 }
 
 function range(n) {
   return Array.from({ length: n }, (_, i) => i);
-}
-
-function argmaxOf(values) {
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  return best;
 }

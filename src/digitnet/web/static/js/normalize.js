@@ -26,7 +26,7 @@ export function toMnist(gray, height, width, invert = null) {
 }
 
 // Python's round(): halves go to the even neighbour.
-export function roundHalfEven(x) {
+function roundHalfEven(x) {
   const r = Math.round(x);
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }

@@ -3,7 +3,6 @@
 export const GREEN = [64, 220, 120];
 export const RED = [240, 72, 72];
 
-// A 28×28 image from 784 values in [0, 1] (or 0–255 with scale 255), white ink on black.
 /** Size a canvas's pixels to its CSS box at the screen's pixel ratio, clear it to the page's
  * background, and return {ctx, width, height} in CSS pixels (null while it is not laid out). */
 export function sharpCanvas(canvas) {
@@ -15,21 +14,31 @@ export function sharpCanvas(canvas) {
   canvas.height = Math.round(height * ratio);
   const ctx = canvas.getContext("2d");
   ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
-  ctx.fillStyle = "#0b0f17";
-  ctx.fillRect(0, 0, width, height);
-  return { ctx, width, height };
+  return paper({ ctx, width, height });
 }
 
+/** Clear a sized canvas ({ctx, width, height}) to the page's background; returns it. */
+export function paper(sized) {
+  sized.ctx.fillStyle = "#0b0f17";
+  sized.ctx.fillRect(0, 0, sized.width, sized.height);
+  return sized;
+}
+
+// A 28×28 image from 784 values in [0, 1] (or 0–255 with scale 255), white ink on black.
 export function drawGray(canvas, values, scale = 1) {
-  canvas.width = 28;
-  canvas.height = 28;
+  if (canvas.width !== 28 || canvas.height !== 28) {
+    canvas.width = 28;
+    canvas.height = 28;
+  }
   const ctx = canvas.getContext("2d");
   const img = ctx.createImageData(28, 28);
+  const rgba = img.data;
   for (let i = 0; i < 784; i++) {
     const v = Math.round(Math.min(Math.max(values[i] / scale, 0), 1) * 255);
-    img.data.set([v, v, v, 255], 4 * i);
+    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
+    rgba[4 * i + 3] = 255;
   }
-  ctx.putImageData(img, 0, 0);
+  ctx.putImageData(img, 0, 0); // every pixel, so no clearing needed
 }
 
 // A neuron's 784 incoming weights: green positive, red negative, brightness = |w| / max |w|.

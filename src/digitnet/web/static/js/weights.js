@@ -32,12 +32,10 @@ export class WeightsView {
     this.drawDiagram = drawDiagram;
     this.diagram = new Diagram(root.querySelector("#weights-diagram"));
     this.model = null;
-    this.chosen = null;
   }
 
   setModel(model) {
     this.model = model;
-    this.chosen = null;
     this.diagram.setModel(model);
     const shown = Math.min(model.sizes[1], 64);
     showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j, b) => this.choose(j, b));
