@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 
 import numpy as np
@@ -70,6 +71,31 @@ def test_train_json_report(fake_data, capsys, tmp_path):
     report = json.loads(out)
     assert code == 0 and report["epochs"] == 1 and report["parameters"] == 784 * 8 + 8 + 90
     assert report["config"]["init"] == "normal" and 0 <= report["test_accuracy"] <= 1
+
+
+def test_train_json_reports_every_flag_given(fake_data, capsys, tmp_path):
+    model = tmp_path / "m.safetensors"
+    flags = ["--seed", 3, "--momentum", 0.5, "--weight-decay", 1e-4, "--schedule", "cosine"]
+    flags += ["--init", "normal", "--dtype", "float64", "--shuffle-labels", "--shift", 0]
+    code, out, _ = run(
+        capsys, "train", "--layers", 8, "--epochs", 1, *flags, "--out", model, "--json"
+    )
+    assert code == 0
+    config = json.loads(out)["config"]
+    assert config["seed"] == 3 and config["momentum"] == 0.5 and config["weight_decay"] == 1e-4
+    assert config["schedule"] == "cosine" and config["init"] == "normal"
+    assert config["dtype"] == "float64" and config["shuffle_labels"] is True
+    assert config["shift"] == 0
+    assert load_model(model).network.params.dtype == np.float64
+
+
+@pytest.mark.parametrize("parse", [cli.positive_int, cli.non_negative_int])
+def test_whole_number_flags_parse_alike(parse):
+    assert parse("+3") == 3 and parse("1_000") == 1000 and parse(" 7 ") == 7
+    for bad in ("-1", "1.5", "x", ""):
+        with pytest.raises(argparse.ArgumentTypeError):
+            parse(bad)
+    assert cli.non_negative_int("0") == 0
 
 
 def test_train_by_default_saves_into_the_models_folder(fake_data, capsys, monkeypatch):

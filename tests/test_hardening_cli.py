@@ -125,6 +125,8 @@ USAGE_ERRORS = {
     "unknown dtype": ["train", "--dtype", "float16"],
     "unknown train set": ["train", "--train-set", "all"],
     "unknown dataset": ["data", "--dataset", "cifar"],
+    "port too large": ["serve", "--port", "70000"],
+    "port 0": ["serve", "--port", "0"],
     "unknown flag": ["train", "--turbo"],
     "unknown command": ["fly"],
     "no command": [],
@@ -249,12 +251,59 @@ def test_resume_takes_the_structure_from_the_network_not_the_record(here, capsys
     assert resumed.training["sizes"] == [784, 12, 10] and resumed.training["epochs_done"] == 2
 
 
+@pytest.mark.parametrize(
+    "argv,flag",
+    [
+        (["serve", "--port", "70000"], "--port"),
+        (["experiment", "dream", "--l2", "inf"], "--l2"),
+        (["experiment", "dream", "--l2", "nan"], "--l2"),
+        (["experiment", "noise", "--seed", "-1"], "--seed"),
+        (["experiment", "chain-rule", "--seed", "-1"], "--seed"),
+        (["experiment", "chain-rule", "--x", "nan"], "--x"),
+        (["experiment", "chain-rule", "--x", "inf"], "--x"),
+        (["experiment", "chain-rule", "--y", "nan"], "--y"),
+    ],
+)
+def test_bad_flag_values_name_the_flag(here, capsys, argv, flag, tally):
+    code, _, err = run(argv, capsys)
+    assert code == 2 and f"argument {flag}:" in assert_one_line_error(err)
+    tally.bad_input("CLI usage error")
+
+
+@pytest.mark.parametrize("sizes", [(784, 16, 20), (100, 16, 10)])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "odd.safetensors"],
+        ["predict", "odd.safetensors", "blank.png"],
+        ["show", "odd.safetensors", "--out", "pictures"],
+        ["export-html", "odd.safetensors", "-o", "odd.html"],
+        ["experiment", "noise", "--model", "odd.safetensors"],
+    ],
+)
+def test_a_network_that_does_not_read_digits_is_refused(here, capsys, sizes, argv, tally):
+    save_model(ModelFile(Network(sizes), {}, {}), here / "odd.safetensors")
+    code, _, err = run(argv, capsys)
+    line = assert_one_line_error(err)
+    assert code == 2 and "-".join(map(str, sizes)) in line and "784 inputs" in line
+    assert not (here / "odd.html").exists()
+    tally.bad_input("CLI model of the wrong shape")
+
+
 def test_debug_shows_the_traceback_before_or_after_the_command(here, capsys):
     for argv in (["--debug", "evaluate", "nope.safetensors"], ["evaluate", "--debug", "nope"]):
         with pytest.raises(ModelFileError, match="no such model file"):
             cli.main(argv)
     with pytest.raises(cli.UsageError, match="is a folder"):
         cli.main(["train", "--debug", "--out", "a-folder"])
+
+
+@pytest.mark.parametrize("where", [0, 1, 2])
+def test_debug_reaches_an_experiment_wherever_it_is_given(here, where):
+    argv = ["experiment", "shuffled-labels", "--out", "a-file"]
+    argv.insert(where, "--debug")
+    with pytest.raises(cli.UsageError, match="is a file"):
+        cli.main(argv)
 
 
 def test_a_good_run_still_works_after_all_that(here, capsys):
@@ -340,6 +389,7 @@ def digitnet(*args: str, cwd: Path) -> subprocess.CompletedProcess:
         (["train", "--lr", "nan"], 2, "must be a positive number"),
         (["evaluate", "nope.safetensors"], 1, "no such model file"),
         (["predict", "m.safetensors", "notes.txt"], 1, "not an image"),
+        (["experiment", "shuffled-labels", "--out", "a-file"], 2, "is a file"),
     ],
 )
 def test_the_real_command_prints_one_line_and_exits(here, args, code, match, tally):

@@ -7,7 +7,7 @@ import pytest
 
 from conftest import flat, numerical_gradient
 from digitnet.functions import ACTIVATIONS, COSTS, sigmoid, softmax
-from digitnet.network import Network, one_hot
+from digitnet.network import Network, count_params, one_hot
 
 COMBOS = [(act, cost) for act in ACTIVATIONS for cost in COSTS]
 
@@ -190,3 +190,15 @@ def test_input_gradient_matches_finite_differences(activation, cost):
         down[idx] -= 1e-6
         numeric[idx] = (net.cost_of(up, y) - net.cost_of(down, y)) / 2e-6
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_buffers_hold_sigma_prime_for_the_hidden_layers_only():
+    """δᴸ comes from the cost, so backprop needs σ′(zˡ) only below the output layer."""
+    buffers = Network([7, 5, 4, 3]).buffers(6)
+    assert [p.shape for p in buffers.primes] == [(5, 6), (4, 6)]
+    assert Network([7, 3]).buffers(6).primes == []
+
+
+def test_count_params_is_the_size_of_params():
+    assert count_params((784, 16, 16, 10)) == 13_002 == Network().n_params
+    assert count_params([7, 5, 4, 3]) == Network([7, 5, 4, 3]).params.size == 79

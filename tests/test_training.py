@@ -172,6 +172,14 @@ def test_minibatches_are_the_shuffled_order_cut_in_turn(shift, batch_size):
         np.testing.assert_array_equal(np.concatenate([a0.T for a0, _ in batches]), images[order])
 
 
+def test_a_float64_network_trains_on_float32_images(tiny):
+    """Unshifted mini-batches are gathered by np.take, which cannot cast into its output."""
+    assert tiny.train.images.dtype == np.float32
+    result = train(tiny, replace(SMALL, epochs=1, dtype="float64"))
+    assert result.network.params.dtype == np.float64
+    assert np.all(np.isfinite(result.network.params)) and result.history[0]["train_accuracy"]
+
+
 def test_training_never_modifies_the_callers_data(tiny):
     before = tiny.train.images.copy(), tiny.train.labels.copy()
     train(tiny, replace(SMALL, epochs=1, shift=1, shuffle_labels=True))

@@ -47,20 +47,29 @@ def latest_model() -> Path:
     return found[-1]
 
 
-def positive_int(text: str) -> int:
+def whole_number(text: str, least: int) -> int:
+    """A flag's value as an int of at least ``least``, or argparse's one-line complaint."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    if value < least:
+        raise argparse.ArgumentTypeError(f"must be at least {least}, got {value}")
     return value
 
 
+def positive_int(text: str) -> int:
+    return whole_number(text, 1)
+
+
 def non_negative_int(text: str) -> int:
-    value = int(text) if text.lstrip("-").isdigit() else None
-    if value is None or value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number ≥ 0, got {text!r}")
+    return whole_number(text, 0)
+
+
+def port(text: str) -> int:
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 1 to 65535, got {value}")
     return value
 
 
@@ -70,6 +79,13 @@ def number(text: str) -> float:
         return float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+
+
+def finite_number(text: str) -> float:
+    value = number(text)
+    if not np.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text}")
+    return value
 
 
 def positive_float(text: str) -> float:
@@ -91,6 +107,15 @@ def fraction(text: str) -> float:
     if not 0 <= value < 1:
         raise argparse.ArgumentTypeError(f"must be in [0, 1), got {text}")
     return value
+
+
+def require_digit_network(path: str | Path, net) -> None:
+    """Refuse a network that cannot read a 28×28 image or answer with one of ten digits."""
+    if net.sizes[0] != 784 or net.sizes[-1] != 10:
+        raise UsageError(
+            f"{path} is a {'-'.join(map(str, net.sizes))} network: digitnet needs 784 inputs "
+            "(a 28×28 image) and 10 outputs (one per digit)"
+        )
 
 
 def writable_file(path: str | Path) -> Path:
@@ -200,6 +225,7 @@ def resumed_config(path: str, model):
 def cmd_train(args: argparse.Namespace) -> int:
     from .frames import frames_path, save_frames
     from .modelfile import load_model
+    from .network import count_params
     from .progress import TrainProgress
     from .training import PRESETS, DivergedError, stuck_hint, train, write_history
 
@@ -237,7 +263,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     data = load_data(args)
     net_desc = "-".join(map(str, config.sizes))
-    n_params = sum(o * i + o for o, i in zip(config.sizes[1:], config.sizes[:-1]))
+    n_params = count_params(config.sizes)
     if not args.json:
         what = f"resuming {args.resume}" if resume else f"preset {args.preset}"
         print(
@@ -331,6 +357,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
     model = load_model(args.model)
+    require_digit_network(args.model, model.network)
     data = load_data(args, str(model.training.get("dataset", "mnist")))
     net, split = model.network, data.test
     accuracy, cost = net.evaluate(split.images, split.labels)
@@ -367,8 +394,7 @@ def cmd_predict(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
     net = load_model(args.model).network
-    if net.sizes[0] != 784:
-        raise UsageError(f"{args.model} takes {net.sizes[0]} inputs, not a 28×28 image")
+    require_digit_network(args.model, net)
     results, lines = [], []
     for path in args.images:
         x = image_to_input(path)
@@ -423,6 +449,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         model_path = Path(args.model) if args.model else latest_model()
         model = load_model(model_path)
+        require_digit_network(model_path, model.network)
         out = Path(args.out) if args.out else model_path.with_name(f"{model_path.stem}-pictures")
         output_folder(out)
         data = load_data(args, model.training.get("dataset", "mnist"))
@@ -478,8 +505,7 @@ def cmd_export_html(args: argparse.Namespace) -> int:
     from .web.export import export_html
 
     model = load_model(args.model)
-    if model.network.sizes[0] != 784:
-        raise UsageError(f"{args.model} takes {model.network.sizes[0]} inputs, not a 28×28 image")
+    require_digit_network(args.model, model.network)
     out = writable_file(args.out)
     page = export_html(model, Path(args.model).name)
     atomic_write_bytes(out, page.encode("utf-8"))
@@ -529,7 +555,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     json_flag(p)
 
-    from .training import PRESETS, SCHEDULES
+    from .functions import ACTIVATIONS, COSTS
+    from .network import DTYPES, INITS
+    from .training import PRESETS, SCHEDULES, TRAIN_SETS
 
     p = command("train", "train a network on MNIST and report its test accuracy", cmd_train)
     p.epilog = "Every flag left out keeps the preset's value; the run prints all of them."
@@ -546,8 +574,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="hidden layer sizes, e.g. --layers 16 16",
     )
-    p.add_argument("--activation", choices=["sigmoid", "relu"], help="hidden neurons' σ")
-    p.add_argument("--cost", choices=["quadratic", "cross-entropy"], help="cost function")
+    p.add_argument("--activation", choices=list(ACTIVATIONS), help="hidden neurons' σ")
+    p.add_argument("--cost", choices=list(COSTS), help="cost function")
     p.add_argument("--epochs", type=positive_int, metavar="N", help="passes over the data")
     p.add_argument("--batch-size", type=positive_int, metavar="N", help="mini-batch size")
     p.add_argument("--lr", type=positive_float, metavar="X", help="learning rate η")
@@ -564,13 +592,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--init",
-        choices=["scaled", "normal"],
+        choices=INITS,
         help="initial weights: N(0,1/n_in) or the book's N(0,1)",
     )
-    p.add_argument("--dtype", choices=["float32", "float64"], help="float precision")
+    p.add_argument("--dtype", choices=DTYPES, help="float precision")
     p.add_argument(
         "--train-set",
-        choices=["train", "full"],
+        choices=TRAIN_SETS,
         help="train on the first 50,000 images or all 60,000 (video preset: all)",
     )
     p.add_argument("--seed", type=non_negative_int, metavar="N", help="random seed (default 0)")
@@ -636,7 +664,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)
     p.add_argument("--model", metavar="FILE", help="model to start with (default: the newest)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=positive_int, default=8000, help="port (default 8000)")
+    p.add_argument("--port", type=port, default=8000, help="port (default 8000)")
 
     p = command(
         "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
@@ -698,4 +726,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # `python -m digitnet.cli` runs this file as __main__, a second copy of the module: call
+    # the main of digitnet.cli itself, whose UsageError is the one the experiments raise.
+    from digitnet.cli import main as entry
+
+    sys.exit(entry())

@@ -17,6 +17,11 @@ DTYPES = ("float32", "float64")
 INITS = ("scaled", "normal")
 
 
+def count_params(sizes: Sequence[int]) -> int:
+    """Weights and biases of a fully connected network: Σ n_l·n_{l−1} + n_l over its layers."""
+    return sum(n_out * n_in + n_out for n_out, n_in in zip(sizes[1:], sizes[:-1]))
+
+
 def one_hot(labels: Array, n: int = 10, dtype: np.dtype | str = "float32") -> Array:
     """Labels (m,) → the wanted outputs y as columns (n, m): 1 for the right digit, 0 elsewhere."""
     labels = np.asarray(labels)
@@ -35,13 +40,13 @@ class Buffers:
     """
 
     def __init__(self, sizes: Sequence[int], m: int, dtype: np.dtype) -> None:
-        def layers() -> list[Array]:
-            return [np.empty((n, m), dtype=dtype) for n in sizes[1:]]
+        def layers(ns: Sequence[int]) -> list[Array]:
+            return [np.empty((n, m), dtype=dtype) for n in ns]
 
-        self.zs = layers()  # zˡ for l = 1…L
-        self.activations: list[Array] = [np.empty((sizes[0], 0), dtype=dtype), *layers()]
-        self.deltas = layers()  # δˡ
-        self.primes = layers()  # σ′(zˡ)
+        self.zs = layers(sizes[1:])  # zˡ for l = 1…L
+        self.activations: list[Array] = [np.empty((sizes[0], 0), dtype=dtype), *layers(sizes[1:])]
+        self.deltas = layers(sizes[1:])  # δˡ
+        self.primes = layers(sizes[1:-1])  # σ′(zˡ), hidden layers only: δᴸ comes from the cost
         self.one_mth = dtype.type(1 / max(m, 1))  # 1/m as a scalar of the arrays' own type
 
 
@@ -91,8 +96,7 @@ class Network:
         self._sigma = ACTIVATIONS[activation]
         self._cost = COSTS[cost]
 
-        shapes = list(zip(sizes[1:], sizes[:-1]))
-        self.params = np.zeros(sum(o * i + o for o, i in shapes), dtype=self.dtype)
+        self.params = np.zeros(count_params(sizes), dtype=self.dtype)
         self.weights, self.biases = self._views(self.params)
         # Gaussian weights: N(0, 1/n_in) ("scaled"; ×2 for ReLU, He's rule) keeps each z of
         # order 1 at the start, so sigmoids are not saturated; "normal" is the book's N(0, 1)

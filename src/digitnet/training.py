@@ -23,9 +23,10 @@ from threadpoolctl import threadpool_limits
 
 from .functions import ACTIVATIONS, COSTS
 from .modelfile import ModelFile, atomic_write_bytes, save_model
-from .network import INITS, Network, one_hot
+from .network import DTYPES, INITS, Network, one_hot
 
 SCHEDULES = ("constant", "cosine")
+TRAIN_SETS = ("train", "full")
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,9 @@ class TrainConfig:
             ("activation", self.activation, ACTIVATIONS),
             ("cost", self.cost, COSTS),
             ("init", self.init, INITS),
-            ("dtype", self.dtype, ("float32", "float64")),
+            ("dtype", self.dtype, DTYPES),
             ("schedule", self.schedule, SCHEDULES),
-            ("train_set", self.train_set, ("train", "full")),
+            ("train_set", self.train_set, TRAIN_SETS),
         ]
         for name, value, allowed in checks:
             if value not in allowed:
@@ -317,8 +318,10 @@ def _minibatches(
         X, y = X_block[: len(rows)], y_block[:, : len(rows)]
         if shift:
             _shifted(images, rows, shift, rng, X)
-        else:
+        elif images.dtype == X.dtype:
             np.take(images, rows, axis=0, out=X, mode="clip")  # "clip": no hidden copy
+        else:  # e.g. float32 images for a float64 network: take cannot cast into X
+            X[...] = images[rows]
         np.take(y_all, rows, axis=1, out=y, mode="clip")
         for k in range(0, len(rows), batch_size):
             yield X[k : k + batch_size].T, y[:, k : k + batch_size]  # (784, m), (10, m)

@@ -13,10 +13,7 @@ from .probes import probe
 from .shuffled import shuffled_labels
 from .sweeps import Grid, sweep
 
-NAMES = ("noise", "probe", "shuffled-labels", "dream", "sweep", "gradient", "chain-rule")
-
 __all__ = [
-    "NAMES",
     "Grid",
     "chain_rule",
     "dream",

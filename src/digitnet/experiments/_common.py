@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from ..data import Split
 from ..modelfile import atomic_write_bytes
+from ..network import Network
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,13 @@ def view(data: Any, subset: int | None = None, validation: bool = True) -> DataV
         test=Split(data.test.images, data.test.labels),
         hashes=dict(getattr(data, "hashes", {}) or {}),
     )
+
+
+def as_float64(net: Network) -> Network:
+    """A float64 copy of ``net`` (same structure and parameters), for exact gradients."""
+    twin = Network(net.sizes, net.activation, net.cost, dtype="float64")
+    twin.params[...] = net.params
+    return twin
 
 
 def figure(width: float, height: float):

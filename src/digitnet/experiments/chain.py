@@ -13,15 +13,9 @@ import numpy as np
 
 from ..functions import sigmoid, sigmoid_prime
 from ..network import Network, one_hot
-from ._common import figure, write_png
+from ._common import as_float64, figure, write_png
 
 EPS = 1e-6  # central-difference step, in float64
-
-
-def _as_float64(net: Network) -> Network:
-    twin = Network(net.sizes, net.activation, net.cost, dtype="float64")
-    twin.params[...] = net.params
-    return twin
 
 
 def finite_difference(net: Network, index: int, X: np.ndarray, Y: np.ndarray) -> float:
@@ -95,7 +89,7 @@ def real_network_check(net: Network, x: np.ndarray, label: int) -> dict[str, Any
     neuron of the last hidden layer. Its backprop derivative against a finite difference, and
     for a quadratic-cost network the same three factors a_k · σ′(z_j) · 2(a_j − y_j).
     """
-    net64 = _as_float64(net)
+    net64 = as_float64(net)
     X, labels = np.asarray(x, dtype=np.float64)[None, :], np.array([label])
     zs, activations = net64.forward(X.T)
     j, k = int(label), int(activations[-2][:, 0].argmax())
@@ -217,7 +211,8 @@ def picture(r: dict[str, Any], path: str | Path) -> Path:
     layers = sorted(chain["layers"], key=lambda e: e["layer"])
     values = [chain["x"], *(e["a"] for e in layers)]
     for i, a in enumerate(values):
-        top.scatter(i, 0, s=900, c=[[a, a, a]], edgecolors="black", zorder=2)
+        grey = min(max(a, 0.0), 1.0)  # the input x may lie outside [0, 1]
+        top.scatter(i, 0, s=900, c=[[grey] * 3], edgecolors="black", zorder=2)
         top.text(i, -0.5, f"a⁽{i + 1}⁾ = {a:.3f}", ha="center", fontsize=8)
     for e in layers:
         f = e["factors"]["weight"]

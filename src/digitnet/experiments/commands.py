@@ -15,12 +15,16 @@ from .. import cli
 from ..cli import (
     UsageError,
     emit,
+    finite_number,
     latest_model,
     models_dir,
+    non_negative_float,
     non_negative_int,
     positive_float,
     positive_int,
+    require_digit_network,
 )
+from ..functions import ACTIVATIONS, COSTS
 
 QUICK_EPOCHS = 3  # the budget of the model trained when an experiment finds none
 
@@ -56,8 +60,7 @@ def experiment_out(args: argparse.Namespace, default: Path) -> Path:
 def _model_experiment(args: argparse.Namespace):
     """Model, its dataset and the picture path, for the experiments run on a trained model."""
     model, path = experiment_model(args)
-    if model.network.sizes[0] != 784:
-        raise UsageError(f"{path} takes {model.network.sizes[0]} inputs, not a 28×28 image")
+    require_digit_network(path, model.network)
     data = cli.load_data(args, model.training.get("dataset", "mnist"))
     picture = experiment_out(args, path.parent) / f"{path.stem}-{args.experiment}.png"
     return model.network, path, data, picture
@@ -221,16 +224,19 @@ def exp_shuffled_labels(args: argparse.Namespace) -> int:
 def exp_sweep(args: argparse.Namespace) -> int:
     from . import sweeps
 
+    def once(values) -> tuple:  # `--epochs 3,3` trains 3 epochs once, not twice
+        return tuple(dict.fromkeys(values))
+
     grid = sweeps.Grid(
-        layers=tuple(args.layers),
-        activations=tuple(args.activations),
-        learning_rates=tuple(args.lrs),
-        batch_sizes=tuple(args.batch_sizes),
-        epochs=tuple(args.epochs),
+        layers=once(args.layers),
+        activations=once(args.activations),
+        learning_rates=once(args.lrs),
+        batch_sizes=once(args.batch_sizes),
+        epochs=once(args.epochs),
     )
     folder = experiment_out(args, models_dir() / "sweep")
     cache = folder / "sweep-cache.jsonl"
-    total = len(grid.configs(sweeps.PRESETS["video"], args.seeds))
+    total = grid.size * args.seeds
     data = cli.load_data(args)
     count = 0
 
@@ -290,21 +296,30 @@ def comma_list(item_type, name: str):
 
 
 def activation_name(text: str) -> str:
-    if text not in ("sigmoid", "relu"):
-        raise argparse.ArgumentTypeError(f"activation must be sigmoid or relu, got {text!r}")
+    if text not in ACTIVATIONS:
+        raise argparse.ArgumentTypeError(
+            f"activation must be one of {', '.join(ACTIVATIONS)}, got {text!r}"
+        )
     return text
 
 
 def experiment_parser(sub) -> None:
     """`digitnet experiment NAME …`: one sub-command per experiment, each with its options."""
+    from .dreams import STARTS
     from .sweeps import Grid
+
+    def debug_flag(q: argparse.ArgumentParser) -> None:
+        # SUPPRESS, as in cli.py: without --debug here, keep what an earlier --debug set
+        q.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks"
+        )
 
     help_text = "run one of the story's experiments: numbers, a conclusion and a picture"
     p = sub.add_parser("experiment", help=help_text, description=help_text)
-    p.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    debug_flag(p)
     names = p.add_subparsers(dest="experiment", metavar="NAME", required=True)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    debug_flag(common)
     common.add_argument("--out", metavar="DIR", help="folder for the picture and tables")
     common.add_argument("--json", action="store_true", help="print the report as JSON")
     common.add_argument(
@@ -321,7 +336,7 @@ def experiment_parser(sub) -> None:
         return e
 
     def seed(e: argparse.ArgumentParser) -> None:
-        e.add_argument("--seed", type=int, default=0, metavar="N", help="random seed")
+        e.add_argument("--seed", type=non_negative_int, default=0, metavar="N", help="random seed")
 
     e = experiment(
         "noise", "random noise in: its answers and confidence vs real digits", with_model
@@ -336,8 +351,10 @@ def experiment_parser(sub) -> None:
     e = experiment("dream", "the input each output neuron likes best", with_model)
     e.add_argument("--steps", type=non_negative_int, default=200, help="gradient steps")
     e.add_argument("--lr", type=positive_float, default=0.1, help="step length ‖Δx‖ (default 0.1)")
-    e.add_argument("--start", choices=["blank", "noise"], default="blank", help="first image")
-    e.add_argument("--l2", type=float, default=0.0, metavar="X", help="penalty ½·X·‖x‖² (≥ 0)")
+    e.add_argument("--start", choices=STARTS, default="blank", help="first image")
+    e.add_argument(
+        "--l2", type=non_negative_float, default=0.0, metavar="X", help="penalty ½·X·‖x‖² (≥ 0)"
+    )
     seed(e)
     e = experiment(
         "gradient", "one example's gradient: what matters, nudges, mini-batches", with_model
@@ -346,9 +363,11 @@ def experiment_parser(sub) -> None:
     e.add_argument("--draws", type=positive_int, default=20, help="mini-batches per size")
     seed(e)
     e = experiment("chain-rule", "the chain rule's factors, checked numerically", with_model)
-    e.add_argument("--x", type=float, default=0.8, help="input of the one-neuron chain")
-    e.add_argument("--y", type=float, default=1.0, help="its wanted output")
-    e.add_argument("--seed", type=int, default=0, metavar="N", help="the chain's weights")
+    e.add_argument("--x", type=finite_number, default=0.8, help="input of the one-neuron chain")
+    e.add_argument("--y", type=finite_number, default=1.0, help="its wanted output")
+    e.add_argument(
+        "--seed", type=non_negative_int, default=0, metavar="N", help="the chain's weights"
+    )
     e = experiment("shuffled-labels", "true vs randomly permuted labels, same budget", common)
     e.add_argument("--subset", type=positive_int, default=1000, help="training images (1000)")
     e.add_argument(
@@ -359,8 +378,8 @@ def experiment_parser(sub) -> None:
         metavar="N",
         help="hidden layer sizes (default 16 16; e.g. 128 128 for a wider net)",
     )
-    e.add_argument("--activation", choices=["sigmoid", "relu"], default="sigmoid")
-    e.add_argument("--cost", choices=["quadratic", "cross-entropy"], default="quadratic")
+    e.add_argument("--activation", choices=list(ACTIVATIONS), default="sigmoid")
+    e.add_argument("--cost", choices=list(COSTS), default="quadratic")
     e.add_argument("--epochs", type=positive_int, default=100, help="epochs (default 100)")
     e.add_argument("--batch-size", type=positive_int, default=10, help="mini-batch size")
     e.add_argument("--lr", type=positive_float, default=1.5, help="learning rate η (1.5)")

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..network import Network
-from ._common import figure, thumbnail, write_png
+from ._common import as_float64, figure, thumbnail, write_png
 
 STARTS = ("blank", "noise")
 
@@ -38,8 +38,7 @@ def dream(
         raise ValueError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
     if steps < 0 or not learning_rate > 0 or not l2 >= 0:
         raise ValueError("steps must be ≥ 0, learning_rate > 0 and l2 ≥ 0")
-    net64 = Network(net.sizes, net.activation, net.cost, dtype="float64")
-    net64.params[...] = net.params
+    net64 = as_float64(net)
     n_out, n_in = net.sizes[-1], net.sizes[0]
     if start == "noise":
         X = np.random.default_rng(seed).random((n_out, n_in))

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..functions import COSTS
 from ..network import Network, one_hot
-from ._common import figure, write_png
+from ._common import figure, thumbnail, write_png
 
 BATCH_SIZES = (1, 10, 100, 1000)
 
@@ -183,10 +183,7 @@ def picture(result: dict[str, Any], x: np.ndarray, path: str | Path) -> Path:
     """The example, the output nudges, the previous layer's nudges, cosine vs batch size."""
     fig = figure(12, 3.2)
     image, out, prev, cos = fig.subplots(1, 4, width_ratios=[0.8, 1, 1.3, 1])
-    image.imshow(np.asarray(x).reshape(28, 28), cmap="gray", vmin=0, vmax=1)
-    image.set_title(f"a {result['label']}")
-    image.set_xticks([])
-    image.set_yticks([])
+    thumbnail(image, x, f"a {result['label']}")
     for ax, key, title in ((out, "output", "output layer"), (prev, "previous", "layer before")):
         wish = np.array(result["nudges"][key])
         ax.bar(range(len(wish)), wish, color=np.where(wish >= 0, "tab:green", "tab:red"))

@@ -5,8 +5,7 @@ and steadily, where true labels make it drop fast; the test set shows which one 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,21 +22,17 @@ def shuffled_labels(
     config: TrainConfig = DEFAULT,
     *,
     subset: int = 1000,
-    hidden: Sequence[int] | None = None,
     on_epoch: Callable[[str, dict[str, float]], None] | None = None,
 ) -> dict[str, Any]:
     """Train ``config`` twice on the first ``subset`` training images: true labels, then the
     same labels randomly permuted (from ``config.seed``, fixed for the whole run).
 
-    hidden: hidden layer sizes replacing ``config.sizes``' (e.g. (128, 128) for a wider net).
     on_epoch(run, row) is called after every epoch, run being "true" or "shuffled".
     Returns, for each run: train_accuracy and train_cost per epoch (epoch 0 = before
     training, on the labels that run learns), test_accuracy, knows_nothing_cost, early_drop
     (the fraction of the cost's fall below the knows-nothing cost reached after 10% of the
     epochs), linearity (R² of a line through the cost curve from epoch 1); and a conclusion.
     """
-    if hidden is not None:
-        config = replace(config, sizes=(config.sizes[0], *hidden, config.sizes[-1]))
     if subset < 10:
         raise ValueError(f"subset must be at least 10 images, got {subset}")
     part = view(data, subset, validation=False)

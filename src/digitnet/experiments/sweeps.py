@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import json
+import math
 import multiprocessing
 import os
 import time
@@ -22,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..modelfile import atomic_write_bytes
+from ..network import count_params
 from ..training import PRESETS, DivergedError, TrainConfig, train
 from ._common import figure, view, write_png
 
@@ -37,6 +39,12 @@ class Grid:
     learning_rates: tuple[float, ...] = (1.5,)
     batch_sizes: tuple[int, ...] = (10,)
     epochs: tuple[int, ...] = (3,)
+
+    @property
+    def size(self) -> int:
+        """How many configurations: one per combination of values."""
+        values = (self.layers, self.activations, self.learning_rates, self.batch_sizes, self.epochs)
+        return math.prod(map(len, values))
 
     def configs(self, base: TrainConfig, seeds: int) -> list[TrainConfig]:
         """Every combination laid over ``base``, once per seed 0 … seeds−1 (validated)."""
@@ -91,7 +99,7 @@ def run_one(data: Any, config: TrainConfig) -> dict[str, Any]:
     return {
         "config": config.to_dict(),
         "seed": config.seed,
-        "parameters": sum(o * i + o for o, i in zip(config.sizes[1:], config.sizes[:-1])),
+        "parameters": count_params(config.sizes),
         "test_accuracy": last.get("test_accuracy"),
         "validation_accuracy": last.get("validation_accuracy"),
         "train_accuracy": last.get("train_accuracy"),
