@@ -182,8 +182,8 @@ def _centre_by_mass(digit: np.ndarray, mass: float) -> np.ndarray:
     h, w = digit.shape
     cy = (digit.sum(axis=1) @ np.arange(h)) / mass  # ȳ = Σ y·I(y, x) / Σ I
     cx = (digit.sum(axis=0) @ np.arange(w)) / mass  # x̄ = Σ x·I(y, x) / Σ I
-    top = min(max(round(SIDE / 2 - cy), 0), SIDE - h)
-    left = min(max(round(SIDE / 2 - cx), 0), SIDE - w)
+    top = min(max(round(SIDE / 2 - float(cy)), 0), SIDE - h)
+    left = min(max(round(SIDE / 2 - float(cx)), 0), SIDE - w)
     canvas = np.zeros((SIDE, SIDE))
     canvas[top : top + h, left : left + w] = digit
     return canvas
