@@ -128,11 +128,11 @@ def raw_request(client, method: str, path: str, headers: dict, content: bytes = 
     """A request straight into the app, header bytes as given (TestClient re-encodes them)."""
     import asyncio
 
-    import httpx
+    import httpx2
 
-    async def go() -> httpx.Response:
-        transport = httpx.ASGITransport(app=client.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+    async def go() -> httpx2.Response:
+        transport = httpx2.ASGITransport(app=client.app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as c:
             return await c.request(method, path, headers=headers, content=content)
 
     return asyncio.run(go())
