@@ -11,6 +11,7 @@ from PIL import Image
 
 from conftest import tiny_data
 from digitnet import cli
+from digitnet.files import models_dir, newest_model
 from digitnet.modelfile import load_model
 
 
@@ -101,7 +102,7 @@ def test_whole_number_flags_parse_alike(parse):
 def test_train_by_default_saves_into_the_models_folder(fake_data, capsys, monkeypatch):
     code, out, _ = run(capsys, "train", "--layers", 4, "--epochs", 1, "--quiet")
     assert code == 0
-    assert cli.latest_model() == cli.models_dir() / "video.safetensors"
+    assert newest_model().path == models_dir() / "video.safetensors"
 
 
 def test_resume_continues_to_more_epochs(fake_data, capsys, tmp_path):
@@ -165,3 +166,33 @@ def test_errors_are_one_line_with_exit_codes(fake_data, capsys, tmp_path):
     assert "must be at least 1" in capsys.readouterr().err
     code, _, err = run(capsys, "train", "--out", tmp_path / "nowhere" / "m.safetensors")
     assert code == 2 and "does not exist" in err
+
+
+def test_commands_given_no_model_use_the_newest_or_a_name_in_the_models_folder(
+    fake_data, capsys, tmp_path, monkeypatch
+):
+    code, _, err = run(capsys, "evaluate")
+    assert code == 2 and "no model given and none in" in err
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
+    foreign = models_dir() / "zz-foreign.safetensors"
+    foreign.write_bytes(b"not a model")  # newest of all, and not ours
+    code, out, err = run(capsys, "evaluate", "--json")
+    assert code == 0 and json.loads(out)["model"] == str(models_dir() / "video.safetensors")
+    assert f"passed over {foreign}: not a digitnet model" in err
+    code, out, _ = run(capsys, "evaluate", "video", "--json")
+    assert code == 0 and json.loads(out)["model"] == str(models_dir() / "video.safetensors")
+    code, _, err = run(capsys, "export-html", "-o", tmp_path / "page.html")
+    assert code == 0 and (tmp_path / "page.html").exists()
+
+
+def test_predict_takes_the_model_first_only_when_it_is_one(fake_data, capsys, tmp_path):
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
+    image = tmp_path / "digit.png"
+    Image.new("L", (28, 28), 0).save(image)
+    for argv in ([image], ["video", image], ["--model", "video", image]):
+        code, out, _ = run(capsys, "predict", *argv, "--json")
+        assert code == 0 and len(json.loads(out)["predictions"]) == 1, argv
+    code, _, err = run(capsys, "predict", "video")
+    assert code == 2 and "at least one IMAGE" in err
+    code, _, err = run(capsys, "predict", tmp_path / "other.safetensors", image)
+    assert code == 1 and "no such model file" in err

@@ -11,6 +11,7 @@ from conftest import tiny_data
 from digitnet import cli
 from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes, shuffled, sweeps
 from digitnet.experiments._common import auroc, r_squared
+from digitnet.files import models_dir
 from digitnet.modelfile import save_model
 from digitnet.training import TrainConfig, checkpoint_model, train
 
@@ -265,9 +266,9 @@ def test_cli_text_report_ends_with_conclusion_and_picture(capsys, fake_data, mod
 def test_cli_without_a_model_trains_a_quick_one(capsys, fake_data):
     payload, err = run_json(capsys, ["experiment", "noise", "--n", "20", "--json"])
     assert "training a quick one" in err
-    picture = cli.models_dir() / "quick-video-noise.png"
+    picture = models_dir() / "quick-video-noise.png"
     assert payload["picture"] == str(picture) and picture.exists()
-    assert (cli.models_dir() / "quick-video.safetensors").exists()
+    assert (models_dir() / "quick-video.safetensors").exists()
 
 
 def test_cli_shuffled_labels(capsys, fake_data, tmp_path):

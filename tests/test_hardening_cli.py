@@ -164,7 +164,10 @@ RUNTIME_ERRORS = {
     "evaluate a truncated model": (["evaluate", "cut.safetensors"], "not a readable"),
     "evaluate an empty file": (["evaluate", "empty.png"], "not a readable"),
     "predict with a missing model": (["predict", "nope.safetensors", "blank.png"], "no such"),
-    "predict with a text model": (["predict", "notes.txt", "blank.png"], "not a readable"),
+    "predict with a text model": (
+        ["predict", "--model", "notes.txt", "blank.png"],
+        "not a readable",
+    ),
     "predict a missing image": (["predict", "m.safetensors", "nope.png"], "no such file"),
     "predict a text file": (["predict", "m.safetensors", "notes.txt"], "not an image"),
     "predict an empty file": (["predict", "m.safetensors", "empty.png"], "empty file"),

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from conftest import tiny_data
-from digitnet.cli import latest_model
+from digitnet.files import newest_model
 from digitnet.modelfile import load_model
 from digitnet.training import PRESETS, train
 
@@ -149,7 +149,7 @@ def test_kill_9_inside_a_checkpoint_write_keeps_the_previous_checkpoint(
     temps = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
     assert len(temps) == 1 and temps[0].startswith(".m.safetensors.")  # hidden, left by kill
     monkeypatch.setenv("DIGITNET_MODELS", str(tmp_path))
-    assert latest_model().name == "m.safetensors"  # a leftover temp is never taken for a model
+    assert newest_model().path.name == "m.safetensors"  # a leftover temp is never taken for a model
 
     finish(start(tmp_path, RESUME))
     assert_same_as_reference(tmp_path / "m.safetensors", reference)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import stat
-import time
 
 import numpy as np
 import pytest
@@ -14,7 +11,6 @@ from safetensors.numpy import save
 from digitnet.modelfile import (
     ModelFile,
     ModelFileError,
-    atomic_write_bytes,
     from_bytes,
     load_model,
     save_model,
@@ -112,53 +108,3 @@ def test_missing_file_and_folder_are_refused(tmp_path):
         load_model(tmp_path / "none.safetensors")
     with pytest.raises(ModelFileError, match="is a folder"):
         load_model(tmp_path)
-
-
-def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path, monkeypatch):
-    path = tmp_path / "m.safetensors"
-    path.write_bytes(b"old")
-
-    def disk_full(fd):
-        raise OSError(28, "No space left on device")
-
-    monkeypatch.setattr(os, "fsync", disk_full)
-    with pytest.raises(OSError, match="No space"):
-        atomic_write_bytes(path, b"new contents")
-    assert path.read_bytes() == b"old"
-    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
-
-
-def test_a_failed_write_names_the_target_not_the_temp_file(tmp_path):
-    path = tmp_path / "m.safetensors"
-    (path / "inside").mkdir(parents=True)  # a folder in the way: the rename fails
-    with pytest.raises(OSError) as caught:
-        atomic_write_bytes(path, b"new")
-    assert caught.value.filename == str(path) and ".tmp" not in str(caught.value)
-    assert [p.name for p in tmp_path.iterdir()] == ["m.safetensors"]
-
-
-def test_atomic_write_gives_ordinary_permissions(tmp_path):
-    old = os.umask(0o022)
-    try:
-        path = tmp_path / "f.bin"
-        atomic_write_bytes(path, b"x")
-    finally:
-        os.umask(old)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o644
-
-
-def test_a_write_clears_what_killed_writes_left_and_spares_fresh_ones(tmp_path):
-    """kill -9 mid-write leaves a hidden temp file; the next write of that file removes it."""
-    path = tmp_path / "m.safetensors"
-    killed = tmp_path / ".m.safetensors.abc123.tmp"
-    under_way = tmp_path / ".m.safetensors.def456.tmp"  # another process writing right now
-    other = tmp_path / ".n.safetensors.ghi789.tmp"  # another file's: not this write's business
-    for leftover in (killed, under_way, other):
-        leftover.write_bytes(b"half a file")
-    two_hours_ago = time.time() - 7200
-    for old in (killed, other):
-        os.utime(old, (two_hours_ago, two_hours_ago))
-    atomic_write_bytes(path, b"new")
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [path.name, under_way.name, other.name]
-    )

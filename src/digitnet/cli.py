@@ -20,8 +20,10 @@ from typing import Any
 import numpy as np
 
 from . import __version__
+from .files import model_path, models_dir, newest_model
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
+MODEL_HELP = "a model file, or a model's name in the models folder (default: the newest)"
 
 
 class UsageError(Exception):
@@ -31,20 +33,22 @@ class UsageError(Exception):
 # ---- helpers shared by commands ----------------------------------------------------------
 
 
-def models_dir() -> Path:
-    """Where models go by default: $DIGITNET_MODELS, else $XDG_DATA_HOME/digitnet/models."""
-    if os.environ.get("DIGITNET_MODELS"):
-        return Path(os.environ["DIGITNET_MODELS"])
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "digitnet" / "models"
+def chosen_model(name: str | None) -> Path:
+    """The model a command was given (a path, or a name in the models folder), else the newest
+    digitnet model in the models folder; other .safetensors files there are mentioned, skipped."""
+    if name:
+        return model_path(name)
+    newest = newest_model()
+    for path in newest.skipped:
+        print(f"note: passed over {path}: not a digitnet model", file=sys.stderr)
+    if newest.path is None:
+        raise UsageError(f"no model given and none in {models_dir()}: run 'digitnet train' first")
+    return newest.path
 
 
 def latest_model() -> Path:
-    """The most recently written model in the models folder (for commands given none)."""
-    found = sorted(models_dir().glob("*.safetensors"), key=lambda p: p.stat().st_mtime)
-    if not found:
-        raise UsageError(f"no model given and none in {models_dir()}: run 'digitnet train' first")
-    return found[-1]
+    """The newest digitnet model in the models folder (for commands given none)."""
+    return chosen_model(None)
 
 
 def whole_number(text: str, least: int) -> int:
@@ -356,6 +360,7 @@ def weight_recorder(args: argparse.Namespace, config, resume):
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
+    args.model = chosen_model(args.model)
     model = load_model(args.model)
     require_digit_network(args.model, model.network)
     data = load_data(args, str(model.training.get("dataset", "mnist")))
@@ -389,14 +394,28 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 # ---- digitnet predict --------------------------------------------------------------------
 
 
+def looks_like_model(arg: str) -> bool:
+    """predict's first argument is the model when it ends in .safetensors, or when it is no
+    file here but names a model in the models folder (``video``); else it is an image."""
+    if arg.lower().endswith(".safetensors"):
+        return True
+    return not Path(arg).exists() and model_path(arg) != Path(arg)
+
+
 def cmd_predict(args: argparse.Namespace) -> int:
     from .images import image_to_input
     from .modelfile import load_model
 
+    images = list(args.images)
+    if args.model is None and images and looks_like_model(images[0]):
+        args.model = images.pop(0)
+    if not images:
+        raise UsageError("give at least one IMAGE")
+    args.model = chosen_model(args.model)
     net = load_model(args.model).network
     require_digit_network(args.model, net)
     results, lines = [], []
-    for path in args.images:
+    for path in images:
         x = image_to_input(path)
         outputs = net.feedforward(x[None, :])[0]
         answer = int(np.argmax(outputs))
@@ -430,7 +449,8 @@ def output_folder(path: Path) -> Path:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from .modelfile import atomic_write_bytes, load_model
+    from .files import atomic_write_bytes
+    from .modelfile import load_model
     from .pictures import average_digits_picture, png_bytes, write_all
 
     data_only = args.model is None and args.data is not None
@@ -447,18 +467,18 @@ def cmd_show(args: argparse.Namespace) -> int:
         notes: list[str] = []
         model_name, written = None, {"average-digits.png": path}
     else:
-        model_path = Path(args.model) if args.model else latest_model()
-        model = load_model(model_path)
-        require_digit_network(model_path, model.network)
-        out = Path(args.out) if args.out else model_path.with_name(f"{model_path.stem}-pictures")
+        path = chosen_model(args.model)
+        model = load_model(path)
+        require_digit_network(path, model.network)
+        out = Path(args.out) if args.out else path.with_name(f"{path.stem}-pictures")
         output_folder(out)
         data = load_data(args, model.training.get("dataset", "mnist"))
         n_test = len(data.test.labels)
         if args.index is not None and args.index >= n_test:
             raise UsageError(f"--index must be below {n_test} (the test images), got {args.index}")
-        model_name = str(model_path)
+        model_name = str(path)
         written, notes = write_all(
-            model, out, data, index=args.index or 0, image=args.image, model_path=model_path
+            model, out, data, index=args.index or 0, image=args.image, model_path=path
         )
     payload = {
         "model": model_name,
@@ -480,7 +500,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn
 
-        from .web.server import create_app
+        from .web.app import create_app
     except ImportError as e:  # installed without the web extra
         raise RuntimeError(
             f"the web page needs FastAPI and uvicorn ({e.name} is missing): "
@@ -489,6 +509,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from .modelfile import load_model
 
     if args.model:
+        args.model = model_path(args.model)
         load_model(args.model)  # a bad file fails here, in one line, before the server starts
     app = create_app(model_path=args.model)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
@@ -501,9 +522,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_export_html(args: argparse.Namespace) -> int:
-    from .modelfile import atomic_write_bytes, load_model
+    from .files import atomic_write_bytes
+    from .modelfile import load_model
     from .web.export import export_html
 
+    args.model = chosen_model(args.model)
     model = load_model(args.model)
     require_digit_network(args.model, model.network)
     out = writable_file(args.out)
@@ -624,15 +647,20 @@ def build_parser() -> argparse.ArgumentParser:
     json_flag(p)
 
     p = command("evaluate", "accuracy, cost, per-digit accuracy and confusion matrix", cmd_evaluate)
-    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
     data_flag(p)
     json_flag(p)
 
     p = command(
         "predict", "read digits from image files: the answer and all ten outputs", cmd_predict
     )
-    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
-    p.add_argument("images", metavar="IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
+    p.epilog = (
+        "The first argument is the model when it ends in .safetensors or names a model in the "
+        "models folder (and is no file here); otherwise every argument is an image and the "
+        "newest model is used. --model says it outright."
+    )
+    p.add_argument("images", metavar="[MODEL] IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
+    p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
     json_flag(p)
 
     p = command(
@@ -641,7 +669,7 @@ def build_parser() -> argparse.ArgumentParser:
         "with --data and no model, the average digits",
         cmd_show,
     )
-    p.add_argument("model", metavar="MODEL", nargs="?", help="a model file (default: the latest)")
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
     p.add_argument("--out", metavar="DIR", help="folder for the pictures (default: next to MODEL)")
     which = p.add_mutually_exclusive_group()
     which.add_argument(
@@ -669,7 +697,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command(
         "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
     )
-    p.add_argument("model", metavar="MODEL", help="a model file (.safetensors)")
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
     p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write")
     json_flag(p)
     return parser

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .modelfile import remove_stale_temps
+from .files import remove_stale_temps
 
 KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 # sha256 of the C-ordered uint8 arrays (DESIGN.md "Data"). Fashion-MNIST's are those of the IDX

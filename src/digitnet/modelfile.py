@@ -8,13 +8,9 @@ file survives any failure.
 
 from __future__ import annotations
 
-import contextlib
-import glob
 import hashlib
 import json
 import os
-import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,12 +18,12 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load, save
 
+from .files import MODEL_FORMAT, atomic_write_bytes, safetensors_metadata
 from .network import Network
 
-FORMAT = "digitnet-model"
+FORMAT = MODEL_FORMAT
 FORMAT_VERSION = "1"
 CHECKSUM = "sha256"  # metadata key; files written before it was added load without the check
-STALE_TEMP_S = 3600  # a temp file untouched this long was left by a write that was killed
 
 
 class ModelFileError(Exception):
@@ -42,43 +38,6 @@ class ModelFile:
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     velocity: np.ndarray | None = None  # momentum buffer, flat like network.params
-
-
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temp file in the same folder, fsync, then rename.
-
-    A crash or a failed write at any moment leaves either the old file or the new one.
-    """
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.fchmod(fd, 0o666 & ~umask)  # mkstemp's 0600 → the permissions a plain open gives
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException as e:
-        Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError) and e.filename == tmp:  # name the file the user asked for
-            e.filename, e.filename2 = str(path), None
-        raise
-    remove_stale_temps(path.parent, f".{path.name}.", ".tmp")
-
-
-def remove_stale_temps(folder: Path, prefix: str, suffix: str) -> None:
-    """Delete the temp files that writes killed outright (kill -9, a power cut) left in folder.
-
-    Only names this kind of write makes, and only ones untouched for an hour, so that a write
-    still going on in another process keeps its file.
-    """
-    cutoff = time.time() - STALE_TEMP_S
-    for tmp in folder.glob(f"{glob.escape(prefix)}*{glob.escape(suffix)}"):
-        with contextlib.suppress(OSError):  # gone already, or not ours to delete
-            if tmp.stat().st_mtime < cutoff:
-                tmp.unlink()
 
 
 def to_bytes(model: ModelFile) -> bytes:
@@ -149,7 +108,7 @@ def from_bytes(data: bytes) -> ModelFile:
     """Parse and check safetensors bytes written by ``to_bytes``."""
     try:
         tensors = load(data)
-        metadata = _metadata(data)
+        metadata = safetensors_metadata(data)
     except Exception as e:  # anything failing to parse untrusted bytes is the file's fault
         raise ModelFileError(f"not a readable safetensors file ({e})") from None
     if metadata.get("format") != FORMAT:
@@ -215,17 +174,3 @@ def from_bytes(data: bytes) -> ModelFile:
         if not np.all(np.isfinite(velocity)):
             raise ModelFileError("the momentum (velocity tensors) contains NaN or infinity")
     return ModelFile(net, training, metrics, velocity)
-
-
-def _metadata(data: bytes) -> dict[str, str]:
-    """The ``__metadata__`` of safetensors bytes (8-byte little-endian header length, JSON)."""
-    if len(data) < 8:
-        raise ValueError("file too short")
-    n = int.from_bytes(data[:8], "little")
-    if n > len(data) - 8:
-        raise ValueError("header longer than the file")
-    header = json.loads(data[8 : 8 + n].decode("utf-8"))
-    meta = header.get("__metadata__") or {}
-    if not isinstance(meta, dict):
-        raise ValueError("metadata is not an object")
-    return meta

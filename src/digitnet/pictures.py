@@ -21,9 +21,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 
+from .files import atomic_write_bytes
 from .frames import frames_path, load_frames
 from .images import image_to_input, to_picture
-from .modelfile import ModelFile, atomic_write_bytes, load_model
+from .metrics import confusion_matrix, mistakes
+from .modelfile import ModelFile, load_model
 from .network import Network
 
 SIDE = 28
@@ -260,13 +262,6 @@ def curves_picture(history: Sequence[dict[str, float]]) -> Image.Image:
         return _figure_image(fig)
 
 
-def confusion_matrix(labels: np.ndarray, answers: np.ndarray, n: int = 10) -> np.ndarray:
-    """Counts (n, n): row = true digit, column = the network's answer."""
-    confusion = np.zeros((n, n), dtype=np.int64)
-    np.add.at(confusion, (np.asarray(labels, dtype=np.int64), np.asarray(answers)), 1)
-    return confusion
-
-
 def confusion_picture(confusion: np.ndarray) -> Image.Image:
     """The confusion matrix with its counts; colour = share of that true digit's images."""
     confusion = np.asarray(confusion)
@@ -289,12 +284,6 @@ def confusion_picture(confusion: np.ndarray) -> Image.Image:
 # ---- galleries -------------------------------------------------------------------------------
 
 
-def mistake_order(labels: np.ndarray, answers: np.ndarray, confidences: np.ndarray) -> np.ndarray:
-    """Indices of the wrong answers, most confident first (ties: in data order)."""
-    wrong = np.flatnonzero(np.asarray(labels) != np.asarray(answers))
-    return wrong[np.argsort(-np.asarray(confidences)[wrong], kind="stable")]
-
-
 def mistakes_picture(
     images: np.ndarray,
     labels: np.ndarray,
@@ -304,7 +293,7 @@ def mistakes_picture(
 ) -> Image.Image:
     """The misclassified images, most confident mistakes first, each with its true label,
     the answer and the confidence (the answer's output activation)."""
-    wrong, n = mistake_order(labels, answers, confidences), len(labels)
+    wrong, n = mistakes(labels, answers, confidences), len(labels)
     order = wrong[:limit]
     if not len(wrong):
         return _framed(_text(f"No mistakes: all {n:,} test images answered right", 18))

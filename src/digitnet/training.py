@@ -21,8 +21,9 @@ from typing import Any, Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from .files import atomic_write_bytes
 from .functions import ACTIVATIONS, COSTS
-from .modelfile import ModelFile, atomic_write_bytes, save_model
+from .modelfile import ModelFile, save_model
 from .network import DTYPES, INITS, Network, one_hot
 
 SCHEDULES = ("constant", "cosine")

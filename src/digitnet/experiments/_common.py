@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..data import Split
-from ..modelfile import atomic_write_bytes
+from ..files import atomic_write_bytes
 from ..network import Network
 
 

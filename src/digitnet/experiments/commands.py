@@ -24,6 +24,7 @@ from ..cli import (
     positive_int,
     require_digit_network,
 )
+from ..files import model_path
 from ..functions import ACTIVATIONS, COSTS
 
 QUICK_EPOCHS = 3  # the budget of the model trained when an experiment finds none
@@ -35,7 +36,8 @@ def experiment_model(args: argparse.Namespace):
     from ..training import PRESETS, checkpoint_model, train
 
     if args.model:
-        return load_model(args.model), Path(args.model)
+        path = model_path(args.model)
+        return load_model(path), path
     try:
         path = latest_model()
     except UsageError:

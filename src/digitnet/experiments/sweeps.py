@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from ..modelfile import atomic_write_bytes
+from ..files import atomic_write_bytes
 from ..network import count_params
 from ..training import PRESETS, DivergedError, TrainConfig, train
 from ._common import figure, view, write_png
