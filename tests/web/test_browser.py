@@ -49,7 +49,7 @@ def server(tmp_path_factory, trained, web_data):
     """The real app under uvicorn, in a background thread; yields its address."""
     import uvicorn
 
-    from digitnet.web.server import create_app
+    from digitnet.web.app import create_app
 
     folder = tmp_path_factory.mktemp("served-models")
     save_model(trained, folder / SERVED)

@@ -100,7 +100,7 @@ def test_export_html_needs_no_web_server_packages(monkeypatch, tmp_path, capsys)
     from digitnet.network import Network
 
     model = save_model(ModelFile(Network([784, 8, 10])), tmp_path / "m.safetensors")
-    for name in ("fastapi", "uvicorn", "digitnet.web.server"):
+    for name in ("fastapi", "uvicorn", "digitnet.web.app"):
         monkeypatch.setitem(sys.modules, name, None)  # as if installed without the web extra
     monkeypatch.delitem(sys.modules, "digitnet.web.export", raising=False)
     assert cli.main(["export-html", str(model), "-o", str(tmp_path / "page.html")]) == 0

@@ -27,7 +27,8 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance
 from conftest import tiny_data
 from digitnet.images import to_mnist
 from digitnet.modelfile import save_model
-from digitnet.web.server import MAX_BODY_BYTES, create_app
+from digitnet.web.app import create_app
+from digitnet.web.limits import MAX_BODY_BYTES
 
 pytest_plugins = ("hardening_tally",)
 

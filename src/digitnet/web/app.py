@@ -1,0 +1,206 @@
+"""The web app's routes: each parses its request (limits.py), calls the state or the page's
+answers (state.py, page.py) and returns JSON. Also the page itself, the error answers (4xx with
+one clear message, a clean 500 only for bugs) and the training's server-sent events.
+
+To add an endpoint: its body model in limits.py, its work in state.py or page.py, a route here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+
+from ..files import models_dir as default_models_dir
+from ..training import TrainConfig
+from . import page
+from .limits import (
+    DreamRequest,
+    LimitBody,
+    ModelName,
+    NoiseRequest,
+    PredictRequest,
+    Problem,
+    TrainRequest,
+    header_number,
+)
+from .state import ServerState, TrainingRun
+
+log = logging.getLogger("digitnet.web")
+EVENT_POLL_SECONDS = 0.05  # how often the event stream looks for new training events
+
+
+def create_app(
+    model_path: str | Path | None = None,
+    models_dir: str | Path | None = None,
+    data_loader: Callable[[], Any] | None = None,
+) -> FastAPI:
+    """The web app. model_path: the model to start with (else the newest in models_dir);
+    models_dir: the only folder models are loaded from or saved to (default: files.models_dir());
+    data_loader: returns the dataset (train/validation/test splits), called once, when needed.
+    """
+    folder = Path(models_dir) if models_dir is not None else default_models_dir()
+    served = ServerState(folder, model_path, data_loader)
+    app = FastAPI(
+        title="digitnet",
+        description="Draw a digit, watch the network think, watch it learn.",
+        version="1",
+        docs_url=None,  # FastAPI's docs pages load their scripts from a CDN: this app stays offline
+        redoc_url=None,
+        responses={"4XX": {"model": Problem, "description": "refused, with the reason"}},
+    )
+    app.state.served = served
+    app.add_middleware(LimitBody)
+    app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected)
+
+    # ---- the page ----
+
+    @app.get("/", include_in_schema=False)
+    def index() -> FileResponse:
+        return FileResponse(page.STATIC / "index.html", headers={"Cache-Control": "no-cache"})
+
+    app.mount("/static", StaticFiles(directory=page.STATIC), name="static")
+
+    # ---- models ----
+
+    @app.get("/api/model", summary="the current model's weights (base64 little-endian floats)")
+    def get_model() -> dict[str, Any]:
+        return served.model_json()
+
+    @app.put("/api/model", summary="switch to another model from the models folder")
+    def put_model(body: ModelName) -> dict[str, Any]:
+        served.switch(body.name)
+        return served.model_json()
+
+    @app.get("/api/models", summary="the models in the models folder, newest first")
+    def list_models() -> dict[str, Any]:
+        return served.models()
+
+    # ---- the network thinking ----
+
+    @app.post("/api/predict", summary="a drawing → its 28×28 input, every layer, the answer")
+    def predict(body: PredictRequest) -> dict[str, Any]:
+        return page.prediction(served.current().network, body.pixels)
+
+    @app.get("/api/neurons/{neuron}", summary="a first-layer neuron and the digits it likes")
+    def neuron(neuron: int, k: Annotated[int, Query(ge=1, le=64)] = 8) -> dict[str, Any]:
+        net = served.current().network
+        if not 0 <= neuron < net.sizes[1]:
+            raise HTTPException(404, f"neuron must be 0–{net.sizes[1] - 1}, got {neuron}")
+        return page.favourite_digits(net, neuron, served.dataset().test, k)
+
+    # ---- learning ----
+
+    @app.post("/api/train", status_code=202, summary="start training in the background")
+    def start_training(body: TrainRequest) -> dict[str, Any]:
+        return served.start_training(train_config(body)).status()
+
+    @app.get("/api/train", summary="the training run's status and per-epoch history")
+    def training_status() -> dict[str, Any]:
+        return served.current_run().status()
+
+    @app.post("/api/train/stop", summary="stop the training run after its current mini-batch")
+    def stop_training() -> dict[str, Any]:
+        run = served.current_run()
+        run.stop_requested.set()
+        return run.status()
+
+    @app.get("/api/train/events", summary="server-sent events: batch, epoch, weights, done")
+    async def training_events(
+        last_event_id: Annotated[str | None, Header()] = None,
+    ) -> StreamingResponse:
+        # a browser that reconnects says which event it saw last: carry on after it
+        seen = header_number(last_event_id)
+        events = event_stream(served.current_run(), seen + 1 if seen is not None else 0)
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return StreamingResponse(events, media_type="text/event-stream", headers=headers)
+
+    @app.post(
+        "/api/train/save",
+        status_code=201,
+        summary="save the trained model by name",
+        responses={507: {"model": Problem, "description": "the models folder cannot take it"}},
+    )
+    def save_training(body: ModelName) -> dict[str, Any]:
+        return {"saved": served.save_run(body.name), "model": served.model_json()}
+
+    # ---- experiments ----
+
+    @app.post("/api/experiments/noise", summary="random noise in: the confident nonsense out")
+    def noise(body: NoiseRequest) -> dict[str, Any]:
+        net = served.current().network
+        try:
+            test_images = served.dataset().test.images  # to compare with real digits
+        except HTTPException:
+            test_images = None
+        return page.noise(net, body.n, body.seed, body.show, test_images)
+
+    @app.post("/api/experiments/dream", summary="the input each output neuron likes best")
+    def dream(body: DreamRequest) -> dict[str, Any]:
+        return page.dreams(served.current().network, body.steps, body.seed)
+
+    @app.get("/api/mistakes", summary="the test images the network gets wrong, in order")
+    def mistakes(
+        offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=100)] = 12
+    ) -> dict[str, Any]:
+        return page.mistakes(served.current().network, served.dataset().test, offset, limit)
+
+    return app
+
+
+def train_config(body: TrainRequest) -> TrainConfig:
+    """The training request as a TrainConfig (422 if the config refuses it)."""
+    try:
+        return TrainConfig(
+            sizes=(784, *body.layers, 10),
+            activation=body.activation,
+            cost=body.cost,
+            learning_rate=body.learning_rate,
+            batch_size=body.batch_size,
+            epochs=body.epochs,
+            seed=body.seed,
+        )
+    except ValueError as e:
+        raise HTTPException(422, str(e)) from None
+
+
+async def event_stream(run: TrainingRun, start: int) -> AsyncIterator[str]:
+    """The run's events from `start` on, as server-sent events, then `done` with its status."""
+    cursor, version = start, 0
+    while True:
+        events, finished, weights_version, weights = run.since(cursor)
+        for i, event in enumerate(events, cursor):
+            yield f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
+        cursor += len(events)
+        if weights_version != version and weights is not None:
+            version = weights_version
+            yield f"event: weights\ndata: {json.dumps(weights)}\n\n"
+        if finished and not events:
+            yield f"event: done\ndata: {json.dumps(run.status())}\n\n"
+            return
+        await asyncio.sleep(EVENT_POLL_SECONDS)
+
+
+# ---- errors: 4xx with one clear message; a clean 500 only for bugs ----
+
+
+async def invalid_body(request: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+    where = lambda e: ".".join(str(p) for p in e["loc"][1:]) or "body"  # noqa: E731
+    detail = "; ".join(f"{where(e)}: {e['msg']}" for e in errors[:3])
+    more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
+    return JSONResponse({"detail": detail + more, "errors": errors[:10]}, status_code=422)
+
+
+async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse({"detail": "internal error; see the server's log"}, status_code=500)

@@ -1,0 +1,125 @@
+"""What a request may carry: the size of a body, the shape of each JSON body, odd headers.
+
+Every bound the API enforces is here, in the pydantic models that also write the OpenAPI
+schema, and in `LimitBody`, which refuses a body over `MAX_BODY_BYTES` before it is parsed.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+MAX_BODY_BYTES = 1_000_000  # a 280×280 drawing as 0–255 integers is about 300 kB of JSON
+SIDES = (28, 280)  # the drawings a predict request may carry: 28×28 or 280×280
+NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"  # no slashes, so no way out of the folder
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]  # what NumPy takes as a seed, and no more
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Problem(BaseModel):
+    """Every 4xx answer: one clear message; for invalid bodies, the first errors too."""
+
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+class PredictRequest(Strict):
+    """A drawing: grayscale 0–255 (0 = paper, 255 = ink or the reverse), row by row."""
+
+    pixels: list[StrictInt] = Field(
+        max_length=SIDES[-1] ** 2,
+        description="28×28 = 784 or 280×280 = 78,400 whole numbers 0–255, row-major",
+    )
+
+    @field_validator("pixels")
+    @classmethod
+    def _square_in_range(cls, v: list[int]) -> list[int]:
+        if len(v) not in [s * s for s in SIDES]:
+            raise ValueError(
+                f"pixels must hold 784 (28×28) or 78,400 (280×280) values, got {len(v):,}"
+            )
+        low, high = min(v), max(v)
+        if low < 0 or high > 255:
+            raise ValueError(f"pixel values must be 0–255, got values from {low} to {high}")
+        return v
+
+
+class ModelName(Strict):
+    name: str = Field(pattern=NAME_PATTERN, description="a file name in the models folder")
+
+
+class TrainRequest(Strict):
+    layers: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
+        default=[16, 16], max_length=4, description="hidden layer sizes"
+    )
+    activation: Literal["sigmoid", "relu"] = "sigmoid"
+    cost: Literal["quadratic", "cross-entropy"] = "quadratic"
+    learning_rate: float = Field(default=1.5, gt=0, le=100, allow_inf_nan=False)
+    batch_size: int = Field(default=10, ge=1, le=10_000)
+    epochs: int = Field(default=3, ge=1, le=100)
+    seed: Seed = 0
+
+
+class NoiseRequest(Strict):
+    n: int = Field(default=1000, ge=1, le=10_000, description="noise images fed in")
+    seed: Seed = 0
+    show: int = Field(default=8, ge=0, le=32, description="examples returned with pixels")
+
+
+class DreamRequest(Strict):
+    steps: int = Field(default=200, ge=1, le=2000)
+    seed: Seed = 0
+
+
+def header_number(value: str | None) -> int | None:
+    """A header's whole number: ASCII digits, at most 18 of them (else None: no huge numbers)."""
+    if value and value.isascii() and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+class LimitBody:
+    """ASGI middleware: reads a POST/PUT/PATCH body before the app does, at most `limit` bytes.
+
+    A larger body gets 413, whether its Content-Length says so (refused unread) or it comes
+    chunked (refused once past the limit); a client gone mid-body gets no answer at all.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        too_large = JSONResponse(
+            {"detail": f"request body too large (at most {self.limit:,} bytes)"}, 413
+        )
+        length = Headers(scope=scope).get("content-length")
+        if length is not None and not (length.isascii() and length.isdigit()):
+            bad = JSONResponse({"detail": "bad Content-Length header"}, 400)
+            return await bad(scope, receive, send)
+        if length is not None and (len(length) > 18 or int(length) > self.limit):
+            return await too_large(scope, receive, send)  # 19 digits or more: no int() of those
+        chunks, size, more = [], 0, True
+        while more:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await too_large(scope, receive, send)
+            more = message.get("more_body", False)
+        body = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+
+        async def replay() -> Message:  # the body once, then the real stream (disconnects)
+            return body.pop() if body else await receive()
+
+        await self.app(scope, replay, send)

@@ -1,0 +1,250 @@
+"""What the server holds: the models folder and the model being served, the dataset (loaded
+once, when first needed) and the training run (one at a time, in a thread, its events kept for
+the event stream). Refusals are HTTPExceptions with one clear message; the routes only call.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fastapi import HTTPException
+
+from ..data import DataError
+from ..files import MODEL_SUFFIX, newest_model
+from ..modelfile import ModelFile, ModelFileError, load_model, save_model
+from ..network import Network
+from ..training import (
+    BatchEvent,
+    DivergedError,
+    EpochEvent,
+    StopTraining,
+    TrainConfig,
+    TrainResult,
+    checkpoint_model,
+    train,
+)
+from .page import encode_array, model_json
+
+MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
+BATCH_EVENTS_PER_SECOND = 10
+WEIGHTS_EVERY_SECONDS = 0.5
+
+log = logging.getLogger("digitnet.web")
+
+
+def default_data_loader() -> Any:
+    from ..data import load_dataset
+
+    return load_dataset("mnist", progress=False)
+
+
+class TrainingRun:
+    """One training run in a background thread; its events are kept for the event stream."""
+
+    def __init__(self, config: TrainConfig, data_loader: Callable[[], Any]) -> None:
+        self.config = config
+        self.data_loader = data_loader
+        self.data: Any = None
+        self.events: list[dict[str, Any]] = []
+        self.weights: dict[str, Any] | None = None  # the latest snapshot of the weight grids
+        self.weights_version = 0
+        self.result: TrainResult | None = None
+        self.error: str | None = None
+        self.finished = False
+        self.stop_requested = threading.Event()
+        self._lock = threading.Lock()
+        self._last_batch = 0.0
+        self._last_weights = 0.0
+        self.thread = threading.Thread(target=self._run, name="digitnet-train", daemon=True)
+
+    def _add(self, event: dict[str, Any]) -> None:
+        with self._lock:
+            self.events.append(event)
+
+    def _snapshot_weights(self, net: Network) -> None:
+        W = net.weights[0][:MAX_GRIDS]
+        snapshot = {"neurons": net.sizes[1], "shown": len(W), "weights": encode_array(W)}
+        with self._lock:
+            self.weights = snapshot
+            self.weights_version += 1
+
+    def on_event(self, event: BatchEvent | EpochEvent) -> None:
+        if self.stop_requested.is_set():
+            raise StopTraining
+        now = time.monotonic()
+        if isinstance(event, BatchEvent):
+            if now - self._last_batch >= 1 / BATCH_EVENTS_PER_SECOND:
+                self._last_batch = now
+                self._add(
+                    {
+                        "type": "batch",
+                        "epoch": event.epoch,
+                        "batch": event.batch,
+                        "batches": event.batches,
+                        "cost": event.cost,
+                    }
+                )
+        else:
+            row = {k: float(v) for k, v in event.row.items()}
+            self._add({"type": "epoch", "epoch": event.epoch, "epochs": event.epochs, "row": row})
+        if isinstance(event, EpochEvent) or now - self._last_weights >= WEIGHTS_EVERY_SECONDS:
+            self._last_weights = now
+            self._snapshot_weights(event.network)
+
+    def _run(self) -> None:
+        try:
+            self._add({"type": "status", "message": "loading the data"})
+            self.data = self.data_loader()
+            self._add({"type": "status", "message": "training"})
+            self.result = result = train(self.data, self.config, on_event=self.on_event)
+            stopped = result.interrupted
+            self._add({"type": "status", "message": "stopped" if stopped else "finished"})
+        except (DataError, DivergedError, ValueError, OSError) as e:
+            self.error = str(e)
+        except Exception as e:  # a bug: keep the server up, say so on the page
+            log.exception("training failed")
+            self.error = f"training failed unexpectedly ({type(e).__name__}: {e})"
+        finally:
+            if self.error:
+                self._add({"type": "error", "message": self.error})
+            self.finished = True
+
+    def since(self, cursor: int) -> tuple[list[dict[str, Any]], bool, int, dict | None]:
+        """Events after `cursor`, whether the run is over, and the weight snapshot's version."""
+        with self._lock:
+            return self.events[cursor:], self.finished, self.weights_version, self.weights
+
+    def status(self) -> dict[str, Any]:
+        epochs = [e for e in self.events if e["type"] == "epoch"]
+        return {
+            "running": not self.finished,
+            "finished": self.finished,
+            "stopped": bool(self.result and self.result.interrupted),
+            "error": self.error,
+            "config": self.config.to_dict(),
+            "epochs_done": len(epochs),
+            "history": [e["row"] for e in epochs],
+        }
+
+
+class ServerState:
+    """The models folder (the only one models are loaded from or saved to), the served model,
+    the dataset and the training run. model_path: the model to start with, else the newest
+    digitnet model in the folder; data_loader: returns the dataset, called once, when needed."""
+
+    def __init__(
+        self,
+        folder: Path,
+        model_path: str | Path | None = None,
+        data_loader: Callable[[], Any] | None = None,
+    ) -> None:
+        self.folder = folder
+        self.load_data = data_loader or default_data_loader
+        self.model: ModelFile | None = None
+        self.name: str | None = None
+        self.run: TrainingRun | None = None
+        self._data: Any = None
+        self._data_lock = threading.Lock()
+        if model_path is not None:
+            self.use_model(Path(model_path))
+        elif (start := newest_model(folder).path) is not None:
+            try:
+                self.use_model(start)
+            except ModelFileError as e:  # a broken file in the folder should not stop the page
+                log.warning("not using the newest model: %s", e)
+
+    # ---- models ----
+
+    def use_model(self, path: Path) -> None:
+        model = load_model(path)
+        sizes = model.network.sizes
+        if sizes[0] != 784 or sizes[-1] != 10:
+            raise ModelFileError(
+                f"{path.name}: a {sizes[0]}-input, {sizes[-1]}-output network "
+                "does not read 28×28 digits"
+            )
+        self.model, self.name = model, path.name
+
+    def current(self) -> ModelFile:
+        if self.model is None:
+            raise HTTPException(404, "no model yet: train one in the Learn view")
+        return self.model
+
+    def model_json(self) -> dict[str, Any]:
+        return model_json(self.current(), self.name or "")
+
+    def models(self) -> dict[str, Any]:
+        """The folder's models, newest first, and the one being served."""
+        found = sorted(self.folder.glob("*" + MODEL_SUFFIX), key=lambda p: -p.stat().st_mtime)
+        return {"models": [p.name for p in found], "current": self.name}
+
+    def in_folder(self, name: str) -> Path:
+        """A model's path in the folder; `name` matches limits.NAME_PATTERN (no slashes)."""
+        path = self.folder / (name if name.endswith(MODEL_SUFFIX) else name + MODEL_SUFFIX)
+        if path.resolve().parent != self.folder.resolve():  # a link out of the folder
+            raise HTTPException(400, f"bad model name {name!r}")
+        return path
+
+    def switch(self, name: str) -> None:
+        path = self.in_folder(name)
+        if not path.is_file():
+            raise HTTPException(404, f"no model named {path.name!r} in the models folder")
+        try:
+            self.use_model(path)
+        except ModelFileError as e:
+            raise HTTPException(422, str(e)) from None
+
+    # ---- data ----
+
+    def loaded_data(self) -> Any:
+        """The dataset, loaded once (training calls this from its thread)."""
+        with self._data_lock:
+            if self._data is None:
+                self._data = self.load_data()
+            return self._data
+
+    def dataset(self) -> Any:
+        try:
+            return self.loaded_data()
+        except (DataError, OSError, ValueError) as e:
+            raise HTTPException(503, f"the dataset is not available: {e}") from None
+
+    # ---- training ----
+
+    def start_training(self, config: TrainConfig) -> TrainingRun:
+        if self.run is not None and not self.run.finished:
+            raise HTTPException(409, "a training run is already going: stop it first")
+        self.run = TrainingRun(config, self.loaded_data)
+        self.run.thread.start()
+        return self.run
+
+    def current_run(self) -> TrainingRun:
+        if self.run is None:
+            raise HTTPException(404, "no training run yet: start one")
+        return self.run
+
+    def save_run(self, name: str) -> str:
+        """Save the finished run's model in the folder (atomic), serve it; its file name."""
+        run = self.current_run()
+        if not run.finished:
+            raise HTTPException(409, "training is still running: stop it or wait for the end")
+        if run.result is None or not run.result.history:
+            raise HTTPException(409, "nothing to save: no epoch was completed")
+        path = self.in_folder(name)
+        if path.exists():
+            raise HTTPException(409, f"{path.name} already exists: choose another name")
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            save_model(checkpoint_model(run.result, run.data), path)
+        except OSError as e:  # a full disk, a file where the folder should be, no permission
+            problem = e.strerror or str(e)
+            raise HTTPException(
+                507, f"could not save {path.name} in {self.folder}: {problem}"
+            ) from None
+        self.use_model(path)
+        return path.name
