@@ -15,7 +15,15 @@ from ..modelfile import ModelFile
 from .page import STATIC, model_json
 
 # The modules the standalone page needs, each after the ones it imports.
-MODULES = ("normalize.js", "network.js", "render.js", "diagram.js", "draw.js", "standalone.js")
+MODULES = (
+    "constants.js",
+    "normalize.js",
+    "network.js",
+    "render.js",
+    "diagram.js",
+    "draw.js",
+    "standalone.js",
+)
 IMPORT = re.compile(r'^import \{[^}]*\} from "\./[a-z]+\.js";\n', re.MULTILINE)
 EXPORT = re.compile(r"^export (?=(?:async )?function |class |const |let )", re.MULTILINE)
 DRAW = re.compile(r"<!-- export:draw -->(.*?)<!-- /export:draw -->", re.DOTALL)

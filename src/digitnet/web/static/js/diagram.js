@@ -2,6 +2,7 @@
 // activation, edges green (+) or red (−) and as thick as |w|. Only each neuron's strongest
 // incoming edges are drawn (TOP_EDGES), and at most MAX_DISCS neurons per layer, to stay readable.
 
+import { PIXELS, SIDE } from "./constants.js";
 import { argmax } from "./network.js";
 import { GREEN, RED, paper, sharpCanvas } from "./render.js";
 
@@ -12,7 +13,7 @@ export class Diagram {
   constructor(canvas) {
     this.canvas = canvas;
     this.model = null;
-    this.input = new Float32Array(784);
+    this.input = new Float32Array(PIXELS);
     this.activations = null;
     this.highlight = null; // {layer, neuron}: layer 1 is the first hidden layer
     this.sized = null; // {ctx, width, height}: the canvas's pixels, sized again only on a resize
@@ -57,12 +58,12 @@ export class Diagram {
     const sizes = this.model.sizes;
     const pad = 16;
     const grid = Math.min(height - 2 * pad, width * 0.3);
-    const cell = grid / 28;
+    const cell = grid / SIDE;
     const gx = pad;
     const gy = (height - grid) / 2;
     const cols = sizes.length - 1;
     const left = gx + grid + width * 0.08;
-    const right = width - pad - 28; // room for the digit labels
+    const right = width - pad - 28; // room for the digit labels (28 px)
     const columns = [];
     for (let l = 1; l <= cols; l++) {
       const x = cols === 1 ? right : left + ((right - left) * (l - 1)) / (cols - 1);
@@ -71,7 +72,10 @@ export class Diagram {
       const radius = Math.max(2, Math.min(11, step * 0.38));
       columns.push(range(n).map((j) => ({ x, y: pad + step * (j + 0.5), r: radius })));
     }
-    const pixel = (i) => ({ x: gx + ((i % 28) + 0.5) * cell, y: gy + (Math.floor(i / 28) + 0.5) * cell });
+    const pixel = (i) => ({
+      x: gx + ((i % SIDE) + 0.5) * cell,
+      y: gy + (Math.floor(i / SIDE) + 0.5) * cell,
+    });
     return { grid: { x: gx, y: gy, size: grid, cell }, columns, pixel };
   }
 
@@ -83,7 +87,8 @@ export class Diagram {
     const geo = this.layout(width, height);
     const scales = this.activations ? this.scales() : null;
     // activation of neuron j in layer l (0 = input), in [0, 1] for ReLU layers too
-    const value = (l, j) => (l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1]);
+    const value = (l, j) =>
+      l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1];
     const position = (l, i) => (l === 0 ? geo.pixel(i) : geo.columns[l - 1][i]);
 
     // edges, under the discs
@@ -108,7 +113,7 @@ export class Diagram {
 
     // the input grid
     const { grid } = geo;
-    for (let i = 0; i < 784; i++) {
+    for (let i = 0; i < PIXELS; i++) {
       const v = Math.round(Math.min(1, Math.max(0, this.input[i] || 0)) * 255);
       ctx.fillStyle = `rgb(${v},${v},${v})`;
       const p = geo.pixel(i);

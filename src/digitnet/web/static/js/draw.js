@@ -6,16 +6,16 @@ import { toMnist } from "./normalize.js";
 import { forward, argmax } from "./network.js";
 import { drawGray } from "./render.js";
 import { Diagram } from "./diagram.js";
+import { DIGITS, PAD, PIXELS } from "./constants.js";
 
-const PAD = 280; // the pad's pixels: a 280×280 drawing, like the API's larger size
 const PEN = 20; // stroke width in pad pixels
 const TIMES_KEPT = 500; // the latest update times kept (read by the browser test)
 
 export class DrawView {
   constructor(root) {
-    this.pad = root.querySelector("[data-testid=draw-canvas]");
+    this.pad = root.querySelector("#pad");
     this.processed = root.querySelector("#processed");
-    this.answer = root.querySelector("[data-testid=answer]");
+    this.answer = root.querySelector("#answer");
     this.bars = root.querySelector("#bars");
     this.timing = root.querySelector("#timing");
     this.diagram = new Diagram(root.querySelector("#diagram"));
@@ -53,7 +53,10 @@ export class DrawView {
     let last = null;
     const point = (e) => {
       const rect = this.pad.getBoundingClientRect();
-      return [((e.clientX - rect.left) * PAD) / rect.width, ((e.clientY - rect.top) * PAD) / rect.height];
+      return [
+        ((e.clientX - rect.left) * PAD) / rect.width,
+        ((e.clientY - rect.top) * PAD) / rect.height,
+      ];
     };
     const stroke = (from, to) => {
       const { ctx } = this;
@@ -116,7 +119,7 @@ export class DrawView {
 
   update() {
     if (!this.model) return;
-    const x = this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(784);
+    const x = this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(PIXELS);
     const blank = !x.some((v) => v > 0);
     drawGray(this.processed, x);
     if (blank) {
@@ -135,18 +138,7 @@ export class DrawView {
   }
 
   showBars(outputs) {
-    if (this.bars.children.length !== outputs.length) {
-      this.bars.replaceChildren(
-        ...Array.from(outputs, (_, d) => {
-          const bar = document.createElement("div");
-          bar.className = "bar";
-          bar.dataset.testid = "output-bar";
-          bar.dataset.digit = String(d);
-          bar.innerHTML = `<span class="digit">${d}</span><span class="track"><span class="fill"></span></span><span class="value"></span>`;
-          return bar;
-        }),
-      );
-    }
+    if (this.bars.children.length !== DIGITS) this.bars.replaceChildren(...newBars());
     const best = argmax(outputs);
     Array.from(this.bars.children).forEach((bar, d) => {
       const v = outputs[d];
@@ -157,6 +149,24 @@ export class DrawView {
       bar.setAttribute("aria-label", `output ${d}: ${v.toFixed(3)}`);
     });
   }
+}
+
+// The ten output bars: digit, track with its fill, value (filled in by showBars).
+function newBars() {
+  const span = (className, ...children) => {
+    const s = document.createElement("span");
+    s.className = className;
+    s.append(...children);
+    return s;
+  };
+  return Array.from({ length: DIGITS }, (_, d) => {
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    bar.dataset.testid = "output-bar";
+    bar.dataset.digit = String(d);
+    bar.append(span("digit", String(d)), span("track", span("fill")), span("value"));
+    return bar;
+  });
 }
 
 function keep(times, ms) {

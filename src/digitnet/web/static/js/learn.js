@@ -2,6 +2,7 @@
 // mini-batch, accuracy per epoch) and live weight grids; Stop and Save.
 
 import { api } from "./api.js";
+import { decodeFloats } from "./network.js";
 import { GREEN, sharpCanvas } from "./render.js";
 import { showGrids } from "./weights.js";
 
@@ -20,7 +21,9 @@ export class LearnView {
       e.preventDefault();
       this.begin();
     });
-    this.stop.addEventListener("click", () => api("/api/train/stop", { method: "POST", body: {} }).catch((err) => this.say(err.message)));
+    this.stop.addEventListener("click", () =>
+      api("/api/train/stop", { method: "POST", body: {} }).catch((err) => this.say(err.message)),
+    );
     root.querySelector("#save-form").addEventListener("submit", (e) => {
       e.preventDefault();
       this.save();
@@ -73,20 +76,23 @@ export class LearnView {
     source.addEventListener("batch", (e) => {
       const b = JSON.parse(e.data);
       this.costs.push([b.epoch - 1 + b.batch / b.batches, b.cost]);
-      this.say(`Epoch ${b.epoch}/${this.epochs}, mini-batch ${b.batch}/${b.batches}: cost ${b.cost.toFixed(4)}`);
+      this.say(
+        `Epoch ${b.epoch}/${this.epochs}, mini-batch ${b.batch}/${b.batches}: cost ${b.cost.toFixed(4)}`,
+      );
       this.drawCurves();
     });
     source.addEventListener("epoch", (e) => {
       const { epoch, epochs, row } = JSON.parse(e.data);
       const acc = row.validation_accuracy ?? row.test_accuracy;
       this.accuracy.push([epoch, acc]);
-      this.say(`Epoch ${epoch}/${epochs} done: validation accuracy ${(100 * acc).toFixed(2)}%, cost ${row.batch_cost.toFixed(4)}`);
+      this.say(
+        `Epoch ${epoch}/${epochs} done: validation accuracy ${(100 * acc).toFixed(2)}%, cost ${row.batch_cost.toFixed(4)}`,
+      );
       this.drawCurves();
     });
     source.addEventListener("weights", (e) => {
       const w = JSON.parse(e.data);
-      const bytes = Uint8Array.from(atob(w.weights), (ch) => ch.charCodeAt(0));
-      showGrids(this.root.querySelector("#learn-grids"), new Float32Array(bytes.buffer), w.shown);
+      showGrids(this.root.querySelector("#learn-grids"), decodeFloats(w.weights), w.shown);
     });
     source.addEventListener("error", (e) => {
       if (e.data) this.say(`Training failed: ${JSON.parse(e.data).message}`);
@@ -100,7 +106,9 @@ export class LearnView {
       this.saveButton.disabled = !s.epochs_done;
       if (!s.error) {
         const how = s.stopped ? "Stopped" : "Finished";
-        this.say(`${how} after ${s.epochs_done} epoch(s).${s.epochs_done ? " Save it to draw with it." : ""}`);
+        this.say(
+          `${how} after ${s.epochs_done} epoch(s).${s.epochs_done ? " Save it to draw with it." : ""}`,
+        );
       }
     });
   }

@@ -1,12 +1,14 @@
 // The network's forward pass in the browser, a' = σ(W a + b), from the weights the server sends
 // (or the export embeds): base64 little-endian float32/float64, W row-major (n_out, n_in).
 
+// base64 of little-endian floats → a Float32Array (or Float64Array for dtype "float64").
+export function decodeFloats(b64, dtype = "float32") {
+  const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  return dtype === "float64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+}
+
 export function decodeModel(json) {
-  const Kind = json.dtype === "float64" ? Float64Array : Float32Array;
-  const decode = (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
-    return new Kind(bytes.buffer);
-  };
+  const decode = (b64) => decodeFloats(b64, json.dtype);
   return { ...json, weights: json.weights.map(decode), biases: json.biases.map(decode) };
 }
 

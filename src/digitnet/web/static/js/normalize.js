@@ -3,7 +3,8 @@
 // with its exact coefficients), centre of mass to the centre, brightest pixel = 1.
 // Python rounds half to even and computes in float64 except inside Pillow (float32): so here.
 
-const SIDE = 28; // MNIST canvas
+import { PIXELS, SIDE } from "./constants.js";
+
 const BOX = 20; // the digit's longer side
 const INK_THRESHOLD = 0.1; // fraction of the brightest ink that counts as ink for the box
 const MIN_CONTRAST = 0.1; // fainter ink than this is a blank image
@@ -15,7 +16,7 @@ export function toMnist(gray, height, width, invert = null) {
   if (invert === null) invert = median(border(g, height, width)) > 0.5;
   if (invert) for (let i = 0; i < g.length; i++) g[i] = 1.0 - g[i];
   const ink = removePaper(g, height, width);
-  const blank = new Float32Array(SIDE * SIDE);
+  const blank = new Float32Array(PIXELS);
   if (maxOf(ink) < MIN_CONTRAST) return blank;
   const digit = fitBox(cropToInk({ data: ink, h: height, w: width }));
   const mass = sumOf(digit.data);
@@ -226,7 +227,7 @@ function centreByMass(digit, mass) {
   cx /= mass; // x̄ = Σ x·I(y, x) / Σ I
   const top = Math.min(Math.max(roundHalfEven(SIDE / 2 - cy), 0), SIDE - h);
   const left = Math.min(Math.max(roundHalfEven(SIDE / 2 - cx), 0), SIDE - w);
-  const canvas = new Float64Array(SIDE * SIDE);
+  const canvas = new Float64Array(PIXELS);
   for (let r = 0; r < h; r++) {
     for (let c = 0; c < w; c++) canvas[(r + top) * SIDE + c + left] = data[r * w + c];
   }

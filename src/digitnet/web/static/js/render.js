@@ -1,5 +1,7 @@
 // Small pictures on canvases: 28×28 inputs in gray, weight grids in green (+) and red (−).
 
+import { PIXELS, SIDE } from "./constants.js";
+
 export const GREEN = [64, 220, 120];
 export const RED = [240, 72, 72];
 
@@ -26,14 +28,14 @@ export function paper(sized) {
 
 // A 28×28 image from 784 values in [0, 1] (or 0–255 with scale 255), white ink on black.
 export function drawGray(canvas, values, scale = 1) {
-  if (canvas.width !== 28 || canvas.height !== 28) {
-    canvas.width = 28;
-    canvas.height = 28;
+  if (canvas.width !== SIDE || canvas.height !== SIDE) {
+    canvas.width = SIDE;
+    canvas.height = SIDE;
   }
   const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(28, 28);
+  const img = ctx.createImageData(SIDE, SIDE);
   const rgba = img.data;
-  for (let i = 0; i < 784; i++) {
+  for (let i = 0; i < PIXELS; i++) {
     const v = Math.round(Math.min(Math.max(values[i] / scale, 0), 1) * 255);
     rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
     rgba[4 * i + 3] = 255;
@@ -43,13 +45,13 @@ export function drawGray(canvas, values, scale = 1) {
 
 // A neuron's 784 incoming weights: green positive, red negative, brightness = |w| / max |w|.
 export function drawWeights(canvas, weights, offset = 0) {
-  canvas.width = 28;
-  canvas.height = 28;
+  canvas.width = SIDE;
+  canvas.height = SIDE;
   let top = 1e-12;
-  for (let i = 0; i < 784; i++) top = Math.max(top, Math.abs(weights[offset + i]));
+  for (let i = 0; i < PIXELS; i++) top = Math.max(top, Math.abs(weights[offset + i]));
   const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
+  const img = ctx.createImageData(SIDE, SIDE);
+  for (let i = 0; i < PIXELS; i++) {
     const w = weights[offset + i];
     const t = Math.abs(w) / top;
     const [r, g, b] = w >= 0 ? GREEN : RED;

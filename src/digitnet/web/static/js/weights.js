@@ -2,6 +2,7 @@
 // the diagrams and shows its bias and the test digits that excite it most.
 
 import { api } from "./api.js";
+import { MAX_GRIDS, PIXELS } from "./constants.js";
 import { drawWeights, figure } from "./render.js";
 import { Diagram } from "./diagram.js";
 
@@ -11,7 +12,7 @@ export function showGrids(container, weights, shown, onChoose = null) {
   for (let j = 0; j < shown; j++) {
     const button = document.createElement(onChoose ? "button" : "figure");
     const canvas = document.createElement("canvas");
-    drawWeights(canvas, weights, j * 784);
+    drawWeights(canvas, weights, j * PIXELS);
     const caption = document.createElement("span");
     caption.textContent = onChoose ? `neuron ${j}` : String(j);
     button.append(canvas, caption);
@@ -37,10 +38,14 @@ export class WeightsView {
   setModel(model) {
     this.model = model;
     this.diagram.setModel(model);
-    const shown = Math.min(model.sizes[1], 64);
-    showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j, b) => this.choose(j, b));
+    const shown = Math.min(model.sizes[1], MAX_GRIDS);
+    showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j, b) =>
+      this.choose(j, b),
+    );
     this.root.querySelector("#neuron-title").textContent =
-      model.sizes[1] > shown ? `Choose a neuron (first ${shown} of ${model.sizes[1]})` : "Choose a neuron";
+      model.sizes[1] > shown
+        ? `Choose a neuron (first ${shown} of ${model.sizes[1]})`
+        : "Choose a neuron";
     this.root.querySelector("#neuron-bias").textContent = "";
     this.root.querySelector("#neuron-top").replaceChildren();
   }
@@ -50,19 +55,33 @@ export class WeightsView {
   }
 
   async choose(j, button) {
-    this.root.querySelectorAll("#grids button").forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    this.root
+      .querySelectorAll("#grids button")
+      .forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
     this.diagram.setHighlight(1, j);
     this.drawDiagram.setHighlight(1, j);
     const bias = this.model.biases[0][j];
     this.root.querySelector("#neuron-title").textContent = `Neuron ${j} of the first hidden layer`;
-    this.root.querySelector("#neuron-bias").textContent = `bias b = ${bias.toFixed(4)}; loading the test digits that excite it most…`;
+    this.root.querySelector("#neuron-bias").textContent =
+      `bias b = ${bias.toFixed(4)}; loading the test digits that excite it most…`;
     const top = this.root.querySelector("#neuron-top");
     try {
       const info = await api(`/api/neurons/${j}?k=8`);
-      this.root.querySelector("#neuron-bias").textContent = `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most:`;
-      top.replaceChildren(...info.top.map((t) => figure(t.pixels, `${t.label} · a=${t.activation.toFixed(2)}`, 255, `test image ${t.index}, a ${t.label}`)));
+      this.root.querySelector("#neuron-bias").textContent =
+        `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most:`;
+      top.replaceChildren(
+        ...info.top.map((t) =>
+          figure(
+            t.pixels,
+            `${t.label} · a=${t.activation.toFixed(2)}`,
+            255,
+            `test image ${t.index}, a ${t.label}`,
+          ),
+        ),
+      );
     } catch (e) {
-      this.root.querySelector("#neuron-bias").textContent = `bias b = ${bias.toFixed(4)}. (${e.message})`;
+      this.root.querySelector("#neuron-bias").textContent =
+        `bias b = ${bias.toFixed(4)}. (${e.message})`;
       top.replaceChildren();
     }
   }
