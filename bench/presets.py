@@ -16,13 +16,13 @@ import time
 from dataclasses import replace
 
 from digitnet.data import load_dataset
-from digitnet.training import PRESETS, train
+from digitnet.training import PRESETS, fit
 
 
 def measure(preset: str, seed: int, data) -> dict:
     config = replace(PRESETS[preset], seed=seed)
     started = time.perf_counter()
-    result = train(data, config)
+    result = fit(data, config)
     last = result.history[-1]
     return {
         "preset": preset,

@@ -2,29 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pytest
 
-from digitnet.data import Split
-
-
-@dataclass(frozen=True)
-class TinyData:
-    """Stands in for data.Dataset: the same attributes, made of synthetic 28×28 'digits'."""
-
-    train: Split
-    validation: Split
-    test: Split
-    name: str = "synthetic"
-    hashes: tuple = ()
-
-    def full_train(self) -> Split:
-        return Split(
-            np.concatenate([self.train.images, self.validation.images]),
-            np.concatenate([self.train.labels, self.validation.labels]),
-        )
+from digitnet.data import Dataset, Split
 
 
 def synthetic_digits(n: int, seed: int = 0) -> Split:
@@ -58,14 +39,18 @@ def numerical_gradient(net, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> 
     return grad
 
 
-def tiny_data(n_train: int = 200, n_val: int = 50, n_test: int = 50) -> TinyData:
-    return TinyData(
-        synthetic_digits(n_train, 1), synthetic_digits(n_val, 2), synthetic_digits(n_test, 3)
+def tiny_data(n_train: int = 200, n_val: int = 50, n_test: int = 50) -> Dataset:
+    """A dataset of synthetic 28×28 'digits', split like MNIST's, made in memory."""
+    return Dataset(
+        "synthetic",
+        synthetic_digits(n_train, 1),
+        synthetic_digits(n_val, 2),
+        synthetic_digits(n_test, 3),
     )
 
 
 @pytest.fixture
-def tiny() -> TinyData:
+def tiny() -> Dataset:
     return tiny_data()
 
 

@@ -18,7 +18,7 @@ from digitnet.modelfile import load_model
 @pytest.fixture
 def fake_data(monkeypatch):
     data = tiny_data()
-    monkeypatch.setattr(cli, "load_data", lambda args, name="mnist": data)
+    monkeypatch.setattr(cli.common, "load_data", lambda args, name="mnist": data)
     return data
 
 
@@ -90,13 +90,13 @@ def test_train_json_reports_every_flag_given(fake_data, capsys, tmp_path):
     assert load_model(model).network.params.dtype == np.float64
 
 
-@pytest.mark.parametrize("parse", [cli.positive_int, cli.non_negative_int])
+@pytest.mark.parametrize("parse", [cli.common.positive_int, cli.common.non_negative_int])
 def test_whole_number_flags_parse_alike(parse):
     assert parse("+3") == 3 and parse("1_000") == 1000 and parse(" 7 ") == 7
     for bad in ("-1", "1.5", "x", ""):
         with pytest.raises(argparse.ArgumentTypeError):
             parse(bad)
-    assert cli.non_negative_int("0") == 0
+    assert cli.common.non_negative_int("0") == 0
 
 
 def test_train_by_default_saves_into_the_models_folder(fake_data, capsys, monkeypatch):

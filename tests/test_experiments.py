@@ -13,7 +13,7 @@ from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes,
 from digitnet.experiments._common import auroc, r_squared
 from digitnet.files import models_dir
 from digitnet.modelfile import save_model
-from digitnet.training import TrainConfig, checkpoint_model, train
+from digitnet.training import TrainConfig, checkpoint_model, fit
 
 PNG = b"\x89PNG"
 
@@ -21,18 +21,18 @@ PNG = b"\x89PNG"
 @pytest.fixture(scope="module")
 def net():
     """A small network trained on the tiny data (about a second)."""
-    return train(tiny_data(), TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0)).network
+    return fit(tiny_data(), TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0)).network
 
 
 @pytest.fixture
 def model_file(tmp_path, tiny):
-    result = train(tiny, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0))
+    result = fit(tiny, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0))
     return save_model(checkpoint_model(result, tiny), tmp_path / "tiny.safetensors")
 
 
 @pytest.fixture
 def fake_data(monkeypatch, tiny):
-    monkeypatch.setattr(cli, "load_data", lambda args, name="mnist": tiny)
+    monkeypatch.setattr(cli.common, "load_data", lambda args, name="mnist": tiny)
     return tiny
 
 
@@ -186,13 +186,13 @@ SMALL = sweeps.Grid(layers=((8,), (16,)), learning_rates=(1.0,), epochs=(2,))
 
 def test_sweep_resumes_from_its_cache(tiny, tmp_path, monkeypatch):
     calls = []
-    real_train = sweeps.train
+    real_fit = sweeps.fit
 
-    def counting_train(data, config, **kwargs):
+    def counting_fit(data, config, **kwargs):
         calls.append(config)
-        return real_train(data, config, **kwargs)
+        return real_fit(data, config, **kwargs)
 
-    monkeypatch.setattr(sweeps, "train", counting_train)
+    monkeypatch.setattr(sweeps, "fit", counting_fit)
     cache = tmp_path / "cache.jsonl"
     first = sweeps.sweep(tiny, SMALL, seeds=2, workers=1, cache_path=cache)
     assert len(calls) == 4 and len(cache.read_text().splitlines()) == 4
@@ -273,14 +273,15 @@ def test_cli_without_a_model_trains_a_quick_one(capsys, fake_data):
 
 def test_cli_shuffled_labels(capsys, fake_data, tmp_path):
     argv = ["experiment", "shuffled-labels", "--subset", "100", "--epochs", "5"]
-    payload, _ = run_json(capsys, argv + ["--hidden", "20", "--out", str(tmp_path), "--json"])
+    payload, _ = run_json(capsys, argv + ["--layers", "20", "--out", str(tmp_path), "--json"])
     assert len(payload["shuffled"]["train_accuracy"]) == 6
     assert payload["config"]["sizes"] == [784, 20, 10]
     assert (tmp_path / "shuffled-labels.png").exists()
 
 
 def test_cli_sweep_writes_its_tables_and_reuses_its_cache(capsys, fake_data, tmp_path):
-    argv = ["experiment", "sweep", "--layers", "8", "4,4", "--epochs", "1", "--lrs", "1.0"]
+    argv = ["experiment", "sweep", "--layers", "8", "--layers", "4", "4", "--epochs", "1"]
+    argv += ["--lr", "1.0"]
     argv += ["--seeds", "2", "--workers", "1", "--out", str(tmp_path)]
     payload, _ = run_json(capsys, argv + ["--json"])
     assert [r["hidden"] for r in payload["summary"]] == ["8", "4-4"]
@@ -290,7 +291,8 @@ def test_cli_sweep_writes_its_tables_and_reuses_its_cache(capsys, fake_data, tmp
 
 
 def test_cli_sweep_runs_a_repeated_value_once(capsys, fake_data, tmp_path):
-    argv = ["experiment", "sweep", "--layers", "8", "8,8", "8", "--epochs", "1,1", "--lrs", "1,1.0"]
+    argv = ["experiment", "sweep", "--layers", "8", "--layers", "8", "8", "--layers", "8"]
+    argv += ["--epochs", "1", "1", "--lr", "1", "1.0"]
     argv += ["--seeds", "1", "--workers", "1", "--out", str(tmp_path)]
     assert cli.main(argv) == 0
     err = capsys.readouterr().err
@@ -316,8 +318,9 @@ def test_cli_chain_rule_draws_an_input_outside_0_1(capsys, fake_data, model_file
         ["experiment", "telepathy"],
         ["experiment", "shuffled-labels", "--subset", "0"],
         ["experiment", "shuffled-labels", "--subset", "many"],
-        ["experiment", "sweep", "--activations", "tanh"],
-        ["experiment", "sweep", "--layers", "16,x"],
+        ["experiment", "sweep", "--activation", "tanh"],
+        ["experiment", "sweep", "--layers", "16", "x"],
+        ["experiment", "sweep", "--layers", "16,16"],
         ["experiment", "dream", "--start", "grey"],
     ],
 )

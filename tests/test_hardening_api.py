@@ -7,26 +7,24 @@ arguments and inputs; these are the cases they leave.)
 from __future__ import annotations
 
 from dataclasses import replace
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from conftest import TinyData, tiny_data
-from digitnet.training import DivergedError, TrainConfig, checkpoint_model, train
+from conftest import tiny_data
+from digitnet.training import DivergedError, TrainConfig, checkpoint_model, fit, train
 
 pytest_plugins = ("hardening_tally",)
 
 SMALL = TrainConfig(sizes=(784, 12, 10), epochs=1, learning_rate=1.0)
 
 
-def with_train(images, labels) -> TinyData:
-    """Any object with images and labels can be given to train(): no checks on the way in."""
-    data = tiny_data()
-    return TinyData(SimpleNamespace(images=images, labels=labels), data.validation, data.test)
+def with_train(images, labels) -> tuple:
+    """Any arrays can be given to train(): no checks on the way in."""
+    return images, labels
 
 
-def bad_training_data() -> dict[str, tuple[TinyData, str]]:
+def bad_training_data() -> dict[str, tuple[tuple, str]]:
     good = tiny_data().train
     X, y = good.images, good.labels
     nan, inf = X.copy(), X.copy()
@@ -47,10 +45,10 @@ def bad_training_data() -> dict[str, tuple[TinyData, str]]:
 
 @pytest.mark.parametrize("case", list(bad_training_data()))
 def test_bad_training_data_is_refused_before_training(case, tally):
-    data, match = bad_training_data()[case]
+    (images, labels), match = bad_training_data()[case]
     events = []
     with pytest.raises(ValueError, match=match) as caught:
-        train(data, SMALL, on_event=events.append)
+        train(SMALL, images, labels, on_event=events.append)
     assert not isinstance(caught.value, DivergedError)  # not blamed on the learning rate
     assert events == []
     tally.bad_input("train() data")
@@ -67,9 +65,9 @@ def test_bad_training_data_is_refused_before_training(case, tally):
     ],
 )
 def test_resuming_as_another_network_is_refused(tiny, change, tally):
-    checkpoint = checkpoint_model(train(tiny, SMALL), tiny)
+    checkpoint = checkpoint_model(fit(tiny, SMALL), tiny)
     with pytest.raises(ValueError, match="cannot resume"):
-        train(tiny, replace(SMALL, epochs=2, **change), resume=checkpoint)
+        fit(tiny, replace(SMALL, epochs=2, **change), resume=checkpoint)
     tally.bad_input("train() resume structure")
 
 
@@ -97,7 +95,7 @@ def test_checkpoint_to_a_folder_fails_leaving_the_folder_alone(tiny, tmp_path, t
     folder = tmp_path / "models"
     folder.mkdir()
     with pytest.raises(OSError):
-        train(tiny, SMALL, checkpoint=folder)
+        fit(tiny, SMALL, checkpoint=folder)
     assert folder.is_dir() and list(folder.iterdir()) == []
     assert [p.name for p in tmp_path.iterdir()] == ["models"]  # no temp file left
     tally.bad_input("train() checkpoint path")

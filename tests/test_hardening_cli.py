@@ -20,9 +20,10 @@ from PIL import Image
 import digitnet.cli as cli
 from conftest import tiny_data
 from digitnet import modelfile
+from digitnet.errors import SettingError
 from digitnet.modelfile import ModelFile, ModelFileError, load_model, save_model
 from digitnet.network import Network
-from digitnet.training import TrainConfig, train
+from digitnet.training import TrainConfig, fit
 
 pytest_plugins = ("hardening_tally",)
 
@@ -34,7 +35,7 @@ def trained(tmp_path_factory) -> Path:
     """A 784-12-10 sigmoid model after one epoch on tiny data, as `digitnet train` saves it."""
     path = tmp_path_factory.mktemp("model") / "m.safetensors"
     config = TrainConfig(sizes=(784, 12, 10), epochs=1, learning_rate=1.0)
-    train(tiny_data(), config, checkpoint=path)
+    fit(tiny_data(), config, checkpoint=path)
     return path
 
 
@@ -42,7 +43,7 @@ def trained(tmp_path_factory) -> Path:
 def here(tmp_path, monkeypatch, trained) -> Path:
     """Work in a temp folder holding a copy of the trained model; the CLI reads tiny data."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(cli, "load_data", lambda args, name="mnist": tiny_data())
+    monkeypatch.setattr(cli.common, "load_data", lambda args, name="mnist": tiny_data())
     (tmp_path / "m.safetensors").write_bytes(trained.read_bytes())
     Image.new("L", (28, 28), 0).save(tmp_path / "blank.png")
     (tmp_path / "notes.txt").write_text("not an image, not a model\n")
@@ -211,7 +212,7 @@ def hostile_model(here: Path, training: dict) -> None:
     save_model(ModelFile(Network((784, 12, 10)), training, {}), here / "odd.safetensors")
 
 
-REAL_LOAD_DATA = cli.load_data
+REAL_LOAD_DATA = cli.common.load_data
 
 
 @pytest.mark.parametrize(
@@ -235,7 +236,7 @@ def test_resuming_a_nonsense_training_record_fails_cleanly(here, capsys, trainin
 def test_evaluating_a_model_naming_a_nonsense_dataset_fails_cleanly(
     here, capsys, monkeypatch, tally
 ):
-    monkeypatch.setattr(cli, "load_data", REAL_LOAD_DATA)
+    monkeypatch.setattr(cli.common, "load_data", REAL_LOAD_DATA)
     monkeypatch.setenv("XDG_CACHE_HOME", str(here / "cache"))
     hostile_model(here, {"dataset": ["a", "list"]})
     code, _, err = run(["evaluate", "odd.safetensors"], capsys)
@@ -297,7 +298,7 @@ def test_debug_shows_the_traceback_before_or_after_the_command(here, capsys):
     for argv in (["--debug", "evaluate", "nope.safetensors"], ["evaluate", "--debug", "nope"]):
         with pytest.raises(ModelFileError, match="no such model file"):
             cli.main(argv)
-    with pytest.raises(cli.UsageError, match="is a folder"):
+    with pytest.raises(SettingError, match="is a folder"):
         cli.main(["train", "--debug", "--out", "a-folder"])
 
 
@@ -305,7 +306,7 @@ def test_debug_shows_the_traceback_before_or_after_the_command(here, capsys):
 def test_debug_reaches_an_experiment_wherever_it_is_given(here, where):
     argv = ["experiment", "shuffled-labels", "--out", "a-file"]
     argv.insert(where, "--debug")
-    with pytest.raises(cli.UsageError, match="is a file"):
+    with pytest.raises(SettingError, match="is a file"):
         cli.main(argv)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitnet import data
+from digitnet.data import sources as data
 from digitnet.data import KEYS, load_dataset
 
 pytest_plugins = ("hardening_tally",)

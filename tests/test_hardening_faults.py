@@ -21,7 +21,7 @@ import pytest
 from conftest import tiny_data
 from digitnet.files import newest_model
 from digitnet.modelfile import load_model
-from digitnet.training import PRESETS, train
+from digitnet.training import PRESETS, fit
 
 pytest_plugins = ("hardening_tally",)
 
@@ -39,7 +39,7 @@ sys.path.insert(0, {tests!r})
 from conftest import tiny_data
 import digitnet.cli as cli, digitnet.training as training
 
-cli.load_data = lambda args, name="mnist": tiny_data()
+cli.common.load_data = lambda args, name="mnist": tiny_data()
 hold_at, where, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
 real_step, real_save, saves = training._step, training.save_model, []
 
@@ -71,7 +71,7 @@ sys.exit(cli.main(argv))
 def reference():
     """The uninterrupted run, through the Python API: what every resumed run must reach."""
     config = replace(PRESETS["video"], sizes=(784, 12, 10), learning_rate=1.0, epochs=EPOCHS)
-    return train(tiny_data(), config)
+    return fit(tiny_data(), config)
 
 
 def start(folder: Path, argv: list[str], hold_at: int = 0, where: str = "none"):

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from digitnet.training import PRESETS, train
+from digitnet.training import PRESETS, fit
 
 
 @pytest.mark.mnist
@@ -17,7 +17,7 @@ def test_video_preset_reaches_94_percent_on_unseen_digits_in_a_short_run():
     # The video recipe with a CI-sized budget: 6 epochs instead of the preset's full run.
     # Measured: 95.42% test accuracy with seed 0 (python -m pytest -m mnist -s -k video_preset).
     config = replace(PRESETS["video"], epochs=6)
-    result = train(data, config)
+    result = fit(data, config)
     last = result.history[-1]
     print(f"\nvideo preset, 6 epochs: test accuracy {last['test_accuracy']:.2%}")
     assert last["test_accuracy"] >= 0.94

@@ -18,7 +18,7 @@ from digitnet.frames import Frames, WeightRecorder, frames_path, load_frames, sa
 from digitnet.images import to_picture
 from digitnet.metrics import confusion_matrix
 from digitnet.modelfile import ModelFile, save_model
-from digitnet.training import TrainConfig, checkpoint_model, train
+from digitnet.training import TrainConfig, checkpoint_model, fit
 
 NAMES = ["weights.png", "activations.png", "curves.png", "confusion.png", "mistakes.png"]
 
@@ -27,7 +27,7 @@ NAMES = ["weights.png", "activations.png", "curves.png", "confusion.png", "mista
 def trained():
     """A small model trained on the tiny data (about a second), with its history."""
     data = tiny_data()
-    result = train(data, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0))
+    result = fit(data, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0))
     return result, data
 
 
@@ -40,7 +40,7 @@ def model_file(trained, tmp_path) -> Path:
 @pytest.fixture
 def run_cli(monkeypatch, capsys):
     """Run `digitnet …` on the tiny data; return (exit status, stdout, stderr)."""
-    monkeypatch.setattr(cli, "load_data", lambda args, name="mnist": tiny_data())
+    monkeypatch.setattr(cli.common, "load_data", lambda args, name="mnist": tiny_data())
 
     def run(*argv: str) -> tuple[int, str, str]:
         try:
@@ -216,7 +216,7 @@ def test_recorder_keeps_every_nth_mini_batch_and_only_complete_epochs():
     data = tiny_data()
     every_7, every_20 = WeightRecorder(every=7), WeightRecorder(every=20)
     config = TrainConfig(sizes=(784, 12, 10), epochs=2, learning_rate=1.0)  # 20 batches/epoch
-    result = train(data, config, on_event=lambda e: (every_7(e), every_20(e)))
+    result = fit(data, config, on_event=lambda e: (every_7(e), every_20(e)))
     recorded = every_7.result(upto_epoch=2)
     assert recorded.frames.shape == (40 // 7, 12, 784) and recorded.frames.dtype == np.float16
     assert recorded.epoch.tolist() == [1, 1, 2, 2, 2]

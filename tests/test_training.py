@@ -8,8 +8,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from conftest import TinyData, synthetic_digits
-from digitnet.data import Split
+from conftest import synthetic_digits
+from digitnet.data import Dataset, Split
 from digitnet.modelfile import load_model
 from digitnet.network import Network
 from digitnet.training import (
@@ -20,6 +20,7 @@ from digitnet.training import (
     TrainConfig,
     _minibatches,
     _shifted,
+    fit,
     history_csv,
     stuck_hint,
     train,
@@ -35,31 +36,30 @@ def without_times(history):
 
 def test_same_seed_gives_bit_identical_weights_and_history(tiny):
     config = replace(SMALL, momentum=0.5, shift=1)
-    a, b = train(tiny, config), train(tiny, config)
+    a, b = fit(tiny, config), fit(tiny, config)
     assert np.array_equal(a.network.params, b.network.params)
     assert without_times(a.history) == without_times(b.history)
-    c = train(tiny, replace(config, seed=1))
+    c = fit(tiny, replace(config, seed=1))
     assert not np.array_equal(a.network.params, c.network.params)
 
 
 def test_a_tiny_network_overfits_twenty_examples():
     split = synthetic_digits(20, seed=4)
-    data = TinyData(split, split, split)
     config = TrainConfig(sizes=(784, 30, 10), epochs=150, batch_size=5, learning_rate=2.0)
-    result = train(data, config)
+    result = train(config, split.images, split.labels, evaluate={"train": split})
     assert result.history[-1]["train_accuracy"] == 1.0
     assert result.history[-1]["batch_cost"] < result.history[0]["batch_cost"] / 4
 
 
 def test_one_epoch_of_sgd_with_batch_one_is_plain_gradient_steps():
     x = np.random.default_rng(0).random((1, 784), dtype=np.float32)
-    data = TinyData(Split(x, np.array([3])), Split(x[:0], x[:0, 0]), Split(x, [3]))
+    data = Dataset("one", Split(x, np.array([3])), Split(x[:0], x[:0, 0]), Split(x, [3]))
     config = TrainConfig(sizes=(784, 5, 10), epochs=1, batch_size=1, learning_rate=0.5)
     expected = config.build_network()
     grad_W, grad_b = expected.backprop(x, np.array([3]))
     for p, g in zip(expected.weights + expected.biases, grad_W + grad_b):
         p -= 0.5 * g
-    result = train(data, config)
+    result = fit(data, config)
     np.testing.assert_allclose(result.network.params, expected.params, rtol=1e-6, atol=1e-7)
 
 
@@ -72,18 +72,18 @@ def test_one_epoch_of_sgd_with_batch_one_is_plain_gradient_steps():
 )
 def test_resume_continues_bit_for_bit(tiny, tmp_path, extra):
     config = replace(SMALL, epochs=5, learning_rate=0.1, **extra)
-    straight = train(tiny, config)
+    straight = fit(tiny, config)
 
     def stop_after_two(event):
         if isinstance(event, EpochEvent) and event.epoch == 2:
             raise StopTraining
 
     path = tmp_path / "model.safetensors"
-    first = train(tiny, config, on_event=stop_after_two, checkpoint=path)
+    first = fit(tiny, config, on_event=stop_after_two, checkpoint=path)
     assert first.interrupted and first.epochs_done == 2
     saved = load_model(path)
     assert saved.training["epochs_done"] == 2
-    resumed = train(tiny, config, resume=saved, checkpoint=path)
+    resumed = fit(tiny, config, resume=saved, checkpoint=path)
     assert resumed.epochs_done == 5 and not resumed.interrupted
     assert np.array_equal(resumed.network.params, straight.network.params)
     assert without_times(resumed.history) == without_times(straight.history)
@@ -92,16 +92,16 @@ def test_resume_continues_bit_for_bit(tiny, tmp_path, extra):
 
 def test_constant_schedule_resumes_to_more_epochs_like_one_run(tiny, tmp_path):
     path = tmp_path / "m.safetensors"
-    train(tiny, replace(SMALL, epochs=2), checkpoint=path)
-    resumed = train(tiny, replace(SMALL, epochs=5), resume=load_model(path))
+    fit(tiny, replace(SMALL, epochs=2), checkpoint=path)
+    resumed = fit(tiny, replace(SMALL, epochs=5), resume=load_model(path))
     assert np.array_equal(
-        resumed.network.params, train(tiny, replace(SMALL, epochs=5)).network.params
+        resumed.network.params, fit(tiny, replace(SMALL, epochs=5)).network.params
     )
 
 
 def test_events_come_per_batch_and_per_epoch(tiny):
     events = []
-    train(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)
+    fit(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)
     batches = [e for e in events if isinstance(e, BatchEvent)]
     epochs = [e for e in events if isinstance(e, EpochEvent)]
     assert len(batches) == 2 * 4 and len(epochs) == 2
@@ -116,7 +116,7 @@ def test_keyboard_interrupt_stops_cleanly_keeping_the_last_checkpoint(tiny, tmp_
         if isinstance(event, BatchEvent) and event.epoch == 2 and event.batch == 3:
             raise KeyboardInterrupt
 
-    result = train(tiny, SMALL, on_event=interrupt, checkpoint=path)
+    result = fit(tiny, SMALL, on_event=interrupt, checkpoint=path)
     assert result.interrupted and result.epochs_done == 1
     assert load_model(path).training["epochs_done"] == 1
 
@@ -135,7 +135,7 @@ def test_divergence_is_caught_on_its_batch_and_keeps_the_last_good_epoch(
     )
     seen = []
     with pytest.raises(DivergedError, match="epoch 2, mini-batch 4.*learning rate"):
-        train(tiny, config, on_event=seen.append, checkpoint=path)
+        fit(tiny, config, on_event=seen.append, checkpoint=path)
     assert sum(isinstance(e, BatchEvent) and e.epoch == 2 for e in seen) == 3
     saved = load_model(path)
     assert saved.training["epochs_done"] == 1
@@ -175,28 +175,28 @@ def test_minibatches_are_the_shuffled_order_cut_in_turn(shift, batch_size):
 def test_a_float64_network_trains_on_float32_images(tiny):
     """Unshifted mini-batches are gathered by np.take, which cannot cast into its output."""
     assert tiny.train.images.dtype == np.float32
-    result = train(tiny, replace(SMALL, epochs=1, dtype="float64"))
+    result = fit(tiny, replace(SMALL, epochs=1, dtype="float64"))
     assert result.network.params.dtype == np.float64
     assert np.all(np.isfinite(result.network.params)) and result.history[0]["train_accuracy"]
 
 
 def test_training_never_modifies_the_callers_data(tiny):
     before = tiny.train.images.copy(), tiny.train.labels.copy()
-    train(tiny, replace(SMALL, epochs=1, shift=1, shuffle_labels=True))
+    fit(tiny, replace(SMALL, epochs=1, shift=1, shuffle_labels=True))
     assert np.array_equal(tiny.train.images, before[0])
     assert np.array_equal(tiny.train.labels, before[1])
 
 
 def test_shuffled_labels_leave_test_accuracy_near_chance(tiny):
-    result = train(tiny, replace(SMALL, epochs=10, shuffle_labels=True))
-    honest = train(tiny, replace(SMALL, epochs=10))
+    result = fit(tiny, replace(SMALL, epochs=10, shuffle_labels=True))
+    honest = fit(tiny, replace(SMALL, epochs=10))
     assert honest.history[-1]["test_accuracy"] > 0.9
     assert result.history[-1]["test_accuracy"] < 0.4
 
 
 def test_full_train_set_uses_train_and_validation(tiny):
     events = []
-    train(tiny, replace(SMALL, epochs=1, train_set="full"), on_event=events.append)
+    fit(tiny, replace(SMALL, epochs=1, train_set="full"), on_event=events.append)
     assert events[0].batches == (200 + 50) // 10
 
 
@@ -226,7 +226,7 @@ def test_config_round_trips_through_a_dict():
 
 
 def test_history_exports_as_csv_and_json(tiny, tmp_path):
-    history = train(tiny, replace(SMALL, epochs=2)).history
+    history = fit(tiny, replace(SMALL, epochs=2)).history
     text = history_csv(history)
     assert text.splitlines()[0].startswith("epoch,learning_rate") and len(text.splitlines()) == 3
     assert json.loads(write_history(history, tmp_path / "h.json").read_text()) == history

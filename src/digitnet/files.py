@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from .errors import SettingError
+
 STALE_TEMP_S = 3600  # a temp file untouched this long was left by a write that was killed
 MODEL_SUFFIX = ".safetensors"
 MODEL_FORMAT = "digitnet-model"  # the metadata "format" of a digitnet model file
@@ -136,4 +138,31 @@ def model_path(name: str | os.PathLike) -> Path:
     for candidate in (folder / path.name, folder / (path.name + MODEL_SUFFIX)):
         if candidate.is_file():
             return candidate
+    return path
+
+
+def writable_file(path: str | os.PathLike) -> Path:
+    """Check that a file can be written where asked, before any long work starts."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise SettingError(f"{path} is a folder; give a file name")
+    if not folder.is_dir():
+        raise SettingError(f"folder {folder} does not exist")
+    try:  # really try: os.access says yes to root, even on a read-only file system
+        with tempfile.TemporaryFile(dir=folder):
+            pass
+    except OSError as e:
+        raise SettingError(f"cannot write to folder {folder} ({e.strerror or e})") from None
+    return path
+
+
+def output_folder(path: str | os.PathLike, flag: str = "--out") -> Path:
+    """Make a folder for pictures and tables, or say in one line why it cannot be used."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise SettingError(f"{flag} {path} is a file; give a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK):
+        raise SettingError(f"cannot write to folder {path}")
     return path

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from .files import atomic_write_bytes
-from .training import BatchEvent
+from .training import BatchEvent, Plan, TrainResult
 
 
 @dataclass(frozen=True)
@@ -84,3 +84,25 @@ class WeightRecorder:
             return None
         epoch, batch, frames = zip(*rows)
         return Frames(np.stack(frames), np.array(epoch, np.int64), np.array(batch, np.int64))
+
+
+def start_recording(every: int, plan: Plan) -> WeightRecorder:
+    """A recorder for a planned run: a new run starts with the weights before training; a
+    resumed one keeps the frames of the epochs its checkpoint kept."""
+    if plan.resume is None:
+        recorder = WeightRecorder(every)
+        recorder.record(plan.config.build_network().weights[0], epoch=0, batch=0)
+        return recorder
+    done = int(plan.resume.training.get("epochs_done", 0))
+    previous = frames_path(plan.resumed_from) if plan.resumed_from else None
+    frames = load_frames(previous) if previous is not None and previous.exists() else None
+    return WeightRecorder(every, frames, upto_epoch=done)
+
+
+def keep_frames(recorder: WeightRecorder | None, result: TrainResult, plan: Plan) -> None:
+    """Save the run's frames beside its model; a new model drops an old movie not its own."""
+    frames = recorder.result(result.epochs_done) if recorder else None
+    if frames is not None:
+        save_frames(frames_path(plan.out), frames)
+    elif plan.resume is None and result.epochs_done:
+        frames_path(plan.out).unlink(missing_ok=True)

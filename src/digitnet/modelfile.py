@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from safetensors.numpy import load, save
 
+from .errors import SettingError
 from .files import MODEL_FORMAT, atomic_write_bytes, safetensors_metadata
 from .network import Network
 
@@ -30,6 +31,10 @@ class ModelFileError(Exception):
     """A model file that cannot be used, with a one-line reason."""
 
 
+class NotDigitsError(ModelFileError, SettingError):
+    """A model that is fine but no digit reader: not 784 inputs and 10 outputs."""
+
+
 @dataclass
 class ModelFile:
     """What a model file holds: the network, how it was trained, how it did, training state."""
@@ -38,6 +43,22 @@ class ModelFile:
     training: dict[str, Any] = field(default_factory=dict)
     metrics: dict[str, Any] = field(default_factory=dict)
     velocity: np.ndarray | None = None  # momentum buffer, flat like network.params
+
+
+def check_digit_network(net: Network, name: str | os.PathLike = "the model") -> None:
+    """Refuse a network that cannot read a 28×28 image or answer with one of ten digits."""
+    if net.sizes[0] != 784 or net.sizes[-1] != 10:
+        raise NotDigitsError(
+            f"{name} is a {'-'.join(map(str, net.sizes))} network: digitnet needs 784 inputs "
+            "(a 28×28 image) and 10 outputs (one per digit)"
+        )
+
+
+def load_digit_model(path: str | os.PathLike) -> ModelFile:
+    """`load_model`, and `check_digit_network`: what every command that reads digits needs."""
+    model = load_model(path)
+    check_digit_network(model.network, path)
+    return model
 
 
 def to_bytes(model: ModelFile) -> bytes:

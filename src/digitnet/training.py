@@ -13,17 +13,19 @@ import io
 import json
 import math
 import time
-from collections.abc import Callable, Collection
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .files import atomic_write_bytes
+from .data import Dataset, Split
+from .errors import SettingError
+from .files import atomic_write_bytes, models_dir, writable_file
 from .functions import ACTIVATIONS, COSTS
-from .modelfile import ModelFile, save_model
+from .modelfile import ModelFile, ModelFileError, load_model, save_model
 from .network import DTYPES, INITS, Network, one_hot
 
 SCHEDULES = ("constant", "cosine")
@@ -135,32 +137,6 @@ PRESETS: dict[str, TrainConfig] = {
 }
 
 
-class Split(Protocol):
-    """What training reads of a split (data.Split is one)."""
-
-    @property
-    def images(self) -> np.ndarray: ...  # (n, 784) float32 in [0, 1]
-
-    @property
-    def labels(self) -> np.ndarray: ...  # (n,) integers 0..9
-
-
-class Data(Protocol):
-    """What training reads of a dataset (data.Dataset is one): train, validation, test."""
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def train(self) -> Split: ...
-
-    @property
-    def validation(self) -> Split | None: ...  # None: not evaluated after each epoch
-
-    @property
-    def test(self) -> Split | None: ...
-
-
 @dataclass(slots=True)
 class BatchEvent:
     """Sent after every mini-batch step."""
@@ -210,28 +186,33 @@ class TrainResult:
 
 
 def train(
-    data: Data,
     config: TrainConfig,
+    images: np.ndarray,
+    labels: np.ndarray,
     *,
+    evaluate: Mapping[str, Split] | None = None,
     on_event: Callable[[Event], None] | None = None,
-    checkpoint: str | Path | None = None,
     resume: ModelFile | None = None,
+    checkpoint: Callable[[TrainResult], None] | None = None,
 ) -> TrainResult:
-    """Train a network by mini-batch SGD; return it with its per-epoch history.
+    """Train a network by mini-batch SGD on ``images`` (n, 784) and ``labels`` (n,).
 
-    With ``checkpoint``, the model (with its history and momentum) is saved there, atomically,
-    after each epoch. With ``resume`` (a loaded checkpoint), training continues from its last
-    complete epoch and reaches the same weights, bit for bit, as an uninterrupted run.
+    After each epoch the network is measured on every split of ``evaluate`` (name → Split,
+    e.g. {"train": …, "validation": …, "test": …}: the caller decides), one history row per
+    epoch; then ``checkpoint`` (if given) is called with the run so far, to save it.
+    With ``resume`` (a loaded checkpoint), training continues from its last complete epoch and
+    reaches the same weights, bit for bit, as an uninterrupted run.
     Ctrl-C or ``StopTraining`` from ``on_event`` ends the run early with ``interrupted=True``;
-    a NaN or infinite cost raises ``DivergedError``, the checkpoint keeping the last good epoch.
+    a NaN or infinite cost raises ``DivergedError`` (the last checkpoint keeps the last good
+    epoch).
     """
-    train_split = _training_split(data, config)
-    n = len(train_split.labels)
+    images, labels = np.asarray(images), np.asarray(labels)
+    n = len(labels)
     if n == 0:
         raise ValueError("the training set is empty")
-    _check_split(train_split, config.sizes[0])
+    _check_examples(images, labels, config.sizes[0])
     if resume is not None:
-        _check_resumable(resume, config)
+        check_resume(resume, config)
         net, velocity = resume.network, resume.velocity
         history = list(resume.metrics.get("history", []))
     else:
@@ -240,7 +221,6 @@ def train(
         velocity = np.zeros_like(net.params)
     result = TrainResult(net, config, history, velocity)
 
-    labels = train_split.labels
     if config.shuffle_labels:  # its own stream, so the same labels every epoch and on resume
         labels = _stream(config.seed, 2).permutation(labels)
     y_all = one_hot(labels, net.sizes[-1], net.dtype)  # (10, n) wanted outputs, made once
@@ -256,7 +236,7 @@ def train(
         rng = _stream(config.seed, 1, epoch)  # each epoch's own shuffle, so resumable
         order = rng.permutation(n)[: batches * batch_size]
         cost_sum, eta = 0.0, config.learning_rate
-        batch_stream = _minibatches(train_split.images, y_all, order, batch_size, config.shift, rng)
+        batch_stream = _minibatches(images, y_all, order, batch_size, config.shift, rng)
         for k, (a0, y) in enumerate(batch_stream):
             eta = _learning_rate(config, (epoch - 1) * batches + k, total_steps)
             out = net.gradient(a0, y, grads, buffers)
@@ -274,15 +254,175 @@ def train(
             for epoch in range(len(history) + 1, config.epochs + 1):
                 started = time.perf_counter()
                 batch_cost, eta = run_epoch(epoch)
-                row = _epoch_row(net, data, config, epoch, eta, batch_cost, started)
+                row = _epoch_row(net, evaluate or {}, epoch, eta, batch_cost, started)
                 history.append(row)
                 if checkpoint is not None:
-                    save_model(checkpoint_model(result, data), checkpoint)
+                    checkpoint(result)
                 if on_event is not None:
                     on_event(EpochEvent(epoch, config.epochs, row, net))
     except (KeyboardInterrupt, StopTraining):
         result.interrupted = True
     return result
+
+
+def fit(
+    data: Dataset,
+    config: TrainConfig,
+    *,
+    on_event: Callable[[Event], None] | None = None,
+    resume: ModelFile | None = None,
+    checkpoint: str | Path | None = None,
+) -> TrainResult:
+    """Train on a dataset the book's way: on its training split (or train + validation, as
+    ``config.train_set`` says), measured after each epoch on train, validation and test.
+
+    Validation is left out when it was trained on (train_set "full"): it would flatter. With
+    ``checkpoint`` (a path), the model, with its history, momentum and the dataset's name
+    and hashes, is saved there atomically after each epoch.
+    """
+    split = training_split(data, config)
+    evaluate = {"train": data.train, "validation": data.validation, "test": data.test}
+    if config.train_set == "full":
+        del evaluate["validation"]
+    save = None
+    if checkpoint is not None:
+        path = checkpoint
+
+        def save(result: TrainResult) -> None:
+            save_model(checkpoint_model(result, data), path)
+
+    return train(
+        config,
+        split.images,
+        split.labels,
+        evaluate=evaluate,
+        on_event=on_event,
+        resume=resume,
+        checkpoint=save,
+    )
+
+
+def training_split(data: Dataset, config: TrainConfig) -> Split:
+    """What ``config.train_set`` names: the first 50,000 images, or all 60,000."""
+    return data.full_train() if config.train_set == "full" else data.train
+
+
+# ---- a run, as the command line and the web page start one ---------------------------------
+
+
+def make_config(base: TrainConfig | str = "video", layers=None, **settings: Any) -> TrainConfig:
+    """A preset (by name) or a config, with the settings given laid over it.
+
+    ``layers``: the hidden layer sizes (the input and output layers stay those of ``base``);
+    ``settings``: TrainConfig fields; None means "keep the base's". Every setting is checked
+    here, once: a bad one raises SettingError naming it.
+    """
+    if isinstance(base, str):
+        if base not in PRESETS:
+            raise SettingError(f"preset must be one of {', '.join(PRESETS)}, got {base!r}")
+        base = PRESETS[base]
+    known = {f.name for f in fields(TrainConfig)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise SettingError(f"unknown setting(s): {', '.join(unknown)}")
+    overrides = {k: v for k, v in settings.items() if v is not None}
+    if layers is not None:
+        overrides["sizes"] = (base.sizes[0], *layers, base.sizes[-1])
+    try:
+        return replace(base, **overrides)
+    except (TypeError, ValueError) as e:  # a value out of range for this config (--shift 9)
+        raise SettingError(str(e)) from None
+
+
+def describe(config: TrainConfig) -> str:
+    """'784-16-16-10 sigmoid': the layers and the hidden neurons' σ."""
+    return f"{'-'.join(map(str, config.sizes))} {config.activation}"
+
+
+def resumed_config(model: ModelFile, path: str | Path = "the model") -> tuple[TrainConfig, int]:
+    """The config a model file was trained with (its structure taken from the network
+    itself), and the epochs it has done."""
+    net = model.network
+    structure = dict(
+        sizes=net.sizes, activation=net.activation, cost=net.cost, dtype=net.dtype.name
+    )
+    try:
+        config = TrainConfig.from_dict({**model.training, **structure})
+        done = int(model.training.get("epochs_done", 0))
+    except (TypeError, ValueError) as e:
+        raise ModelFileError(f"{path}: its training record cannot be resumed ({e})") from None
+    return config, done
+
+
+def check_resume(model: ModelFile, config: TrainConfig, path: str | Path = "the model") -> None:
+    """A checkpoint continues only as the network it is (same layers, σ, cost and dtype), and
+    only to more epochs than it has: the resume rules, all here."""
+    net = model.network
+    theirs = TrainConfig(tuple(net.sizes), net.activation, net.cost, dtype=net.dtype.name)
+    if (theirs.sizes, theirs.activation) != (config.sizes, config.activation):
+        raise SettingError(
+            f"cannot resume: {path} is a {describe(theirs)} network; it cannot continue as "
+            f"{describe(config)}"
+        )
+    if (theirs.cost, theirs.dtype) != (config.cost, config.dtype):
+        raise SettingError(
+            f"cannot resume: {path} has the {theirs.cost} cost in {theirs.dtype}; the cost and "
+            "dtype must stay those of the model"
+        )
+    done = len(model.metrics.get("history", []))
+    if done >= config.epochs:
+        raise SettingError(f"cannot resume: {path} already has {done} epochs; ask for more epochs")
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A training run, decided and checked before it starts: what it trains, where it saves."""
+
+    config: TrainConfig
+    out: Path  # the model file, written after every epoch
+    resume: ModelFile | None = None  # the checkpoint it continues, if any
+    resumed_from: Path | None = None  # … and its file
+    what: str = ""  # "preset video" or "resuming m.safetensors", for the report
+
+
+def plan(
+    preset: str = "video",
+    settings: Mapping[str, Any] | None = None,
+    *,
+    out: str | Path | None = None,
+    resume: str | Path | None = None,
+) -> Plan:
+    """Decide a run: the preset (or the resumed model's config) with ``settings`` laid over it
+    (see `make_config`), saved to ``out``, else back into the resumed file, else
+    ``<models folder>/<preset>.safetensors``. Checks all of it before any data is read."""
+    settings = dict(settings or {})
+    model = None
+    if resume is not None:
+        model = load_model(resume)
+        base, _ = resumed_config(model, resume)
+        config = make_config(base, **settings)
+        check_resume(model, config, resume)
+        what = f"resuming {resume}"
+    else:
+        config = make_config(preset, **settings)
+        what = f"preset {preset}"
+    if out is None and resume is not None:
+        out = resume
+    elif out is None:
+        folder = models_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        out = folder / f"{preset}.safetensors"
+    path = writable_file(out)
+    return Plan(config, path, model, Path(resume) if resume is not None else None, what)
+
+
+def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = None) -> TrainResult:
+    """Carry out a plan on a dataset: `fit`, checkpointing into ``plan.out`` every epoch."""
+    try:
+        return fit(data, plan.config, on_event=on_event, checkpoint=plan.out, resume=plan.resume)
+    except DivergedError as e:
+        kept = f"; the last good epoch is kept in {plan.out}" if plan.out.exists() else ""
+        raise DivergedError(f"{e}{kept}") from None
 
 
 def _blas_threads(config: TrainConfig):
@@ -328,9 +468,8 @@ def _minibatches(
             yield X[k : k + batch_size].T, y[:, k : k + batch_size]  # (784, m), (10, m)
 
 
-def _check_split(split: Split, n_inputs: int) -> None:
+def _check_examples(X: np.ndarray, labels: np.ndarray, n_inputs: int) -> None:
     """Refuse training data that would fail obscurely later (or pass for divergence)."""
-    X, labels = np.asarray(split.images), np.asarray(split.labels)
     if X.ndim != 2 or X.shape[1] != n_inputs or labels.shape != (len(X),):
         raise ValueError(
             f"training images must be (n, {n_inputs}) with one label each, got images "
@@ -341,21 +480,6 @@ def _check_split(split: Split, n_inputs: int) -> None:
     # One float64 sum is NaN or ±inf exactly when some pixel is, and needs no n×784 mask.
     if not math.isfinite(float(np.sum(X, dtype=np.float64))):
         raise ValueError("the training images contain NaN or infinite values")
-
-
-def _check_resumable(resume: ModelFile, config: TrainConfig) -> None:
-    """A checkpoint continues only as the network it is: same layers, σ, cost and dtype."""
-    net = resume.network
-    theirs = (list(net.sizes), net.activation, net.cost, net.dtype.name)
-    ours = (list(config.sizes), config.activation, config.cost, config.dtype)
-    if theirs != ours:
-        raise ValueError(f"cannot resume a {theirs} network as {ours} (sizes, σ, cost, dtype)")
-
-
-def _training_split(data: Data, config: TrainConfig) -> Split:
-    if config.train_set == "full":
-        return data.full_train()  # type: ignore[attr-defined]
-    return data.train
 
 
 def _stream(seed: int, *key: int) -> np.random.Generator:
@@ -411,23 +535,17 @@ def _overlap(shift: int) -> tuple[slice, slice]:
 
 def _epoch_row(
     net: Network,
-    data: Data,
-    config: TrainConfig,
+    evaluate: Mapping[str, Split],
     epoch: int,
     eta: float,
     batch_cost: float,
     started: float,
 ) -> dict[str, float]:
-    """One row of the history: how the network does on each split after this epoch.
-
-    Validation is skipped when it was trained on (train_set "full"): it would flatter.
-    """
+    """One row of the history: how the network does on each split after this epoch."""
     train_seconds = time.perf_counter() - started
     row: dict[str, float] = {"epoch": epoch, "learning_rate": eta, "batch_cost": batch_cost}
-    splits = ("train", "test") if config.train_set == "full" else ("train", "validation", "test")
-    for name in splits:
-        split = getattr(data, name, None)
-        if split is not None and len(split.labels):
+    for name, split in evaluate.items():
+        if len(split.labels):
             accuracy, cost = net.evaluate(split.images, split.labels)
             row[f"{name}_accuracy"], row[f"{name}_cost"] = accuracy, cost
     row["seconds"] = train_seconds
@@ -442,13 +560,13 @@ def _divergence_message(config: TrainConfig, epoch: int, batch: int) -> str:
     )
 
 
-def checkpoint_model(result: TrainResult, data: Data) -> ModelFile:
+def checkpoint_model(result: TrainResult, data: Dataset | None = None) -> ModelFile:
     """The model file of a run so far: config, dataset, history, metrics, momentum."""
     training = result.config.to_dict()
     training.update(
         epochs_done=result.epochs_done,
-        dataset=getattr(data, "name", "unknown"),
-        dataset_hashes=dict(getattr(data, "hashes", {}) or {}),
+        dataset=data.name if data is not None else "unknown",
+        dataset_hashes=dict(data.hashes) if data is not None else {},
     )
     metrics: dict[str, Any] = {"history": result.history}
     if result.history:

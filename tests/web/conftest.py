@@ -10,10 +10,10 @@ import os
 
 import pytest
 
-from conftest import TinyData, tiny_data  # tests/conftest.py: synthetic digits
-from digitnet.data import Split
+from conftest import tiny_data  # tests/conftest.py: synthetic digits
+from digitnet.data import Dataset
 from digitnet.modelfile import ModelFile, load_model, save_model
-from digitnet.training import TrainConfig, checkpoint_model, train
+from digitnet.training import TrainConfig, checkpoint_model, fit
 
 SIZES = (784, 16, 16, 10)
 
@@ -25,8 +25,8 @@ def web_data():
     from digitnet.data import load_dataset
 
     mnist = load_dataset("mnist", progress=False)
-    cut = lambda split, n: Split(split.images[:n], split.labels[:n])  # noqa: E731
-    return TinyData(cut(mnist.train, 2000), cut(mnist.validation, 500), cut(mnist.test, 1000))
+    parts = (mnist.train.head(2000), mnist.validation.head(500), mnist.test.head(1000))
+    return Dataset("mnist", *parts)
 
 
 @pytest.fixture(scope="session")
@@ -35,7 +35,7 @@ def trained(web_data) -> ModelFile:
     if os.environ.get("DIGITNET_WEB_MODEL"):
         return load_model(os.environ["DIGITNET_WEB_MODEL"])
     config = TrainConfig(sizes=SIZES, epochs=4, learning_rate=3.0, seed=1)
-    return checkpoint_model(train(web_data, config), web_data)
+    return checkpoint_model(fit(web_data, config), web_data)
 
 
 @pytest.fixture

@@ -1,10 +1,16 @@
-"""Pieces the experiments share: a dataset-shaped view of part of a dataset, pictures written
-atomically through matplotlib's Agg canvas, and three small statistics (summary, AUROC, R²).
+"""Pieces the experiments share: the shape every experiment has (its options and inputs),
+pictures written atomically through matplotlib's Agg canvas, and three small statistics
+(summary, AUROC, R²).
+
+Every experiment module has NAME, SUMMARY, NEEDS_MODEL, OPTIONS (a tuple of Option), and
+run(inputs, **options) → result (a dict with a "conclusion"), text(result) → lines, and
+picture(result, path) → the files written.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,51 +18,47 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..data import Split
+from ..data import Dataset
 from ..files import atomic_write_bytes
 from ..network import Network
 
+DRAWING = "drawing"  # a result's key for what only its picture needs: left out of reports
+
 
 @dataclass(frozen=True)
-class DataView:
-    """Stands in for data.Dataset (train / validation / test splits, name, hashes).
-
-    ``validation`` or ``test`` may be None: training then skips it in its per-epoch history.
-    """
+class Option:
+    """One setting of an experiment: ``run``'s keyword ``name``, given as ``--name`` (``_`` as
+    ``-``) on the command line. ``kind`` says what values it takes (checked where it is read):
+    count (whole number ≥ 1), index (whole number ≥ 0), positive (number > 0), non-negative
+    (number ≥ 0), number (any finite number), choice (one of ``choices``)."""
 
     name: str
-    train: Split
-    validation: Split | None
-    test: Split | None
-    hashes: dict[str, str] = field(default_factory=dict)
-
-    def full_train(self) -> Split:
-        if self.validation is None:
-            return self.train
-        return Split(
-            np.concatenate([self.train.images, self.validation.images]),
-            np.concatenate([self.train.labels, self.validation.labels]),
-        )
+    default: Any
+    help: str
+    kind: str = "count"
+    choices: tuple[str, ...] = ()
+    many: bool = False  # one or more values
 
 
-def view(data: Any, subset: int | None = None, validation: bool = True) -> DataView:
-    """The first ``subset`` training images of ``data`` (all if None) as a DataView."""
-    n = len(data.train.labels) if subset is None else subset
-    if n > len(data.train.labels):
-        raise ValueError(
-            f"subset must be at most the {len(data.train.labels):,} training images, got {n:,}"
-        )
-    return DataView(
-        name=str(getattr(data, "name", "unknown")),
-        train=Split(data.train.images[:n], data.train.labels[:n]),
-        validation=(
-            Split(data.validation.images, data.validation.labels)
-            if validation and getattr(data, "validation", None) is not None
-            else None
-        ),
-        test=Split(data.test.images, data.test.labels),
-        hashes=dict(getattr(data, "hashes", {}) or {}),
-    )
+@dataclass
+class Inputs:
+    """What an experiment runs on: the data, and the trained model for those that study one."""
+
+    data: Dataset
+    network: Network | None = None
+    model: Path | None = None  # where the network came from, for the report
+    folder: Path = field(default_factory=Path)  # where its pictures and tables go
+    progress: Callable[[str], None] | None = None  # one line at a time, while it runs
+
+    def net(self) -> Network:
+        if self.network is None:
+            raise ValueError("this experiment needs a trained network")
+        return self.network
+
+
+def report(result: dict[str, Any]) -> dict[str, Any]:
+    """A result as its report shows it: without what only the picture needs."""
+    return {k: v for k, v in result.items() if k != DRAWING}
 
 
 def as_float64(net: Network) -> Network:

@@ -13,9 +13,17 @@ import numpy as np
 
 from ..functions import sigmoid, sigmoid_prime
 from ..network import Network, one_hot
-from ._common import as_float64, figure, write_png
+from ._common import Inputs, Option, as_float64, figure, write_png
 
 EPS = 1e-6  # central-difference step, in float64
+NAME = "chain-rule"
+SUMMARY = "the chain rule's factors, checked numerically"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option("x", 0.8, "input of the one-neuron chain", "number"),
+    Option("y", 1.0, "its wanted output", "number"),
+    Option("seed", 0, "the chain's weights", "index"),
+)
 
 
 def finite_difference(net: Network, index: int, X: np.ndarray, Y: np.ndarray) -> float:
@@ -163,6 +171,17 @@ def _conclusion(r: dict[str, Any]) -> str:
     text += f"; largest gap anywhere {r['max_error']:.1e}: chain rule and finite differences "
     text += agree
     return text
+
+
+def run(inputs: Inputs, *, x: float = 0.8, y: float = 1.0, seed: int = 0) -> dict[str, Any]:
+    """`chain_rule`: the one-neuron chain, and one weight of the network on its first test image."""
+    test = inputs.data.test
+    result = chain_rule(inputs.net(), test.images[0], int(test.labels[0]), seed, x, y)
+    return {"model": str(inputs.model), **result}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    return [text_report(result), f"(the real network: {result['model']}, first test image)"]
 
 
 def text_report(r: dict[str, Any]) -> str:

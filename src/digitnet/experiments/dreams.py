@@ -11,9 +11,19 @@ from typing import Any
 import numpy as np
 
 from ..network import Network
-from ._common import as_float64, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, as_float64, figure, thumbnail, write_png
 
 STARTS = ("blank", "noise")
+NAME = "dream"
+SUMMARY = "the input each output neuron likes best"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option("steps", 200, "gradient steps", "index"),
+    Option("lr", 0.1, "step length ‖Δx‖ (default 0.1)", "positive"),
+    Option("start", "blank", "first image", "choice", STARTS),
+    Option("l2", 0.0, "penalty ½·X·‖x‖² (≥ 0)", "non-negative"),
+    Option("seed", 0, "random seed", "index"),
+)
 
 
 def dream(
@@ -121,7 +131,40 @@ def _conclusion(r: dict[str, Any]) -> str:
     return text
 
 
-def picture(dreams: np.ndarray, result: dict[str, Any], path: str | Path) -> Path:
+def run(
+    inputs: Inputs,
+    *,
+    steps: int = 200,
+    lr: float = 0.1,
+    start: str = "blank",
+    l2: float = 0.0,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """`dream` on the inputs' network, then `dream_report` against its test digits."""
+    net, test = inputs.net(), inputs.data.test
+    images = dream(net, steps, lr, start, l2, seed)
+    result = dream_report(net, images, test.images, test.labels)
+    settings = {"steps": steps, "lr": lr, "start": start, "l2": l2}
+    return {"model": str(inputs.model), **settings, **result, DRAWING: images}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"{result['model']}: {result['steps']} steps of gradient descent on the input, from "
+        f"{result['start']}, step length {result['lr']:g}, l2 {result['l2']:g}"
+    ]
+    for d in range(len(result["own_output"])):
+        like = result.get("likeness", {}).get("dreams", [None] * 10)[d]
+        lines.append(
+            f"  dream {d}: own output {result['own_output'][d]:.3f}, best other "
+            f"{result['best_other_output'][d]:.3f}"
+            + ("" if like is None else f", correlation with the average {d} {like:.2f}")
+        )
+    return lines
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    dreams = result[DRAWING]
     """The ten dreams in a row, each titled with its digit and its own output."""
     fig = figure(11, 1.8)
     for d, ax in enumerate(fig.subplots(1, len(dreams))):

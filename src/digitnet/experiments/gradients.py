@@ -11,11 +11,20 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import SettingError
 from ..functions import COSTS
 from ..network import Network, one_hot
-from ._common import figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, figure, thumbnail, write_png
 
 BATCH_SIZES = (1, 10, 100, 1000)
+NAME = "gradient"
+SUMMARY = "one example's gradient: what matters, nudges, mini-batches"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option("index", 0, "training example (0)", "index"),
+    Option("draws", 20, "mini-batches per size"),
+    Option("seed", 0, "random seed", "index"),
+)
 
 
 def flat_gradient(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
@@ -179,7 +188,38 @@ def _conclusion(r: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def picture(result: dict[str, Any], x: np.ndarray, path: str | Path) -> Path:
+def run(inputs: Inputs, *, index: int = 0, draws: int = 20, seed: int = 0) -> dict[str, Any]:
+    """`gradient` of one training example, the whole training split as the full batch."""
+    train = inputs.data.train
+    if index >= len(train.labels):
+        raise SettingError(f"--index must be below {len(train.labels):,}, got {index}")
+    x, label = train.images[index], int(train.labels[index])
+    result = gradient(inputs.net(), x, label, (train.images, train.labels), draws=draws, seed=seed)
+    about = {"model": str(inputs.model), "index": index, "label": label}
+    return {**about, **result, DRAWING: x}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    lines = [
+        f"{result['model']}: training example {result['index']}, a {result['label']}; "
+        "the largest components of ∇C:"
+    ]
+    for c in result["top_components"]:
+        times = f"{c['times_median']:>9.3g}× median" if c["times_median"] else ""
+        lines.append(f"  {c['value']:>+10.5f}  {times}  {c['name']}")
+    nudges = result["nudges"]
+    lines.append("  nudges −∂C/∂a wanted for the output layer:")
+    lines.append("    " + "  ".join(f"{d}:{v:+.3f}" for d, v in enumerate(nudges["output"])))
+    lines.append("  and for the layer before it:")
+    lines.append("    " + "  ".join(f"{j}:{v:+.3f}" for j, v in enumerate(nudges["previous"])))
+    lines.append(f"  mini-batch vs full-batch ({result['full_batch']:,}) gradient, cosine:")
+    for size, c in result["cosine"].items():
+        lines.append(f"    batch {size:>5}: {c['mean']:.3f} ± {c['std']:.3f}")
+    return lines
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    x = result[DRAWING]
     """The example, the output nudges, the previous layer's nudges, cosine vs batch size."""
     fig = figure(12, 3.2)
     image, out, prev, cos = fig.subplots(1, 4, width_ratios=[0.8, 1, 1.3, 1])

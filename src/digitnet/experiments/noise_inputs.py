@@ -10,8 +10,15 @@ from typing import Any
 import numpy as np
 
 from ..network import Network
-from ._common import figure, summary, write_png
+from ._common import Inputs, Option, figure, summary, write_png
 
+NAME = "noise"
+SUMMARY = "random noise in: its answers and confidence vs real digits"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option("n", 1000, "noise images (default 1000)"),
+    Option("seed", 0, "random seed", "index"),
+)
 EDGES = np.linspace(0, 1, 21)  # confidence histogram bins
 
 
@@ -101,3 +108,20 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     right.legend()
     right.set_title("how sure it is")
     return write_png(fig, path)
+
+
+def run(inputs: Inputs, *, n: int = 1000, seed: int = 0) -> dict[str, Any]:
+    """`noise` on the inputs' network, its confidence compared with that on the test digits."""
+    result = noise(inputs.net(), n, seed, inputs.data.test.images)
+    return {"model": str(inputs.model), **result}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    noise_c, digits_c = result["confidence_noise"], result["confidence_digits"]
+    answers = "  ".join(f"{d}:{c}" for d, c in enumerate(result["answers_histogram"]))
+    return [
+        f"{result['model']}: {result['n']:,} uniform-noise images (seed {result['seed']})",
+        f"  answers:    {answers}",
+        f"  confidence on noise:  mean {noise_c['mean']:.3f}, median {noise_c['median']:.3f}",
+        f"  confidence on digits: mean {digits_c['mean']:.3f}, median {digits_c['median']:.3f}",
+    ]

@@ -13,8 +13,15 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..images import to_mnist
 from ..network import Network
-from ._common import auroc, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, auroc, figure, thumbnail, write_png
 
+NAME = "probe"
+SUMMARY = "non-digits in (noise, letters, shapes…); a confidence threshold"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option("n", 200, "images per noise category"),
+    Option("seed", 0, "random seed", "index"),
+)
 LETTERS = "AEFHKMNPRTVWXY"  # letters that look least like digits
 THRESHOLDS = (0.3, 0.5, 0.7, 0.9)  # the table's confidence thresholds
 
@@ -152,10 +159,41 @@ def _conclusion(r: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def picture(
-    result: dict[str, Any], inputs: dict[str, np.ndarray], net: Network, path: str | Path
-) -> Path:
+def run(inputs: Inputs, *, n: int = 200, seed: int = 0) -> dict[str, Any]:
+    """`probe` on the inputs' network and test set; the result keeps the probes for the picture."""
+    net, test = inputs.net(), inputs.data.test
+    result = probe(net, test.images, test.labels, seed, n)
+    drawing = {"inputs": probe_inputs(test.images, n, seed), "network": net}
+    return {"model": str(inputs.model), **result, DRAWING: drawing}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    lines = [f"{result['model']}: what it says about things that are not digits", ""]
+    lines.append(f"  {'input':<16} {'count':>6} {'mean max':>9} {'mean sum':>9}  answers")
+    lines.append(
+        f"  {'test digits':<16} {result['test_images']:>6} {result['test_mean_max']:>9.3f} "
+        f"{result['test_mean_sum']:>9.3f}"
+    )
+    for name, c in result["categories"].items():
+        answers = " ".join(f"{d}:{n}" for d, n in enumerate(c["answers"]) if n)
+        lines.append(
+            f"  {name:<16} {c['count']:>6} {c['mean_max']:>9.3f} {c['mean_sum']:>9.3f}  {answers}"
+        )
+    lines += ["", "  threshold  digits answered  accuracy on those  non-digits turned away"]
+    for row in result["thresholds"]:
+        accuracy = "—" if row["accuracy"] is None else f"{row['accuracy']:.2%}"
+        lines.append(
+            f"  {row['threshold']:>9.1f}  {row['coverage']:>15.1%}  {accuracy:>17}  "
+            f"{row['rejected_non_digits']:>22.1%}"
+        )
+    lines += ["", "  AUROC of max output, test digits vs:"]
+    lines += [f"    {name:<16} {value:.3f}" for name, value in result["auroc"].items()]
+    return lines
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
     """One example of each category with the network's answer, and the threshold curve."""
+    inputs, net = result[DRAWING]["inputs"], result[DRAWING]["network"]
     fig = figure(10, 5.6)
     top, bottom = fig.subfigures(2, 1, height_ratios=[1, 1.6])
     axes = top.subplots(1, len(inputs))

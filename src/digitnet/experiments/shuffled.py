@@ -11,14 +11,29 @@ from typing import Any
 
 import numpy as np
 
-from ..training import TrainConfig, train
-from ._common import DataView, Split, figure, r_squared, view, write_png
+from ..data import Dataset, Split
+from ..functions import ACTIVATIONS, COSTS
+from ..training import TrainConfig, make_config, train
+from ._common import Inputs, Option, figure, r_squared, write_png
 
 DEFAULT = TrainConfig(epochs=100, batch_size=10, learning_rate=1.5)  # the video's network
+NAME = "shuffled-labels"
+SUMMARY = "true vs randomly permuted labels, same budget"
+NEEDS_MODEL = False
+OPTIONS = (
+    Option("subset", 1000, "training images (1000)"),
+    Option("layers", [16, 16], "hidden layer sizes (default 16 16; 128 128 is wider)", many=True),
+    Option("activation", "sigmoid", "hidden neurons' σ", "choice", tuple(ACTIVATIONS)),
+    Option("cost", "quadratic", "cost function", "choice", tuple(COSTS)),
+    Option("epochs", 100, "epochs (default 100)"),
+    Option("batch_size", 10, "mini-batch size"),
+    Option("lr", 1.5, "learning rate η (1.5)", "positive"),
+    Option("seed", 0, "random seed", "index"),
+)
 
 
 def shuffled_labels(
-    data: Any,
+    data: Dataset,
     config: TrainConfig = DEFAULT,
     *,
     subset: int = 1000,
@@ -35,10 +50,8 @@ def shuffled_labels(
     """
     if subset < 10:
         raise ValueError(f"subset must be at least 10 images, got {subset}")
-    part = view(data, subset, validation=False)
+    part = data.subset(subset)
     test = part.test
-    if test is None:
-        raise ValueError("the shuffled-labels experiment needs a test set")
     # The permutation is applied here rather than with config.shuffle_labels, so that the
     # history's training accuracy is measured against the labels the network is learning.
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(2,)))
@@ -48,7 +61,6 @@ def shuffled_labels(
     }
     result: dict[str, Any] = {"subset": subset, "config": config.to_dict()}
     for name, split in runs.items():
-        training_data = DataView(part.name, split, None, None, part.hashes)
         start = config.build_network().evaluate(split.images, split.labels)
         floor = knows_nothing_cost(split.labels, config.cost)
         handler = None
@@ -58,7 +70,8 @@ def shuffled_labels(
                 if hasattr(event, "row"):
                     on_epoch(name, event.row)
 
-        trained = train(training_data, config, on_event=handler)
+        evaluate = {"train": split}  # on the labels this run learns
+        trained = train(config, split.images, split.labels, evaluate=evaluate, on_event=handler)
         accuracy = [start[0]] + [row["train_accuracy"] for row in trained.history]
         cost = [start[1]] + [row["train_cost"] for row in trained.history]
         result[name] = {
@@ -144,3 +157,56 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     accuracy_ax.legend()
     fig.suptitle(f"{result['subset']:,} training images, true vs shuffled labels")
     return write_png(fig, path)
+
+
+def run(
+    inputs: Inputs,
+    *,
+    subset: int = 1000,
+    layers=(16, 16),
+    activation: str = "sigmoid",
+    cost: str = "quadratic",
+    epochs: int = 100,
+    batch_size: int = 10,
+    lr: float = 1.5,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """`shuffled_labels` with the video's network as the base, the settings laid over it."""
+    config = make_config(
+        DEFAULT,
+        layers=layers,
+        activation=activation,
+        cost=cost,
+        epochs=epochs,
+        batch_size=batch_size,
+        learning_rate=lr,
+        seed=seed,
+    )
+    step = max(1, epochs // 10)
+    say = inputs.progress
+
+    def progress(run: str, row: dict) -> None:
+        if say is not None and (row["epoch"] % step == 0 or row["epoch"] == epochs):
+            say(
+                f"  {run} labels, epoch {row['epoch']}/{epochs}: training accuracy "
+                f"{row['train_accuracy']:.1%}, cost {row['train_cost']:.4f}"
+            )
+
+    return shuffled_labels(inputs.data, config, subset=subset, on_epoch=progress)
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    config = TrainConfig.from_dict(result["config"])
+    lines = [
+        f"{'-'.join(map(str, config.sizes))} {config.activation} network, "
+        f"{result['subset']:,} training images, {config.epochs} epochs each",
+        f"  {'':<9} {'train acc':>9} {'train cost':>10} {'test acc':>9} {'early fall':>10} "
+        f"{'R² line':>8}",
+    ]
+    for name in ("true", "shuffled"):
+        r = result[name]
+        lines.append(
+            f"  {name:<9} {r['train_accuracy'][-1]:>9.1%} {r['train_cost'][-1]:>10.4f} "
+            f"{r['test_accuracy']:>9.1%} {r['early_drop']:>10.0%} {r['linearity']:>8.2f}"
+        )
+    return lines

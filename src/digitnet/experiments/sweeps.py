@@ -24,8 +24,8 @@ import numpy as np
 
 from ..files import atomic_write_bytes
 from ..network import count_params
-from ..training import PRESETS, DivergedError, TrainConfig, train
-from ._common import figure, view, write_png
+from ..training import PRESETS, DivergedError, TrainConfig, fit
+from ._common import figure, write_png
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -92,7 +92,7 @@ def run_one(data: Any, config: TrainConfig) -> dict[str, Any]:
     """Train one configuration and measure it (a diverged run is recorded as such)."""
     started = time.perf_counter()
     try:
-        history = train(data, config).history
+        history = fit(data, config).history
     except DivergedError:
         history = []
     last = history[-1] if history else {}
@@ -156,7 +156,7 @@ def sweep(
     if seeds < 1 or workers < 1:
         raise ValueError(f"seeds and workers must be at least 1, got {seeds} and {workers}")
     configs = grid.configs(base, seeds)
-    data = view(data)  # only the splits travel to the workers
+    data = data.subset()  # only the splits travel to the workers
     cache = read_cache(cache_path)
     keys = [cache_key(c, data.name) for c in configs]
     done = {k: cache[k] for k in keys if k in cache}

@@ -19,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 
+from ..errors import SettingError
 from ..files import models_dir as default_models_dir
-from ..training import TrainConfig
+from ..training import TrainConfig, make_config
 from . import page
 from .limits import (
     DreamRequest,
@@ -160,8 +161,9 @@ def create_app(
 def train_config(body: TrainRequest) -> TrainConfig:
     """The training request as a TrainConfig (422 if the config refuses it)."""
     try:
-        return TrainConfig(
-            sizes=(784, *body.layers, 10),
+        return make_config(
+            TrainConfig(),
+            layers=body.layers,
             activation=body.activation,
             cost=body.cost,
             learning_rate=body.learning_rate,
@@ -169,7 +171,7 @@ def train_config(body: TrainRequest) -> TrainConfig:
             epochs=body.epochs,
             seed=body.seed,
         )
-    except ValueError as e:
+    except SettingError as e:
         raise HTTPException(422, str(e)) from None
 
 

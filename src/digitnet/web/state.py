@@ -16,7 +16,7 @@ from fastapi import HTTPException
 
 from ..data import DataError
 from ..files import MODEL_SUFFIX, newest_model
-from ..modelfile import ModelFile, ModelFileError, load_model, save_model
+from ..modelfile import ModelFile, ModelFileError, load_digit_model, save_model
 from ..network import Network
 from ..training import (
     BatchEvent,
@@ -26,7 +26,7 @@ from ..training import (
     TrainConfig,
     TrainResult,
     checkpoint_model,
-    train,
+    fit,
 )
 from .page import encode_array, model_json
 
@@ -101,7 +101,7 @@ class TrainingRun:
             self._add({"type": "status", "message": "loading the data"})
             self.data = self.data_loader()
             self._add({"type": "status", "message": "training"})
-            self.result = result = train(self.data, self.config, on_event=self.on_event)
+            self.result = result = fit(self.data, self.config, on_event=self.on_event)
             stopped = result.interrupted
             self._add({"type": "status", "message": "stopped" if stopped else "finished"})
         except (DataError, DivergedError, ValueError, OSError) as e:
@@ -161,13 +161,7 @@ class ServerState:
     # ---- models ----
 
     def use_model(self, path: Path) -> None:
-        model = load_model(path)
-        sizes = model.network.sizes
-        if sizes[0] != 784 or sizes[-1] != 10:
-            raise ModelFileError(
-                f"{path.name}: a {sizes[0]}-input, {sizes[-1]}-output network "
-                "does not read 28×28 digits"
-            )
+        model = load_digit_model(path)
         self.model, self.name = model, path.name
 
     def current(self) -> ModelFile:

