@@ -31,9 +31,9 @@ def numerical_gradient(net, X: np.ndarray, y: np.ndarray, eps: float = 1e-6) -> 
     for i in range(net.params.size):
         old = net.params[i]
         net.params[i] = old + eps
-        up = net.cost_of(X, y)
+        up = net.mean_cost(X, y)
         net.params[i] = old - eps
-        down = net.cost_of(X, y)
+        down = net.mean_cost(X, y)
         net.params[i] = old
         grad[i] = (up - down) / (2 * eps)
     return grad

@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitnet.data import sources as data
 from digitnet.data import DataError, Dataset, Split, cache_dir, load_dataset, read_idx
+from digitnet.data import sources as data
 
 N_TRAIN, N_TEST, N_VALIDATION = 12, 6, 2
 

@@ -120,7 +120,7 @@ def test_gradient_names_its_largest_components_and_nudges(net, tiny):
     assert values == sorted(values, reverse=True) and r["top_components"][0]["times_median"] > 1
     flat = gradients.flat_gradient(net, x[None, :], np.array([label]))
     first = r["top_components"][0]
-    W = dict(enumerate(net._views(flat)[0 if first["kind"] == "weight" else 1]))
+    W = dict(enumerate(net.unflatten(flat)[0 if first["kind"] == "weight" else 1]))
     where = (first["to"], first["from"]) if first["kind"] == "weight" else first["to"]
     assert W[first["layer"] - 2][where] == pytest.approx(first["value"])
     a = net.feedforward(x[None, :])[0]

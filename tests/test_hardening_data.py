@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from digitnet.data import sources as data
 from digitnet.data import KEYS, load_dataset
+from digitnet.data import sources as data
 
 pytest_plugins = ("hardening_tally",)
 

@@ -55,7 +55,9 @@ def test_feedforward_gives_one_row_of_valid_outputs_per_input(data, tally):
     with np.errstate(over="raise", invalid="raise"):
         out = net.feedforward(X)
     assert out.shape == (len(X), net.sizes[-1]) and out.dtype == net.dtype
-    if net.cost == "quadratic":  # sigmoid outputs, strictly between 0 and 1 for inputs in [0, 1]
+    if (
+        net.cost.name == "quadratic"
+    ):  # sigmoid outputs, strictly between 0 and 1 for inputs in [0, 1]
         assert np.all((out > 0) & (out < 1))
     else:  # softmax outputs: a probability for each class
         assert np.all(out >= 0)
@@ -72,7 +74,7 @@ def test_extreme_inputs_never_overflow_and_stay_in_range(data, scale, tally):
     with np.errstate(over="raise", invalid="raise"):  # stable sigmoid and softmax
         out = net.feedforward(X)
     assert np.all(np.isfinite(out)) and np.all((out >= 0) & (out <= 1))
-    if net.cost == "cross-entropy":
+    if net.cost.name == "cross-entropy":
         np.testing.assert_allclose(out.sum(axis=1), 1, rtol=1e-5)
     tally.fuzz("feedforward of extreme inputs")
 
@@ -106,7 +108,7 @@ def test_a_small_gradient_step_never_raises_the_batch_cost(data, weight_decay, t
 
     def objective() -> float:  # C + ½λ‖W‖², what the step with weight decay descends
         n_w = net.n_weights
-        return net.cost_of(X, labels) + 0.5 * weight_decay * float(
+        return net.mean_cost(X, labels) + 0.5 * weight_decay * float(
             net.params[:n_w] @ net.params[:n_w]
         )
 

@@ -37,20 +37,6 @@ def test_batch_gradient_is_mean_of_per_example_gradients(activation, cost):
     np.testing.assert_allclose(flat(net.backprop(X, y)), per_example, rtol=1e-12, atol=1e-15)
 
 
-@pytest.mark.parametrize("activation,cost", COMBOS)
-def test_reused_buffers_give_the_same_gradient_as_fresh_arrays(activation, cost):
-    """Training hands every mini-batch the same buffers: nothing may leak from one to the next."""
-    rng = np.random.default_rng(4)
-    net = Network([7, 5, 4, 3], activation, cost, seed=1)
-    buffers, grad = net.buffers(6), np.empty_like(net.params)
-    for _ in range(3):  # other batches through the same buffers each time
-        X, y = rng.random((6, 7), dtype=np.float32), rng.integers(0, 3, size=6)
-        out = net.gradient(X.T, one_hot(y, 3), net._views(grad), buffers)
-        np.testing.assert_array_equal(grad, flat(net.backprop(X, y)))
-        np.testing.assert_array_equal(out, net.feedforward(X).T)
-        assert out.dtype == np.float32
-
-
 def test_one_sgd_step_on_a_2_2_1_network_worked_by_hand():
     net = Network([2, 2, 1], dtype="float64")
     net.weights[0][...] = 0.0  # hidden z = 0, so a¹ = σ(0) = ½ and σ′(0) = ¼
@@ -59,7 +45,7 @@ def test_one_sgd_step_on_a_2_2_1_network_worked_by_hand():
     net.biases[1][...] = 0.0
     x, y = np.array([[1.0, 0.5]]), np.array([[1.0]])
     # C = (½ − 1)² = ¼;  δ² = 2(a − y)·σ′(z) = 2(−½)(¼) = −¼
-    assert net.cost_of(x, y) == 0.25
+    assert net.mean_cost(x, y) == 0.25
     grad_W, grad_b = net.backprop(x, y)
     # ∂C/∂W² = δ² (a¹)ᵀ = −¼·[½, ½];  ∂C/∂b² = δ²
     np.testing.assert_array_equal(grad_W[1], [[-0.125, -0.125]])
@@ -72,7 +58,7 @@ def test_one_sgd_step_on_a_2_2_1_network_worked_by_hand():
         W -= g
     np.testing.assert_array_equal(net.weights[1], [[1.125, -0.875]])
     np.testing.assert_array_equal(net.biases[1], [0.25])
-    assert net.cost_of(x, y) < 0.25
+    assert net.mean_cost(x, y) < 0.25
 
 
 def test_default_network_is_the_video_network():
@@ -174,7 +160,7 @@ def test_evaluate_counts_right_answers_and_mean_cost():
     labels[:5] = 1 - labels[:5]
     accuracy, cost = net.evaluate(X, labels, chunk=7)
     assert accuracy == 0.8
-    assert cost == pytest.approx(net.cost_of(X, labels))
+    assert cost == pytest.approx(net.mean_cost(X, labels))
 
 
 @pytest.mark.parametrize("activation,cost", COMBOS)
@@ -188,15 +174,8 @@ def test_input_gradient_matches_finite_differences(activation, cost):
         up, down = X.copy(), X.copy()
         up[idx] += 1e-6
         down[idx] -= 1e-6
-        numeric[idx] = (net.cost_of(up, y) - net.cost_of(down, y)) / 2e-6
+        numeric[idx] = (net.mean_cost(up, y) - net.mean_cost(down, y)) / 2e-6
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
-
-
-def test_buffers_hold_sigma_prime_for_the_hidden_layers_only():
-    """δᴸ comes from the cost, so backprop needs σ′(zˡ) only below the output layer."""
-    buffers = Network([7, 5, 4, 3]).buffers(6)
-    assert [p.shape for p in buffers.primes] == [(5, 6), (4, 6)]
-    assert Network([7, 3]).buffers(6).primes == []
 
 
 def test_count_params_is_the_size_of_params():

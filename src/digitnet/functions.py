@@ -1,8 +1,9 @@
 """Activations σ and costs C, each with its derivative written right under it.
 
 Everything here works on columns: one example per column, shape (n_neurons, m). Nothing here
-knows about layers or training; `network.py` strings these together. Each function can write
-its result into ``out``, an array made once, so a training step makes no new arrays for them.
+knows about layers or training; `network.py` strings these together. Each derivative comes
+twice: as the equation reads (σ′(z), δᴸ), for `network.py`, and in the form the trainer's
+fast path (`fast.py`) uses, writing into ``out`` and reusing a = σ(z) from the forward pass.
 """
 
 from __future__ import annotations
@@ -24,16 +25,18 @@ HALF = {np.dtype(t): t(0.5) for t in (np.float16, np.float32, np.float64)}
 
 def sigmoid(z: Array, out: Array | None = None) -> Array:
     """σ(z) = 1 / (1 + e⁻ᶻ), written as ½ + ½·tanh(z/2), which never overflows."""
-    half = HALF.get(z.dtype, 0.5)
-    a = np.multiply(z, half, out=out)
-    np.tanh(a, out=a)
-    a *= half
-    a += half
-    return a
+    half = HALF.get(np.result_type(z), 0.5)
+    a = np.tanh(np.multiply(z, half, out=out), out=out)
+    return np.add(np.multiply(a, half, out=out), half, out=out)
 
 
-def sigmoid_prime(z: Array, a: Array, out: Array | None = None) -> Array:
-    """σ′(z) = σ(z)(1 − σ(z)) = a − a²; `a` is σ(z), already computed on the way forward."""
+def sigmoid_prime(z: Array) -> Array:
+    """σ′(z) = σ(z)(1 − σ(z))."""
+    return sigmoid(z) * (1 - sigmoid(z))
+
+
+def sigmoid_prime_from_output(z: Array, a: Array, out: Array | None = None) -> Array:
+    """σ′(z) again, as a − a², from `a` = σ(z) already computed on the way forward (fast path)."""
     return np.subtract(a, np.multiply(a, a, out=out), out=out)
 
 
@@ -42,8 +45,13 @@ def relu(z: Array, out: Array | None = None) -> Array:
     return np.maximum(z, 0, out=out)
 
 
-def relu_prime(z: Array, a: Array, out: Array | None = None) -> Array:
+def relu_prime(z: Array) -> Array:
     """ReLU′(z) = 1 where z > 0, else 0 (0 at z = 0, by convention)."""
+    return (z > 0).astype(z.dtype)
+
+
+def relu_prime_from_output(z: Array, a: Array, out: Array | None = None) -> Array:
+    """ReLU′(z) written into ``out`` (fast path); `a` is not needed."""
     if out is None:
         out = np.empty_like(z)
     return np.greater(z, 0, out=out)  # True/False written as 1/0 in z's dtype
@@ -59,16 +67,17 @@ def softmax(z: Array, out: Array | None = None) -> Array:
 
 @dataclass(frozen=True)
 class Activation:
-    """A neuron's squashing function and its derivative σ′(z), given z and a = σ(z)."""
+    """A neuron's squashing function σ and its derivative σ′."""
 
     name: str
     fn: Callable[..., Array]  # (z, out=None) → σ(z)
-    prime: Callable[..., Array]  # (z, a, out=None) → σ′(z)
+    prime: Callable[[Array], Array]  # z → σ′(z)
+    prime_into: Callable[..., Array]  # (z, a, out=None) → σ′(z), from a = σ(z): the fast path
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime),
-    "relu": Activation("relu", relu, relu_prime),
+    "sigmoid": Activation("sigmoid", sigmoid, sigmoid_prime, sigmoid_prime_from_output),
+    "relu": Activation("relu", relu, relu_prime, relu_prime_from_output),
 }
 
 
@@ -84,10 +93,15 @@ def quadratic(a: Array, y: Array) -> float:
     return float(np.vdot(d, d))  # Σ over neurons and examples at once
 
 
-def quadratic_delta(z: Array, a: Array, y: Array, out: Array | None = None) -> Array:
+def quadratic_delta(z: Array, a: Array, y: Array) -> Array:
     """δᴸ = ∂C/∂aᴸ ⊙ σ′(zᴸ) = 2(aᴸ − y) ⊙ σ′(zᴸ), the output layer being sigmoid."""
+    return 2 * (a - y) * sigmoid_prime(z)
+
+
+def quadratic_delta_into(z: Array, a: Array, y: Array, out: Array | None = None) -> Array:
+    """δᴸ again, written into ``out``, σ′ from a (fast path)."""
     delta = np.subtract(a, y, out=out)
-    delta *= sigmoid_prime(z, a)
+    delta *= sigmoid_prime_from_output(z, a)
     delta += delta  # ×2
     return delta
 
@@ -97,8 +111,13 @@ def cross_entropy(a: Array, y: Array) -> float:
     return -float(np.vdot(y, np.log(np.maximum(a, np.finfo(a.dtype).tiny))))
 
 
-def cross_entropy_delta(z: Array, a: Array, y: Array, out: Array | None = None) -> Array:
+def cross_entropy_delta(z: Array, a: Array, y: Array) -> Array:
     """δᴸ = aᴸ − y: softmax's Jacobian and the log's 1/a cancel exactly."""
+    return a - y
+
+
+def cross_entropy_delta_into(z: Array, a: Array, y: Array, out: Array | None = None) -> Array:
+    """δᴸ again, written into ``out`` (fast path)."""
     return np.subtract(a, y, out=out)
 
 
@@ -109,10 +128,13 @@ class Cost:
     name: str
     total: Callable[[Array, Array], float]  # Σ_x C_x over the columns of a batch
     output_activation: Callable[..., Array]  # (z, out=None) → aᴸ
-    output_delta: Callable[..., Array]  # (z, a, y, out=None) → δᴸ
+    output_delta: Callable[[Array, Array, Array], Array]  # (z, a, y) → δᴸ
+    output_delta_into: Callable[..., Array]  # (z, a, y, out=None) → δᴸ: the fast path
 
 
 COSTS = {
-    "quadratic": Cost("quadratic", quadratic, sigmoid, quadratic_delta),
-    "cross-entropy": Cost("cross-entropy", cross_entropy, softmax, cross_entropy_delta),
+    "quadratic": Cost("quadratic", quadratic, sigmoid, quadratic_delta, quadratic_delta_into),
+    "cross-entropy": Cost(
+        "cross-entropy", cross_entropy, softmax, cross_entropy_delta, cross_entropy_delta_into
+    ),
 }

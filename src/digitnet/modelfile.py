@@ -69,7 +69,7 @@ def to_bytes(model: ModelFile) -> bytes:
         tensors[f"weights.{l}"] = np.ascontiguousarray(W)
         tensors[f"biases.{l}"] = np.ascontiguousarray(b)
     if model.velocity is not None:
-        vW, vb = net._views(np.asarray(model.velocity, dtype=net.dtype))
+        vW, vb = net.unflatten(np.asarray(model.velocity, dtype=net.dtype))
         for l, (W, b) in enumerate(zip(vW, vb)):
             tensors[f"velocity.weights.{l}"] = np.ascontiguousarray(W)
             tensors[f"velocity.biases.{l}"] = np.ascontiguousarray(b)
@@ -78,7 +78,7 @@ def to_bytes(model: ModelFile) -> bytes:
         "format_version": FORMAT_VERSION,
         "sizes": json.dumps(net.sizes),
         "activation": net.activation,
-        "cost": net.cost,
+        "cost": net.cost.name,
         "training": json.dumps(model.training),
         "metrics": json.dumps(model.metrics),
     }
@@ -189,7 +189,7 @@ def from_bytes(data: bytes) -> ModelFile:
     velocity = None
     if names == with_velocity:
         velocity = np.empty_like(net.params)
-        vW, vb = net._views(velocity)
+        vW, vb = net.unflatten(velocity)
         for l, (W, b) in enumerate(zip(vW, vb)):
             W[...], b[...] = tensors[f"velocity.weights.{l}"], tensors[f"velocity.biases.{l}"]
         if not np.all(np.isfinite(velocity)):

@@ -23,6 +23,7 @@ from threadpoolctl import threadpool_limits
 
 from .data import Dataset, Split
 from .errors import SettingError
+from .fast import FastBackprop
 from .files import atomic_write_bytes, models_dir, writable_file
 from .functions import ACTIVATIONS, COSTS
 from .modelfile import ModelFile, ModelFileError, load_model, save_model
@@ -224,11 +225,10 @@ def train(
     if config.shuffle_labels:  # its own stream, so the same labels every epoch and on resume
         labels = _stream(config.seed, 2).permutation(labels)
     y_all = one_hot(labels, net.sizes[-1], net.dtype)  # (10, n) wanted outputs, made once
-    grad = np.empty_like(net.params)  # ∇C, flat like net.params
-    grads = net._views(grad)  # … and cut into per-layer views, once
     batch_size = min(config.batch_size, n)
     batches = n // batch_size  # the last partial batch is dropped, as a fresh shuffle covers it
-    buffers = net.buffers(batch_size)  # every zˡ, aˡ, δˡ of a mini-batch, made once
+    backprop = FastBackprop(net, batch_size)  # ∇C and every zˡ, aˡ, δˡ: arrays made once
+    grad = backprop.grad
     total_steps = config.epochs * batches
 
     def run_epoch(epoch: int) -> tuple[float, float]:
@@ -239,8 +239,8 @@ def train(
         batch_stream = _minibatches(images, y_all, order, batch_size, config.shift, rng)
         for k, (a0, y) in enumerate(batch_stream):
             eta = _learning_rate(config, (epoch - 1) * batches + k, total_steps)
-            out = net.gradient(a0, y, grads, buffers)
-            cost = net._cost.total(out, y) / batch_size
+            out = backprop.gradient(a0, y)  # ∇C into grad; aᴸ
+            cost = net.cost.total(out, y) / batch_size
             if not math.isfinite(cost):
                 raise DivergedError(_divergence_message(config, epoch, k + 1))
             cost_sum += cost
@@ -344,7 +344,7 @@ def resumed_config(model: ModelFile, path: str | Path = "the model") -> tuple[Tr
     itself), and the epochs it has done."""
     net = model.network
     structure = dict(
-        sizes=net.sizes, activation=net.activation, cost=net.cost, dtype=net.dtype.name
+        sizes=net.sizes, activation=net.activation, cost=net.cost.name, dtype=net.dtype.name
     )
     try:
         config = TrainConfig.from_dict({**model.training, **structure})
@@ -358,7 +358,7 @@ def check_resume(model: ModelFile, config: TrainConfig, path: str | Path = "the 
     """A checkpoint continues only as the network it is (same layers, σ, cost and dtype), and
     only to more epochs than it has: the resume rules, all here."""
     net = model.network
-    theirs = TrainConfig(tuple(net.sizes), net.activation, net.cost, dtype=net.dtype.name)
+    theirs = TrainConfig(tuple(net.sizes), net.activation, net.cost.name, dtype=net.dtype.name)
     if (theirs.sizes, theirs.activation) != (config.sizes, config.activation):
         raise SettingError(
             f"cannot resume: {path} is a {describe(theirs)} network; it cannot continue as "

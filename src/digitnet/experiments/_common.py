@@ -63,7 +63,7 @@ def report(result: dict[str, Any]) -> dict[str, Any]:
 
 def as_float64(net: Network) -> Network:
     """A float64 copy of ``net`` (same structure and parameters), for exact gradients."""
-    twin = Network(net.sizes, net.activation, net.cost, dtype="float64")
+    twin = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
     twin.params[...] = net.params
     return twin
 

@@ -30,9 +30,9 @@ def finite_difference(net: Network, index: int, X: np.ndarray, Y: np.ndarray) ->
     """(C(θ + ε) − C(θ − ε)) / 2ε for the parameter at a flat index; θ is restored."""
     saved = net.params[index]
     net.params[index] = saved + EPS
-    up = net.cost_of(X, Y)
+    up = net.mean_cost(X, Y)
     net.params[index] = saved - EPS
-    down = net.cost_of(X, Y)
+    down = net.mean_cost(X, Y)
     net.params[index] = saved
     return (up - down) / (2 * EPS)
 
@@ -57,7 +57,7 @@ def one_neuron_chain(x: float = 0.8, y: float = 1.0, seed: int = 0) -> dict[str,
     dC_da = 2 * (a[-1] - y)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)
     layers = []
     for l in reversed(range(n)):
-        s = float(sigmoid_prime(np.array(z[l]), np.array(a[l + 1])))  # σ′(z⁽ˡ⁾)
+        s = float(sigmoid_prime(np.array(z[l])))  # σ′(z⁽ˡ⁾)
         factors = {
             "weight": {"a_prev": a[l], "sigma_prime": s, "dC_da": dC_da},
             "bias": {"one": 1.0, "sigma_prime": s, "dC_da": dC_da},
@@ -81,7 +81,7 @@ def _fd_activation(net: Network, l: int, X: np.ndarray, Y: np.ndarray) -> float:
     """∂C/∂a⁽ˡ⁻¹⁾ by finite differences: cut the network at a⁽ˡ⁻¹⁾ and move it by ±ε."""
     a_prev = X if l == 0 else _part(net, 0, l).feedforward(X)  # (1, 1)
     above = _part(net, l, len(net.weights))  # from a⁽ˡ⁻¹⁾ to the output
-    return (above.cost_of(a_prev + EPS, Y) - above.cost_of(a_prev - EPS, Y)) / (2 * EPS)
+    return (above.mean_cost(a_prev + EPS, Y) - above.mean_cost(a_prev - EPS, Y)) / (2 * EPS)
 
 
 def _part(net: Network, first: int, stop: int) -> Network:
@@ -109,12 +109,12 @@ def real_network_check(net: Network, x: np.ndarray, label: int) -> dict[str, Any
         "backprop": float(grad_W[-1][j, k]),
         "finite_difference": finite_difference(net64, index, X, labels),
     }
-    if net.cost == "quadratic":
+    if net.cost.name == "quadratic":
         y = one_hot(labels, n_out, "float64")[:, 0]
         a_j = float(activations[-1][j, 0])
         factors = {
             "a_prev": float(activations[-2][k, 0]),
-            "sigma_prime": float(sigmoid_prime(zs[-1][j, 0], np.array(a_j))),
+            "sigma_prime": float(sigmoid_prime(zs[-1][j, 0])),
             "dC_da": 2 * (a_j - y[j]),
         }
         result["factors"] = factors

@@ -12,7 +12,6 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingError
-from ..functions import COSTS
 from ..network import Network, one_hot
 from ._common import DRAWING, Inputs, Option, figure, thumbnail, write_png
 
@@ -29,9 +28,8 @@ OPTIONS = (
 
 def flat_gradient(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """∇C of the mean cost over (X, labels), flat and laid out like ``net.params``."""
-    grad = np.empty_like(net.params)
-    net.gradient(net._columns(X), one_hot(labels, net.sizes[-1], net.dtype), net._views(grad))
-    return grad
+    grad_W, grad_b = net.backprop(X, labels)
+    return np.concatenate([g.ravel() for g in (*grad_W, *grad_b)])
 
 
 def describe_param(net: Network, index: int) -> dict[str, Any]:
@@ -68,15 +66,15 @@ def nudges(net: Network, x: np.ndarray, label: int) -> dict[str, list[float]]:
     ∂C/∂aᴸ = 2(aᴸ − y) for the quadratic cost (−y/aᴸ for cross-entropy), and
     ∂C/∂aᴸ⁻¹ = (Wᴸ)ᵀ δᴸ: each output's wish, sent back through its weights and summed.
     """
-    a0 = net._columns(x)
+    a0 = net.as_columns(x)
     zs, activations = net.forward(a0)
     y = one_hot(np.array([label]), net.sizes[-1], net.dtype)
     a = activations[-1]
-    if net.cost == "quadratic":
+    if net.cost.name == "quadratic":
         dC_da = 2 * (a - y)  # ∂C/∂aᴸ = 2(aᴸ − y)
     else:
         dC_da = -y / np.maximum(a, np.finfo(a.dtype).tiny)  # ∂C/∂aᴸ = −y/aᴸ
-    delta = COSTS[net.cost].output_delta(zs[-1], a, y)  # δᴸ = ∂C/∂zᴸ
+    delta = net.cost.output_delta(zs[-1], a, y)  # δᴸ = ∂C/∂zᴸ
     dC_da_prev = net.weights[-1].T @ delta  # ∂C/∂aᴸ⁻¹ = (Wᴸ)ᵀ δᴸ
     return {
         "output": (-dC_da[:, 0]).tolist(),

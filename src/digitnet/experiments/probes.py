@@ -102,7 +102,7 @@ def probe(
         "test_accuracy": float(correct.mean()),
         "test_mean_max": float(digit_max.mean()),
         "test_mean_sum": float(digit_out.sum(axis=1).mean()),
-        "outputs_sum_to_one": net.cost == "cross-entropy",
+        "outputs_sum_to_one": net.cost.name == "cross-entropy",
         "categories": categories,
         "thresholds": table,
         "curve": [_threshold_row(t, digit_max, correct, others) for t in np.linspace(0, 1, 41)],

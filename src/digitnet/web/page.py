@@ -35,7 +35,7 @@ def model_json(model: ModelFile, name: str) -> dict[str, Any]:
         "name": name,
         "sizes": net.sizes,
         "activation": net.activation,
-        "cost": net.cost,
+        "cost": net.cost.name,
         "dtype": net.dtype.name,
         "weights": [encode_array(W) for W in net.weights],
         "biases": [encode_array(b) for b in net.biases],
