@@ -39,7 +39,7 @@ COST_NOTES = {
 }
 
 
-class BookFileError(Exception):
+class BookFileError(ValueError):
     """A file that is not a usable network2.py network, with a one-line reason."""
 
 

@@ -25,7 +25,7 @@ HIDDEN_OPS = {"sigmoid": "Sigmoid", "relu": "Relu"}
 OUTPUT_OPS = {"quadratic": "Sigmoid", "cross-entropy": "Softmax"}
 
 
-class OnnxError(Exception):
+class OnnxError(RuntimeError):
     """ONNX is not installed, or a graph cannot be made or run; a one-line reason."""
 
 

@@ -12,7 +12,7 @@ import os
 import sys
 
 from .. import __version__
-from . import experiment, models, train
+from . import experiment, interchange, models, train
 from .common import debug_flag
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train.add_commands(command)  # data, train
     models.add_commands(command)  # evaluate, predict, show, serve, export-html
+    interchange.add_commands(command)  # export, import
     experiment.add_commands(command, sub)  # experiment NAME
     return parser
 
