@@ -424,3 +424,45 @@ def test_a_broken_newest_model_does_not_stop_the_page(tmp_path, web_data):
     assert client.get("/api/model").status_code == 404
     with pytest.raises(ModelFileError, match="broken.safetensors"):
         create_app(model_path=tmp_path / "broken.safetensors", models_dir=tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/experiments/dream", {"steps": 2, "seed": False}),
+        ("/api/experiments/dream", {"steps": "2"}),
+        ("/api/experiments/noise", {"n": 10, "show": False}),
+        ("/api/experiments/noise", {"n": True}),
+        ("/api/train", {"epochs": 1, "learning_rate": "2"}),
+        ("/api/train", {"layers": [True]}),
+        ("/api/predict", {"pixels": [0] * 783 + [True]}),
+    ],
+)
+def test_true_false_and_text_are_no_numbers(client, path, body):
+    r = client.post(path, json=body)
+    assert r.status_code == 422 and "must be" in r.json()["detail"], r.text
+
+
+def test_whole_numbers_written_with_a_point_are_whole_numbers(client):
+    """JSON Schema's integer includes 2.0, so the server takes it too."""
+    r = client.post("/api/experiments/dream", json={"steps": 2.0, "seed": 1.0})
+    assert r.status_code == 200, r.text
+    assert client.post("/api/experiments/dream", json={"steps": 2.5}).status_code == 422
+
+
+def test_the_schema_says_what_the_server_takes(client):
+    schema = client.get("/openapi.json").json()
+    pixels = schema["components"]["schemas"]["PredictRequest"]["properties"]["pixels"]
+    assert sorted((a["minItems"], a["maxItems"]) for a in pixels["anyOf"]) == [
+        (784, 784),
+        (78_400, 78_400),
+    ]
+    assert all(
+        a["items"] == {"type": "integer", "minimum": 0, "maximum": 255} for a in pixels["anyOf"]
+    )
+    events = schema["paths"]["/api/train/events"]["get"]["responses"]["200"]["content"]
+    assert list(events) == ["text/event-stream"]
+    r = client.request("OPTIONS", "/api/model")
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, PUT"
+    r = client.request("DELETE", "/api/train")
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, POST"

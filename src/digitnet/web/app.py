@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Route
 
 from ..errors import SettingError
 from ..files import models_dir as default_models_dir
@@ -37,6 +40,15 @@ from .state import ServerState, TrainingRun
 
 log = logging.getLogger("digitnet.web")
 EVENT_POLL_SECONDS = 0.05  # how often the event stream looks for new training events
+EVENT_SCHEMA = {  # one server-sent event; its data is JSON
+    "type": "object",
+    "properties": {
+        "event": {"enum": ["status", "batch", "epoch", "weights", "error", "done"]},
+        "data": {"type": "string"},
+        "id": {"type": "string"},
+    },
+    "required": ["event", "data"],
+}
 
 
 def create_app(
@@ -61,6 +73,7 @@ def create_app(
     app.state.served = served
     app.add_middleware(LimitBody)
     app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)
 
     # ---- the page ----
@@ -115,7 +128,12 @@ def create_app(
         run.stop_requested.set()
         return run.status()
 
-    @app.get("/api/train/events", summary="server-sent events: batch, epoch, weights, done")
+    @app.get(
+        "/api/train/events",
+        summary="server-sent events: batch, epoch, weights, done",
+        response_class=StreamingResponse,
+        responses={200: {"content": {"text/event-stream": {"schema": EVENT_SCHEMA}}}},
+    )
     async def training_events(
         last_event_id: Annotated[str | None, Header()] = None,
     ) -> StreamingResponse:
@@ -201,6 +219,23 @@ async def invalid_body(request: Request, exc: RequestValidationError) -> JSONRes
     detail = "; ".join(f"{where(e)}: {e['msg']}" for e in errors[:3])
     more = f" (and {len(errors) - 3} more)" if len(errors) > 3 else ""
     return JSONResponse({"detail": detail + more, "errors": errors[:10]}, status_code=422)
+
+
+async def refused(request: Request, exc: StarletteHTTPException) -> Response:
+    """FastAPI's answer, with a 405's Allow naming every method of the path, not one route's."""
+    response = await http_exception_handler(request, exc)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.url.path))
+    return response
+
+
+def allowed_methods(app: FastAPI, path: str) -> list[str]:
+    """The methods the routes of `path` answer (GET /api/model and PUT /api/model: both)."""
+    found: set[str] = set()
+    for route in app.routes:
+        if isinstance(route, Route) and route.path_regex.match(path):
+            found |= route.methods or set()
+    return sorted(found)
 
 
 async def unexpected(request: Request, exc: Exception) -> JSONResponse:

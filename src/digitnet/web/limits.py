@@ -6,20 +6,48 @@ schema, and in `LimitBody`, which refuses a body over `MAX_BODY_BYTES` before it
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any, Literal
 
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 MAX_BODY_BYTES = 1_000_000  # a 280×280 drawing as 0–255 integers is about 300 kB of JSON
 SIDES = (28, 280)  # the drawings a predict request may carry: 28×28 or 280×280
+DRAWING_SCHEMA = {  # the lengths the validator allows, said in the schema itself
+    "anyOf": [
+        {
+            "type": "array",
+            "items": {"type": "integer", "minimum": 0, "maximum": 255},
+            "minItems": side * side,
+            "maxItems": side * side,
+        }
+        for side in SIDES
+    ],
+    "description": "28×28 = 784 or 280×280 = 78,400 whole numbers 0–255, row-major",
+}
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"  # no slashes, so no way out of the folder
-Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]  # what NumPy takes as a seed, and no more
+
+
+def number_not_bool_or_text(value: Any) -> Any:
+    """JSON's true, false and strings are no numbers here, whatever Python's int() would make
+    of them; 3.0 is the integer 3, as JSON Schema has it."""
+    if isinstance(value, (bool, str)):
+        raise ValueError(f"must be a number, got {json.dumps(value)}")
+    return value
+
+
+Whole = Annotated[int, BeforeValidator(number_not_bool_or_text)]
+Real = Annotated[float, BeforeValidator(number_not_bool_or_text)]
+# (the bounds before the validator: after it, pydantic leaves them out of the JSON schema)
+Seed = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(number_not_bool_or_text)]
 
 
 class Strict(BaseModel):
+    """A JSON body as its schema says: no unknown fields (and numbers are numbers: Whole)."""
+
     model_config = ConfigDict(extra="forbid")
 
 
@@ -33,10 +61,17 @@ class Problem(BaseModel):
 class PredictRequest(Strict):
     """A drawing: grayscale 0–255 (0 = paper, 255 = ink or the reverse), row by row."""
 
-    pixels: list[StrictInt] = Field(
-        max_length=SIDES[-1] ** 2,
-        description="28×28 = 784 or 280×280 = 78,400 whole numbers 0–255, row-major",
-    )
+    pixels: Annotated[list[int], Field(max_length=SIDES[-1] ** 2), WithJsonSchema(DRAWING_SCHEMA)]
+
+    @field_validator("pixels", mode="before")
+    @classmethod
+    def _numbers(cls, v: Any) -> Any:
+        if isinstance(v, list):  # one pass here, not one call per pixel
+            for i, value in enumerate(v):
+                if isinstance(value, (bool, str)):
+                    got = json.dumps(value)
+                    raise ValueError(f"pixels must be integers 0–255, got {got} at {i}")
+        return v
 
     @field_validator("pixels")
     @classmethod
@@ -56,25 +91,25 @@ class ModelName(Strict):
 
 
 class TrainRequest(Strict):
-    layers: list[Annotated[int, Field(ge=1, le=1024)]] = Field(
-        default=[16, 16], max_length=4, description="hidden layer sizes"
+    layers: list[Annotated[int, Field(ge=1, le=1024), BeforeValidator(number_not_bool_or_text)]] = (
+        Field(default=[16, 16], max_length=4, description="hidden layer sizes")
     )
     activation: Literal["sigmoid", "relu"] = "sigmoid"
     cost: Literal["quadratic", "cross-entropy"] = "quadratic"
-    learning_rate: float = Field(default=1.5, gt=0, le=100, allow_inf_nan=False)
-    batch_size: int = Field(default=10, ge=1, le=10_000)
-    epochs: int = Field(default=3, ge=1, le=100)
+    learning_rate: Real = Field(default=1.5, gt=0, le=100, allow_inf_nan=False)
+    batch_size: Whole = Field(default=10, ge=1, le=10_000)
+    epochs: Whole = Field(default=3, ge=1, le=100)
     seed: Seed = 0
 
 
 class NoiseRequest(Strict):
-    n: int = Field(default=1000, ge=1, le=10_000, description="noise images fed in")
+    n: Whole = Field(default=1000, ge=1, le=10_000, description="noise images fed in")
     seed: Seed = 0
-    show: int = Field(default=8, ge=0, le=32, description="examples returned with pixels")
+    show: Whole = Field(default=8, ge=0, le=32, description="examples returned with pixels")
 
 
 class DreamRequest(Strict):
-    steps: int = Field(default=200, ge=1, le=2000)
+    steps: Whole = Field(default=200, ge=1, le=2000)
     seed: Seed = 0
 
 
