@@ -1,0 +1,88 @@
+// chain-math.js: the one-neuron chain's products against its finite differences and a value
+// worked by hand; the real network's picks (weight, bias, activation) against backprop.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { chain, chainCost, pickChain, pickName } from "../../src/digitnet/web/static/js/chain-math.js";
+import { backprop } from "../../src/digitnet/web/static/js/backprop-math.js";
+import { tinyModel } from "./tiny.mjs";
+
+const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+
+test("the one-neuron chain's products equal its finite differences", () => {
+  const r = chain({ weights: [1.2, -0.7, 2.1], biases: [0.1, 0.3, -0.5], x: 0.8, y: 1 });
+  for (const key of ["dC_dw", "dC_db", "dC_da"]) {
+    r[key].forEach((v, l) => close(v, r.finite_difference[key][l], 1e-8, `${key}[${l}]`));
+  }
+  close(r.dC_dx, r.finite_difference.dC_dx, 1e-8, "∂C/∂x");
+  // ∂C/∂w⁽ᴸ⁾ = a⁽ᴸ⁻¹⁾ · σ′(z⁽ᴸ⁾) · 2(a⁽ᴸ⁾ − y), each factor from the forward pass
+  const f = r.factors[2];
+  assert.equal(f.a_prev, r.a[1]);
+  close(f.sigma_prime, r.a[2] * (1 - r.a[2]), 1e-16, "σ′");
+  close(f.dC_da, 2 * (r.a[2] - 1), 1e-16, "2(a − y)");
+  close(r.dC_dw[2], f.a_prev * f.sigma_prime * f.dC_da, 1e-16, "product");
+  // each layer passes on w · σ′ · ∂C/∂a as the layer below's ∂C/∂a
+  close(r.dC_da[1], f.w * f.sigma_prime * f.dC_da, 1e-16, "chain");
+  close(r.dC_dx, r.factors[0].w * r.factors[0].sigma_prime * r.dC_da[0], 1e-16, "to x");
+});
+
+test("a chain worked by hand: w = 1, b = 0 everywhere, x = 0, y = 0", () => {
+  // z¹ = 0 → a¹ = ½; z² = ½ → a² = σ(½); z³ = a² → a³ = σ(a²); C = (a³)²
+  const s = (z) => 1 / (1 + Math.exp(-z));
+  const r = chain({ weights: [1, 1, 1], biases: [0, 0, 0], x: 0, y: 0 });
+  close(r.a[0], 0.5, 1e-16, "a¹");
+  close(r.a[2], s(s(0.5)), 1e-15, "a³");
+  close(r.cost, s(s(0.5)) ** 2, 1e-15, "C");
+  close(r.dC_dw[0], 0, 1e-16, "x = 0 carries no blame to w¹");
+  assert.equal(chainCost({ weights: [1, 1, 1], biases: [0, 0, 0], x: 0, y: 0 }), r.cost);
+});
+
+for (const [activation, kind] of [
+  ["sigmoid", "quadratic"],
+  ["relu", "cross-entropy"],
+]) {
+  test(`a real network's weight, bias and activation: factors, backprop and nudges agree (${activation}, ${kind})`, () => {
+    const { model, x } = tinyModel([6, 5, 4, 3], activation, kind, 4);
+    const label = 1;
+    const r = backprop(model, x, label);
+    const picks = [
+      { kind: "weight", layer: 3, to: 1, from: 2 },
+      { kind: "weight", layer: 2, to: 3, from: 0 },
+      { kind: "weight", layer: 1, to: 0, from: 5 },
+      { kind: "bias", layer: 3, to: 0 },
+      { kind: "bias", layer: 1, to: 4 },
+      { kind: "activation", layer: 2, neuron: 2 },
+      { kind: "activation", layer: 1, neuron: 1 },
+    ];
+    for (const pick of picks) {
+      const p = pickChain(model, x, label, pick, r);
+      const what = JSON.stringify(pick);
+      const value = pick.kind === "activation" ? p.sum : p.product;
+      close(value, p.derivative, 1e-15, what);
+      close(value, p.finite_difference, 1e-8, what);
+      if (pick.kind === "activation") {
+        assert.equal(p.paths.length, model.sizes[pick.layer + 1]);
+        p.paths.forEach((q) => close(q.term, q.w * q.delta, 1e-16, "term"));
+      } else if (kind === "quadratic") {
+        close(p.factors.delta, p.factors.sigma_prime * p.factors.dC_da, 1e-16, "δ = σ′ ∂C/∂a");
+      } else if (pick.layer === 3) {
+        assert.equal(p.factors.sigma_prime, null); // softmax: δⱼ = aⱼ − yⱼ stands alone
+      }
+    }
+  });
+}
+
+test("a float32 model's finite differences are taken in float64", () => {
+  const { model, x } = tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 9);
+  const f32 = { ...model, weights: model.weights.map((W) => Float32Array.from(W)) };
+  const p = pickChain(f32, x, 0, { kind: "weight", layer: 1, to: 1, from: 1 });
+  close(p.product, p.finite_difference, 1e-8, "float32 weights");
+});
+
+test("picks are named like the API's parameters", () => {
+  const model = { sizes: [784, 16, 16, 10] };
+  assert.equal(pickName(model, { kind: "weight", layer: 1, to: 3, from: 343 }), "weight pixel (12, 7) → hidden 1 neuron 3");
+  assert.equal(pickName(model, { kind: "bias", layer: 3, to: 2 }), "bias of output neuron 2");
+  assert.equal(pickName(model, { kind: "weight", layer: 3, to: 2, from: 9 }), "weight hidden 2 neuron 9 → output neuron 2");
+  assert.equal(pickName(model, { kind: "activation", layer: 2, neuron: 5 }), "activation of hidden 2 neuron 5");
+});
