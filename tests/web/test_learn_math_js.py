@@ -44,9 +44,9 @@ process.stdout.write(JSON.stringify(out));
 """
 
 RUN_CHAIN = f"""
-import {{ chain }} from "{JS}/chain-math.js";
+import {{ oneNeuronChain }} from "{JS}/chain-math.js";
 const cases = JSON.parse(require("fs").readFileSync(0, "utf8"));
-process.stdout.write(JSON.stringify(cases.map(chain)));
+process.stdout.write(JSON.stringify(cases.map(oneNeuronChain)));
 """
 
 

@@ -13,7 +13,7 @@ export function costName(model) {
 const isSigmoid = (model) => model.activation !== "relu";
 
 // σ(z) = ½ + ½·tanh(z/2), as functions.sigmoid: never overflows
-export const sigmoid = (z) => 0.5 + 0.5 * Math.tanh(z / 2);
+export const logistic = (z) => 0.5 + 0.5 * Math.tanh(z / 2);
 
 /** σ′(z) for a hidden layer, given z and a = σ(z): a − a² (sigmoid) or [z > 0] (ReLU). */
 export function hiddenPrime(model, z, a) {
@@ -46,15 +46,15 @@ export function forwardAll(model, x) {
     }
     let a;
     if (l < last && !isSigmoid(model)) a = z.map((v) => Math.max(v, 0));
-    else if (l === last && model.cost === "cross-entropy") a = softmax(z);
-    else a = z.map(sigmoid);
+    else if (l === last && model.cost === "cross-entropy") a = softmax64(z);
+    else a = z.map(logistic);
     zs.push(z);
     activations.push(a);
   }
   return { zs, activations };
 }
 
-function softmax(z) {
+function softmax64(z) {
   let top = -Infinity;
   for (const v of z) top = Math.max(top, v);
   const e = z.map((v) => Math.exp(v - top));
@@ -71,7 +71,7 @@ export function costTerms(model, a, y) {
 }
 
 /** The cost of one example: Σ of its terms. */
-export function cost(model, x, label) {
+export function exampleCost(model, x, label) {
   const { activations } = forwardAll(model, x);
   const a = activations[activations.length - 1];
   return costTerms(model, a, oneHot(label, a.length)).reduce((s, v) => s + v, 0);
@@ -148,7 +148,7 @@ export function backprop(model, x, label) {
 }
 
 /** A copy of the model after one gradient step θ ← θ − η ∇C, weights and biases in float64. */
-export function step(model, result, eta) {
+export function takeStep(model, result, eta) {
   const weights = model.weights.map((W, l) =>
     Float64Array.from(W, (w, i) => w - eta * result.grad_weights[l][i]),
   );
@@ -161,16 +161,17 @@ export function step(model, result, eta) {
 /**
  * The parameters with the largest |∂C/∂θ|, sorted by size: [{kind: "weight", layer, to, from,
  * value} | {kind: "bias", layer, to, value}], a weight or bias of layer l feeding layer l.
+ * gradWeights, gradBiases: per non-input layer, as backprop's grad_weights and grad_biases.
  */
-export function largest(result, count) {
+export function largestComponents(gradWeights, gradBiases, sizes, count) {
   const found = [];
-  result.grad_weights.forEach((g, i) => {
-    const nIn = result.activations[i].length;
+  gradWeights.forEach((g, i) => {
+    const nIn = sizes[i];
     g.forEach((value, n) => {
       found.push({ kind: "weight", layer: i + 1, to: Math.floor(n / nIn), from: n % nIn, value });
     });
   });
-  result.deltas.forEach((d, i) => {
+  gradBiases.forEach((d, i) => {
     d.forEach((value, j) => found.push({ kind: "bias", layer: i + 1, to: j, value }));
   });
   found.sort((p, q) => Math.abs(q.value) - Math.abs(p.value));

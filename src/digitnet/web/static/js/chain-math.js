@@ -3,7 +3,7 @@
 // of the real network: its derivative as a product of factors (a sum over paths for an
 // activation) beside the ratio of nudges measured by central finite differences. No DOM here.
 
-import { backprop, cost, forwardAll, hiddenPrime, oneHot, costTerms, sigmoid } from "./backprop-math.js";
+import { backprop, exampleCost, forwardAll, hiddenPrime, oneHot, costTerms, logistic } from "./backprop-math.js";
 
 export const EPS = 1e-6; // the finite differences' nudge, as experiments/chain.py
 
@@ -15,7 +15,7 @@ export const EPS = 1e-6; // the finite differences' nudge, as experiments/chain.
  *  factors  [{layer, a_prev, sigma_prime, dC_da, w}] the products are made of
  * and finite_difference: the same derivatives measured by nudging each by ±EPS.
  */
-export function chain({ weights, biases, x, y }) {
+export function oneNeuronChain({ weights, biases, x, y }) {
   const result = chainExact(weights, biases, x, y);
   const measure = (costWith) => (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
   const moved = (list, l, d) => list.map((v, i) => (i === l ? v + d : v));
@@ -34,7 +34,7 @@ export function chain({ weights, biases, x, y }) {
 // The cost with aˡ (activations[l], a⁰ = x first) moved by d and every layer above recomputed.
 function cutAt(weights, biases, activations, l, d, y) {
   let value = activations[l] + d;
-  for (let i = l; i < weights.length; i++) value = sigmoid(weights[i] * value + biases[i]);
+  for (let i = l; i < weights.length; i++) value = logistic(weights[i] * value + biases[i]);
   return (value - y) ** 2;
 }
 
@@ -45,7 +45,7 @@ function chainExact(weights, biases, x, y) {
   let prev = x;
   for (let i = 0; i < n; i++) {
     z.push(weights[i] * prev + biases[i]); // zˡ = wˡ aˡ⁻¹ + bˡ
-    prev = sigmoid(z[i]); // aˡ = σ(zˡ)
+    prev = logistic(z[i]); // aˡ = σ(zˡ)
     a.push(prev);
   }
   const dC_dw = new Array(n);
@@ -142,7 +142,7 @@ function nudgeParameter(model, x, label, pick) {
     const moved = Float64Array.from(list[i]);
     moved[index] += d;
     const replaced = list.map((v, n) => (n === i ? moved : v));
-    return cost({ ...model, [weight ? "weights" : "biases"]: replaced }, x, label);
+    return exampleCost({ ...model, [weight ? "weights" : "biases"]: replaced }, x, label);
   };
   return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
 }

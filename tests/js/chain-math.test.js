@@ -3,14 +3,14 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { chain, chainCost, pickChain, pickName } from "../../src/digitnet/web/static/js/chain-math.js";
+import { oneNeuronChain, chainCost, pickChain, pickName } from "../../src/digitnet/web/static/js/chain-math.js";
 import { backprop } from "../../src/digitnet/web/static/js/backprop-math.js";
-import { tinyModel } from "./tiny.mjs";
+import { tinyModel } from "./tiny.js";
 
 const close = (a, b, tol, what) => assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test("the one-neuron chain's products equal its finite differences", () => {
-  const r = chain({ weights: [1.2, -0.7, 2.1], biases: [0.1, 0.3, -0.5], x: 0.8, y: 1 });
+  const r = oneNeuronChain({ weights: [1.2, -0.7, 2.1], biases: [0.1, 0.3, -0.5], x: 0.8, y: 1 });
   for (const key of ["dC_dw", "dC_db", "dC_da"]) {
     r[key].forEach((v, l) => close(v, r.finite_difference[key][l], 1e-8, `${key}[${l}]`));
   }
@@ -29,7 +29,7 @@ test("the one-neuron chain's products equal its finite differences", () => {
 test("a chain worked by hand: w = 1, b = 0 everywhere, x = 0, y = 0", () => {
   // z¹ = 0 → a¹ = ½; z² = ½ → a² = σ(½); z³ = a² → a³ = σ(a²); C = (a³)²
   const s = (z) => 1 / (1 + Math.exp(-z));
-  const r = chain({ weights: [1, 1, 1], biases: [0, 0, 0], x: 0, y: 0 });
+  const r = oneNeuronChain({ weights: [1, 1, 1], biases: [0, 0, 0], x: 0, y: 0 });
   close(r.a[0], 0.5, 1e-16, "a¹");
   close(r.a[2], s(s(0.5)), 1e-15, "a³");
   close(r.cost, s(s(0.5)) ** 2, 1e-15, "C");

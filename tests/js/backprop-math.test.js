@@ -5,12 +5,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   backprop,
-  cost,
   costName,
-  largest,
-  step,
+  exampleCost,
+  largestComponents,
+  takeStep,
 } from "../../src/digitnet/web/static/js/backprop-math.js";
-import { tinyModel } from "./tiny.mjs";
+import { tinyModel } from "./tiny.js";
 
 const EPS = 1e-6;
 const KINDS = [
@@ -35,15 +35,15 @@ for (const [activation, kind] of KINDS) {
     for (const list of ["weights", "biases"]) {
       model[list].forEach((values, l) => {
         for (let i = 0; i < values.length; i++) {
-          const up = cost(nudged(model, list, l, i, EPS), x, label);
-          const down = cost(nudged(model, list, l, i, -EPS), x, label);
+          const up = exampleCost(nudged(model, list, l, i, EPS), x, label);
+          const down = exampleCost(nudged(model, list, l, i, -EPS), x, label);
           const exact = list === "weights" ? r.grad_weights[l][i] : r.grad_biases[l][i];
           worst = Math.max(worst, Math.abs((up - down) / (2 * EPS) - exact));
         }
       });
     }
     assert.ok(worst < 1e-7, `largest gap ${worst}`);
-    assert.equal(r.cost, cost(model, x, label));
+    assert.equal(r.cost, exampleCost(model, x, label));
   });
 }
 
@@ -76,7 +76,7 @@ test("the quadratic cost is the sum of (aⱼ − yⱼ)² and its output nudges a
 test("one small step down the gradient lowers this example's cost and raises its label", () => {
   const { model, x } = tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 11);
   const r = backprop(model, x, 2);
-  const after = backprop(step(model, r, 0.5), x, 2);
+  const after = backprop(takeStep(model, r, 0.5), x, 2);
   assert.ok(after.cost < r.cost);
   assert.ok(after.activations[3][2] > r.activations[3][2]);
   assert.equal(model.weights[0][0], tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 11).model.weights[0][0]);
@@ -85,7 +85,7 @@ test("one small step down the gradient lowers this example's cost and raises its
 test("the largest components come first and name their place", () => {
   const { model, x } = tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 2);
   const r = backprop(model, x, 1);
-  const top = largest(r, 5);
+  const top = largestComponents(r.grad_weights, r.grad_biases, model.sizes, 5);
   assert.equal(top.length, 5);
   for (let i = 1; i < top.length; i++) assert.ok(Math.abs(top[i - 1].value) >= Math.abs(top[i].value));
   const all = [...r.grad_weights.flatMap((g) => [...g]), ...r.deltas.flatMap((d) => [...d])];

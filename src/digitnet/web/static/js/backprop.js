@@ -1,0 +1,537 @@
+// The Backprop view (chapter 3): what one example asks of every layer. The cost term by term,
+// the output's desired nudges, the three ways to move one output neuron, each hidden layer's
+// nudges as the sum of the wishes of the neurons it feeds, the first layer's weight changes,
+// this example's step with η, and (with the server) the averaging over a mini-batch. Every
+// number comes from backprop-math.js on the loaded model, so it works in the exported page too.
+
+import { api } from "./api.js";
+import { argmax } from "./network.js";
+import { backprop, costName, forwardAll, oneHot, costTerms, takeStep } from "./backprop-math.js";
+import { GREEN, RED, drawGray, drawWeights, sharpCanvas } from "./render.js";
+import {
+  Latency,
+  PALETTE,
+  drawSigned,
+  el,
+  labelPicker,
+  legend,
+  lineChart,
+  num,
+  pairedBars,
+  rgb,
+  section,
+  signed,
+  signedBars,
+  sub,
+  whenShown,
+} from "./chapters.js";
+
+const OTHERS = 8; // held-out digits shown moving with this example's step
+const FIRST_LAYER_SHOWN = 16;
+
+export class BackpropView {
+  constructor(root, example, { samples = null } = {}) {
+    this.root = root;
+    this.example = example;
+    this.model = null; // the loaded model
+    this.working = null; // the model after the steps taken here ("Back to the loaded model")
+    this.steps = 0;
+    this.neuron = null; // the output neuron whose three ways are shown (null: the label)
+    this.others = samples; // held-out digits [{label, pixels_255}], fetched once when served
+    this.lastStep = null;
+    this.clicked = []; // parameters the user added to the averaging table
+    this.latency = new Latency();
+    this.build();
+    example.onChange(() => {
+      this.lastStep = null;
+      this.update();
+    });
+    whenShown(root, () => this.update());
+  }
+
+  build() {
+    const r = this.root;
+    this.convention = el("p", { className: "convention" });
+    this.label = labelPicker("backprop-label", (d, e) => this.latency.measure(e, () => this.chooseLabel(d)));
+    const top = el(
+      "div",
+      { className: "chapter-top" },
+      this.example.chooser(),
+      el("label", {}, "Label ", this.label),
+      el("span", { className: "muted" }, "the digit this example should be"),
+    );
+    // 1. the cost, term by term, and the output's nudges
+    this.outputs = el("div", { className: "bp-outputs", role: "group", "aria-label": "The ten outputs" });
+    this.costSum = el("p", { className: "cost-sum" });
+    this.nudgeCanvas = el("canvas", { className: "chart short", role: "img" });
+    const costSection = section(
+      "The cost of this example, term by term",
+      "Each output's term is how far it is from what the label wants (1 for the label, 0 for the others). The desired nudges −∂C/∂a are the arrows: up for the label, down for the others, as long as their real size. Click an output to see the three ways to move it.",
+      el("div", { className: "bp-cost" }, el("div", {}, this.outputs, this.costSum), el("figure", { className: "chart-figure" }, this.nudgeCanvas, el("figcaption", {}, "desired nudges of the outputs, −∂C/∂aᴸ"))),
+    );
+    // 2. three ways to move one output neuron
+    this.waysTitle = el("h3");
+    this.waysBias = el("p");
+    this.waysWeights = el("canvas", { className: "chart short", role: "img" });
+    this.waysActivations = el("canvas", { className: "chart short", role: "img" });
+    this.waysWeightsText = el("p", { className: "muted" });
+    this.waysActivationsText = el("p", { className: "muted" });
+    this.waysWeights.addEventListener("click", (e) => this.clickWeight(e));
+    const waysSection = section(
+      "Three ways to move one output",
+      "An output moves with its z = Σₖ wⱼₖ aₖ + bⱼ, and z with three kinds of knobs.",
+      this.waysTitle,
+      el(
+        "div",
+        { className: "ways" },
+        el("div", {}, el("h4", {}, "1. its bias"), this.waysBias),
+        el("div", {}, el("h4", {}, "2. its weights, in proportion to aₖ"), this.waysWeights, this.waysWeightsText),
+        el("div", {}, el("h4", {}, "3. the previous activations, in proportion to wⱼₖ"), this.waysActivations, this.waysActivationsText),
+      ),
+    );
+    // 3. each hidden layer's nudges as the sum of the wishes of the layer above
+    this.sums = el("div", { className: "sums" });
+    const sumSection = section(
+      "The previous layer's nudges: every neuron's wishes, added up",
+      "For each hidden neuron k, the bars stacked in its column are the wishes −wⱼₖ σ′(zⱼ) ∂C/∂aⱼ of every neuron j it feeds (one colour each); the white mark is their total, the nudge that neuron is asked for. Then the same again, one layer further back: propagating backwards.",
+      this.sums,
+    );
+    // 4. the first layer's weight changes
+    this.firstLayer = el("div", { className: "pairs" });
+    const firstSection = section(
+      "The first layer's weight changes for this example",
+      "Each first-layer neuron's desired weight changes −∂C/∂wⱼₖ = −δⱼ aₖ form a copy of the input, green where its weights should grow, red where they should shrink; all on one scale. Beside each, its current weights.",
+      this.firstLayer,
+    );
+    // 5. the step
+    this.eta = el("input", { type: "number", min: 0, step: "any", value: 3, className: "eta", "aria-label": "Learning rate η" });
+    this.apply = el("button", { type: "button", dataset: { testid: "apply-step" }, textContent: "Take this example's step" });
+    this.reset = el("button", { type: "button", textContent: "Back to the loaded model", disabled: true });
+    this.stepStatus = el("p", { "aria-live": "polite" });
+    this.stepChart = el("canvas", { className: "chart short", role: "img", "aria-label": "This example's ten outputs before and after the step" });
+    this.stepLegend = el("div");
+    this.otherThumbs = el("div", { className: "thumbs" });
+    this.apply.addEventListener("click", (e) => this.latency.measure(e, () => this.takeStep()));
+    this.reset.addEventListener("click", (e) => this.latency.measure(e, () => this.backToLoaded()));
+    const stepSection = section(
+      "Take this example's step",
+      "θ ← θ − η ∇Cₓ with this one example's gradient: its own outputs move towards the label, and every other digit's outputs move too. The steps stay in this view until you go back to the loaded model.",
+      el("div", { className: "buttons" }, el("label", {}, "η ", this.eta), this.apply, this.reset),
+      this.stepStatus,
+      el("div", { className: "bp-step" }, el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend), el("div", {}, el("h4", {}, "held-out digits: their own label's output, before → after the last step"), this.otherThumbs)),
+    );
+    // 6. averaging over a mini-batch (server)
+    this.batchSize = el("input", { type: "number", min: 1, max: 32, value: 8, "aria-label": "Training images in the mini-batch" });
+    this.averageButton = el("button", { type: "button", textContent: "Average over a mini-batch" });
+    this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.averageTable = el("div", { className: "table-wrap" });
+    this.cosineButton = el("button", { type: "button", textContent: "Measure how well mini-batches aim" });
+    this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.cosineChart = el("canvas", { className: "chart short", role: "img", "aria-label": "Cosine similarity between a mini-batch's gradient and the whole training set's, by batch size" });
+    this.averageButton.addEventListener("click", () => this.average());
+    this.cosineButton.addEventListener("click", () => this.cosine());
+    const averageSection = section(
+      "Averaging: a mini-batch's step",
+      "Rows: the parameters with the largest average desired change (and any weight you click in chart 2 above). Columns: this example and real training images; each cell is that example's wish −∂Cₓ/∂θ, the last column their average, the mini-batch's step. Beside it: how closely a mini-batch's gradient points along the whole training set's, by batch size.",
+      this.example.served
+        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "training images ", this.batchSize), this.averageButton), this.averageStatus, el("div", { className: "bp-average" }, this.averageTable, el("div", {}, this.cosineButton, this.cosineStatus, this.cosineChart)))
+        : el("p", { className: "muted" }, "The averaging needs MNIST images: run digitnet serve and open this view there."),
+    );
+    r.replaceChildren(this.convention, top, costSection, waysSection, sumSection, firstSection, stepSection, averageSection);
+  }
+
+  setModel(model) {
+    this.model = model;
+    this.working = model;
+    this.steps = 0;
+    this.lastStep = null;
+    this.convention.textContent = `This model's cost: ${costName(model)}. Every number here is computed from its ${model.sizes.join("-")} weights for the example chosen below.`;
+    this.update();
+  }
+
+  currentLabel() {
+    if (this.example.label !== null) return this.example.label;
+    if (this.example.trueLabel !== null) return this.example.trueLabel;
+    return argmax(forwardAll(this.working, this.example.x).activations.at(-1));
+  }
+
+  chooseLabel(d) {
+    this.example.label = d;
+    this.neuron = null;
+    this.lastStep = null;
+    this.example.changed();
+  }
+
+  update() {
+    if (!this.working || this.root.hidden) return;
+    const label = this.currentLabel();
+    this.label.value = String(label);
+    const result = backprop(this.working, this.example.x, label);
+    this.result = result;
+    this.showCost(result, label);
+    this.showWays(result, this.neuron ?? label);
+    this.showSums(result);
+    this.showFirstLayer(result);
+    this.showStep(result, label);
+  }
+
+  showCost(result, label) {
+    const a = result.activations.at(-1);
+    const nudges = result.nudges.at(-1);
+    const best = argmax(a);
+    if (this.outputs.children.length !== a.length) {
+      this.outputs.replaceChildren(
+        el("div", { className: "bp-row head", "aria-hidden": "true" }, ...["digit", "output aⱼ", "yⱼ", this.model.cost === "cross-entropy" ? "−yⱼ ln aⱼ" : "(aⱼ − yⱼ)²", "nudge"].map((t) => el("span", { textContent: t }))),
+        ...Array.from(a, (_, d) => {
+          const row = el(
+            "button",
+            { type: "button", className: "bp-row", dataset: { testid: "backprop-output", digit: String(d) } },
+            el("span", { className: "digit", textContent: String(d) }),
+            el("span", { className: "track" }, el("span", { className: "fill" })),
+            el("span", { className: "y" }),
+            el("span", { className: "term" }),
+            el("span", { className: "nudge" }),
+          );
+          row.addEventListener("click", (e) => this.latency.measure(e, () => this.chooseNeuron(d)));
+          return row;
+        }),
+      );
+    }
+    const rows = Array.from(this.outputs.querySelectorAll("[data-testid=backprop-output]"));
+    const shown = this.neuron ?? label;
+    rows.forEach((row, d) => {
+      row.dataset.value = a[d].toFixed(6);
+      row.classList.toggle("label", d === label);
+      row.classList.toggle("best", d === best);
+      row.setAttribute("aria-pressed", String(d === shown));
+      row.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
+      row.querySelector(".y").textContent = String(result.target[d]);
+      row.querySelector(".term").textContent = num(result.cost_terms[d]);
+      const nudge = row.querySelector(".nudge");
+      nudge.textContent = `${nudges[d] >= 0 ? "▲" : "▼"} ${signed(nudges[d])}`;
+      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
+      row.setAttribute("aria-label", `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`);
+    });
+    this.costSum.textContent = `C = Σ of the terms = ${num(result.cost, 5)}   (answer ${best}, label ${label})`;
+    signedBars(this.nudgeCanvas, nudges, { labels: [...Array(nudges.length).keys()], highlight: label });
+    this.nudgeCanvas.setAttribute("aria-label", `desired nudges: ${Array.from(nudges, (v, d) => `${d}: ${signed(v)}`).join(", ")}`);
+  }
+
+  chooseNeuron(d) {
+    this.neuron = d;
+    this.update();
+  }
+
+  showWays(result, j) {
+    const L = this.model.sizes.length - 1;
+    const delta = result.deltas[L - 1][j];
+    const prev = result.activations[L - 1];
+    const nIn = prev.length;
+    const W = this.working.weights[L - 1];
+    const nudge = result.nudges[L - 1][j];
+    const softmax = this.model.cost === "cross-entropy";
+    this.waysTitle.textContent = `Output ${j} wants to move by ${signed(nudge)} (${nudge >= 0 ? "up" : "down"}); through σ′ that asks its z to move by −δ = ${signed(-delta)}${softmax ? " (softmax: δⱼ = aⱼ − yⱼ)" : ` = −σ′(z) · ∂C/∂a`}.`;
+    this.waysBias.textContent = `−∂C/∂b${sub(j)} = −δ${sub(j)} = ${signed(-delta)}: the bias moves z one for one, whatever the input.`;
+    const weightWish = Array.from(prev, (a) => -delta * a);
+    const activationWish = Array.from({ length: nIn }, (_, k) => -W[j * nIn + k] * delta);
+    const labels = [...Array(nIn).keys()];
+    this.weightBars = { j, nIn };
+    signedBars(this.waysWeights, weightWish, { labels });
+    stripUnder(this.waysWeights, prev, (v) => gray(v));
+    signedBars(this.waysActivations, activationWish, { labels });
+    const wTop = Math.max(1e-12, ...Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
+    stripUnder(this.waysActivations, Array.from({ length: nIn }, (_, k) => W[j * nIn + k]), (w) => rgb(w >= 0 ? GREEN : RED, Math.abs(w) / wTop));
+    const brightest = argmax(prev);
+    const strongest = argmax(Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
+    this.waysWeightsText.textContent = `−∂C/∂w${sub(j)}ₖ = −δ · aₖ. The squares under the bars are the aₖ: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar to add that weight to the averaging table.`;
+    this.waysActivationsText.textContent = `−w${sub(j)}ₖ · δ: the squares are the weights w${sub(j)}ₖ (green +, red −); the strongest (from ${strongest}) asks its neuron for the biggest change. The previous layer cannot be moved directly: these wishes are passed back.`;
+    this.waysWeights.setAttribute("aria-label", `desired changes of output ${j}'s weights: ${weightWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`);
+    this.waysActivations.setAttribute("aria-label", `output ${j}'s wishes for the previous activations: ${activationWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`);
+  }
+
+  clickWeight(e) {
+    if (!this.weightBars) return;
+    const rect = this.waysWeights.getBoundingClientRect();
+    const k = Math.floor(((e.clientX - rect.left) / rect.width) * this.weightBars.nIn);
+    const L = this.model.sizes.length - 1;
+    const param = { kind: "weight", layer: L, to: this.weightBars.j, from: k };
+    if (!this.clicked.some((p) => p.to === param.to && p.from === param.from)) this.clicked.push(param);
+    this.averageStatus.textContent = `Added the weight from neuron ${k} into output ${param.to}; press “Average over a mini-batch”.`;
+  }
+
+  showSums(result) {
+    const L = this.model.sizes.length - 1;
+    const blocks = [];
+    const drawing = [];
+    for (let l = L - 1; l >= 1; l--) {
+      const rows = result.contributions[l - 1]; // [j over layer l + 1][k over layer l]
+      const wishes = rows.map((row) => Array.from(row, (v) => -v));
+      const totals = result.nudges[l - 1];
+      const canvas = el("canvas", { className: "chart", role: "img" });
+      const above = l + 1 === L ? "output" : `hidden ${l + 1}`;
+      const colors = rows.map((_, j) => (rows.length <= PALETTE.length ? PALETTE[j] : `hsl(${(360 * j) / rows.length}, 70%, 62%)`));
+      const biggest = argmax(Array.from(totals, Math.abs));
+      blocks.push(
+        el(
+          "figure",
+          { className: "chart-figure" },
+          el("figcaption", {}, `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${rows.length} ${above} neurons it feeds${l < L - 1 ? " (propagated backwards)" : ""}`),
+          canvas,
+          rows.length <= 10 ? legend(colors.map((color, j) => ({ color, label: `${above === "output" ? "digit" : "neuron"} ${j}` }))) : el("p", { className: "muted" }, `one colour for each of the ${rows.length} neurons of ${above}`),
+          el("p", { className: "muted" }, `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`),
+        ),
+      );
+      drawing.push(() => stacked(canvas, wishes, totals, colors));
+      canvas.setAttribute("aria-label", `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`);
+    }
+    this.sums.replaceChildren(...blocks);
+    drawing.forEach((draw) => draw()); // now that the canvases are laid out
+  }
+
+  showFirstLayer(result) {
+    const g = result.grad_weights[0];
+    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    const nIn = this.model.sizes[0];
+    if (nIn !== 784) {
+      this.firstLayer.replaceChildren(el("p", { className: "muted" }, "Only 28×28 inputs are drawn as grids."));
+      return;
+    }
+    let top = 1e-12;
+    for (let i = 0; i < n * nIn; i++) top = Math.max(top, Math.abs(g[i]));
+    const change = g.map((v) => -v);
+    const pairs = [];
+    for (let j = 0; j < n; j++) {
+      const now = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: its weights` });
+      const wish = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: desired changes` });
+      drawWeights(now, this.working.weights[0], j * nIn);
+      drawSigned(wish, change, j * nIn, top);
+      pairs.push(el("figure", { className: "pair" }, now, wish, el("figcaption", {}, `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`)));
+    }
+    this.firstLayer.replaceChildren(...pairs);
+  }
+
+  // ---- the step -------------------------------------------------------------------------
+
+  takeStep() {
+    const eta = Number(this.eta.value);
+    if (!(eta > 0) || !Number.isFinite(eta)) {
+      this.stepStatus.textContent = "η must be a positive number.";
+      return;
+    }
+    const label = this.currentLabel();
+    const before = this.working;
+    const result = backprop(before, this.example.x, label);
+    this.working = takeStep(before, result, eta);
+    this.steps += 1;
+    this.lastStep = { before, after: this.working, eta, label };
+    this.reset.disabled = false;
+    this.update();
+  }
+
+  backToLoaded() {
+    this.working = this.model;
+    this.steps = 0;
+    this.lastStep = null;
+    this.reset.disabled = true;
+    this.update();
+  }
+
+  showStep(result, label) {
+    const s = this.lastStep;
+    if (!s) {
+      this.stepStatus.textContent = this.steps
+        ? `${this.steps} step(s) taken here; choose the example again or take another.`
+        : "No step taken yet: the outputs above are the loaded model's.";
+      const now = result.activations.at(-1);
+      pairedBars(this.stepChart, [{ values: now, color: "#8fa3c7" }], [...now.keys()]);
+      this.stepLegend.replaceChildren(legend([{ color: "#8fa3c7", label: "the outputs now" }]));
+      this.showOthers(null);
+      return;
+    }
+    const x = this.example.x;
+    const outBefore = forwardAll(s.before, x).activations.at(-1);
+    const outAfter = forwardAll(s.after, x).activations.at(-1);
+    const cost = (out) => costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
+    this.stepStatus.textContent = `Step ${this.steps} with η = ${s.eta}: output ${s.label} went ${num(outBefore[s.label], 4)} → ${num(outAfter[s.label], 4)}; this example's cost ${num(cost(outBefore), 4)} → ${num(cost(outAfter), 4)}.`;
+    pairedBars(
+      this.stepChart,
+      [
+        { values: outBefore, color: "#5d6b86" },
+        { values: outAfter, color: "#ffd54a" },
+      ],
+      [...outBefore.keys()],
+    );
+    this.stepLegend.replaceChildren(legend([{ color: "#5d6b86", label: "before the step" }, { color: "#ffd54a", label: "after" }]));
+    this.showOthers(s);
+  }
+
+  async showOthers(s) {
+    if (!this.others && this.example.served && !this.fetchingOthers) {
+      this.fetchingOthers = true;
+      try {
+        const r = await api("/api/backprop/step", {
+          method: "POST",
+          body: { pixels: Array.from(this.example.x), label: this.currentLabel(), others: OTHERS, seed: 0 },
+        });
+        this.others = r.others.map((o) => ({ label: o.label, pixels_255: o.pixels_255, index: o.index }));
+      } catch (e) {
+        this.otherThumbs.replaceChildren(el("p", { className: "muted" }, `Held-out digits unavailable: ${e.message}`));
+        return;
+      } finally {
+        this.fetchingOthers = false;
+      }
+    }
+    if (!this.others) {
+      this.otherThumbs.replaceChildren(el("p", { className: "muted" }, "Held-out digits need MNIST: run digitnet serve, or export with MNIST cached."));
+      return;
+    }
+    const after = s ? s.after : this.working;
+    const before = s ? s.before : this.working;
+    this.otherThumbs.replaceChildren(
+      ...this.others.map((o) => {
+        const x = Float64Array.from(o.pixels_255, (v) => v / 255);
+        const a0 = forwardAll(before, x).activations.at(-1);
+        const a1 = forwardAll(after, x).activations.at(-1);
+        const canvas = el("canvas", { role: "img", "aria-label": `a held-out ${o.label}` });
+        drawGray(canvas, x);
+        const change = a1[o.label] - a0[o.label];
+        const text = s ? `${num(a0[o.label], 2)} → ${num(a1[o.label], 2)}` : num(a0[o.label], 2);
+        const cls = !s || Math.abs(change) < 5e-4 ? "" : change > 0 ? "up" : "down";
+        return el("figure", { className: `thumb ${cls}` }, canvas, el("figcaption", {}, `${o.label}: ${text}`));
+      }),
+    );
+  }
+
+  // ---- averaging (server) ----------------------------------------------------------------
+
+  async average() {
+    this.averageStatus.textContent = "Computing every example's gradient…";
+    try {
+      const r = await api("/api/averaging", {
+        method: "POST",
+        body: {
+          batch_size: Number(this.batchSize.value),
+          seed: Math.floor(Math.random() * 100000),
+          pixels: Array.from(this.example.x),
+          label: this.currentLabel(),
+          top: 8,
+          params: this.clicked,
+        },
+      });
+      this.averageStatus.textContent = `${r.examples.length} examples; rows ranked by ${r.ranked_by}; cost: ${r.cost_function}.`;
+      this.averageTable.replaceChildren(averagingTable(r));
+    } catch (e) {
+      this.averageStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+
+  async cosine() {
+    this.cosineStatus.textContent = "Measuring (each batch size, many random draws)…";
+    try {
+      const r = await api("/api/gradient/cosine", { method: "POST", body: { batch_sizes: [1, 10, 100, 1000], draws: 50 } });
+      this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean ± std over ${r.draws} random batches`;
+      const points = r.cosine.map((c) => [c.batch_size, c.mean]);
+      lineChart(
+        this.cosineChart,
+        [
+          { points, color: "#4fc3ff", dots: true },
+          { points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]), color: "#4fc3ff", dash: [2, 3], width: 1 },
+          { points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]), color: "#4fc3ff", dash: [2, 3], width: 1 },
+        ],
+        { xLabel: "mini-batch size", yLabel: "cosine", logX: true, yRange: [0, 1] },
+      );
+      this.cosineChart.dataset.points = String(points.length);
+    } catch (e) {
+      this.cosineStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+}
+
+const gray = (v) => {
+  const g = Math.round(40 + 215 * Math.min(1, Math.max(0, v)));
+  return `rgb(${g},${g},${g})`;
+};
+
+// Small squares under a bar chart, one per bar: what the bars are proportional to.
+function stripUnder(canvas, values, color) {
+  const sized = { ctx: canvas.getContext("2d"), width: canvas.clientWidth, height: canvas.clientHeight };
+  if (!sized.width) return;
+  const slot = sized.width / values.length;
+  const size = Math.min(12, slot * 0.6);
+  values.forEach((v, i) => {
+    sized.ctx.fillStyle = color(v);
+    sized.ctx.fillRect(slot * (i + 0.5) - size / 2, sized.height - 18 - size - 2, size, size);
+  });
+}
+
+// Columns of stacked signed contributions (positive up, negative down) and their total.
+function stacked(canvas, wishes, totals, colors) {
+  const sized = sharpCanvas(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const n = totals.length;
+  let top = 1e-12;
+  for (let k = 0; k < n; k++) {
+    let up = 0;
+    let down = 0;
+    for (const row of wishes) (row[k] > 0 ? (up += row[k]) : (down -= row[k]));
+    top = Math.max(top, up, down);
+  }
+  const bottom = 18;
+  const mid = (height - bottom) / 2;
+  const scale = (mid - 6) / top;
+  const slot = width / n;
+  const bar = slot * 0.6;
+  ctx.strokeStyle = "#3a4660";
+  ctx.beginPath();
+  ctx.moveTo(0, mid);
+  ctx.lineTo(width, mid);
+  ctx.stroke();
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  for (let k = 0; k < n; k++) {
+    const x = slot * k + (slot - bar) / 2;
+    let up = mid;
+    let down = mid;
+    wishes.forEach((row, j) => {
+      const h = Math.abs(row[k]) * scale;
+      ctx.fillStyle = colors[j];
+      if (row[k] >= 0) {
+        up -= h;
+        ctx.fillRect(x, up, bar, h);
+      } else {
+        ctx.fillRect(x, down, bar, h);
+        down += h;
+      }
+    });
+    const y = mid - totals[k] * scale;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
+    ctx.fillStyle = "#93a0b8";
+    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
+  }
+  ctx.textAlign = "left";
+  ctx.fillText(`±${top.toPrecision(2)}`, 4, 12);
+}
+
+function averagingTable(r) {
+  const table = el("table", { className: "averaging" });
+  const head = el("tr", {}, el("th", { textContent: "parameter" }));
+  for (const ex of r.examples) {
+    const canvas = el("canvas", { role: "img", "aria-label": ex.split === "drawing" ? "your drawing" : `training image ${ex.index}` });
+    drawGray(canvas, ex.pixels_255, 255);
+    head.append(el("th", {}, canvas, el("div", { textContent: `${ex.split === "drawing" ? "drawing" : "#" + ex.index}: ${ex.label}` })));
+  }
+  head.append(el("th", { textContent: "average" }));
+  table.append(head);
+  for (const row of r.rows) {
+    const top = Math.max(1e-12, ...row.values.map(Math.abs));
+    const tr = el("tr", {}, el("th", { scope: "row", textContent: row.name }));
+    for (const v of row.values) {
+      tr.append(el("td", { textContent: signed(v, 2), style: `background:${rgb(v >= 0 ? GREEN : RED, (0.55 * Math.abs(v)) / top)}` }));
+    }
+    tr.append(el("td", { className: "avg", textContent: signed(row.average, 2) }));
+    table.append(tr);
+  }
+  return table;
+}

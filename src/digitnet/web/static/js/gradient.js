@@ -1,0 +1,501 @@
+// The Gradient descent view (chapter 2): the gradient's 13,002 components ranked by size with
+// the top 1% and 10% shares per layer, the diagram's edges coloured by the desired changes, the
+// first layer's gradient rows as grids, the cost along the negative gradient with η's landing
+// point; with the server, the same for a mini-batch, the cost landscape around the trained
+// weights with the training paths, and what the neurons of each layer really look for.
+
+import { api } from "./api.js";
+import { argmax } from "./network.js";
+import { backprop, costName, forwardAll, largestComponents } from "./backprop-math.js";
+import { pickName } from "./chain-math.js";
+import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
+import { Latency, PALETTE, drawSigned, el, labelPicker, lineChart, num, section, signed, signedBars, whenShown } from "./chapters.js";
+import { PickDiagram } from "./pick-diagram.js";
+import { drawGray, sharpCanvas } from "./render.js";
+
+const FIRST_LAYER_SHOWN = 16;
+const TOP_LISTED = 10;
+const PATH_COLORS = { training: "#ffd54a", "full-batch GD": "#4fc3ff", "SGD, batch 100": "#34d399", "SGD, batch 10": "#f472b6", momentum: "#a78bfa" };
+
+export class GradientView {
+  constructor(root, example) {
+    this.root = root;
+    this.example = example;
+    this.model = null;
+    this.batch = null; // the server's /api/gradient answer for a mini-batch, or null: this example
+    this.latency = new Latency();
+    this.build();
+    example.onChange(() => {
+      this.batch = null;
+      this.scope.value = "example";
+      this.update();
+    });
+    whenShown(root, () => this.update());
+  }
+
+  build() {
+    const served = this.example.served;
+    this.convention = el("p", { className: "convention" });
+    this.label = labelPicker("gradient-label", (d, e) => this.latency.measure(e, () => ((this.example.label = d), this.example.changed())));
+    this.scope = el("select", { "aria-label": "Whose gradient" }, new Option("this example", "example"), ...(served ? [new Option("a mini-batch of random training images", "batch")] : []));
+    this.batchSize = el("input", { type: "number", min: 1, max: 1000, value: 100, hidden: true, "aria-label": "Mini-batch size" });
+    this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
+    this.scope.addEventListener("change", () => this.chooseScope());
+    this.batchSize.addEventListener("change", () => this.chooseScope());
+    this.summary = el("p", { dataset: { testid: "gradient-summary" } });
+    // ranked components
+    this.rankChart = el("canvas", { className: "chart", role: "img" });
+    this.sharesTable = el("table", { className: "shares" });
+    this.topList = el("ol", { className: "top-list" });
+    const ranked = section(
+      "Which knobs matter: the components ranked by size",
+      "The gradient has one component per weight and bias. Sorted by size, a few matter a lot and most hardly at all (a weight from a black pixel gets exactly none). The table gives the share of each layer's total |∂C/∂θ| held by its largest 1% and 10%.",
+      el("div", { className: "gd-ranked" }, this.rankChart, el("div", {}, el("div", { className: "table-wrap" }, this.sharesTable), el("h4", { textContent: "the largest components" }), this.topList)),
+    );
+    // the diagram and the first layer's rows
+    this.diagram = new PickDiagram(el("canvas", { className: "diagram", role: "img", "aria-label": "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink" }), (hit, e) => this.latency.measure(e, () => this.pickEdge(hit)));
+    this.edgeInfo = el("p", { className: "muted", "aria-live": "polite", textContent: "Click an edge to see its component." });
+    this.grids = el("div", { className: "grids small" });
+    const pictures = section(
+      "Where the gradient points",
+      "The diagram shows each neuron's incoming edges with the largest desired changes −∂C/∂w, green to grow, red to shrink, brighter for bigger. Below, every first-layer neuron's 784 components as a 28×28 grid, all on one scale.",
+      this.diagram.canvas,
+      this.edgeInfo,
+      this.grids,
+    );
+    // the 1-D slice
+    this.eta = el("input", { type: "number", min: 0, step: "any", value: 3, "aria-label": "Learning rate η" });
+    this.eta.addEventListener("input", (e) => this.latency.measure(e, () => this.showSlice()));
+    this.sliceChart = el("canvas", { className: "chart", role: "img", dataset: { testid: "gradient-slice" } });
+    this.sliceText = el("p", { "aria-live": "polite" });
+    const slice = section(
+      "One step along the negative gradient",
+      "The real cost C(θ − t ∇C) as t grows, beside its tangent line C(θ) − t ‖∇C‖². A step of learning rate η moves to t = η: the steeper the slope, the longer the step. Where the curve leaves the tangent, a big η overshoots the valley's floor and a small one stops short.",
+      el("div", { className: "buttons" }, el("label", {}, "η ", this.eta)),
+      this.sliceText,
+      this.sliceChart,
+    );
+    // the landscape (server)
+    this.landscapeKind = el("select", { "aria-label": "Directions of the slice" }, new Option("two random directions (filter-normalised)", "random"), new Option("the recorded training path's principal plane", "path"), new Option("four optimizers from the same start", "optimizers"));
+    this.landscapeImages = el("input", { type: "number", min: 100, max: 60000, value: 10000, step: 100, "aria-label": "Training images in the cost" });
+    this.landscapeButton = el("button", { type: "button", dataset: { testid: "landscape-run" }, textContent: "Draw the landscape" });
+    this.landscapeStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.landscapeCanvas = el("canvas", { className: "landscape", role: "img", hidden: true, dataset: { testid: "landscape" } });
+    this.landscapeFacts = el("div", {});
+    this.pathCurves = el("canvas", { className: "chart", role: "img", dataset: { testid: "landscape-curves" } });
+    this.lineCurve = el("canvas", { className: "chart short", role: "img" });
+    this.landscapeButton.addEventListener("click", () => this.landscape());
+    const landscape = section(
+      "The cost landscape around the trained weights",
+      "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced. Paths are projected onto the slice; a point's true cost is printed beside the slice's value, and a hollow marker means the point lies off the plane.",
+      served
+        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "directions ", this.landscapeKind), el("label", {}, "images ", this.landscapeImages), this.landscapeButton), this.landscapeStatus, el("div", { className: "gd-landscape" }, this.landscapeCanvas, el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve)))
+        : el("p", { className: "muted", dataset: { testid: "landscape-offline" } }, "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there."),
+    );
+    // the neurons (server)
+    this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
+    this.neuronIndex = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron" });
+    this.neuronButton = el("button", { type: "button", textContent: "Show what it looks for" });
+    this.neuronOut = el("div", { "aria-live": "polite" });
+    this.neuronButton.addEventListener("click", () => this.neuron());
+    const neurons = section(
+      "What the layers really look for",
+      "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
+      served
+        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "layer ", this.neuronLayer), el("label", {}, "neuron ", this.neuronIndex), this.neuronButton), this.neuronOut)
+        : el("p", { className: "muted" }, "Needs the test images: run digitnet serve and open this view there."),
+    );
+    this.root.replaceChildren(
+      this.convention,
+      el("div", { className: "chapter-top" }, this.example.chooser(), el("label", {}, "Label ", this.label), el("label", {}, "Gradient of ", this.scope), this.batchSize, this.scopeStatus),
+      this.summary,
+      ranked,
+      pictures,
+      slice,
+      landscape,
+      neurons,
+    );
+  }
+
+  setModel(model) {
+    this.model = model;
+    this.batch = null;
+    this.scope.value = "example";
+    this.neuronLayer.max = model.sizes.length - 1;
+    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
+    this.diagram.setModel(model);
+    this.update();
+  }
+
+  async chooseScope() {
+    this.batchSize.hidden = this.scope.value !== "batch";
+    if (this.scope.value === "example") {
+      this.batch = null;
+      this.update();
+      return;
+    }
+    this.scopeStatus.textContent = "computing the mini-batch's gradient…";
+    try {
+      this.batch = await api("/api/gradient", {
+        method: "POST",
+        body: { batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 100000) }, learning_rate: Number(this.eta.value) || 3, first_layer: true },
+      });
+      this.scopeStatus.textContent = `${this.batch.n_examples} random training images`;
+      this.update();
+    } catch (e) {
+      this.scopeStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+
+  /** The gradient shown: {gradWeights, gradBiases, cost, activations?, label?, n}. */
+  gradient() {
+    if (this.batch) {
+      return { gradWeights: this.batch.grad_weights, gradBiases: this.batch.grad_biases, cost: this.batch.cost, n: this.batch.n_examples, label: null };
+    }
+    const x = this.example.x;
+    const label = this.example.label ?? this.example.trueLabel ?? argmax(forwardAll(this.model, x).activations.at(-1));
+    const r = backprop(this.model, x, label);
+    this.result = r;
+    return { gradWeights: r.grad_weights, gradBiases: r.grad_biases, cost: r.cost, n: 1, label, result: r };
+  }
+
+  update() {
+    if (!this.model || this.root.hidden) return;
+    const g = this.gradient();
+    this.current = g;
+    if (g.label !== null) this.label.value = String(g.label);
+    const flatW = g.gradWeights.map((W) => (W ? Float64Array.from(W.flat ? W.flat() : W) : null));
+    const flatB = g.gradBiases.map((b) => Float64Array.from(b));
+    const norm = gradientNorm(flatW.filter(Boolean), flatB);
+    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${num(g.cost, 5)}, ‖∇C‖ = ${num(norm, 5)}.`;
+    this.showRanked(flatW, flatB);
+    this.showPictures(flatW, g);
+    this.showSlice();
+  }
+
+  showRanked(flatW, flatB) {
+    const sorted = rankedMagnitudes(flatW, flatB);
+    const nonzero = sorted.findIndex((v) => v === 0);
+    const last = nonzero < 0 ? sorted.length : nonzero; // zeros have no place on a log scale
+    const points = [];
+    for (let r = 1; r <= last; r = Math.max(r + 1, Math.round(r * 1.05))) points.push([r, sorted[r - 1]]);
+    if (last > 0) points.push([last, sorted[last - 1]]);
+    const zeros = sorted.length - last;
+    lineChart(this.rankChart, [{ points, color: "#4fc3ff" }], {
+      xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
+      yLabel: "|∂C/∂θ|",
+      logX: true,
+      logY: true,
+    });
+    const L = this.model.sizes.length - 1;
+    const rows = shares(flatW, flatB);
+    const pct = (v) => `${(100 * v).toFixed(1)}%`;
+    this.sharesTable.replaceChildren(
+      el("tr", {}, ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map((t) => el("th", { textContent: t }))),
+      ...rows.map((s) =>
+        el(
+          "tr",
+          { dataset: { testid: "gradient-share", layer: String(s.layer) } },
+          el("th", { scope: "row", textContent: s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer) }),
+          el("td", { textContent: s.n.toLocaleString() }),
+          el("td", { textContent: pct(s.top1) }),
+          el("td", { textContent: pct(s.top10) }),
+          el("td", { textContent: pct(s.zero_fraction) }),
+        ),
+      ),
+    );
+    const top = largestComponents(flatW, flatB, this.model.sizes, TOP_LISTED);
+    this.topList.replaceChildren(...top.map((p) => el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) }))));
+  }
+
+  showPictures(flatW, g) {
+    const wish = flatW.map((W) => W.map((v) => -v));
+    this.diagram.showValues(wish);
+    if (g.result) this.diagram.update(this.example.x, g.result.activations.slice(1));
+    else this.diagram.update(new Float32Array(784), null);
+    this.wish = wish;
+    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    if (this.model.sizes[0] !== 784) return;
+    let top = 1e-12;
+    for (let i = 0; i < n * 784; i++) top = Math.max(top, Math.abs(wish[0][i]));
+    const figures = [];
+    for (let j = 0; j < n; j++) {
+      const canvas = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: −∂C/∂w` });
+      drawSigned(canvas, wish[0], j * 784, top);
+      figures.push(el("figure", {}, canvas, el("figcaption", { textContent: String(j) })));
+    }
+    this.grids.replaceChildren(...figures);
+  }
+
+  pickEdge(hit) {
+    if (hit.kind !== "edge" || !this.wish) return;
+    const nIn = this.model.sizes[hit.layer - 1];
+    const v = -this.wish[hit.layer - 1][hit.to * nIn + hit.from];
+    const all = rankedMagnitudes(this.wish, []);
+    const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
+    this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
+  }
+
+  showSlice() {
+    if (!this.current) return;
+    const eta = Number(this.eta.value);
+    if (!(eta > 0)) return;
+    let line;
+    if (this.current.result) {
+      line = lineSlice(this.model, this.example.x, this.current.label, this.current.result, 2 * eta, 41);
+      line.eta = eta;
+      line.cost_at_eta = line.cost[20];
+    } else {
+      line = this.batch.line; // computed by the server for the batch's own η
+    }
+    const c0 = line.cost[0];
+    const points = line.t.map((t, i) => [t, line.cost[i]]);
+    const lowest = argmax(line.cost.map((c) => -c));
+    const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
+    lineChart(this.sliceChart, [{ points, color: "#e6ebf5" }, { points: tangent, color: "#4fc3ff", dash: [5, 4] }], {
+      xLabel: "t (white: C(θ − t∇C); blue dashed: its tangent)",
+      yLabel: "C",
+      yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
+      marks: [
+        { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `η = ${line.eta}` },
+        { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" },
+      ],
+    });
+    const verdict = line.t[lowest] < line.eta * 0.9 ? "overshoots: the lowest point comes before η" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond η" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = η = ${line.eta}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceChart.dataset.eta = String(line.eta);
+  }
+
+  // ---- the landscape ----------------------------------------------------------------------
+
+  async landscape() {
+    this.landscapeStatus.textContent = "Computing the cost on a 41×41 grid (cached once done)…";
+    this.landscapeButton.disabled = true;
+    const started = performance.now();
+    try {
+      const r = await api("/api/landscape", { method: "POST", body: { directions: this.landscapeKind.value, n_images: Number(this.landscapeImages.value), grid: 41 } });
+      this.landscapeData = r;
+      this.landscapeCanvas.hidden = false;
+      drawLandscape(this.landscapeCanvas, r);
+      this.showLandscapeFacts(r);
+      this.landscapeStatus.textContent = `${r.alphas.length}×${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1000).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
+      this.landscapeCanvas.dataset.paths = String(r.paths.length);
+    } catch (e) {
+      this.landscapeStatus.textContent = `Failed: ${e.message}`;
+    } finally {
+      this.landscapeButton.disabled = false;
+    }
+  }
+
+  showLandscapeFacts(r) {
+    const d = r.directions;
+    const facts = [
+      `at the model: C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
+      d.explained_variance ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
+    ];
+    if (r.line && r.line.distance) facts.push(`from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}`);
+    const table = el("table", { className: "paths" }, el("tr", {}, ...["path", "examples", "length", "travel", "true C at the end", "slice's C there", "off the plane"].map((t) => el("th", { textContent: t }))));
+    r.paths.forEach((p) => {
+      const last = p.points.length - 1;
+      table.append(
+        el(
+          "tr",
+          {},
+          el("th", { scope: "row" }, el("i", { className: "swatch", style: `background:${PATH_COLORS[p.name] || "#fff"}` }), p.name),
+          el("td", { textContent: p.examples.toLocaleString() }),
+          el("td", { textContent: num(p.length, 2) }),
+          el("td", { textContent: num(p.travel, 2) }),
+          el("td", { textContent: num(p.cost_true[last], 4) }),
+          el("td", { textContent: num(p.cost_slice[last], 4) }),
+          el("td", { textContent: num(Math.max(...p.off_plane), 2) }),
+        ),
+      );
+    });
+    this.landscapeFacts.replaceChildren(el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))), r.paths.length ? el("div", { className: "table-wrap" }, table) : el("p", { className: "muted", textContent: "Random directions: no paths on this slice." }));
+    if (r.paths.length) {
+      const series = r.paths.flatMap((p) => {
+        const color = PATH_COLORS[p.name] || "#fff";
+        const xs = p.examples_seen.map((n) => Math.max(n, 1));
+        return [
+          { points: xs.map((n, i) => [n, p.cost_true[i]]), color },
+          { points: xs.map((n, i) => [n, p.cost_slice[i]]), color, dash: [3, 3], width: 1 },
+        ];
+      });
+      lineChart(this.pathCurves, series, { xLabel: "examples seen (solid: true cost; dashed: the slice's value there)", yLabel: "C", logX: true, logY: true });
+    }
+    if (r.line && r.line.t) {
+      lineChart(this.lineCurve, [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }], { xLabel: "t: θ_init + t (θ_final − θ_init)", yLabel: "C", logY: true, marks: [{ x: 0, y: r.line.cost[r.line.t.findIndex((t) => t >= 0)], color: "#93a0b8", label: "init" }, { x: 1, y: r.line.cost[r.line.t.findIndex((t) => t >= 1)], color: "#ffd54a", label: "final" }] });
+    }
+  }
+
+  // ---- the neurons --------------------------------------------------------------------------
+
+  async neuron() {
+    const layer = Number(this.neuronLayer.value);
+    const j = Number(this.neuronIndex.value);
+    this.neuronOut.replaceChildren(el("p", { className: "muted", textContent: "loading…" }));
+    try {
+      const r = await api(`/api/neurons/${layer}/${j}?k=8`);
+      const L = this.model.sizes.length - 1;
+      const thumbs = r.top.map((t) => {
+        const canvas = el("canvas", { role: "img", "aria-label": `test image ${t.index}, a ${t.label}` });
+        drawGray(canvas, t.pixels_255, 255);
+        return el("figure", { className: "thumb" }, canvas, el("figcaption", { textContent: `${t.label} · z=${num(t.z, 1)}` }));
+      });
+      const counts = el("canvas", { className: "chart short", role: "img", "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}` });
+      const parts = [
+        el("h4", { textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z` }),
+        el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
+        el("h4", { textContent: "labels of its 100 most exciting test digits" }),
+        counts,
+      ];
+      if (r.pattern) {
+        const canvas = el("canvas", { className: "pattern", role: "img", "aria-label": "its incoming weights' combination of first-layer patterns" });
+        drawSigned(canvas, r.pattern, 0);
+        const terms = (r.terms || []).slice(0, 6).map((t) => {
+          const c = el("canvas", { role: "img", "aria-label": `first-layer neuron ${t.from}` });
+          drawSigned(c, this.model.weights[0], t.from * 784);
+          return el("figure", { className: "thumb" }, c, el("figcaption", { textContent: `${signed(t.weight, 2)} × #${t.from}` }));
+        });
+        parts.push(el("h4", { textContent: layer === 1 ? "its own weights" : "Σₖ wⱼₖ · (first-layer neuron k's weights): the pattern it is built from" }), el("div", { className: "thumbs" }, el("figure", { className: "thumb big" }, canvas, el("figcaption", { textContent: "the combination" })), ...terms));
+      }
+      this.neuronOut.replaceChildren(...parts);
+      signedBars(counts, r.label_counts, { labels: [...Array(10).keys()], colors: PALETTE });
+    } catch (e) {
+      this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
+    }
+  }
+}
+
+function countParams(sizes) {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
+  return n;
+}
+
+// The cost on the grid as colours (log scale), log-spaced contour lines, the model at the
+// centre, the init→final line and each path with its points (hollow where off the plane).
+function drawLandscape(canvas, r) {
+  const sized = sharpCanvas(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const { alphas, betas, cost } = r;
+  const pad = 36;
+  const w = width - 2 * pad;
+  const h = height - 2 * pad;
+  const [a0, a1] = [alphas[0], alphas.at(-1)];
+  const [b0, b1] = [betas[0], betas.at(-1)];
+  const toX = (a) => pad + ((a - a0) / (a1 - a0)) * w;
+  const toY = (b) => pad + (1 - (b - b0) / (b1 - b0)) * h;
+  const lo = Math.log(Math.max(r.min_cost, 1e-9));
+  const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
+  const cellW = w / alphas.length;
+  const cellH = h / betas.length;
+  for (let i = 0; i < betas.length; i++) {
+    for (let j = 0; j < alphas.length; j++) {
+      const t = (Math.log(Math.max(cost[i][j], 1e-9)) - lo) / (hi - lo || 1);
+      ctx.fillStyle = heat(t);
+      ctx.fillRect(toX(alphas[j]) - cellW / 2, toY(betas[i]) - cellH / 2, cellW + 0.6, cellH + 0.6);
+    }
+  }
+  // contours by marching squares on the grid, at the server's log-spaced levels
+  ctx.strokeStyle = "rgba(255,255,255,0.45)";
+  ctx.lineWidth = 1;
+  for (const level of r.levels || []) {
+    ctx.beginPath();
+    for (let i = 0; i + 1 < betas.length; i++) {
+      for (let j = 0; j + 1 < alphas.length; j++) {
+        const corners = [
+          [alphas[j], betas[i], cost[i][j]],
+          [alphas[j + 1], betas[i], cost[i][j + 1]],
+          [alphas[j + 1], betas[i + 1], cost[i + 1][j + 1]],
+          [alphas[j], betas[i + 1], cost[i + 1][j]],
+        ];
+        const crossings = [];
+        for (let c = 0; c < 4; c++) {
+          const [xa, ya, va] = corners[c];
+          const [xb, yb, vb] = corners[(c + 1) % 4];
+          if ((va < level) !== (vb < level)) {
+            const t = (level - va) / (vb - va);
+            crossings.push([xa + t * (xb - xa), ya + t * (yb - ya)]);
+          }
+        }
+        for (let c = 0; c + 1 < crossings.length; c += 2) {
+          ctx.moveTo(toX(crossings[c][0]), toY(crossings[c][1]));
+          ctx.lineTo(toX(crossings[c + 1][0]), toY(crossings[c + 1][1]));
+        }
+      }
+    }
+    ctx.stroke();
+  }
+  ctx.strokeStyle = "#3a4660";
+  ctx.strokeRect(pad, pad, w, h);
+  ctx.fillStyle = "#93a0b8";
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(`α (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`, pad + w / 2, height - 10);
+  ctx.save();
+  ctx.translate(12, pad + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(`β from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+  ctx.restore();
+  // init → final line
+  if (r.line && r.line.init) {
+    ctx.strokeStyle = "#ffffff";
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(toX(r.line.init[0]), toY(r.line.init[1]));
+    ctx.lineTo(toX(r.center[0]), toY(r.center[1]));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  // the paths: a point is filled when within 10% of the path's travel from the plane
+  for (const p of r.paths) {
+    const color = PATH_COLORS[p.name] || "#ffffff";
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    p.points.forEach(([a, b], i) => (i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b))));
+    ctx.stroke();
+    const near = 0.1 * Math.max(p.travel, 1e-9);
+    p.points.forEach(([a, b], i) => {
+      ctx.beginPath();
+      ctx.arc(toX(a), toY(b), 3, 0, 2 * Math.PI);
+      if (p.off_plane[i] <= near) {
+        ctx.fillStyle = color;
+        ctx.fill();
+      } else {
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1;
+        ctx.stroke();
+      }
+    });
+    const [ea, eb] = p.points.at(-1);
+    ctx.fillStyle = color;
+    ctx.textAlign = "left";
+    ctx.fillText(`${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`, toX(ea) + 6, toY(eb) - 6);
+  }
+  ctx.fillStyle = "#ffffff";
+  ctx.beginPath();
+  ctx.arc(toX(r.center[0]), toY(r.center[1]), 5, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.textAlign = "left";
+  ctx.fillText(`θ*: C = ${num(r.center_cost, 4)}`, toX(r.center[0]) + 8, toY(r.center[1]) + 14);
+}
+
+// dark blue (low) → teal → yellow (high)
+function heat(t) {
+  const s = Math.min(1, Math.max(0, t));
+  const stops = [
+    [13, 27, 62],
+    [25, 110, 140],
+    [90, 190, 120],
+    [250, 220, 90],
+  ];
+  const x = s * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  const c = stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
+  return `rgb(${c[0]},${c[1]},${c[2]})`;
+}

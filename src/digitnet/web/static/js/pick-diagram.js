@@ -1,0 +1,124 @@
+// The network diagram for the learning views: edges chosen and coloured by any per-weight
+// values (the weights themselves, or the desired changes −∂C/∂w), and clickable: a click picks
+// a neuron, an edge, or a pixel of the input grid. Layers are numbered like the activations.
+
+import { Diagram } from "./diagram.js";
+
+const SHOWN_EDGES = 8; // per neuron, the strongest by |value|
+const SHOWN_NEURONS = 32; // per layer, as Diagram
+const HIT = 5; // pixels from an edge or a disc that still count as a click on it
+
+export class PickDiagram extends Diagram {
+  constructor(canvas, onPick = null) {
+    super(canvas);
+    this.edgeValues = null; // per layer of weights: the values the edges show (null: weights)
+    this.pickedEdge = null; // {layer, to, from}
+    if (onPick) {
+      canvas.addEventListener("click", (e) => {
+        const rect = canvas.getBoundingClientRect();
+        const hit = this.pickAt(e.clientX - rect.left, e.clientY - rect.top);
+        if (hit) onPick(hit, e);
+      });
+      canvas.style.cursor = "pointer";
+    }
+  }
+
+  setModel(model) {
+    super.setModel(model);
+    if (this.edgeValues) this.showValues(this.edgeValues);
+  }
+
+  /** Show, for every layer l of weights, the values (flat, n_l × n_{l−1}) on the edges. */
+  showValues(values) {
+    this.edgeValues = values;
+    if (!this.model) return;
+    const sizes = this.model.sizes;
+    this.edges = values.map((V, l) => {
+      const nIn = sizes[l];
+      const shownIn = l === 0 ? nIn : Math.min(nIn, SHOWN_NEURONS);
+      return Array.from({ length: Math.min(sizes[l + 1], SHOWN_NEURONS) }, (_, j) => {
+        const row = [];
+        for (let i = 0; i < shownIn; i++) row.push([i, V[j * nIn + i]]);
+        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
+        const kept = row.slice(0, SHOWN_EDGES);
+        const picked = this.pickedEdge;
+        if (picked && picked.layer === l + 1 && picked.to === j && !kept.some(([i]) => i === picked.from)) {
+          kept.push([picked.from, V[j * nIn + picked.from]]); // the picked edge is always drawn
+        }
+        return kept;
+      });
+    });
+    this.maxAbs = this.edges.map((layer) => Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v))));
+    this.draw();
+  }
+
+  pickEdge(edge) {
+    this.pickedEdge = edge;
+    this.highlight = null;
+    if (this.edgeValues) this.showValues(this.edgeValues);
+    else this.draw();
+  }
+
+  pickNeuron(layer, neuron) {
+    this.pickedEdge = null;
+    this.setHighlight(layer, neuron);
+  }
+
+  draw() {
+    super.draw();
+    if (!this.sized || !this.model || !this.pickedEdge) return;
+    const { layer, to, from } = this.pickedEdge;
+    const geo = this.layout(this.sized.width, this.sized.height);
+    const end = geo.columns[layer - 1][to];
+    const start = layer === 1 ? geo.pixel(from) : geo.columns[layer - 2][from];
+    if (!end || !start) return;
+    const { ctx } = this.sized;
+    ctx.strokeStyle = "#4fc3ff";
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.moveTo(start.x, start.y);
+    ctx.lineTo(end.x, end.y);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+
+  /** What is at (x, y) in CSS pixels: {kind: "neuron", layer, neuron} | {kind: "edge", layer,
+   * to, from} | {kind: "pixel", index}, or null. */
+  pickAt(x, y) {
+    if (!this.sized || !this.model) return null;
+    const geo = this.layout(this.sized.width, this.sized.height);
+    for (const [c, column] of geo.columns.entries()) {
+      for (const [j, disc] of column.entries()) {
+        if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT) return { kind: "neuron", layer: c + 1, neuron: j };
+      }
+    }
+    const { grid } = geo;
+    if (x >= grid.x && x < grid.x + grid.size && y >= grid.y && y < grid.y + grid.size) {
+      const index = Math.floor((y - grid.y) / grid.cell) * 28 + Math.floor((x - grid.x) / grid.cell);
+      return { kind: "pixel", index };
+    }
+    let best = null;
+    let bestDistance = HIT;
+    this.edges.forEach((layer, l) => {
+      layer.forEach((incoming, j) => {
+        const to = geo.columns[l][j];
+        for (const [i] of incoming) {
+          const from = l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
+          const d = segmentDistance(x, y, from, to);
+          if (d < bestDistance) {
+            bestDistance = d;
+            best = { kind: "edge", layer: l + 1, to: j, from: i };
+          }
+        }
+      });
+    });
+    return best;
+  }
+}
+
+function segmentDistance(x, y, p, q) {
+  const dx = q.x - p.x;
+  const dy = q.y - p.y;
+  const t = Math.max(0, Math.min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(x - (p.x + t * dx), y - (p.y + t * dy));
+}

@@ -1,0 +1,53 @@
+// gradient-math.js: shares counted by hand, ranks sorted, the slice's start and its tangent.
+
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { backprop, takeStep } from "../../src/digitnet/web/static/js/backprop-math.js";
+import {
+  gradientNorm,
+  lineSlice,
+  moveAlong,
+  rankedMagnitudes,
+  shares,
+} from "../../src/digitnet/web/static/js/gradient-math.js";
+import { tinyModel } from "./tiny.js";
+
+test("shares: the top 1% and 10% of each layer's |g|, at least one component each", () => {
+  // layer 1: 20 components, one of size 10 and 19 of size 1 (top 1% = 1, top 10% = 2)
+  const w1 = [10, ...Array(17).fill(1)];
+  const b1 = [1, -1];
+  // layer 2: four components, two zero
+  const w2 = [0, -3];
+  const b2 = [1, 0];
+  const [one, two, all] = shares([w1, w2], [b1, b2]);
+  assert.equal(one.n, 20);
+  assert.equal(one.top1, 10 / 29);
+  assert.equal(one.top10, 11 / 29);
+  assert.equal(one.top1_sq, 100 / 119);
+  assert.equal(two.top1, 3 / 4);
+  assert.equal(two.zero_fraction, 0.5);
+  assert.equal(all.layer, "all");
+  assert.equal(all.n, 24);
+  assert.equal(all.top10, (10 + 3 + 1) / 33); // ceil(2.4) = 3 components
+});
+
+test("ranked magnitudes are every |component|, largest first", () => {
+  const r = rankedMagnitudes([[1, -5], [2]], [[0.5], [-3]]);
+  assert.deepEqual(Array.from(r), [5, 3, 2, 1, 0.5]);
+  assert.equal(gradientNorm([[3]], [[4]]), 5);
+});
+
+test("the slice starts at C(θ), falls with slope −‖∇C‖², and at t = η is the step's cost", () => {
+  const { model, x } = tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 8);
+  const r = backprop(model, x, 1);
+  const line = lineSlice(model, x, 1, r, 2, 21);
+  assert.equal(line.t.length, 21);
+  assert.equal(line.cost[0], r.cost);
+  const h = 1e-6;
+  const nearby = lineSlice(model, x, 1, r, h, 2).cost[1];
+  assert.ok(Math.abs((nearby - r.cost) / h - line.slope) < 1e-5);
+  assert.ok(line.slope < 0);
+  const stepped = backprop(takeStep(model, r, 2), x, 1).cost;
+  assert.ok(Math.abs(line.cost[20] - stepped) < 1e-15);
+  assert.equal(moveAlong(model, r, 0).weights[0][3], model.weights[0][3]);
+});
