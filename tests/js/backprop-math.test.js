@@ -79,7 +79,10 @@ test("one small step down the gradient lowers this example's cost and raises its
   const after = backprop(takeStep(model, r, 0.5), x, 2);
   assert.ok(after.cost < r.cost);
   assert.ok(after.activations[3][2] > r.activations[3][2]);
-  assert.equal(model.weights[0][0], tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 11).model.weights[0][0]);
+  assert.equal(
+    model.weights[0][0],
+    tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 11).model.weights[0][0],
+  );
 });
 
 test("the largest components come first and name their place", () => {
@@ -87,7 +90,8 @@ test("the largest components come first and name their place", () => {
   const r = backprop(model, x, 1);
   const top = largestComponents(r.grad_weights, r.grad_biases, model.sizes, 5);
   assert.equal(top.length, 5);
-  for (let i = 1; i < top.length; i++) assert.ok(Math.abs(top[i - 1].value) >= Math.abs(top[i].value));
+  for (let i = 1; i < top.length; i++)
+    assert.ok(Math.abs(top[i - 1].value) >= Math.abs(top[i].value));
   const all = [...r.grad_weights.flatMap((g) => [...g]), ...r.deltas.flatMap((d) => [...d])];
   assert.equal(Math.abs(top[0].value), Math.max(...all.map(Math.abs)));
   const t = top.find((p) => p.kind === "weight");

@@ -3,7 +3,12 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { oneNeuronChain, chainCost, pickChain, pickName } from "../../src/digitnet/web/static/js/chain-math.js";
+import {
+  oneNeuronChain,
+  chainCost,
+  pickChain,
+  pickName,
+} from "../../src/digitnet/web/static/js/chain-math.js";
 import { backprop } from "../../src/digitnet/web/static/js/backprop-math.js";
 import { tinyModel } from "./tiny.js";
 
@@ -81,8 +86,17 @@ test("a float32 model's finite differences are taken in float64", () => {
 
 test("picks are named like the API's parameters", () => {
   const model = { sizes: [784, 16, 16, 10] };
-  assert.equal(pickName(model, { kind: "weight", layer: 1, to: 3, from: 343 }), "weight pixel (12, 7) → hidden 1 neuron 3");
+  assert.equal(
+    pickName(model, { kind: "weight", layer: 1, to: 3, from: 343 }),
+    "weight pixel (12, 7) → hidden 1 neuron 3",
+  );
   assert.equal(pickName(model, { kind: "bias", layer: 3, to: 2 }), "bias of output neuron 2");
-  assert.equal(pickName(model, { kind: "weight", layer: 3, to: 2, from: 9 }), "weight hidden 2 neuron 9 → output neuron 2");
-  assert.equal(pickName(model, { kind: "activation", layer: 2, neuron: 5 }), "activation of hidden 2 neuron 5");
+  assert.equal(
+    pickName(model, { kind: "weight", layer: 3, to: 2, from: 9 }),
+    "weight hidden 2 neuron 9 → output neuron 2",
+  );
+  assert.equal(
+    pickName(model, { kind: "activation", layer: 2, neuron: 5 }),
+    "activation of hidden 2 neuron 5",
+  );
 });

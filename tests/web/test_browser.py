@@ -230,7 +230,9 @@ def test_tabs_work_from_the_keyboard(page, server):
         page.locator("#view-weights").is_visible() and not page.locator("#view-draw").is_visible()
     )
     page.keyboard.press("End")
-    assert page.locator("#view-experiments").is_visible()
+    assert page.locator("#view-chain").is_visible()
+    page.keyboard.press("ArrowRight")  # round to the first
+    assert page.locator("#view-draw").is_visible()
 
 
 def test_noise_dream_and_mistakes_experiments_show_their_results(page, server):

@@ -1,8 +1,10 @@
-"""One self-contained HTML page: the Draw view and the diagram, the weights embedded, no server.
+"""One self-contained HTML page, the weights embedded, no server: the Draw view and the diagram,
+and the learning views that run in the page (Backprop, Gradient descent, Chain rule).
 
 The page's own ES modules are joined into one inline module (their `import` lines dropped, their
 `export` keywords removed: they are written so that this is all a bundler would do here), with
-the draw view's markup cut from index.html and the stylesheet inlined. Opens from file://.
+the views' markup cut from index.html and the stylesheets inlined. Opens from file://. When
+MNIST is in the local cache, a few test digits go in too (Backprop moves them with its step).
 """
 
 from __future__ import annotations
@@ -11,8 +13,9 @@ import html
 import json
 import re
 
+from ..data import DataError, load_dataset
 from ..modelfile import ModelFile
-from .page import STATIC, model_json
+from .page import STATIC, model_json, to_bytes_255
 
 # The modules the standalone page needs, each after the ones it imports.
 MODULES = (
@@ -22,11 +25,29 @@ MODULES = (
     "render.js",
     "diagram.js",
     "draw.js",
+    "api.js",
+    "backprop-math.js",
+    "chain-math.js",
+    "gradient-math.js",
+    "chapters.js",
+    "pick-diagram.js",
+    "backprop.js",
+    "gradient.js",
+    "chain.js",
+    "tabs.js",
     "standalone.js",
 )
-IMPORT = re.compile(r'^import \{[^}]*\} from "\./[a-z]+\.js";\n', re.MULTILINE)
+IMPORT = re.compile(r'^import \{[^}]*\} from "\./[a-z-]+\.js";\n', re.MULTILINE)
 EXPORT = re.compile(r"^export (?=(?:async )?function |class |const |let )", re.MULTILINE)
-DRAW = re.compile(r"<!-- export:draw -->(.*?)<!-- /export:draw -->", re.DOTALL)
+VIEWS = ("draw", "gradient", "backprop", "chain")  # the tabs, as marked in index.html
+TAB_NAMES = {
+    "draw": "Draw",
+    "gradient": "Gradient descent",
+    "backprop": "Backprop",
+    "chain": "Chain rule",
+}
+STYLESHEETS = ("style.css", "chapters.css")
+SAMPLES = 8  # test digits embedded for the Backprop view's step
 
 
 def bundle(modules: tuple[str, ...] = MODULES) -> str:
@@ -43,13 +64,48 @@ def _inline(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-def export_html(model: ModelFile, name: str) -> str:
-    """The whole page as a string."""
-    draw = DRAW.search((STATIC / "index.html").read_text(encoding="utf-8"))
-    if draw is None:
-        raise RuntimeError("index.html lost its export:draw markers")
-    css = (STATIC / "style.css").read_text(encoding="utf-8")
+def view_markup(view: str) -> str:
+    """A view's markup from index.html, between its export markers."""
+    found = re.search(
+        rf"<!-- export:{view} -->(.*?)<!-- /export:{view} -->",
+        (STATIC / "index.html").read_text(encoding="utf-8"),
+        re.DOTALL,
+    )
+    if found is None:
+        raise RuntimeError(f"index.html lost its export:{view} markers")
+    return found.group(1)
+
+
+def held_out_digits(n: int = SAMPLES) -> list[dict] | None:
+    """The first n MNIST test digits from the local cache (never downloaded), or None."""
+    try:
+        test = load_dataset("mnist", progress=False, sources=()).test
+    except DataError:
+        return None
+    return [
+        {"index": i, "label": int(test.labels[i]), "pixels_255": to_bytes_255(test.images[i])}
+        for i in range(n)
+    ]
+
+
+def export_html(model: ModelFile, name: str, samples: list[dict] | None = None) -> str:
+    """The whole page as a string. samples: test digits for the Backprop view's step, as
+    held_out_digits gives them; None: those of the local MNIST cache if there is one."""
+    if samples is None:
+        samples = held_out_digits()
+    views = "".join(view_markup(view) for view in VIEWS)
+    tabs = "".join(
+        f'<button role="tab" id="tab-{v}" data-testid="tab-{v}" aria-controls="view-{v}" '
+        f'aria-selected="{str(v == VIEWS[0]).lower()}"{"" if v == VIEWS[0] else " tabindex=-1"}>'
+        f"{TAB_NAMES[v]}</button>"
+        for v in VIEWS
+    )
+    css = "\n".join((STATIC / sheet).read_text(encoding="utf-8") for sheet in STYLESHEETS)
     weights = json.dumps(model_json(model, name), separators=(",", ":"))
+    digits = ""
+    if samples:
+        data = _inline(json.dumps(samples, separators=(",", ":")))
+        digits = f'<script type="application/json" id="digitnet-samples">{data}</script>'
     net = model.network
     accuracy = model.metrics.get("test_accuracy")
     about = f"{'-'.join(map(str, net.sizes))} {net.activation} network"
@@ -66,9 +122,11 @@ def export_html(model: ModelFile, name: str) -> str:
 </head>
 <body>
 <header class="top"><h1>digitnet</h1>
+<nav role="tablist" aria-label="Views">{tabs}</nav>
 <span class="muted">{html.escape(name)}: {about}</span></header>
-<main>{draw.group(1)}</main>
+<main>{views}</main>
 <script type="application/json" id="digitnet-model">{_inline(weights)}</script>
+{digits}
 <script type="module">{_inline(bundle())}</script>
 </body>
 </html>

@@ -1,4 +1,4 @@
-// The served page: tabs, the model (fetched once as JSON, run in the page), and the four views.
+// The served page: tabs, the model (fetched once as JSON, run in the page), and the views.
 
 import { api } from "./api.js";
 import { decodeModel } from "./network.js";
@@ -6,36 +6,28 @@ import { DrawView } from "./draw.js";
 import { WeightsView } from "./weights.js";
 import { LearnView } from "./learn.js";
 import { ExperimentsView } from "./experiments.js";
+import { Example } from "./chapters.js";
+import { BackpropView } from "./backprop.js";
+import { GradientView } from "./gradient.js";
+import { ChainView } from "./chain.js";
+import { setUpTabs } from "./tabs.js";
 
 const $ = (selector) => document.querySelector(selector);
 const draw = new DrawView($("#view-draw"));
 const weights = new WeightsView($("#view-weights"), draw.diagram);
 const learn = new LearnView($("#view-learn"), (json) => useModel(json, true));
 new ExperimentsView($("#view-experiments"));
-draw.onResult((x, activations) => weights.showActivations(x, activations));
-window.digitnet = { draw };
-
-// Tabs: click, or arrow keys / Home / End when a tab has the focus.
-const tabs = Array.from(document.querySelectorAll("[role=tab]"));
-function select(tab) {
-  for (const t of tabs) {
-    const on = t === tab;
-    t.setAttribute("aria-selected", String(on));
-    t.tabIndex = on ? 0 : -1;
-    document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
-  }
-}
-tabs.forEach((tab, i) => {
-  tab.addEventListener("click", () => select(tab));
-  tab.addEventListener("keydown", (e) => {
-    const next = { ArrowRight: i + 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
-    if (next === undefined) return;
-    e.preventDefault();
-    const target = tabs[(next + tabs.length) % tabs.length];
-    target.focus();
-    select(target);
-  });
+const example = new Example(true); // the example the learning views study, shared
+const backprop = new BackpropView($("#view-backprop"), example);
+const gradient = new GradientView($("#view-gradient"), example);
+const chain = new ChainView($("#view-chain"), example);
+draw.onResult((x, activations) => {
+  weights.showActivations(x, activations);
+  example.setDrawing(x);
 });
+window.digitnet = { draw, example, backprop, gradient, chain };
+
+const select = setUpTabs();
 $("#go-learn").addEventListener("click", () => select($("#tab-learn")));
 
 function useModel(json, refreshList = false) {
@@ -43,6 +35,7 @@ function useModel(json, refreshList = false) {
   $("#no-model").hidden = true;
   draw.setModel(model);
   weights.setModel(model);
+  for (const view of [backprop, gradient, chain]) view.setModel(model);
   if (refreshList) listModels();
 }
 

@@ -3,6 +3,8 @@
 // each hidden neuron's wish split into the contributions of the neurons it feeds, and ∇C.
 // No DOM here: node --test runs it, and a pytest compares it with Python's numbers.
 
+import { DIGITS } from "./constants.js";
+
 /** The model's cost convention, in words, for every view to name. */
 export function costName(model) {
   return model.cost === "cross-entropy"
@@ -21,7 +23,7 @@ export function hiddenPrime(model, z, a) {
 }
 
 /** The wanted outputs y for a label: 1 for the right digit, 0 elsewhere. */
-export function oneHot(label, n = 10) {
+export function oneHot(label, n = DIGITS) {
   const y = new Float64Array(n);
   y[label] = 1;
   return y;

@@ -5,6 +5,7 @@
 // number comes from backprop-math.js on the loaded model, so it works in the exported page too.
 
 import { api } from "./api.js";
+import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, forwardAll, oneHot, costTerms, takeStep } from "./backprop-math.js";
 import { GREEN, RED, drawGray, drawWeights, sharpCanvas } from "./render.js";
@@ -27,7 +28,6 @@ import {
 } from "./chapters.js";
 
 const OTHERS = 8; // held-out digits shown moving with this example's step
-const FIRST_LAYER_SHOWN = 16;
 
 export class BackpropView {
   constructor(root, example, { samples = null } = {}) {
@@ -52,7 +52,9 @@ export class BackpropView {
   build() {
     const r = this.root;
     this.convention = el("p", { className: "convention" });
-    this.label = labelPicker("backprop-label", (d, e) => this.latency.measure(e, () => this.chooseLabel(d)));
+    this.label = labelPicker("backprop-label", (d, e) =>
+      this.latency.measure(e, () => this.chooseLabel(d)),
+    );
     const top = el(
       "div",
       { className: "chapter-top" },
@@ -61,13 +63,27 @@ export class BackpropView {
       el("span", { className: "muted" }, "the digit this example should be"),
     );
     // 1. the cost, term by term, and the output's nudges
-    this.outputs = el("div", { className: "bp-outputs", role: "group", "aria-label": "The ten outputs" });
+    this.outputs = el("div", {
+      className: "bp-outputs",
+      role: "group",
+      "aria-label": "The ten outputs",
+    });
     this.costSum = el("p", { className: "cost-sum" });
     this.nudgeCanvas = el("canvas", { className: "chart short", role: "img" });
     const costSection = section(
       "The cost of this example, term by term",
       "Each output's term is how far it is from what the label wants (1 for the label, 0 for the others). The desired nudges −∂C/∂a are the arrows: up for the label, down for the others, as long as their real size. Click an output to see the three ways to move it.",
-      el("div", { className: "bp-cost" }, el("div", {}, this.outputs, this.costSum), el("figure", { className: "chart-figure" }, this.nudgeCanvas, el("figcaption", {}, "desired nudges of the outputs, −∂C/∂aᴸ"))),
+      el(
+        "div",
+        { className: "bp-cost" },
+        el("div", {}, this.outputs, this.costSum),
+        el(
+          "figure",
+          { className: "chart-figure" },
+          this.nudgeCanvas,
+          el("figcaption", {}, "desired nudges of the outputs, −∂C/∂aᴸ"),
+        ),
+      ),
     );
     // 2. three ways to move one output neuron
     this.waysTitle = el("h3");
@@ -85,8 +101,20 @@ export class BackpropView {
         "div",
         { className: "ways" },
         el("div", {}, el("h4", {}, "1. its bias"), this.waysBias),
-        el("div", {}, el("h4", {}, "2. its weights, in proportion to aₖ"), this.waysWeights, this.waysWeightsText),
-        el("div", {}, el("h4", {}, "3. the previous activations, in proportion to wⱼₖ"), this.waysActivations, this.waysActivationsText),
+        el(
+          "div",
+          {},
+          el("h4", {}, "2. its weights, in proportion to aₖ"),
+          this.waysWeights,
+          this.waysWeightsText,
+        ),
+        el(
+          "div",
+          {},
+          el("h4", {}, "3. the previous activations, in proportion to wⱼₖ"),
+          this.waysActivations,
+          this.waysActivationsText,
+        ),
       ),
     );
     // 3. each hidden layer's nudges as the sum of the wishes of the layer above
@@ -104,11 +132,30 @@ export class BackpropView {
       this.firstLayer,
     );
     // 5. the step
-    this.eta = el("input", { type: "number", min: 0, step: "any", value: 3, className: "eta", "aria-label": "Learning rate η" });
-    this.apply = el("button", { type: "button", dataset: { testid: "apply-step" }, textContent: "Take this example's step" });
-    this.reset = el("button", { type: "button", textContent: "Back to the loaded model", disabled: true });
+    this.eta = el("input", {
+      type: "number",
+      min: 0,
+      step: "any",
+      value: 3,
+      className: "eta",
+      "aria-label": "Step size η",
+    });
+    this.apply = el("button", {
+      type: "button",
+      dataset: { testid: "apply-step" },
+      textContent: "Take this example's step",
+    });
+    this.reset = el("button", {
+      type: "button",
+      textContent: "Back to the loaded model",
+      disabled: true,
+    });
     this.stepStatus = el("p", { "aria-live": "polite" });
-    this.stepChart = el("canvas", { className: "chart short", role: "img", "aria-label": "This example's ten outputs before and after the step" });
+    this.stepChart = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "This example's ten outputs before and after the step",
+    });
     this.stepLegend = el("div");
     this.otherThumbs = el("div", { className: "thumbs" });
     this.apply.addEventListener("click", (e) => this.latency.measure(e, () => this.takeStep()));
@@ -118,26 +165,79 @@ export class BackpropView {
       "θ ← θ − η ∇Cₓ with this one example's gradient: its own outputs move towards the label, and every other digit's outputs move too. The steps stay in this view until you go back to the loaded model.",
       el("div", { className: "buttons" }, el("label", {}, "η ", this.eta), this.apply, this.reset),
       this.stepStatus,
-      el("div", { className: "bp-step" }, el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend), el("div", {}, el("h4", {}, "held-out digits: their own label's output, before → after the last step"), this.otherThumbs)),
+      el(
+        "div",
+        { className: "bp-step" },
+        el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend),
+        el(
+          "div",
+          {},
+          el("h4", {}, "held-out digits: their own label's output, before → after the last step"),
+          this.otherThumbs,
+        ),
+      ),
     );
     // 6. averaging over a mini-batch (server)
-    this.batchSize = el("input", { type: "number", min: 1, max: 32, value: 8, "aria-label": "Training images in the mini-batch" });
+    this.batchSize = el("input", {
+      type: "number",
+      min: 1,
+      max: 32,
+      value: 8,
+      "aria-label": "Training images to average with this example",
+    });
     this.averageButton = el("button", { type: "button", textContent: "Average over a mini-batch" });
     this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.averageTable = el("div", { className: "table-wrap" });
-    this.cosineButton = el("button", { type: "button", textContent: "Measure how well mini-batches aim" });
+    this.cosineButton = el("button", {
+      type: "button",
+      textContent: "Measure how well mini-batches aim",
+    });
     this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
-    this.cosineChart = el("canvas", { className: "chart short", role: "img", "aria-label": "Cosine similarity between a mini-batch's gradient and the whole training set's, by batch size" });
+    this.cosineChart = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label":
+        "How closely a mini-batch's gradient points along the whole training set's, for mini-batches of 1 to 1,000 images",
+    });
     this.averageButton.addEventListener("click", () => this.average());
     this.cosineButton.addEventListener("click", () => this.cosine());
     const averageSection = section(
       "Averaging: a mini-batch's step",
       "Rows: the parameters with the largest average desired change (and any weight you click in chart 2 above). Columns: this example and real training images; each cell is that example's wish −∂Cₓ/∂θ, the last column their average, the mini-batch's step. Beside it: how closely a mini-batch's gradient points along the whole training set's, by batch size.",
       this.example.served
-        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "training images ", this.batchSize), this.averageButton), this.averageStatus, el("div", { className: "bp-average" }, this.averageTable, el("div", {}, this.cosineButton, this.cosineStatus, this.cosineChart)))
-        : el("p", { className: "muted" }, "The averaging needs MNIST images: run digitnet serve and open this view there."),
+        ? el(
+            "div",
+            {},
+            el(
+              "div",
+              { className: "buttons" },
+              el("label", {}, "training images ", this.batchSize),
+              this.averageButton,
+            ),
+            this.averageStatus,
+            el(
+              "div",
+              { className: "bp-average" },
+              this.averageTable,
+              el("div", {}, this.cosineButton, this.cosineStatus, this.cosineChart),
+            ),
+          )
+        : el(
+            "p",
+            { className: "muted" },
+            "The averaging needs MNIST images: run digitnet serve and open this view there.",
+          ),
     );
-    r.replaceChildren(this.convention, top, costSection, waysSection, sumSection, firstSection, stepSection, averageSection);
+    r.replaceChildren(
+      this.convention,
+      top,
+      costSection,
+      waysSection,
+      sumSection,
+      firstSection,
+      stepSection,
+      averageSection,
+    );
   }
 
   setModel(model) {
@@ -181,11 +281,25 @@ export class BackpropView {
     const best = argmax(a);
     if (this.outputs.children.length !== a.length) {
       this.outputs.replaceChildren(
-        el("div", { className: "bp-row head", "aria-hidden": "true" }, ...["digit", "output aⱼ", "yⱼ", this.model.cost === "cross-entropy" ? "−yⱼ ln aⱼ" : "(aⱼ − yⱼ)²", "nudge"].map((t) => el("span", { textContent: t }))),
+        el(
+          "div",
+          { className: "bp-row head", "aria-hidden": "true" },
+          ...[
+            "digit",
+            "output aⱼ",
+            "yⱼ",
+            this.model.cost === "cross-entropy" ? "−yⱼ ln aⱼ" : "(aⱼ − yⱼ)²",
+            "nudge",
+          ].map((t) => el("span", { textContent: t })),
+        ),
         ...Array.from(a, (_, d) => {
           const row = el(
             "button",
-            { type: "button", className: "bp-row", dataset: { testid: "backprop-output", digit: String(d) } },
+            {
+              type: "button",
+              className: "bp-row",
+              dataset: { testid: "backprop-output", digit: String(d) },
+            },
             el("span", { className: "digit", textContent: String(d) }),
             el("span", { className: "track" }, el("span", { className: "fill" })),
             el("span", { className: "y" }),
@@ -204,17 +318,27 @@ export class BackpropView {
       row.classList.toggle("label", d === label);
       row.classList.toggle("best", d === best);
       row.setAttribute("aria-pressed", String(d === shown));
-      row.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
+      row.querySelector(".fill").style.width =
+        `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
       row.querySelector(".y").textContent = String(result.target[d]);
       row.querySelector(".term").textContent = num(result.cost_terms[d]);
       const nudge = row.querySelector(".nudge");
       nudge.textContent = `${nudges[d] >= 0 ? "▲" : "▼"} ${signed(nudges[d])}`;
       nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
-      row.setAttribute("aria-label", `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`);
+      row.setAttribute(
+        "aria-label",
+        `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`,
+      );
     });
     this.costSum.textContent = `C = Σ of the terms = ${num(result.cost, 5)}   (answer ${best}, label ${label})`;
-    signedBars(this.nudgeCanvas, nudges, { labels: [...Array(nudges.length).keys()], highlight: label });
-    this.nudgeCanvas.setAttribute("aria-label", `desired nudges: ${Array.from(nudges, (v, d) => `${d}: ${signed(v)}`).join(", ")}`);
+    signedBars(this.nudgeCanvas, nudges, {
+      labels: [...Array(nudges.length).keys()],
+      highlight: label,
+    });
+    this.nudgeCanvas.setAttribute(
+      "aria-label",
+      `desired nudges: ${Array.from(nudges, (v, d) => `${d}: ${signed(v)}`).join(", ")}`,
+    );
   }
 
   chooseNeuron(d) {
@@ -239,14 +363,27 @@ export class BackpropView {
     signedBars(this.waysWeights, weightWish, { labels });
     stripUnder(this.waysWeights, prev, (v) => gray(v));
     signedBars(this.waysActivations, activationWish, { labels });
-    const wTop = Math.max(1e-12, ...Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
-    stripUnder(this.waysActivations, Array.from({ length: nIn }, (_, k) => W[j * nIn + k]), (w) => rgb(w >= 0 ? GREEN : RED, Math.abs(w) / wTop));
+    const wTop = Math.max(
+      1e-12,
+      ...Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])),
+    );
+    stripUnder(
+      this.waysActivations,
+      Array.from({ length: nIn }, (_, k) => W[j * nIn + k]),
+      (w) => rgb(w >= 0 ? GREEN : RED, Math.abs(w) / wTop),
+    );
     const brightest = argmax(prev);
     const strongest = argmax(Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
     this.waysWeightsText.textContent = `−∂C/∂w${sub(j)}ₖ = −δ · aₖ. The squares under the bars are the aₖ: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar to add that weight to the averaging table.`;
     this.waysActivationsText.textContent = `−w${sub(j)}ₖ · δ: the squares are the weights w${sub(j)}ₖ (green +, red −); the strongest (from ${strongest}) asks its neuron for the biggest change. The previous layer cannot be moved directly: these wishes are passed back.`;
-    this.waysWeights.setAttribute("aria-label", `desired changes of output ${j}'s weights: ${weightWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`);
-    this.waysActivations.setAttribute("aria-label", `output ${j}'s wishes for the previous activations: ${activationWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`);
+    this.waysWeights.setAttribute(
+      "aria-label",
+      `desired changes of output ${j}'s weights: ${weightWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`,
+    );
+    this.waysActivations.setAttribute(
+      "aria-label",
+      `output ${j}'s wishes for the previous activations: ${activationWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`,
+    );
   }
 
   clickWeight(e) {
@@ -255,7 +392,8 @@ export class BackpropView {
     const k = Math.floor(((e.clientX - rect.left) / rect.width) * this.weightBars.nIn);
     const L = this.model.sizes.length - 1;
     const param = { kind: "weight", layer: L, to: this.weightBars.j, from: k };
-    if (!this.clicked.some((p) => p.to === param.to && p.from === param.from)) this.clicked.push(param);
+    if (!this.clicked.some((p) => p.to === param.to && p.from === param.from))
+      this.clicked.push(param);
     this.averageStatus.textContent = `Added the weight from neuron ${k} into output ${param.to}; press “Average over a mini-batch”.`;
   }
 
@@ -269,20 +407,44 @@ export class BackpropView {
       const totals = result.nudges[l - 1];
       const canvas = el("canvas", { className: "chart", role: "img" });
       const above = l + 1 === L ? "output" : `hidden ${l + 1}`;
-      const colors = rows.map((_, j) => (rows.length <= PALETTE.length ? PALETTE[j] : `hsl(${(360 * j) / rows.length}, 70%, 62%)`));
+      const colors = rows.map((_, j) =>
+        rows.length <= PALETTE.length ? PALETTE[j] : `hsl(${(360 * j) / rows.length}, 70%, 62%)`,
+      );
       const biggest = argmax(Array.from(totals, Math.abs));
       blocks.push(
         el(
           "figure",
           { className: "chart-figure" },
-          el("figcaption", {}, `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${rows.length} ${above} neurons it feeds${l < L - 1 ? " (propagated backwards)" : ""}`),
+          el(
+            "figcaption",
+            {},
+            `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${rows.length} ${above} neurons it feeds${l < L - 1 ? " (propagated backwards)" : ""}`,
+          ),
           canvas,
-          rows.length <= 10 ? legend(colors.map((color, j) => ({ color, label: `${above === "output" ? "digit" : "neuron"} ${j}` }))) : el("p", { className: "muted" }, `one colour for each of the ${rows.length} neurons of ${above}`),
-          el("p", { className: "muted" }, `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`),
+          rows.length <= 10
+            ? legend(
+                colors.map((color, j) => ({
+                  color,
+                  label: `${above === "output" ? "digit" : "neuron"} ${j}`,
+                })),
+              )
+            : el(
+                "p",
+                { className: "muted" },
+                `one colour for each of the ${rows.length} neurons of ${above}`,
+              ),
+          el(
+            "p",
+            { className: "muted" },
+            `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`,
+          ),
         ),
       );
       drawing.push(() => stacked(canvas, wishes, totals, colors));
-      canvas.setAttribute("aria-label", `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`);
+      canvas.setAttribute(
+        "aria-label",
+        `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`,
+      );
     }
     this.sums.replaceChildren(...blocks);
     drawing.forEach((draw) => draw()); // now that the canvases are laid out
@@ -292,8 +454,10 @@ export class BackpropView {
     const g = result.grad_weights[0];
     const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
     const nIn = this.model.sizes[0];
-    if (nIn !== 784) {
-      this.firstLayer.replaceChildren(el("p", { className: "muted" }, "Only 28×28 inputs are drawn as grids."));
+    if (nIn !== PIXELS) {
+      this.firstLayer.replaceChildren(
+        el("p", { className: "muted" }, "Only 28×28 inputs are drawn as grids."),
+      );
       return;
     }
     let top = 1e-12;
@@ -301,11 +465,25 @@ export class BackpropView {
     const change = g.map((v) => -v);
     const pairs = [];
     for (let j = 0; j < n; j++) {
-      const now = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: its weights` });
-      const wish = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: desired changes` });
+      const now = el("canvas", {
+        role: "img",
+        "aria-label": `first-layer neuron ${j}: its weights`,
+      });
+      const wish = el("canvas", {
+        role: "img",
+        "aria-label": `first-layer neuron ${j}: desired changes`,
+      });
       drawWeights(now, this.working.weights[0], j * nIn);
       drawSigned(wish, change, j * nIn, top);
-      pairs.push(el("figure", { className: "pair" }, now, wish, el("figcaption", {}, `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`)));
+      pairs.push(
+        el(
+          "figure",
+          { className: "pair" },
+          now,
+          wish,
+          el("figcaption", {}, `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`),
+        ),
+      );
     }
     this.firstLayer.replaceChildren(...pairs);
   }
@@ -351,7 +529,8 @@ export class BackpropView {
     const x = this.example.x;
     const outBefore = forwardAll(s.before, x).activations.at(-1);
     const outAfter = forwardAll(s.after, x).activations.at(-1);
-    const cost = (out) => costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
+    const cost = (out) =>
+      costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
     this.stepStatus.textContent = `Step ${this.steps} with η = ${s.eta}: output ${s.label} went ${num(outBefore[s.label], 4)} → ${num(outAfter[s.label], 4)}; this example's cost ${num(cost(outBefore), 4)} → ${num(cost(outAfter), 4)}.`;
     pairedBars(
       this.stepChart,
@@ -361,7 +540,12 @@ export class BackpropView {
       ],
       [...outBefore.keys()],
     );
-    this.stepLegend.replaceChildren(legend([{ color: "#5d6b86", label: "before the step" }, { color: "#ffd54a", label: "after" }]));
+    this.stepLegend.replaceChildren(
+      legend([
+        { color: "#5d6b86", label: "before the step" },
+        { color: "#ffd54a", label: "after" },
+      ]),
+    );
     this.showOthers(s);
   }
 
@@ -371,18 +555,35 @@ export class BackpropView {
       try {
         const r = await api("/api/backprop/step", {
           method: "POST",
-          body: { pixels: Array.from(this.example.x), label: this.currentLabel(), others: OTHERS, seed: 0 },
+          body: {
+            pixels: Array.from(this.example.x),
+            label: this.currentLabel(),
+            others: OTHERS,
+            seed: 0,
+          },
         });
-        this.others = r.others.map((o) => ({ label: o.label, pixels_255: o.pixels_255, index: o.index }));
+        this.others = r.others.map((o) => ({
+          label: o.label,
+          pixels_255: o.pixels_255,
+          index: o.index,
+        }));
       } catch (e) {
-        this.otherThumbs.replaceChildren(el("p", { className: "muted" }, `Held-out digits unavailable: ${e.message}`));
+        this.otherThumbs.replaceChildren(
+          el("p", { className: "muted" }, `Held-out digits unavailable: ${e.message}`),
+        );
         return;
       } finally {
         this.fetchingOthers = false;
       }
     }
     if (!this.others) {
-      this.otherThumbs.replaceChildren(el("p", { className: "muted" }, "Held-out digits need MNIST: run digitnet serve, or export with MNIST cached."));
+      this.otherThumbs.replaceChildren(
+        el(
+          "p",
+          { className: "muted" },
+          "Held-out digits need MNIST: run digitnet serve, or export with MNIST cached.",
+        ),
+      );
       return;
     }
     const after = s ? s.after : this.working;
@@ -397,7 +598,12 @@ export class BackpropView {
         const change = a1[o.label] - a0[o.label];
         const text = s ? `${num(a0[o.label], 2)} → ${num(a1[o.label], 2)}` : num(a0[o.label], 2);
         const cls = !s || Math.abs(change) < 5e-4 ? "" : change > 0 ? "up" : "down";
-        return el("figure", { className: `thumb ${cls}` }, canvas, el("figcaption", {}, `${o.label}: ${text}`));
+        return el(
+          "figure",
+          { className: `thumb ${cls}` },
+          canvas,
+          el("figcaption", {}, `${o.label}: ${text}`),
+        );
       }),
     );
   }
@@ -428,15 +634,28 @@ export class BackpropView {
   async cosine() {
     this.cosineStatus.textContent = "Measuring (each batch size, many random draws)…";
     try {
-      const r = await api("/api/gradient/cosine", { method: "POST", body: { batch_sizes: [1, 10, 100, 1000], draws: 50 } });
+      const r = await api("/api/gradient/cosine", {
+        method: "POST",
+        body: { batch_sizes: [1, 10, 100, 1000], draws: 50 },
+      });
       this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean ± std over ${r.draws} random batches`;
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
       lineChart(
         this.cosineChart,
         [
           { points, color: "#4fc3ff", dots: true },
-          { points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]), color: "#4fc3ff", dash: [2, 3], width: 1 },
-          { points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]), color: "#4fc3ff", dash: [2, 3], width: 1 },
+          {
+            points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]),
+            color: "#4fc3ff",
+            dash: [2, 3],
+            width: 1,
+          },
+          {
+            points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]),
+            color: "#4fc3ff",
+            dash: [2, 3],
+            width: 1,
+          },
         ],
         { xLabel: "mini-batch size", yLabel: "cosine", logX: true, yRange: [0, 1] },
       );
@@ -454,7 +673,11 @@ const gray = (v) => {
 
 // Small squares under a bar chart, one per bar: what the bars are proportional to.
 function stripUnder(canvas, values, color) {
-  const sized = { ctx: canvas.getContext("2d"), width: canvas.clientWidth, height: canvas.clientHeight };
+  const sized = {
+    ctx: canvas.getContext("2d"),
+    width: canvas.clientWidth,
+    height: canvas.clientHeight,
+  };
   if (!sized.width) return;
   const slot = sized.width / values.length;
   const size = Math.min(12, slot * 0.6);
@@ -474,7 +697,7 @@ function stacked(canvas, wishes, totals, colors) {
   for (let k = 0; k < n; k++) {
     let up = 0;
     let down = 0;
-    for (const row of wishes) (row[k] > 0 ? (up += row[k]) : (down -= row[k]));
+    for (const row of wishes) row[k] > 0 ? (up += row[k]) : (down -= row[k]);
     top = Math.max(top, up, down);
   }
   const bottom = 18;
@@ -518,9 +741,21 @@ function averagingTable(r) {
   const table = el("table", { className: "averaging" });
   const head = el("tr", {}, el("th", { textContent: "parameter" }));
   for (const ex of r.examples) {
-    const canvas = el("canvas", { role: "img", "aria-label": ex.split === "drawing" ? "your drawing" : `training image ${ex.index}` });
+    const canvas = el("canvas", {
+      role: "img",
+      "aria-label": ex.split === "drawing" ? "your drawing" : `training image ${ex.index}`,
+    });
     drawGray(canvas, ex.pixels_255, 255);
-    head.append(el("th", {}, canvas, el("div", { textContent: `${ex.split === "drawing" ? "drawing" : "#" + ex.index}: ${ex.label}` })));
+    head.append(
+      el(
+        "th",
+        {},
+        canvas,
+        el("div", {
+          textContent: `${ex.split === "drawing" ? "drawing" : "#" + ex.index}: ${ex.label}`,
+        }),
+      ),
+    );
   }
   head.append(el("th", { textContent: "average" }));
   table.append(head);
@@ -528,7 +763,12 @@ function averagingTable(r) {
     const top = Math.max(1e-12, ...row.values.map(Math.abs));
     const tr = el("tr", {}, el("th", { scope: "row", textContent: row.name }));
     for (const v of row.values) {
-      tr.append(el("td", { textContent: signed(v, 2), style: `background:${rgb(v >= 0 ? GREEN : RED, (0.55 * Math.abs(v)) / top)}` }));
+      tr.append(
+        el("td", {
+          textContent: signed(v, 2),
+          style: `background:${rgb(v >= 0 ? GREEN : RED, (0.55 * Math.abs(v)) / top)}`,
+        }),
+      );
     }
     tr.append(el("td", { className: "avg", textContent: signed(row.average, 2) }));
     table.append(tr);

@@ -3,7 +3,16 @@
 // of the real network: its derivative as a product of factors (a sum over paths for an
 // activation) beside the ratio of nudges measured by central finite differences. No DOM here.
 
-import { backprop, exampleCost, forwardAll, hiddenPrime, oneHot, costTerms, logistic } from "./backprop-math.js";
+import { PIXELS, SIDE } from "./constants.js";
+import {
+  backprop,
+  exampleCost,
+  forwardAll,
+  hiddenPrime,
+  oneHot,
+  costTerms,
+  logistic,
+} from "./backprop-math.js";
 
 export const EPS = 1e-6; // the finite differences' nudge, as experiments/chain.py
 
@@ -103,9 +112,13 @@ export function pickChain(model, x, label, pick, result = backprop(model, x, lab
     const factors = { ...first, ...local(l, pick.to) };
     return {
       kind: pick.kind,
-      value: weight ? model.weights[l - 1][pick.to * nIn + pick.from] : model.biases[l - 1][pick.to],
+      value: weight
+        ? model.weights[l - 1][pick.to * nIn + pick.from]
+        : model.biases[l - 1][pick.to],
       cost: result.cost,
-      derivative: weight ? result.grad_weights[l - 1][pick.to * nIn + pick.from] : deltas[l - 1][pick.to],
+      derivative: weight
+        ? result.grad_weights[l - 1][pick.to * nIn + pick.from]
+        : deltas[l - 1][pick.to],
       finite_difference: nudgeParameter(model, x, label, pick),
       factors,
       product: (weight ? factors.a_prev : 1) * factors.delta,
@@ -169,11 +182,12 @@ function nudgeActivation(model, activations, label, l, k) {
 export function pickName(model, pick) {
   const L = model.sizes.length - 1;
   const layerName = (l) => (l === 0 ? "input" : l === L ? "output" : `hidden ${l}`);
-  if (pick.kind === "activation") return `activation of ${layerName(pick.layer)} neuron ${pick.neuron}`;
+  if (pick.kind === "activation")
+    return `activation of ${layerName(pick.layer)} neuron ${pick.neuron}`;
   if (pick.kind === "bias") return `bias of ${layerName(pick.layer)} neuron ${pick.to}`;
   const from =
-    pick.layer === 1 && model.sizes[0] === 784
-      ? `pixel (${Math.floor(pick.from / 28)}, ${pick.from % 28})`
+    pick.layer === 1 && model.sizes[0] === PIXELS
+      ? `pixel (${Math.floor(pick.from / SIDE)}, ${pick.from % SIDE})`
       : `${layerName(pick.layer - 1)} neuron ${pick.from}`;
   return `weight ${from} → ${layerName(pick.layer)} neuron ${pick.to}`;
 }

@@ -4,10 +4,20 @@
 // its tangent line as one knob is nudged. Then the same for any weight, bias or hidden
 // activation of the real network, picked in its diagram. All computed in the page.
 
+import { PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, exampleCost, forwardAll } from "./backprop-math.js";
 import { chainCost, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
-import { Latency, el, labelPicker, lineChart, num, section, signed, whenShown } from "./chapters.js";
+import {
+  Latency,
+  el,
+  labelPicker,
+  lineChart,
+  num,
+  section,
+  signed,
+  whenShown,
+} from "./chapters.js";
 import { PickDiagram } from "./pick-diagram.js";
 import { sharpCanvas } from "./render.js";
 
@@ -51,7 +61,15 @@ export class ChainView {
     this.sliders = {};
     const knobs = el("div", { className: "knob-grid" });
     for (const [key, label, min, max, start] of KNOBS) {
-      const input = el("input", { type: "range", min, max, step: 0.01, value: start, dataset: { testid: `chain-${key}` }, "aria-label": label });
+      const input = el("input", {
+        type: "range",
+        min,
+        max,
+        step: 0.01,
+        value: start,
+        dataset: { testid: `chain-${key}` },
+        "aria-label": label,
+      });
       const shown = el("output", { textContent: num(start, 2) });
       input.addEventListener("input", (e) =>
         this.latency.measure(e, () => {
@@ -65,50 +83,155 @@ export class ChainView {
     }
     this.chainPicture = el("canvas", { className: "chain-picture", role: "img" });
     this.numberLines = el("canvas", { className: "number-lines", role: "img" });
-    this.derivatives = el("table", { className: "derivatives", dataset: { testid: "chain-derivatives" } });
-    this.tangentSelect = el("select", { "aria-label": "The knob to nudge" }, ...KNOBS.filter(([key]) => key !== "y").map(([key, label]) => new Option(label, key, false, key === this.tangentKnob)));
-    this.nudgeSlider = el("input", { type: "range", min: -NUDGE, max: NUDGE, step: 0.01, value: this.nudge, dataset: { testid: "chain-nudge" }, "aria-label": "Nudge" });
+    this.derivatives = el("table", {
+      className: "derivatives",
+      dataset: { testid: "chain-derivatives" },
+    });
+    this.tangentSelect = el(
+      "select",
+      { "aria-label": "The knob to nudge" },
+      ...KNOBS.filter(([key]) => key !== "y").map(
+        ([key, label]) => new Option(label, key, false, key === this.tangentKnob),
+      ),
+    );
+    this.nudgeSlider = el("input", {
+      type: "range",
+      min: -NUDGE,
+      max: NUDGE,
+      step: 0.01,
+      value: this.nudge,
+      dataset: { testid: "chain-nudge" },
+      "aria-label": "Nudge",
+    });
     this.tangentChart = el("canvas", { className: "chart", role: "img" });
     this.tangentText = el("p", { "aria-live": "polite" });
-    this.tangentSelect.addEventListener("change", (e) => this.latency.measure(e, () => ((this.tangentKnob = this.tangentSelect.value), this.updateChain())));
-    this.nudgeSlider.addEventListener("input", (e) => this.latency.measure(e, () => ((this.nudge = Number(this.nudgeSlider.value)), this.updateChain())));
+    this.tangentSelect.addEventListener("change", (e) =>
+      this.latency.measure(
+        e,
+        () => ((this.tangentKnob = this.tangentSelect.value), this.updateChain()),
+      ),
+    );
+    this.nudgeSlider.addEventListener("input", (e) =>
+      this.latency.measure(
+        e,
+        () => ((this.nudge = Number(this.nudgeSlider.value)), this.updateChain()),
+      ),
+    );
     const chainPart = section(
       "One neuron per layer",
       "a⁰ → a¹ → a² → a³ with zˡ = wˡ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) and the cost C = (a³ − y)². Move any knob: every number below follows.",
-      el("div", { className: "chain-top" }, knobs, el("div", {}, this.chainPicture, this.numberLines)),
+      el(
+        "div",
+        { className: "chain-top" },
+        knobs,
+        el("div", {}, this.chainPicture, this.numberLines),
+      ),
       el("h3", { textContent: "Each derivative as its factors, beside the ratio of nudges" }),
-      el("p", { className: "muted", textContent: "Reading backwards from the cost: ∂C/∂a³ = 2(a³ − y) starts the chain; each layer multiplies by σ′(zˡ) and then by aˡ⁻¹ (for its weight), 1 (its bias) or wˡ (to pass it one layer further back). The last column nudges the knob by ±0.000001 and measures the change in C." }),
+      el("p", {
+        className: "muted",
+        textContent:
+          "Reading backwards from the cost: ∂C/∂a³ = 2(a³ − y) starts the chain; each layer multiplies by σ′(zˡ) and then by aˡ⁻¹ (for its weight), 1 (its bias) or wˡ (to pass it one layer further back). The last column nudges the knob by ±0.000001 and measures the change in C.",
+      }),
       el("div", { className: "table-wrap" }, this.derivatives),
       el("h3", { textContent: "The cost follows its tangent line" }),
-      el("div", { className: "buttons" }, el("label", {}, "nudge ", this.tangentSelect), el("label", { className: "grow" }, "by ", this.nudgeSlider)),
+      el(
+        "div",
+        { className: "buttons" },
+        el("label", {}, "nudge ", this.tangentSelect),
+        el("label", { className: "grow" }, "by ", this.nudgeSlider),
+      ),
       this.tangentText,
       this.tangentChart,
     );
     // ---- the real network
     this.convention = el("p", { className: "convention" });
-    this.label = labelPicker("chain-label", (d, e) => this.latency.measure(e, () => ((this.example.label = d), this.example.changed())));
-    this.diagram = new PickDiagram(el("canvas", { className: "diagram", role: "img", "aria-label": "The network: click a neuron (its bias or activation) or an edge (its weight)" }), (hit, e) => this.latency.measure(e, () => this.pickFromDiagram(hit)));
-    this.kind = el("select", { "aria-label": "What to differentiate" }, new Option("a weight", "weight"), new Option("a bias", "bias"), new Option("a hidden activation", "activation"));
+    this.label = labelPicker("chain-label", (d, e) =>
+      this.latency.measure(e, () => ((this.example.label = d), this.example.changed())),
+    );
+    this.diagram = new PickDiagram(
+      el("canvas", {
+        className: "diagram",
+        role: "img",
+        "aria-label":
+          "The network: click a neuron (its bias or activation) or an edge (its weight)",
+      }),
+      (hit, e) => this.latency.measure(e, () => this.pickFromDiagram(hit)),
+    );
+    this.kind = el(
+      "select",
+      { "aria-label": "What to differentiate" },
+      new Option("a weight", "weight"),
+      new Option("a bias", "bias"),
+      new Option("a hidden activation", "activation"),
+    );
     this.layerPick = el("input", { type: "number", min: 1, value: 3, "aria-label": "Layer" });
-    this.toPick = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron j (into) or k (activation)" });
-    this.fromPick = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron k (from)" });
+    this.toPick = el("input", {
+      type: "number",
+      min: 0,
+      value: 0,
+      "aria-label": "Neuron j (into) or k (activation)",
+    });
+    this.fromPick = el("input", {
+      type: "number",
+      min: 0,
+      value: 0,
+      "aria-label": "Neuron k (from)",
+    });
     for (const input of [this.kind, this.layerPick, this.toPick, this.fromPick]) {
       input.addEventListener("change", (e) => this.latency.measure(e, () => this.pickFromInputs()));
     }
     this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
     this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
     this.realPaths = el("div", { className: "table-wrap" });
-    this.realNudgeSlider = el("input", { type: "range", min: -1, max: 1, step: 0.01, value: 0, "aria-label": "Nudge the picked value" });
-    this.realNudgeSlider.addEventListener("input", (e) => this.latency.measure(e, () => ((this.realNudge = Number(this.realNudgeSlider.value)), this.updateReal())));
+    this.realNudgeSlider = el("input", {
+      type: "range",
+      min: -1,
+      max: 1,
+      step: 0.01,
+      value: 0,
+      "aria-label": "Nudge the picked value",
+    });
+    this.realNudgeSlider.addEventListener("input", (e) =>
+      this.latency.measure(
+        e,
+        () => ((this.realNudge = Number(this.realNudgeSlider.value)), this.updateReal()),
+      ),
+    );
     this.realTangent = el("canvas", { className: "chart short", role: "img" });
     this.realTangentText = el("p");
     const realPart = section(
       "The same in the real network",
       "Pick any weight (an edge), bias or hidden activation (a neuron) in the diagram, for the example and label chosen here. A hidden activation reaches the cost through every neuron it feeds, so its derivative is a sum over those paths.",
       this.convention,
-      el("div", { className: "chapter-top" }, this.example.chooser(), el("label", {}, "Label ", this.label)),
-      el("div", { className: "buttons" }, el("label", {}, "Differentiate ", this.kind), el("label", {}, "layer ", this.layerPick), el("label", {}, "neuron ", this.toPick), el("label", {}, "from ", this.fromPick)),
-      el("div", { className: "chain-real" }, this.diagram.canvas, el("div", {}, this.realTitle, this.realFormula, this.realPaths, el("label", { className: "grow" }, "nudge it by ", this.realNudgeSlider), this.realTangentText, this.realTangent)),
+      el(
+        "div",
+        { className: "chapter-top" },
+        this.example.chooser(),
+        el("label", {}, "Label ", this.label),
+      ),
+      el(
+        "div",
+        { className: "buttons" },
+        el("label", {}, "Differentiate ", this.kind),
+        el("label", {}, "layer ", this.layerPick),
+        el("label", {}, "neuron ", this.toPick),
+        el("label", {}, "from ", this.fromPick),
+      ),
+      el(
+        "div",
+        { className: "chain-real" },
+        this.diagram.canvas,
+        el(
+          "div",
+          {},
+          this.realTitle,
+          this.realFormula,
+          this.realPaths,
+          el("label", { className: "grow" }, "nudge it by ", this.realNudgeSlider),
+          this.realTangentText,
+          this.realTangent,
+        ),
+      ),
     );
     this.root.replaceChildren(chainPart, realPart);
   }
@@ -147,29 +270,71 @@ export class ChainView {
   }
 
   showDerivatives(r) {
-    const rows = [el("tr", {}, ...["derivative", "= its factors", "= product", "ratio of nudges"].map((t) => el("th", { textContent: t })))];
+    const rows = [
+      el(
+        "tr",
+        {},
+        ...["derivative", "= its factors", "= product", "ratio of nudges"].map((t) =>
+          el("th", { textContent: t }),
+        ),
+      ),
+    ];
     const line = (which, name, factors, product, fd) =>
       el(
         "tr",
         { dataset: { which } },
         el("th", { scope: "row", textContent: name }),
         el("td", { textContent: factors }),
-        el("td", { className: "product", dataset: { testid: "chain-product", which }, textContent: num(product, 6) }),
-        el("td", { className: "fd", dataset: { testid: "chain-fd", which }, textContent: num(fd, 6) }),
+        el("td", {
+          className: "product",
+          dataset: { testid: "chain-product", which },
+          textContent: num(product, 6),
+        }),
+        el("td", {
+          className: "fd",
+          dataset: { testid: "chain-fd", which },
+          textContent: num(fd, 6),
+        }),
       );
     const fd = r.finite_difference;
-    rows.push(line("dC_da3", "∂C/∂a³", `2(a³ − y) = 2(${num(r.a[2])} − ${num(this.values.y, 2)})`, r.dC_da[2], fd.dC_da[2]));
+    rows.push(
+      line(
+        "dC_da3",
+        "∂C/∂a³",
+        `2(a³ − y) = 2(${num(r.a[2])} − ${num(this.values.y, 2)})`,
+        r.dC_da[2],
+        fd.dC_da[2],
+      ),
+    );
     for (let i = 2; i >= 0; i--) {
       const f = r.factors[i];
       const l = i + 1;
       const prev = i === 0 ? "a⁰" : `a${sup(i)}`;
       const tail = `σ′(z${sup(l)}) · ∂C/∂a${sup(l)} = `;
       const values = `${num(f.sigma_prime)} · ${num(f.dC_da)}`;
-      rows.push(line(`dC_dw${l}`, `∂C/∂w${sup(l)}`, `${prev} · ${tail}${num(f.a_prev)} · ${values}`, r.dC_dw[i], fd.dC_dw[i]));
-      rows.push(line(`dC_db${l}`, `∂C/∂b${sup(l)}`, `1 · ${tail}1 · ${values}`, r.dC_db[i], fd.dC_db[i]));
+      rows.push(
+        line(
+          `dC_dw${l}`,
+          `∂C/∂w${sup(l)}`,
+          `${prev} · ${tail}${num(f.a_prev)} · ${values}`,
+          r.dC_dw[i],
+          fd.dC_dw[i],
+        ),
+      );
+      rows.push(
+        line(`dC_db${l}`, `∂C/∂b${sup(l)}`, `1 · ${tail}1 · ${values}`, r.dC_db[i], fd.dC_db[i]),
+      );
       const below = i === 0 ? r.dC_dx : r.dC_da[i - 1];
       const belowFd = i === 0 ? fd.dC_dx : fd.dC_da[i - 1];
-      rows.push(line(i === 0 ? "dC_dx" : `dC_da${i}`, `∂C/∂${prev}`, `w${sup(l)} · ${tail}${num(f.w)} · ${values}`, below, belowFd));
+      rows.push(
+        line(
+          i === 0 ? "dC_dx" : `dC_da${i}`,
+          `∂C/∂${prev}`,
+          `w${sup(l)} · ${tail}${num(f.w)} · ${values}`,
+          below,
+          belowFd,
+        ),
+      );
     }
     this.derivatives.replaceChildren(...rows);
   }
@@ -179,23 +344,40 @@ export class ChainView {
     const label = KNOBS.find(([k]) => k === key)[1];
     const p = this.values[key];
     const costAt = (v) => chainCost(this.params({ ...this.values, [key]: v }));
-    const slope = { w1: r.dC_dw[0], w2: r.dC_dw[1], w3: r.dC_dw[2], b1: r.dC_db[0], b2: r.dC_db[1], b3: r.dC_db[2], x: r.dC_dx }[key];
-    tangentChart(this.tangentChart, this.tangentText, { label, p, cost: r.cost, slope, costAt, nudge: this.nudge });
+    const slope = {
+      w1: r.dC_dw[0],
+      w2: r.dC_dw[1],
+      w3: r.dC_dw[2],
+      b1: r.dC_db[0],
+      b2: r.dC_db[1],
+      b3: r.dC_db[2],
+      x: r.dC_dx,
+    }[key];
+    tangentChart(this.tangentChart, this.tangentText, {
+      label,
+      p,
+      cost: r.cost,
+      slope,
+      costAt,
+      nudge: this.nudge,
+    });
   }
 
   // ---- the real network ---------------------------------------------------------------------
 
   pickFromDiagram(hit) {
     const L = this.model.sizes.length - 1;
-    if (hit.kind === "edge") this.pick = { kind: "weight", layer: hit.layer, to: hit.to, from: hit.from };
+    if (hit.kind === "edge")
+      this.pick = { kind: "weight", layer: hit.layer, to: hit.to, from: hit.from };
     else if (hit.kind === "pixel") {
       // into the first-layer neuron already picked, else the one this pixel's weight matters most to
       const g = this.result.grad_weights[0];
       const n = this.model.sizes[1];
-      const blame = Array.from({ length: n }, (_, j) => Math.abs(g[j * 784 + hit.index]));
+      const blame = Array.from({ length: n }, (_, j) => Math.abs(g[j * PIXELS + hit.index]));
       const to = this.pick && this.pick.layer === 1 ? this.pick.to : argmax(blame);
       this.pick = { kind: "weight", layer: 1, to, from: hit.index };
-    } else if (hit.layer === L || this.kind.value === "bias") this.pick = { kind: "bias", layer: hit.layer, to: hit.neuron };
+    } else if (hit.layer === L || this.kind.value === "bias")
+      this.pick = { kind: "bias", layer: hit.layer, to: hit.neuron };
     else this.pick = { kind: "activation", layer: hit.layer, neuron: hit.neuron };
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";
@@ -209,7 +391,12 @@ export class ChainView {
     const layer = clamp(Number(this.layerPick.value), 1, maxLayer);
     const to = clamp(Number(this.toPick.value), 0, this.model.sizes[layer] - 1);
     const from = clamp(Number(this.fromPick.value), 0, this.model.sizes[layer - 1] - 1);
-    this.pick = kind === "weight" ? { kind, layer, to, from } : kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+    this.pick =
+      kind === "weight"
+        ? { kind, layer, to, from }
+        : kind === "bias"
+          ? { kind, layer, to }
+          : { kind, layer, neuron: to };
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";
     this.updateReal();
@@ -218,7 +405,10 @@ export class ChainView {
   updateReal() {
     if (!this.model || this.root.hidden) return;
     const x = this.example.x;
-    const label = this.example.label ?? this.example.trueLabel ?? argmax(forwardAll(this.model, x).activations.at(-1));
+    const label =
+      this.example.label ??
+      this.example.trueLabel ??
+      argmax(forwardAll(this.model, x).activations.at(-1));
     this.label.value = String(label);
     const result = backprop(this.model, x, label);
     this.result = result;
@@ -233,7 +423,8 @@ export class ChainView {
     this.fromPick.value = String(pick.from ?? 0);
     this.fromPick.disabled = pick.kind !== "weight";
     this.diagram.update(x, result.activations.slice(1));
-    if (pick.kind === "weight") this.diagram.pickEdge({ layer: pick.layer, to: pick.to, from: pick.from });
+    if (pick.kind === "weight")
+      this.diagram.pickEdge({ layer: pick.layer, to: pick.to, from: pick.from });
     else this.diagram.pickNeuron(pick.layer, pick.kind === "activation" ? pick.neuron : pick.to);
     this.realTitle.textContent = `${pickName(this.model, pick)}: ${pick.kind === "activation" ? "a" : pick.kind === "weight" ? "w" : "b"} = ${num(p.value)}; C = ${num(p.cost, 5)} for label ${label}`;
     this.showReal(p, pick);
@@ -244,7 +435,8 @@ export class ChainView {
     const L = this.model.sizes.length - 1;
     const rows = [];
     const out = (l) => l === L;
-    const dCda = (l) => (out(l) ? (this.model.cost === "quadratic" ? "2(aⱼ − yⱼ)" : "∂C/∂aⱼ") : "∂C/∂aⱼ");
+    const dCda = (l) =>
+      out(l) ? (this.model.cost === "quadratic" ? "2(aⱼ − yⱼ)" : "∂C/∂aⱼ") : "∂C/∂aⱼ";
     if (pick.kind !== "activation") {
       const f = p.factors;
       const first = pick.kind === "weight" ? ["aₖ", f.a_prev] : ["1", 1];
@@ -255,15 +447,40 @@ export class ChainView {
           : `${name} = ${first[0]} · σ′(zⱼ) · ${dCda(pick.layer)} = ${num(first[1])} · ${num(f.sigma_prime)} · ${num(f.dC_da)}`;
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
-        const follow = el("button", { type: "button", textContent: `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}` });
-        follow.addEventListener("click", (e) => this.latency.measure(e, () => ((this.pick = { kind: "activation", layer: pick.layer, neuron: pick.to }), this.updateReal())));
+        const follow = el("button", {
+          type: "button",
+          textContent: `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`,
+        });
+        follow.addEventListener("click", (e) =>
+          this.latency.measure(
+            e,
+            () => (
+              (this.pick = { kind: "activation", layer: pick.layer, neuron: pick.to }),
+              this.updateReal()
+            ),
+          ),
+        );
         rows.push(follow);
       }
       this.realPaths.replaceChildren();
     } else {
-      rows.push(el("p", { textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · σ′(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of layer ${pick.layer + 1} it feeds:` }));
+      rows.push(
+        el("p", {
+          textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · σ′(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of layer ${pick.layer + 1} it feeds:`,
+        }),
+      );
       const softmax = p.paths[0].sigma_prime === null;
-      const head = el("tr", {}, ...["j", "wⱼₖ", softmax ? "δⱼ = aⱼ − yⱼ" : "σ′(zⱼ)", softmax ? "" : dCda(pick.layer + 1), "term"].map((t) => el("th", { textContent: t })));
+      const head = el(
+        "tr",
+        {},
+        ...[
+          "j",
+          "wⱼₖ",
+          softmax ? "δⱼ = aⱼ − yⱼ" : "σ′(zⱼ)",
+          softmax ? "" : dCda(pick.layer + 1),
+          "term",
+        ].map((t) => el("th", { textContent: t })),
+      );
       const body = p.paths.map((q) =>
         el(
           "tr",
@@ -275,7 +492,15 @@ export class ChainView {
           el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) }),
         ),
       );
-      const total = el("tr", { className: "total" }, el("th", { textContent: "Σ" }), el("td"), el("td"), el("td"), el("td", { textContent: signed(p.sum, 4) }));
+      const total = el(
+        "tr",
+        { className: "total" },
+        el("th", { textContent: "Σ" }),
+        el("td"),
+        el("td"),
+        el("td"),
+        el("td", { textContent: signed(p.sum, 4) }),
+      );
       this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total));
     }
     const value = pick.kind === "activation" ? p.sum : p.product;
@@ -288,7 +513,10 @@ export class ChainView {
         el("dt", { textContent: "backprop" }),
         el("dd", { textContent: num(p.derivative, 8) }),
         el("dt", { textContent: "ratio of nudges (±1e-6)" }),
-        el("dd", { dataset: { testid: "chain-real-fd" }, textContent: num(p.finite_difference, 8) }),
+        el("dd", {
+          dataset: { testid: "chain-real-fd" },
+          textContent: num(p.finite_difference, 8),
+        }),
       ),
     );
     this.realFormula.replaceChildren(...rows);
@@ -298,7 +526,12 @@ export class ChainView {
     const slope = p.derivative;
     const at = (v) => {
       if (pick.kind === "activation") {
-        const above = { ...this.model, sizes: this.model.sizes.slice(pick.layer), weights: this.model.weights.slice(pick.layer), biases: this.model.biases.slice(pick.layer) };
+        const above = {
+          ...this.model,
+          sizes: this.model.sizes.slice(pick.layer),
+          weights: this.model.weights.slice(pick.layer),
+          biases: this.model.biases.slice(pick.layer),
+        };
         const a = Float64Array.from(this.result.activations[pick.layer]);
         a[pick.neuron] = v;
         return exampleCost(above, a, label);
@@ -307,10 +540,22 @@ export class ChainView {
       const i = pick.layer - 1;
       const moved = Float64Array.from(this.model[list][i]);
       moved[pick.kind === "weight" ? pick.to * this.model.sizes[i] + pick.from : pick.to] = v;
-      return exampleCost({ ...this.model, [list]: this.model[list].map((arr, n) => (n === i ? moved : arr)) }, x, label);
+      return exampleCost(
+        { ...this.model, [list]: this.model[list].map((arr, n) => (n === i ? moved : arr)) },
+        x,
+        label,
+      );
     };
     const name = pick.kind === "activation" ? "aₖ" : pick.kind === "weight" ? "wⱼₖ" : "bⱼ";
-    tangentChart(this.realTangent, this.realTangentText, { label: name, p: p.value, cost: p.cost, slope, costAt: at, nudge: this.realNudge, span: 1 });
+    tangentChart(this.realTangent, this.realTangentText, {
+      label: name,
+      p: p.value,
+      cost: p.cost,
+      slope,
+      costAt: at,
+      nudge: this.realNudge,
+      span: 1,
+    });
   }
 }
 

@@ -2,6 +2,7 @@
 // with textContent (never HTML strings), number formats, the example they study (the drawing
 // or an MNIST image, with its label), and two small canvas charts.
 
+import { DIGITS, PIXELS, SIDE } from "./constants.js";
 import { api } from "./api.js";
 import { drawGray, GREEN, RED, sharpCanvas } from "./render.js";
 
@@ -10,7 +11,8 @@ export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {
     if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("aria-") || key === "role" || key === "for") node.setAttribute(key, value);
+    else if (key.startsWith("aria-") || key === "role" || key === "for")
+      node.setAttribute(key, value);
     else node[key] = value;
   }
   node.append(...children.filter((c) => c !== null && c !== undefined));
@@ -41,7 +43,7 @@ export const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
 export class Example {
   constructor(served) {
     this.served = served; // false in the exported page: no MNIST images, only the drawing
-    this.x = new Float64Array(784);
+    this.x = new Float64Array(PIXELS);
     this.trueLabel = null;
     this.origin = { split: "drawing", index: null };
     this.label = null; // the label chosen in a view; null = the default
@@ -69,7 +71,7 @@ export class Example {
   useDrawing() {
     this.origin = { split: "drawing", index: null };
     this.trueLabel = null;
-    this.x = this.drawing || new Float64Array(784);
+    this.x = this.drawing || new Float64Array(PIXELS);
     this.label = null;
     this.changed();
   }
@@ -106,12 +108,28 @@ export class Example {
       { "aria-label": "The example to study" },
       new Option("the drawing", "drawing"),
       ...(this.served
-        ? [new Option("a random training image", "random"), new Option("training image #", "train"), new Option("test image #", "test")]
+        ? [
+            new Option("a random training image", "random"),
+            new Option("training image #", "train"),
+            new Option("test image #", "test"),
+          ]
         : []),
     );
-    const index = el("input", { type: "number", min: 0, max: 59999, value: 0, hidden: true, "aria-label": "Image index" });
+    const index = el("input", {
+      type: "number",
+      min: 0,
+      max: 59999,
+      value: 0,
+      hidden: true,
+      "aria-label": "Image index",
+    });
     const go = el("button", { type: "button", textContent: "Load", hidden: true });
-    const thumb = el("canvas", { width: 28, height: 28, className: "example-thumb", role: "img" });
+    const thumb = el("canvas", {
+      width: SIDE,
+      height: SIDE,
+      className: "example-thumb",
+      role: "img",
+    });
     const said = el("span", { className: "muted" });
     const status = el("span", { className: "muted", "aria-live": "polite" });
     const load = async () => {
@@ -135,13 +153,29 @@ export class Example {
     });
     go.addEventListener("click", load);
     index.addEventListener("keydown", (e) => e.key === "Enter" && load());
-    const wrap = el("div", { className: "example-chooser" }, thumb, el("label", {}, "Input ", source), index, go, said, status);
+    const wrap = el(
+      "div",
+      { className: "example-chooser" },
+      thumb,
+      el("label", {}, "Input ", source),
+      index,
+      go,
+      said,
+      status,
+    );
     const chooser = {
       show: () => {
         drawGray(thumb, this.x);
         thumb.setAttribute("aria-label", `the input: ${this.describe()}`);
-        said.textContent = this.blank() ? "(blank: draw a digit in the Draw view, or choose an image)" : this.describe();
-        const wanted = this.origin.split === "drawing" ? "drawing" : source.value === "random" ? "random" : this.origin.split;
+        said.textContent = this.blank()
+          ? "(blank: draw a digit in the Draw view, or choose an image)"
+          : this.describe();
+        const wanted =
+          this.origin.split === "drawing"
+            ? "drawing"
+            : source.value === "random"
+              ? "random"
+              : this.origin.split;
         if (source.value !== wanted) source.value = wanted;
       },
     };
@@ -153,8 +187,11 @@ export class Example {
 
 /** A label picker 0–9 (a select), calling onPick with the digit. */
 export function labelPicker(testid, onPick) {
-  const select = el("select", { dataset: { testid }, "aria-label": "The label: the digit this example should be" });
-  for (let d = 0; d < 10; d++) select.append(new Option(String(d), String(d)));
+  const select = el("select", {
+    dataset: { testid },
+    "aria-label": "The label: the digit this example should be",
+  });
+  for (let d = 0; d < DIGITS; d++) select.append(new Option(String(d), String(d)));
   select.addEventListener("change", (e) => onPick(Number(select.value), e));
   return select;
 }
@@ -163,7 +200,11 @@ export function labelPicker(testid, onPick) {
  * Bars for signed values from a middle line, green up (positive) and red down, as tall as
  * |v| / scale; labels under each bar; the highlighted bar outlined. Returns the sized canvas.
  */
-export function signedBars(canvas, values, { scale = null, labels = null, highlight = -1, colors = null } = {}) {
+export function signedBars(
+  canvas,
+  values,
+  { scale = null, labels = null, highlight = -1, colors = null } = {},
+) {
   const sized = sharpCanvas(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
@@ -180,7 +221,7 @@ export function signedBars(canvas, values, { scale = null, labels = null, highli
   ctx.stroke();
   for (let i = 0; i < n; i++) {
     const v = values[i];
-    const h = (Math.min(1, Math.abs(v) / top) * (mid - 4)) * Math.sign(v);
+    const h = Math.min(1, Math.abs(v) / top) * (mid - 4) * Math.sign(v);
     const x = slot * i + (slot - bar) / 2;
     ctx.fillStyle = colors ? colors[i] : rgb(v >= 0 ? GREEN : RED);
     ctx.fillRect(x, mid - Math.max(h, 0), bar, Math.abs(h));
@@ -204,7 +245,11 @@ export function signedBars(canvas, values, { scale = null, labels = null, highli
  * A line chart: series [{points: [[x, y]…], color, dash?, label, dots?}], axes with a few
  * ticks, optional marks [{x, y, color, label}] and log-scaled axes. Returns {toX, toY}.
  */
-export function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, logY = false, marks = [], yRange = null } = {}) {
+export function lineChart(
+  canvas,
+  series,
+  { xLabel = "", yLabel = "", logX = false, logY = false, marks = [], yRange = null } = {},
+) {
   const sized = sharpCanvas(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
@@ -288,7 +333,8 @@ function ticks(lo, hi, log) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
   const found = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step) found.push(Math.round(t / step) * step);
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step)
+    found.push(Math.round(t / step) * step);
   return found;
 }
 
@@ -304,25 +350,38 @@ export function legend(items) {
   return el(
     "div",
     { className: "legend" },
-    ...items.map(({ color, label }) => el("span", {}, el("i", { style: `background:${color}` }), label)),
+    ...items.map(({ color, label }) =>
+      el("span", {}, el("i", { style: `background:${color}` }), label),
+    ),
   );
 }
 
 /** Ten distinct colours for the ten outputs (and for up to ten contributions). */
-export const PALETTE = ["#4fc3ff", "#ff9f43", "#a78bfa", "#f472b6", "#34d399", "#facc15", "#60a5fa", "#fb7185", "#2dd4bf", "#c084fc"];
+export const PALETTE = [
+  "#4fc3ff",
+  "#ff9f43",
+  "#a78bfa",
+  "#f472b6",
+  "#34d399",
+  "#facc15",
+  "#60a5fa",
+  "#fb7185",
+  "#2dd4bf",
+  "#c084fc",
+];
 
 /** A 28×28 grid of signed values (from `offset`), green +, red −, brightness = |v| / top. */
 export function drawSigned(canvas, values, offset = 0, top = null) {
-  canvas.width = 28;
-  canvas.height = 28;
+  canvas.width = SIDE;
+  canvas.height = SIDE;
   let scale = top;
   if (scale === null) {
     scale = 1e-12;
-    for (let i = 0; i < 784; i++) scale = Math.max(scale, Math.abs(values[offset + i]));
+    for (let i = 0; i < PIXELS; i++) scale = Math.max(scale, Math.abs(values[offset + i]));
   }
   const ctx = canvas.getContext("2d");
-  const img = ctx.createImageData(28, 28);
-  for (let i = 0; i < 784; i++) {
+  const img = ctx.createImageData(SIDE, SIDE);
+  for (let i = 0; i < PIXELS; i++) {
     const v = values[offset + i];
     const t = Math.min(1, Math.abs(v) / Math.max(scale, 1e-12));
     const [r, g, b] = v >= 0 ? GREEN : RED;

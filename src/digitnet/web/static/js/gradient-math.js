@@ -67,7 +67,11 @@ export function lineSlice(model, x, label, result, tMax, points = 41) {
 export function moveAlong(model, result, t) {
   return {
     ...model,
-    weights: model.weights.map((W, i) => Float64Array.from(W, (w, n) => w - t * result.grad_weights[i][n])),
-    biases: model.biases.map((b, i) => Float64Array.from(b, (v, j) => v - t * result.grad_biases[i][j])),
+    weights: model.weights.map((W, i) =>
+      Float64Array.from(W, (w, n) => w - t * result.grad_weights[i][n]),
+    ),
+    biases: model.biases.map((b, i) =>
+      Float64Array.from(b, (v, j) => v - t * result.grad_biases[i][j]),
+    ),
   };
 }

@@ -5,17 +5,35 @@
 // weights with the training paths, and what the neurons of each layer really look for.
 
 import { api } from "./api.js";
+import { DIGITS, FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, forwardAll, largestComponents } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
-import { Latency, PALETTE, drawSigned, el, labelPicker, lineChart, num, section, signed, signedBars, whenShown } from "./chapters.js";
+import {
+  Latency,
+  PALETTE,
+  drawSigned,
+  el,
+  labelPicker,
+  lineChart,
+  num,
+  section,
+  signed,
+  signedBars,
+  whenShown,
+} from "./chapters.js";
 import { PickDiagram } from "./pick-diagram.js";
 import { drawGray, sharpCanvas } from "./render.js";
 
-const FIRST_LAYER_SHOWN = 16;
 const TOP_LISTED = 10;
-const PATH_COLORS = { training: "#ffd54a", "full-batch GD": "#4fc3ff", "SGD, batch 100": "#34d399", "SGD, batch 10": "#f472b6", momentum: "#a78bfa" };
+const PATH_COLORS = {
+  training: "#ffd54a",
+  "full-batch GD": "#4fc3ff",
+  "SGD, batch 100": "#34d399",
+  "SGD, batch 10": "#f472b6",
+  momentum: "#a78bfa",
+};
 
 export class GradientView {
   constructor(root, example) {
@@ -36,9 +54,23 @@ export class GradientView {
   build() {
     const served = this.example.served;
     this.convention = el("p", { className: "convention" });
-    this.label = labelPicker("gradient-label", (d, e) => this.latency.measure(e, () => ((this.example.label = d), this.example.changed())));
-    this.scope = el("select", { "aria-label": "Whose gradient" }, new Option("this example", "example"), ...(served ? [new Option("a mini-batch of random training images", "batch")] : []));
-    this.batchSize = el("input", { type: "number", min: 1, max: 1000, value: 100, hidden: true, "aria-label": "Mini-batch size" });
+    this.label = labelPicker("gradient-label", (d, e) =>
+      this.latency.measure(e, () => ((this.example.label = d), this.example.changed())),
+    );
+    this.scope = el(
+      "select",
+      { "aria-label": "Whose gradient" },
+      new Option("this example", "example"),
+      ...(served ? [new Option("a mini-batch of random training images", "batch")] : []),
+    );
+    this.batchSize = el("input", {
+      type: "number",
+      min: 1,
+      max: 1000,
+      value: 100,
+      hidden: true,
+      "aria-label": "How many random training images",
+    });
     this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
@@ -50,11 +82,34 @@ export class GradientView {
     const ranked = section(
       "Which knobs matter: the components ranked by size",
       "The gradient has one component per weight and bias. Sorted by size, a few matter a lot and most hardly at all (a weight from a black pixel gets exactly none). The table gives the share of each layer's total |∂C/∂θ| held by its largest 1% and 10%.",
-      el("div", { className: "gd-ranked" }, this.rankChart, el("div", {}, el("div", { className: "table-wrap" }, this.sharesTable), el("h4", { textContent: "the largest components" }), this.topList)),
+      el(
+        "div",
+        { className: "gd-ranked" },
+        this.rankChart,
+        el(
+          "div",
+          {},
+          el("div", { className: "table-wrap" }, this.sharesTable),
+          el("h4", { textContent: "the largest components" }),
+          this.topList,
+        ),
+      ),
     );
     // the diagram and the first layer's rows
-    this.diagram = new PickDiagram(el("canvas", { className: "diagram", role: "img", "aria-label": "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink" }), (hit, e) => this.latency.measure(e, () => this.pickEdge(hit)));
-    this.edgeInfo = el("p", { className: "muted", "aria-live": "polite", textContent: "Click an edge to see its component." });
+    this.diagram = new PickDiagram(
+      el("canvas", {
+        className: "diagram",
+        role: "img",
+        "aria-label":
+          "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
+      }),
+      (hit, e) => this.latency.measure(e, () => this.pickEdge(hit)),
+    );
+    this.edgeInfo = el("p", {
+      className: "muted",
+      "aria-live": "polite",
+      textContent: "Click an edge to see its component.",
+    });
     this.grids = el("div", { className: "grids small" });
     const pictures = section(
       "Where the gradient points",
@@ -64,9 +119,19 @@ export class GradientView {
       this.grids,
     );
     // the 1-D slice
-    this.eta = el("input", { type: "number", min: 0, step: "any", value: 3, "aria-label": "Learning rate η" });
+    this.eta = el("input", {
+      type: "number",
+      min: 0,
+      step: "any",
+      value: 3,
+      "aria-label": "Step size η",
+    });
     this.eta.addEventListener("input", (e) => this.latency.measure(e, () => this.showSlice()));
-    this.sliceChart = el("canvas", { className: "chart", role: "img", dataset: { testid: "gradient-slice" } });
+    this.sliceChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      dataset: { testid: "gradient-slice" },
+    });
     this.sliceText = el("p", { "aria-live": "polite" });
     const slice = section(
       "One step along the negative gradient",
@@ -76,21 +141,68 @@ export class GradientView {
       this.sliceChart,
     );
     // the landscape (server)
-    this.landscapeKind = el("select", { "aria-label": "Directions of the slice" }, new Option("two random directions (filter-normalised)", "random"), new Option("the recorded training path's principal plane", "path"), new Option("four optimizers from the same start", "optimizers"));
-    this.landscapeImages = el("input", { type: "number", min: 100, max: 60000, value: 10000, step: 100, "aria-label": "Training images in the cost" });
-    this.landscapeButton = el("button", { type: "button", dataset: { testid: "landscape-run" }, textContent: "Draw the landscape" });
+    this.landscapeKind = el(
+      "select",
+      { "aria-label": "Directions of the slice" },
+      new Option("two random directions (filter-normalised)", "random"),
+      new Option("the recorded training path's principal plane", "path"),
+      new Option("four optimizers from the same start", "optimizers"),
+    );
+    this.landscapeImages = el("input", {
+      type: "number",
+      min: 100,
+      max: 60000,
+      value: 10000,
+      step: 100,
+      "aria-label": "Training images in the cost",
+    });
+    this.landscapeButton = el("button", {
+      type: "button",
+      dataset: { testid: "landscape-run" },
+      textContent: "Draw the landscape",
+    });
     this.landscapeStatus = el("p", { className: "muted", "aria-live": "polite" });
-    this.landscapeCanvas = el("canvas", { className: "landscape", role: "img", hidden: true, dataset: { testid: "landscape" } });
+    this.landscapeCanvas = el("canvas", {
+      className: "landscape",
+      role: "img",
+      hidden: true,
+      dataset: { testid: "landscape" },
+    });
     this.landscapeFacts = el("div", {});
-    this.pathCurves = el("canvas", { className: "chart", role: "img", dataset: { testid: "landscape-curves" } });
+    this.pathCurves = el("canvas", {
+      className: "chart",
+      role: "img",
+      dataset: { testid: "landscape-curves" },
+    });
     this.lineCurve = el("canvas", { className: "chart short", role: "img" });
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
       "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced. Paths are projected onto the slice; a point's true cost is printed beside the slice's value, and a hollow marker means the point lies off the plane.",
       served
-        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "directions ", this.landscapeKind), el("label", {}, "images ", this.landscapeImages), this.landscapeButton), this.landscapeStatus, el("div", { className: "gd-landscape" }, this.landscapeCanvas, el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve)))
-        : el("p", { className: "muted", dataset: { testid: "landscape-offline" } }, "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there."),
+        ? el(
+            "div",
+            {},
+            el(
+              "div",
+              { className: "buttons" },
+              el("label", {}, "directions ", this.landscapeKind),
+              el("label", {}, "images ", this.landscapeImages),
+              this.landscapeButton,
+            ),
+            this.landscapeStatus,
+            el(
+              "div",
+              { className: "gd-landscape" },
+              this.landscapeCanvas,
+              el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve),
+            ),
+          )
+        : el(
+            "p",
+            { className: "muted", dataset: { testid: "landscape-offline" } },
+            "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there.",
+          ),
     );
     // the neurons (server)
     this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
@@ -102,12 +214,35 @@ export class GradientView {
       "What the layers really look for",
       "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
       served
-        ? el("div", {}, el("div", { className: "buttons" }, el("label", {}, "layer ", this.neuronLayer), el("label", {}, "neuron ", this.neuronIndex), this.neuronButton), this.neuronOut)
-        : el("p", { className: "muted" }, "Needs the test images: run digitnet serve and open this view there."),
+        ? el(
+            "div",
+            {},
+            el(
+              "div",
+              { className: "buttons" },
+              el("label", {}, "layer ", this.neuronLayer),
+              el("label", {}, "neuron ", this.neuronIndex),
+              this.neuronButton,
+            ),
+            this.neuronOut,
+          )
+        : el(
+            "p",
+            { className: "muted" },
+            "Needs the test images: run digitnet serve and open this view there.",
+          ),
     );
     this.root.replaceChildren(
       this.convention,
-      el("div", { className: "chapter-top" }, this.example.chooser(), el("label", {}, "Label ", this.label), el("label", {}, "Gradient of ", this.scope), this.batchSize, this.scopeStatus),
+      el(
+        "div",
+        { className: "chapter-top" },
+        this.example.chooser(),
+        el("label", {}, "Label ", this.label),
+        el("label", {}, "Gradient of ", this.scope),
+        this.batchSize,
+        this.scopeStatus,
+      ),
       this.summary,
       ranked,
       pictures,
@@ -138,7 +273,11 @@ export class GradientView {
     try {
       this.batch = await api("/api/gradient", {
         method: "POST",
-        body: { batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 100000) }, learning_rate: Number(this.eta.value) || 3, first_layer: true },
+        body: {
+          batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 100000) },
+          learning_rate: Number(this.eta.value) || 3,
+          first_layer: true,
+        },
       });
       this.scopeStatus.textContent = `${this.batch.n_examples} random training images`;
       this.update();
@@ -150,13 +289,29 @@ export class GradientView {
   /** The gradient shown: {gradWeights, gradBiases, cost, activations?, label?, n}. */
   gradient() {
     if (this.batch) {
-      return { gradWeights: this.batch.grad_weights, gradBiases: this.batch.grad_biases, cost: this.batch.cost, n: this.batch.n_examples, label: null };
+      return {
+        gradWeights: this.batch.grad_weights,
+        gradBiases: this.batch.grad_biases,
+        cost: this.batch.cost,
+        n: this.batch.n_examples,
+        label: null,
+      };
     }
     const x = this.example.x;
-    const label = this.example.label ?? this.example.trueLabel ?? argmax(forwardAll(this.model, x).activations.at(-1));
+    const label =
+      this.example.label ??
+      this.example.trueLabel ??
+      argmax(forwardAll(this.model, x).activations.at(-1));
     const r = backprop(this.model, x, label);
     this.result = r;
-    return { gradWeights: r.grad_weights, gradBiases: r.grad_biases, cost: r.cost, n: 1, label, result: r };
+    return {
+      gradWeights: r.grad_weights,
+      gradBiases: r.grad_biases,
+      cost: r.cost,
+      n: 1,
+      label,
+      result: r,
+    };
   }
 
   update() {
@@ -178,7 +333,8 @@ export class GradientView {
     const nonzero = sorted.findIndex((v) => v === 0);
     const last = nonzero < 0 ? sorted.length : nonzero; // zeros have no place on a log scale
     const points = [];
-    for (let r = 1; r <= last; r = Math.max(r + 1, Math.round(r * 1.05))) points.push([r, sorted[r - 1]]);
+    for (let r = 1; r <= last; r = Math.max(r + 1, Math.round(r * 1.05)))
+      points.push([r, sorted[r - 1]]);
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
     lineChart(this.rankChart, [{ points, color: "#4fc3ff" }], {
@@ -191,12 +347,22 @@ export class GradientView {
     const rows = shares(flatW, flatB);
     const pct = (v) => `${(100 * v).toFixed(1)}%`;
     this.sharesTable.replaceChildren(
-      el("tr", {}, ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map((t) => el("th", { textContent: t }))),
+      el(
+        "tr",
+        {},
+        ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map((t) =>
+          el("th", { textContent: t }),
+        ),
+      ),
       ...rows.map((s) =>
         el(
           "tr",
           { dataset: { testid: "gradient-share", layer: String(s.layer) } },
-          el("th", { scope: "row", textContent: s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer) }),
+          el("th", {
+            scope: "row",
+            textContent:
+              s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer),
+          }),
           el("td", { textContent: s.n.toLocaleString() }),
           el("td", { textContent: pct(s.top1) }),
           el("td", { textContent: pct(s.top10) }),
@@ -205,23 +371,27 @@ export class GradientView {
       ),
     );
     const top = largestComponents(flatW, flatB, this.model.sizes, TOP_LISTED);
-    this.topList.replaceChildren(...top.map((p) => el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) }))));
+    this.topList.replaceChildren(
+      ...top.map((p) =>
+        el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) })),
+      ),
+    );
   }
 
   showPictures(flatW, g) {
     const wish = flatW.map((W) => W.map((v) => -v));
     this.diagram.showValues(wish);
     if (g.result) this.diagram.update(this.example.x, g.result.activations.slice(1));
-    else this.diagram.update(new Float32Array(784), null);
+    else this.diagram.update(new Float32Array(PIXELS), null);
     this.wish = wish;
     const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
-    if (this.model.sizes[0] !== 784) return;
+    if (this.model.sizes[0] !== PIXELS) return;
     let top = 1e-12;
-    for (let i = 0; i < n * 784; i++) top = Math.max(top, Math.abs(wish[0][i]));
+    for (let i = 0; i < n * PIXELS; i++) top = Math.max(top, Math.abs(wish[0][i]));
     const figures = [];
     for (let j = 0; j < n; j++) {
       const canvas = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: −∂C/∂w` });
-      drawSigned(canvas, wish[0], j * 784, top);
+      drawSigned(canvas, wish[0], j * PIXELS, top);
       figures.push(el("figure", {}, canvas, el("figcaption", { textContent: String(j) })));
     }
     this.grids.replaceChildren(...figures);
@@ -243,7 +413,14 @@ export class GradientView {
     if (!(eta > 0)) return;
     let line;
     if (this.current.result) {
-      line = lineSlice(this.model, this.example.x, this.current.label, this.current.result, 2 * eta, 41);
+      line = lineSlice(
+        this.model,
+        this.example.x,
+        this.current.label,
+        this.current.result,
+        2 * eta,
+        41,
+      );
       line.eta = eta;
       line.cost_at_eta = line.cost[20];
     } else {
@@ -253,16 +430,28 @@ export class GradientView {
     const points = line.t.map((t, i) => [t, line.cost[i]]);
     const lowest = argmax(line.cost.map((c) => -c));
     const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
-    lineChart(this.sliceChart, [{ points, color: "#e6ebf5" }, { points: tangent, color: "#4fc3ff", dash: [5, 4] }], {
-      xLabel: "t (white: C(θ − t∇C); blue dashed: its tangent)",
-      yLabel: "C",
-      yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
-      marks: [
-        { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `η = ${line.eta}` },
-        { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" },
+    lineChart(
+      this.sliceChart,
+      [
+        { points, color: "#e6ebf5" },
+        { points: tangent, color: "#4fc3ff", dash: [5, 4] },
       ],
-    });
-    const verdict = line.t[lowest] < line.eta * 0.9 ? "overshoots: the lowest point comes before η" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond η" : "lands near the lowest point of this line";
+      {
+        xLabel: "t (white: C(θ − t∇C); blue dashed: its tangent)",
+        yLabel: "C",
+        yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
+        marks: [
+          { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `η = ${line.eta}` },
+          { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" },
+        ],
+      },
+    );
+    const verdict =
+      line.t[lowest] < line.eta * 0.9
+        ? "overshoots: the lowest point comes before η"
+        : line.t[lowest] > line.eta * 1.1
+          ? "undershoots: the cost still falls beyond η"
+          : "lands near the lowest point of this line";
     this.sliceText.textContent = `At t = η = ${line.eta}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
     this.sliceChart.dataset.eta = String(line.eta);
   }
@@ -274,7 +463,14 @@ export class GradientView {
     this.landscapeButton.disabled = true;
     const started = performance.now();
     try {
-      const r = await api("/api/landscape", { method: "POST", body: { directions: this.landscapeKind.value, n_images: Number(this.landscapeImages.value), grid: 41 } });
+      const r = await api("/api/landscape", {
+        method: "POST",
+        body: {
+          directions: this.landscapeKind.value,
+          n_images: Number(this.landscapeImages.value),
+          grid: 41,
+        },
+      });
       this.landscapeData = r;
       this.landscapeCanvas.hidden = false;
       drawLandscape(this.landscapeCanvas, r);
@@ -292,17 +488,43 @@ export class GradientView {
     const d = r.directions;
     const facts = [
       `at the model: C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
-      d.explained_variance ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
+      d.explained_variance
+        ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})`
+        : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
     ];
-    if (r.line && r.line.distance) facts.push(`from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}`);
-    const table = el("table", { className: "paths" }, el("tr", {}, ...["path", "examples", "length", "travel", "true C at the end", "slice's C there", "off the plane"].map((t) => el("th", { textContent: t }))));
+    if (r.line && r.line.distance)
+      facts.push(
+        `from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}`,
+      );
+    const table = el(
+      "table",
+      { className: "paths" },
+      el(
+        "tr",
+        {},
+        ...[
+          "path",
+          "examples",
+          "length",
+          "travel",
+          "true C at the end",
+          "slice's C there",
+          "off the plane",
+        ].map((t) => el("th", { textContent: t })),
+      ),
+    );
     r.paths.forEach((p) => {
       const last = p.points.length - 1;
       table.append(
         el(
           "tr",
           {},
-          el("th", { scope: "row" }, el("i", { className: "swatch", style: `background:${PATH_COLORS[p.name] || "#fff"}` }), p.name),
+          el(
+            "th",
+            { scope: "row" },
+            el("i", { className: "swatch", style: `background:${PATH_COLORS[p.name] || "#fff"}` }),
+            p.name,
+          ),
           el("td", { textContent: p.examples.toLocaleString() }),
           el("td", { textContent: num(p.length, 2) }),
           el("td", { textContent: num(p.travel, 2) }),
@@ -312,7 +534,15 @@ export class GradientView {
         ),
       );
     });
-    this.landscapeFacts.replaceChildren(el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))), r.paths.length ? el("div", { className: "table-wrap" }, table) : el("p", { className: "muted", textContent: "Random directions: no paths on this slice." }));
+    this.landscapeFacts.replaceChildren(
+      el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))),
+      r.paths.length
+        ? el("div", { className: "table-wrap" }, table)
+        : el("p", {
+            className: "muted",
+            textContent: "Random directions: no paths on this slice.",
+          }),
+    );
     if (r.paths.length) {
       const series = r.paths.flatMap((p) => {
         const color = PATH_COLORS[p.name] || "#fff";
@@ -322,10 +552,37 @@ export class GradientView {
           { points: xs.map((n, i) => [n, p.cost_slice[i]]), color, dash: [3, 3], width: 1 },
         ];
       });
-      lineChart(this.pathCurves, series, { xLabel: "examples seen (solid: true cost; dashed: the slice's value there)", yLabel: "C", logX: true, logY: true });
+      lineChart(this.pathCurves, series, {
+        xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
+        yLabel: "C",
+        logX: true,
+        logY: true,
+      });
     }
     if (r.line && r.line.t) {
-      lineChart(this.lineCurve, [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }], { xLabel: "t: θ_init + t (θ_final − θ_init)", yLabel: "C", logY: true, marks: [{ x: 0, y: r.line.cost[r.line.t.findIndex((t) => t >= 0)], color: "#93a0b8", label: "init" }, { x: 1, y: r.line.cost[r.line.t.findIndex((t) => t >= 1)], color: "#ffd54a", label: "final" }] });
+      lineChart(
+        this.lineCurve,
+        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
+        {
+          xLabel: "t: θ_init + t (θ_final − θ_init)",
+          yLabel: "C",
+          logY: true,
+          marks: [
+            {
+              x: 0,
+              y: r.line.cost[r.line.t.findIndex((t) => t >= 0)],
+              color: "#93a0b8",
+              label: "init",
+            },
+            {
+              x: 1,
+              y: r.line.cost[r.line.t.findIndex((t) => t >= 1)],
+              color: "#ffd54a",
+              label: "final",
+            },
+          ],
+        },
+      );
     }
   }
 
@@ -339,29 +596,70 @@ export class GradientView {
       const r = await api(`/api/neurons/${layer}/${j}?k=8`);
       const L = this.model.sizes.length - 1;
       const thumbs = r.top.map((t) => {
-        const canvas = el("canvas", { role: "img", "aria-label": `test image ${t.index}, a ${t.label}` });
+        const canvas = el("canvas", {
+          role: "img",
+          "aria-label": `test image ${t.index}, a ${t.label}`,
+        });
         drawGray(canvas, t.pixels_255, 255);
-        return el("figure", { className: "thumb" }, canvas, el("figcaption", { textContent: `${t.label} · z=${num(t.z, 1)}` }));
+        return el(
+          "figure",
+          { className: "thumb" },
+          canvas,
+          el("figcaption", { textContent: `${t.label} · z=${num(t.z, 1)}` }),
+        );
       });
-      const counts = el("canvas", { className: "chart short", role: "img", "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}` });
+      const counts = el("canvas", {
+        className: "chart short",
+        role: "img",
+        "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}`,
+      });
       const parts = [
-        el("h4", { textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z` }),
+        el("h4", {
+          textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z`,
+        }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h4", { textContent: "labels of its 100 most exciting test digits" }),
         counts,
       ];
       if (r.pattern) {
-        const canvas = el("canvas", { className: "pattern", role: "img", "aria-label": "its incoming weights' combination of first-layer patterns" });
+        const canvas = el("canvas", {
+          className: "pattern",
+          role: "img",
+          "aria-label": "its incoming weights' combination of first-layer patterns",
+        });
         drawSigned(canvas, r.pattern, 0);
         const terms = (r.terms || []).slice(0, 6).map((t) => {
           const c = el("canvas", { role: "img", "aria-label": `first-layer neuron ${t.from}` });
-          drawSigned(c, this.model.weights[0], t.from * 784);
-          return el("figure", { className: "thumb" }, c, el("figcaption", { textContent: `${signed(t.weight, 2)} × #${t.from}` }));
+          drawSigned(c, this.model.weights[0], t.from * PIXELS);
+          return el(
+            "figure",
+            { className: "thumb" },
+            c,
+            el("figcaption", { textContent: `${signed(t.weight, 2)} × #${t.from}` }),
+          );
         });
-        parts.push(el("h4", { textContent: layer === 1 ? "its own weights" : "Σₖ wⱼₖ · (first-layer neuron k's weights): the pattern it is built from" }), el("div", { className: "thumbs" }, el("figure", { className: "thumb big" }, canvas, el("figcaption", { textContent: "the combination" })), ...terms));
+        parts.push(
+          el("h4", {
+            textContent:
+              layer === 1
+                ? "its own weights"
+                : "Σₖ wⱼₖ · (first-layer neuron k's weights): the pattern it is built from",
+          }),
+          el(
+            "div",
+            { className: "thumbs" },
+            el(
+              "figure",
+              { className: "thumb big" },
+              canvas,
+              el("figcaption", { textContent: "the combination" }),
+            ),
+            ...terms,
+          ),
+        );
       }
       this.neuronOut.replaceChildren(...parts);
-      signedBars(counts, r.label_counts, { labels: [...Array(10).keys()], colors: PALETTE });
+      signedBars(counts, r.label_counts, { labels: [...Array(DIGITS).keys()], colors: PALETTE });
     } catch (e) {
       this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
     }
@@ -416,7 +714,7 @@ function drawLandscape(canvas, r) {
         for (let c = 0; c < 4; c++) {
           const [xa, ya, va] = corners[c];
           const [xb, yb, vb] = corners[(c + 1) % 4];
-          if ((va < level) !== (vb < level)) {
+          if (va < level !== vb < level) {
             const t = (level - va) / (vb - va);
             crossings.push([xa + t * (xb - xa), ya + t * (yb - ya)]);
           }
@@ -434,7 +732,11 @@ function drawLandscape(canvas, r) {
   ctx.fillStyle = "#93a0b8";
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
-  ctx.fillText(`α (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`, pad + w / 2, height - 10);
+  ctx.fillText(
+    `α (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`,
+    pad + w / 2,
+    height - 10,
+  );
   ctx.save();
   ctx.translate(12, pad + h / 2);
   ctx.rotate(-Math.PI / 2);
@@ -474,7 +776,11 @@ function drawLandscape(canvas, r) {
     const [ea, eb] = p.points.at(-1);
     ctx.fillStyle = color;
     ctx.textAlign = "left";
-    ctx.fillText(`${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`, toX(ea) + 6, toY(eb) - 6);
+    ctx.fillText(
+      `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`,
+      toX(ea) + 6,
+      toY(eb) - 6,
+    );
   }
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();

@@ -2,6 +2,7 @@
 // values (the weights themselves, or the desired changes −∂C/∂w), and clickable: a click picks
 // a neuron, an edge, or a pixel of the input grid. Layers are numbered like the activations.
 
+import { SIDE } from "./constants.js";
 import { Diagram } from "./diagram.js";
 
 const SHOWN_EDGES = 8; // per neuron, the strongest by |value|
@@ -42,13 +43,20 @@ export class PickDiagram extends Diagram {
         row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
         const kept = row.slice(0, SHOWN_EDGES);
         const picked = this.pickedEdge;
-        if (picked && picked.layer === l + 1 && picked.to === j && !kept.some(([i]) => i === picked.from)) {
+        if (
+          picked &&
+          picked.layer === l + 1 &&
+          picked.to === j &&
+          !kept.some(([i]) => i === picked.from)
+        ) {
           kept.push([picked.from, V[j * nIn + picked.from]]); // the picked edge is always drawn
         }
         return kept;
       });
     });
-    this.maxAbs = this.edges.map((layer) => Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v))));
+    this.maxAbs = this.edges.map((layer) =>
+      Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v))),
+    );
     this.draw();
   }
 
@@ -89,12 +97,14 @@ export class PickDiagram extends Diagram {
     const geo = this.layout(this.sized.width, this.sized.height);
     for (const [c, column] of geo.columns.entries()) {
       for (const [j, disc] of column.entries()) {
-        if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT) return { kind: "neuron", layer: c + 1, neuron: j };
+        if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT)
+          return { kind: "neuron", layer: c + 1, neuron: j };
       }
     }
     const { grid } = geo;
     if (x >= grid.x && x < grid.x + grid.size && y >= grid.y && y < grid.y + grid.size) {
-      const index = Math.floor((y - grid.y) / grid.cell) * 28 + Math.floor((x - grid.x) / grid.cell);
+      const index =
+        Math.floor((y - grid.y) / grid.cell) * SIDE + Math.floor((x - grid.x) / grid.cell);
       return { kind: "pixel", index };
     }
     let best = null;

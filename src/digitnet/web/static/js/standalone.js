@@ -1,9 +1,27 @@
-// The exported page: the Draw view and the diagram, with the weights embedded in the page.
+// The exported page: the Draw view and the diagram, and the learning views that need no server
+// (Backprop, Gradient descent without the landscape, Chain rule), with the weights embedded.
 
 import { decodeModel } from "./network.js";
 import { DrawView } from "./draw.js";
+import { Example } from "./chapters.js";
+import { BackpropView } from "./backprop.js";
+import { GradientView } from "./gradient.js";
+import { ChainView } from "./chain.js";
+import { setUpTabs } from "./tabs.js";
 
 const embedded = JSON.parse(document.getElementById("digitnet-model").textContent);
+const samplesTag = document.getElementById("digitnet-samples"); // a few test digits, if exported
+const samples = samplesTag ? JSON.parse(samplesTag.textContent) : null;
+const model = decodeModel(embedded);
 const exported = new DrawView(document.getElementById("view-draw"));
-exported.setModel(decodeModel(embedded));
-window.digitnet = { draw: exported };
+const example = new Example(false);
+const views = {
+  backprop: new BackpropView(document.getElementById("view-backprop"), example, { samples }),
+  gradient: new GradientView(document.getElementById("view-gradient"), example),
+  chain: new ChainView(document.getElementById("view-chain"), example),
+};
+exported.onResult((x) => example.setDrawing(x));
+exported.setModel(model);
+for (const view of Object.values(views)) view.setModel(model);
+setUpTabs();
+window.digitnet = { draw: exported, example, ...views };
