@@ -54,6 +54,28 @@ def tiny() -> Dataset:
     return tiny_data()
 
 
+class Tally:
+    """What a hostile test tried, kept as the test's own properties (pytest's record_property):
+    ``kind: what`` → how many. `--junitxml=FILE` writes them; tests/count_cases.py adds them up."""
+
+    def __init__(self, record) -> None:
+        self.record = record
+
+    def bad_input(self, what: str, n: int = 1) -> None:
+        self.record(f"bad_inputs: {what}", n)
+
+    def fault(self, what: str, n: int = 1) -> None:
+        self.record(f"faults_injected: {what}", n)
+
+    def fuzz(self, what: str, n: int = 1) -> None:
+        self.record(f"fuzz_cases: {what}", n)
+
+
+@pytest.fixture
+def tally(record_property) -> Tally:
+    return Tally(record_property)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_homes(tmp_path_factory, monkeypatch):
     """Keep every test's models folder (not the data cache) out of the user's home."""

@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
+import random
+import subprocess
+import sys
+import time
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import synthetic_digits
+from conftest import synthetic_digits, tiny_data
 from digitnet.data import Dataset, Split
+from digitnet.files import newest_model
 from digitnet.modelfile import load_model
 from digitnet.network import Network
 from digitnet.training import (
+    PRESETS,
     BatchEvent,
     DivergedError,
     EpochEvent,
@@ -20,6 +28,7 @@ from digitnet.training import (
     TrainConfig,
     _minibatches,
     _shifted,
+    checkpoint_model,
     fit,
     history_csv,
     stuck_hint,
@@ -238,3 +247,241 @@ def test_history_exports_as_csv_and_json(tiny, tmp_path):
 def test_stuck_hint_only_near_chance():
     assert "learning rate" in stuck_hint({"validation_accuracy": 0.1}, SMALL)
     assert stuck_hint({"validation_accuracy": 0.9}, SMALL) is None
+
+
+# ---- hostile cases ----------------------------------------------------------------------
+# The Python API given bad data, bad configs and bad checkpoints: clear errors, early.
+# (Out-of-range config values are above; bad network arguments in tests/test_network.py.)
+
+
+ONE_EPOCH = TrainConfig(sizes=(784, 12, 10), epochs=1, learning_rate=1.0)
+
+
+def with_train(images, labels) -> tuple:
+    """Any arrays can be given to train(): no checks on the way in."""
+    return images, labels
+
+
+def bad_training_data() -> dict[str, tuple[tuple, str]]:
+    good = tiny_data().train
+    X, y = good.images, good.labels
+    nan, inf = X.copy(), X.copy()
+    nan[5, 300], inf[7, 0] = np.nan, np.inf
+    return {
+        "a NaN pixel": (with_train(nan, y), "NaN or infinite"),
+        "an infinite pixel": (with_train(inf, y), "NaN or infinite"),
+        "images 100 wide": (with_train(X[:, :100], y), r"must be \(n, 784\)"),
+        "one flat image": (with_train(X[0], y[:1]), r"must be \(n, 784\)"),
+        "images 28×28, not rows": (with_train(X.reshape(-1, 28, 28), y), r"\(n, 784\)"),
+        "three labels short": (with_train(X, y[:-3]), "one label each"),
+        "float labels": (with_train(X, y + 0.5), "labels must be integers"),
+        "label 10": (with_train(X, y + 1), "0..9"),
+        "negative label": (with_train(X, y.astype(int) - 1), "0..9"),
+        "no examples": (with_train(X[:0], y[:0]), "empty"),
+    }
+
+
+@pytest.mark.parametrize("case", list(bad_training_data()))
+def test_bad_training_data_is_refused_before_training(case, tally):
+    (images, labels), match = bad_training_data()[case]
+    events = []
+    with pytest.raises(ValueError, match=match) as caught:
+        train(ONE_EPOCH, images, labels, on_event=events.append)
+    assert not isinstance(caught.value, DivergedError)  # not blamed on the learning rate
+    assert events == []
+    tally.bad_input("train() data")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sizes": (784, 16, 10)},
+        {"sizes": (784, 12, 12, 10)},
+        {"activation": "relu"},
+        {"cost": "cross-entropy"},
+        {"dtype": "float64"},
+    ],
+)
+def test_resuming_as_another_network_is_refused(tiny, change, tally):
+    checkpoint = checkpoint_model(fit(tiny, ONE_EPOCH), tiny)
+    with pytest.raises(ValueError, match="cannot resume"):
+        fit(tiny, replace(ONE_EPOCH, epochs=2, **change), resume=checkpoint)
+    tally.bad_input("train() resume structure")
+
+
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("learning_rate", "0.1"),
+        ("learning_rate", None),
+        ("activation", ["relu"]),
+        ("epochs", 2.0),
+        ("batch_size", "10"),
+        ("sizes", "784"),
+        ("sizes", (784, 16.0, 10)),
+        ("momentum", "0.9"),
+        ("shift", 1.5),
+    ],
+)
+def test_config_fields_of_the_wrong_type_are_refused(field, value, tally):
+    with pytest.raises((TypeError, ValueError)):
+        replace(ONE_EPOCH, **{field: value})
+    tally.bad_input("TrainConfig field type")
+
+
+def test_checkpoint_to_a_folder_fails_leaving_the_folder_alone(tiny, tmp_path, tally):
+    folder = tmp_path / "models"
+    folder.mkdir()
+    with pytest.raises(OSError):
+        fit(tiny, ONE_EPOCH, checkpoint=folder)
+    assert folder.is_dir() and list(folder.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] == ["models"]  # no temp file left
+    tally.bad_input("train() checkpoint path")
+
+
+# ---- faults ------------------------------------------------------------------------------
+# kill -9 during `digitnet train`, mid-epoch and mid-checkpoint, then `--resume`.
+#
+# A child process runs the real CLI on tiny data (each mini-batch slowed a little so that a
+# random moment lands anywhere in an epoch) and is SIGKILLed; after every kill the checkpoint
+# must load, and resuming must reach the uninterrupted run's weights bit for bit.
+
+
+TESTS, SRC = Path(__file__).resolve().parent, Path(__file__).resolve().parents[1] / "src"
+EPOCHS = 5
+FIRST = ["train", "--layers", "12", "--lr", "1", "--epochs", str(EPOCHS), "--quiet"]
+FIRST += ["--out", "m.safetensors"]
+RESUME = ["train", "--resume", "m.safetensors", "--quiet"]
+
+# The child: the real CLI on tiny data. argv: HOLD_AT WHERE cli-args…, where the HOLD_AT-th
+# checkpoint write stops (and says so) inside os.fsync or os.replace, waiting to be killed.
+CHILD = """
+import os, sys, time
+sys.path.insert(0, {tests!r})
+from conftest import tiny_data
+import digitnet.cli as cli, digitnet.training as training
+
+cli.common.load_data = lambda args, name="mnist": tiny_data()
+hold_at, where, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+real_step, real_save, saves = training._step, training.save_model, []
+
+def slow_step(*args):
+    time.sleep(0.002)
+    real_step(*args)
+
+def announced_save(model, path):
+    saves.append(1)
+    real_save(model, path)
+    print("saved", model.training["epochs_done"], flush=True)
+
+def holding(real):
+    def hold(*args):
+        if len(saves) == hold_at:
+            print("holding in", where, flush=True)
+            time.sleep(60)
+        return real(*args)
+    return hold
+
+training._step, training.save_model = slow_step, announced_save
+if where != "none":
+    setattr(os, where, holding(getattr(os, where)))
+sys.exit(cli.main(argv))
+"""
+
+
+@pytest.fixture(scope="module")
+def reference():
+    """The uninterrupted run, through the Python API: what every resumed run must reach."""
+    config = replace(PRESETS["video"], sizes=(784, 12, 10), learning_rate=1.0, epochs=EPOCHS)
+    return fit(tiny_data(), config)
+
+
+def start(folder: Path, argv: list[str], hold_at: int = 0, where: str = "none"):
+    script = folder / "child.py"
+    script.write_text(CHILD.format(tests=str(TESTS)))
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    command = [sys.executable, str(script), str(hold_at), where, *argv]
+    return subprocess.Popen(command, cwd=folder, env=env, stdout=subprocess.PIPE, text=True)
+
+
+def wait_for(child: subprocess.Popen, prefix: str) -> str | None:
+    """The child's next stdout line starting with prefix, or None when it has finished."""
+    for line in child.stdout:
+        if line.startswith(prefix):
+            return line
+    return None
+
+
+def kill(child: subprocess.Popen) -> None:
+    child.kill()  # SIGKILL: no handler, no finally, no flush runs
+    child.wait(timeout=30)
+    child.stdout.close()
+
+
+def finish(child: subprocess.Popen) -> None:
+    out, _ = child.communicate(timeout=120)
+    assert child.returncode == 0, out
+
+
+def rows_without_times(history):
+    return [{k: v for k, v in row.items() if k != "seconds"} for row in history]
+
+
+def assert_same_as_reference(path: Path, reference) -> None:
+    final = load_model(path)
+    assert final.training["epochs_done"] == EPOCHS
+    assert np.array_equal(final.network.params, reference.network.params)
+    assert rows_without_times(final.metrics["history"]) == rows_without_times(reference.history)
+
+
+def test_kill_9_at_random_moments_then_resume_reaches_the_same_weights(tmp_path, reference, tally):
+    rng = random.Random(20)
+    child, kills, done_before = start(tmp_path, FIRST), 0, 0
+    while kills < 3 and wait_for(child, "saved") is not None:
+        time.sleep(rng.uniform(0.0, 0.08))  # somewhere in the next epoch, or its checkpoint
+        kill(child)
+        kills += 1
+        checkpoint = load_model(tmp_path / "m.safetensors")  # never corrupt
+        done = checkpoint.training["epochs_done"]
+        assert done_before < done <= EPOCHS and np.all(np.isfinite(checkpoint.network.params))
+        done_before = done
+        if done == EPOCHS:
+            break
+        child = start(tmp_path, RESUME)
+    if done_before < EPOCHS:
+        finish(child)
+    else:
+        child.stdout.close()
+    assert kills >= 1
+    assert_same_as_reference(tmp_path / "m.safetensors", reference)
+    tally.fault("kill -9 during training", kills)
+
+
+@pytest.mark.parametrize("where", ["fsync", "replace"])
+def test_kill_9_inside_a_checkpoint_write_keeps_the_previous_checkpoint(
+    tmp_path, reference, where, tally, monkeypatch
+):
+    child = start(tmp_path, FIRST, hold_at=2, where=where)  # the write of epoch 2
+    assert wait_for(child, "holding") is not None
+    kill(child)
+    tally.fault(f"kill -9 inside a checkpoint write ({where})")
+
+    checkpoint = load_model(tmp_path / "m.safetensors")
+    assert checkpoint.training["epochs_done"] == 1  # the write of epoch 2 never happened
+    temps = [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(temps) == 1 and temps[0].startswith(".m.safetensors.")  # hidden, left by kill
+    monkeypatch.setenv("DIGITNET_MODELS", str(tmp_path))
+    assert newest_model().path.name == "m.safetensors"  # a leftover temp is never taken for a model
+
+    finish(start(tmp_path, RESUME))
+    assert_same_as_reference(tmp_path / "m.safetensors", reference)
+
+
+def test_kill_9_inside_the_first_checkpoint_write_leaves_no_model(tmp_path, reference, tally):
+    child = start(tmp_path, FIRST, hold_at=1, where="replace")
+    assert wait_for(child, "holding") is not None
+    kill(child)
+    tally.fault("kill -9 inside a checkpoint write (first)")
+    assert not (tmp_path / "m.safetensors").exists()  # nothing half-written under the name
+    finish(start(tmp_path, FIRST))  # so the user starts again, and gets the same model
+    assert_same_as_reference(tmp_path / "m.safetensors", reference)

@@ -33,17 +33,18 @@ class FastBackprop:
         self.deltas = layers(net.sizes[1:])  # δˡ
         self.primes = layers(net.sizes[1:-1])  # σ′(zˡ), hidden layers only: δᴸ is the cost's
         self.one_mth = net.dtype.type(1 / max(m, 1))  # 1/m as a scalar of the arrays' own type
+        self.squash = [net.squash(l) for l in range(len(net.weights))]  # each layer's σ
         self.grad = np.empty_like(net.params)  # ∇C, flat like net.params
         self.grad_W, self.grad_b = net.unflatten(self.grad)  # … and cut into layers, once
 
     def forward(self, a: Array) -> tuple[list[Array], list[Array]]:
         """`Network.forward` for columns a⁰ already in the network's dtype, into the buffers."""
-        net, zs, activations = self.net, self.zs, self.activations
+        net, zs, activations, squash = self.net, self.zs, self.activations, self.squash
         activations[0] = a
         for l, (W, b) in enumerate(zip(net.weights, net.biases)):
             z = np.dot(W, a, out=zs[l])  # zˡ = Wˡ aˡ⁻¹ + bˡ
             z += b[:, None]
-            a = net.squash(l)(z, out=activations[l + 1])  # aˡ = σ(zˡ)
+            a = squash[l](z, out=activations[l + 1])  # aˡ = σ(zˡ)
         return zs, activations
 
     def gradient(self, a0: Array, y: Array) -> Array:

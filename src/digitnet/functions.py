@@ -25,7 +25,7 @@ HALF = {np.dtype(t): t(0.5) for t in (np.float16, np.float32, np.float64)}
 
 def sigmoid(z: Array, out: Array | None = None) -> Array:
     """σ(z) = 1 / (1 + e⁻ᶻ), written as ½ + ½·tanh(z/2), which never overflows."""
-    half = HALF.get(np.result_type(z), 0.5)
+    half = HALF.get(getattr(z, "dtype", None), 0.5)
     a = np.tanh(np.multiply(z, half, out=out), out=out)
     return np.add(np.multiply(a, half, out=out), half, out=out)
 
