@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -20,7 +21,7 @@ Array = np.ndarray
 
 # ½ as a scalar of each float type: a plain 0.5 is converted afresh inside every ufunc call,
 # which costs more than the arithmetic on a mini-batch of 10.
-HALF: dict[object, object] = {np.dtype(t): t(0.5) for t in (np.float16, np.float32, np.float64)}
+HALF: dict[Any, Any] = {np.dtype(t): t(0.5) for t in (np.float16, np.float32, np.float64)}
 
 
 def sigmoid(z: Array, out: Array | None = None) -> Array:
