@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-TARGET_MB = 600  # the issue's target for `digitnet train`, in MB (10⁶ bytes)
+TARGET_MB = 600  # the target for `digitnet train`, in MB (10⁶ bytes)
 RUN_CLI = "import sys; from digitnet.cli import main; sys.exit(main(sys.argv[1:]))"
 REPORT_PEAK = """
 import atexit, os

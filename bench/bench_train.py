@@ -2,7 +2,7 @@
 
 Same network (sigmoid, quadratic cost Σ(a−y)², plain SGD), same data, batch size and learning
 rate for each implementation, run in turn (round-robin), median of several runs. Also prints the
-work per epoch, this machine's float32 matmul rate, and which of issue 4's targets are met.
+work per epoch, this machine's float32 matmul rate, and which of the speed targets are met.
 Run: python bench/bench_train.py [--quick] [--data PATH] [--json]   (pip install -e '.[bench]')
 """
 
@@ -27,7 +27,7 @@ SIZES = (784, 16, 16, 10)
 EPOCH = 50_000  # images in one epoch (the book's training split)
 LEARNING_RATE = 1.5  # the book preset's η (the book's 3.0 for its ½Σ(a−y)² cost)
 TORCH_HINT = "pip install torch==2.13.0"
-TARGETS = {  # issue 4, keyed by (compared with, batch size): digitnet's speed-up, or its
+TARGETS = {  # the speed targets, keyed by (compared with, batch size): digitnet's speed-up, or its
     # epoch over the arithmetic lower bound
     ("book", 10): ("≥", 10.0),
     ("torch", 10): ("≥", 6.0),
@@ -347,7 +347,7 @@ def ratios(rows: list[dict], rates: dict[int, float], flops: int) -> list[dict[s
 
 
 def _ratio(what: str, key: str, batch_size: int, t: int, value: float) -> dict[str, object]:
-    """One ratio line; `met` is None where issue 4 sets no target."""
+    """One ratio line; `met` is None where there is no target."""
     target = TARGETS.get((key, batch_size))
     met = None
     if target is not None:

@@ -1,4 +1,4 @@
-"""The code stays as STYLE.md asks: ruff's rules and format (pyproject.toml) hold on every
+"""The code keeps its style: ruff's rules and format (pyproject.toml) hold on every
 Python file, and mypy finds nothing in the package."""
 
 from __future__ import annotations

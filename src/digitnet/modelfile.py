@@ -1,9 +1,9 @@
 """Model files: a network's weights and biases in safetensors, with what made them as metadata.
 
 Never pickle. Tensors ``weights.0, biases.0, weights.1, …`` (plus ``velocity.*`` when training
-with momentum can be resumed); metadata strings as DESIGN.md fixes them, plus ``sha256`` of
-all the rest. Loading checks everything and says what is wrong; saving is atomic, so the old
-file survives any failure.
+with momentum can be resumed); metadata strings format, format_version, sizes, activation,
+cost, training and metrics, plus ``sha256`` of all the rest. Loading checks everything and
+says what is wrong; saving is atomic, so the old file survives any failure.
 """
 
 from __future__ import annotations

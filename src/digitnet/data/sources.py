@@ -34,7 +34,7 @@ from ..files import remove_stale_temps
 from .dataset import Dataset, Split, readonly
 
 KEYS = ("train_images", "train_labels", "test_images", "test_labels")
-# sha256 of the C-ordered uint8 arrays (DESIGN.md "Data"). Fashion-MNIST's are those of the IDX
+# sha256 of the C-ordered uint8 arrays. Fashion-MNIST's are those of the IDX
 # files whose md5s Zalando publishes; Debian recompresses the .gz, so arrays, not archives, are
 # what can be checked across sources.
 CANONICAL_HASHES: dict[str, dict[str, str]] = {
