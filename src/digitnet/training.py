@@ -2,7 +2,9 @@
 
 Shuffle, cut into mini-batches, step −η∇C on each (with optional momentum, L2 weight decay, a
 cosine learning-rate schedule and small random shifts of the images). Reports progress as
-events, keeps a per-epoch history, and writes a resumable checkpoint after every epoch.
+events and keeps a per-epoch history: `train` on arrays, `fit` on a Dataset the book's way.
+A run as the command line and the web page start one (`make_config`, `plan`, `run`) is at
+the end: settings checked once, the resume rules in one place, a checkpoint every epoch.
 """
 
 from __future__ import annotations
