@@ -16,6 +16,7 @@ from digitnet.modelfile import ModelFile, load_model, save_model
 from digitnet.training import TrainConfig, checkpoint_model, fit
 
 SIZES = (784, 16, 16, 10)
+LOCAL = "http://127.0.0.1"  # the app answers only to its own names (TestClient says "testserver")
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +54,5 @@ def client(models, web_data):
     from digitnet.web.app import create_app
 
     app = create_app(models_dir=models, data_loader=lambda: web_data)
-    with TestClient(app, raise_server_exceptions=False) as c:
+    with TestClient(app, base_url=LOCAL, raise_server_exceptions=False) as c:
         yield c

