@@ -6,11 +6,12 @@ import json
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from conftest import tiny_data
 from digitnet import cli
 from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes, shuffled, sweeps
-from digitnet.experiments._common import auroc, r_squared
+from digitnet.experiments._common import Inputs, auroc, r_squared
 from digitnet.files import models_dir
 from digitnet.modelfile import save_model
 from digitnet.training import TrainConfig, checkpoint_model, fit
@@ -341,3 +342,27 @@ def test_cli_subset_larger_than_the_data_is_one_line(capsys, fake_data):
     assert cli.main(["experiment", "shuffled-labels", "--subset", "5000"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "subset must be at most" in err
+
+
+@pytest.mark.parametrize(
+    "module, options",
+    [
+        (noise_inputs, {"n": 30}),
+        (probes, {"n": 10}),
+        (dreams, {"steps": 5}),
+        (gradients, {"draws": 2}),
+        (chain, {}),
+        (shuffled, {"subset": 40, "layers": [8], "epochs": 2}),
+    ],
+)
+def test_draw_returns_the_picture_a_notebook_shows_and_picture_writes_it(
+    net, tiny, tmp_path, module, options
+):
+    result = module.run(Inputs(tiny, network=net), **options)
+    image = module.draw(result)
+    assert isinstance(image, Image.Image) and image.width > 300 and image.height > 100
+    assert image._repr_png_().startswith(PNG)  # what Jupyter calls to show it inline
+    written = module.picture(result, tmp_path / "p.png")
+    with Image.open(written) as saved:
+        assert saved.size == image.size
+        assert np.array_equal(np.asarray(saved.convert("RGB")), np.asarray(image.convert("RGB")))

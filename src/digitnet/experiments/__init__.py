@@ -2,7 +2,8 @@
 returns the numbers with a plain-language conclusion drawn from them, and draws a picture.
 
 One module each, all of the same shape (see `_common`): NAME, SUMMARY, NEEDS_MODEL,
-OPTIONS, run(inputs, **options) → result, text(result) → lines, picture(result, path).
+OPTIONS, run(inputs, **options) → result, text(result) → lines, draw(result) → a PIL
+image (all but the sweep, whose outputs are files), picture(result, path) → what it wrote.
 `EXPERIMENTS` maps each NAME to its module; the command line offers them in this order.
 """
 

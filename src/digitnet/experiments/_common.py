@@ -3,8 +3,9 @@ pictures written atomically through matplotlib's Agg canvas, and three small sta
 (summary, AUROC, R²).
 
 Every experiment module has NAME, SUMMARY, NEEDS_MODEL, OPTIONS (a tuple of Option), and
-run(inputs, **options) → result (a dict with a "conclusion"), text(result) → lines, and
-picture(result, path) → the files written.
+run(inputs, **options) → result (a dict with a "conclusion"), text(result) → lines,
+draw(result) → a PIL image (a notebook shows it by itself) and picture(result, path) → the
+files written.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+from PIL import Image
 
 from ..data import Dataset
 from ..files import atomic_write_bytes
@@ -78,10 +80,21 @@ def figure(width: float, height: float):
     return fig
 
 
-def write_png(fig, path: str | Path) -> Path:
-    """Render the figure to PNG bytes, then write them atomically."""
+def as_image(fig) -> Image.Image:
+    """A figure rendered as a PIL image: what a notebook shows by itself, and what is saved."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
+    image = Image.open(buffer)
+    image.load()
+    return image
+
+
+def write_png(picture, path: str | Path) -> Path:
+    """Write a PIL image (or render a matplotlib figure) as PNG, atomically."""
+    if not isinstance(picture, Image.Image):
+        picture = as_image(picture)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
     atomic_write_bytes(path, buffer.getvalue())
     return Path(path)
 

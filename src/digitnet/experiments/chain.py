@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..functions import sigmoid, sigmoid_prime
 from ..network import Network, one_hot
-from ._common import Inputs, Option, as_float64, figure, write_png
+from ._common import Inputs, Option, as_float64, as_image, figure, write_png
 
 EPS = 1e-6  # central-difference step, in float64
 NAME = "chain-rule"
@@ -222,7 +223,7 @@ def text_report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def picture(r: dict[str, Any], path: str | Path) -> Path:
+def draw(r: dict[str, Any]) -> Image.Image:
     """The one-neuron chain drawn as four neurons, and each derivative: product vs check."""
     chain = r["one_neuron"]
     fig = figure(10, 3.6)
@@ -261,4 +262,9 @@ def picture(r: dict[str, Any], path: str | Path) -> Path:
     bottom.set_xticks(x, names, rotation=30, fontsize=7, ha="right")
     bottom.axhline(0, color="black", lw=0.5)
     bottom.legend(fontsize=8)
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(r: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(r), path)

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..network import Network
-from ._common import DRAWING, Inputs, Option, as_float64, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, as_float64, as_image, figure, thumbnail, write_png
 
 STARTS = ("blank", "noise")
 NAME = "dream"
@@ -163,10 +164,15 @@ def text(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def picture(result: dict[str, Any], path: str | Path) -> Path:
+def draw(result: dict[str, Any]) -> Image.Image:
     dreams = result[DRAWING]
     """The ten dreams in a row, each titled with its digit and its own output."""
     fig = figure(11, 1.8)
     for d, ax in enumerate(fig.subplots(1, len(dreams))):
         thumbnail(ax, dreams[d], f"{d}: {result['own_output'][d]:.2f}")
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(result), path)

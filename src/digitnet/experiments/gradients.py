@@ -10,10 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..errors import SettingError
 from ..network import Network, one_hot
-from ._common import DRAWING, Inputs, Option, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, as_image, figure, thumbnail, write_png
 
 BATCH_SIZES = (1, 10, 100, 1000)
 NAME = "gradient"
@@ -216,7 +217,7 @@ def text(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def picture(result: dict[str, Any], path: str | Path) -> Path:
+def draw(result: dict[str, Any]) -> Image.Image:
     x = result[DRAWING]
     """The example, the output nudges, the previous layer's nudges, cosine vs batch size."""
     fig = figure(12, 3.2)
@@ -236,4 +237,9 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     cos.set_ylim(min(0, min(means, default=0)) - 0.05, 1.05)
     cos.set_xlabel("mini-batch size")
     cos.set_title("cosine with full-batch gradient", fontsize=9)
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(result), path)

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..network import Network
-from ._common import Inputs, Option, figure, summary, write_png
+from ._common import Inputs, Option, as_image, figure, summary, write_png
 
 NAME = "noise"
 SUMMARY = "random noise in: its answers and confidence vs real digits"
@@ -87,7 +88,7 @@ def _conclusion(r: dict[str, Any]) -> str:
     return text
 
 
-def picture(result: dict[str, Any], path: str | Path) -> Path:
+def draw(result: dict[str, Any]) -> Image.Image:
     """Two panels: the answers given to noise, and confidence on noise vs on real digits."""
     fig = figure(9, 3.4)
     left, right = fig.subplots(1, 2)
@@ -107,7 +108,12 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     right.set_ylabel("fraction of images")
     right.legend()
     right.set_title("how sure it is")
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(result), path)
 
 
 def run(inputs: Inputs, *, n: int = 1000, seed: int = 0) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from ..images import to_mnist
 from ..network import Network
-from ._common import DRAWING, Inputs, Option, auroc, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, as_image, auroc, figure, thumbnail, write_png
 
 NAME = "probe"
 SUMMARY = "non-digits in (noise, letters, shapes…); a confidence threshold"
@@ -191,7 +191,7 @@ def text(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def picture(result: dict[str, Any], path: str | Path) -> Path:
+def draw(result: dict[str, Any]) -> Image.Image:
     """One example of each category with the network's answer, and the threshold curve."""
     inputs, net = result[DRAWING]["inputs"], result[DRAWING]["network"]
     fig = figure(10, 5.6)
@@ -216,4 +216,9 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     right.set_xlabel("confidence threshold")
     right.set_ylim(0, 1.02)
     right.legend(fontsize=8)
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(result), path)

@@ -10,11 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 
 from ..data import Dataset, Split
 from ..functions import ACTIVATIONS, COSTS
 from ..training import TrainConfig, make_config, train
-from ._common import Inputs, Option, figure, r_squared, write_png
+from ._common import Inputs, Option, as_image, figure, r_squared, write_png
 
 DEFAULT = TrainConfig(epochs=100, batch_size=10, learning_rate=1.5)  # the video's network
 NAME = "shuffled-labels"
@@ -139,7 +140,7 @@ def _conclusion(r: dict[str, Any]) -> str:
     )
 
 
-def picture(result: dict[str, Any], path: str | Path) -> Path:
+def draw(result: dict[str, Any]) -> Image.Image:
     """Training cost and training accuracy per epoch, true vs shuffled labels."""
     fig = figure(10, 3.6)
     cost_ax, accuracy_ax = fig.subplots(1, 2)
@@ -156,7 +157,12 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
     accuracy_ax.set_ylim(0, 1.02)
     accuracy_ax.legend()
     fig.suptitle(f"{result['subset']:,} training images, true vs shuffled labels")
-    return write_png(fig, path)
+    return as_image(fig)
+
+
+def picture(result: dict[str, Any], path: str | Path) -> Path:
+    """`draw`'s picture, written as a PNG file."""
+    return write_png(draw(result), path)
 
 
 def run(
