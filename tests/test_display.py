@@ -36,3 +36,12 @@ def test_edges_take_the_sign_of_their_weight():
     assert colours == ["#2ca02c", "#d62728", "#2ca02c", "#d62728", "#2ca02c", "#d62728"]
     opacities = [float(line.get("stroke-opacity")) for line in lines]
     assert max(opacities) == opacities[4] == opacities[5]  # |w| = 2, the largest
+
+
+def test_a_network_shows_itself_in_a_notebook_and_reads_plainly_elsewhere():
+    net = Network([784, 16, 16, 10], "relu", "cross-entropy")
+    assert net._repr_html_() == network_html(net)
+    assert repr(net) == (
+        "Network(sizes=[784, 16, 16, 10], activation='relu', cost='cross-entropy', "
+        "dtype='float32', params=13,002)"
+    )

@@ -9,12 +9,26 @@ of their weight (green +, red −) and its size as opacity, as in the pictures.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .network import Network
+
+class Network(Protocol):
+    """What the view reads of a `network.Network` (not imported: the network imports this)."""
+
+    sizes: list[int]
+    weights: list[np.ndarray]
+    activation: str
+    cost: Any  # a functions.Cost: its .name
+    dtype: np.dtype
+
+    @property
+    def n_params(self) -> int: ...
+
+    @property
+    def n_weights(self) -> int: ...
+
 
 SHOWN = 10  # neurons drawn per layer at most; the rest are "⋮" and a count
 WIDTH, HEIGHT, RADIUS = 420, 220, 6

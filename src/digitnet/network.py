@@ -242,3 +242,10 @@ class Network:
             f"Network(sizes={self.sizes}, activation={self.activation!r}, "
             f"cost={self.cost.name!r}, dtype={self.dtype.name!r}, params={self.n_params:,})"
         )
+
+    def _repr_html_(self) -> str:
+        """What Jupyter shows for a network: its sizes, parameter count, σ and cost, and a
+        small diagram of its layers and weights (see `display.py`)."""
+        from .display import network_html
+
+        return network_html(self)
