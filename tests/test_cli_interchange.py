@@ -96,6 +96,9 @@ def test_import_makes_a_model_in_the_models_folder(capsys, tmp_path):
     expected = np.stack([book_feedforward(doc, x[:, None])[:, 0] for x in X])
     np.testing.assert_allclose(model.network.feedforward(X), expected, atol=1e-12)
     assert model.training["book_cost"] == "QuadraticCost"
+    code, _, err = run(capsys, "import", book)  # again: the model there is kept
+    assert code == 2 and "exists; choose the model to write with --out" in err
+    assert load_model(models_dir() / "chapter3.safetensors").training == model.training
 
 
 def test_import_json_report_and_out(capsys, tmp_path):

@@ -44,6 +44,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from ..book_import import load_network2
+    from ..errors import SettingError
     from ..files import models_dir, writable_file
     from ..modelfile import ModelFile, check_digit_network, save_model
 
@@ -52,9 +53,11 @@ def cmd_import(args: argparse.Namespace) -> int:
     check_digit_network(net, args.file)
     if args.out:
         out = writable_file(args.out)
-    else:
+    else:  # into the models folder, never over a model already there
         models_dir().mkdir(parents=True, exist_ok=True)
         out = writable_file(models_dir() / f"{Path(args.file).stem}.safetensors")
+        if out.exists():
+            raise SettingError(f"{out} exists; choose the model to write with --out FILE")
     training = {
         "source": "network2.py JSON",
         "file": Path(args.file).name,
