@@ -55,7 +55,8 @@ def test_train_saves_a_model_and_reports_test_accuracy(fake_data, capsys, tmp_pa
     assert code == 0
     assert "784-12-10 sigmoid network, 9,550 weights and biases" in out
     assert "test accuracy:" in out and str(model) in out
-    assert "epoch   2/2" in err  # the per-epoch summary lines go to stderr with the bar
+    assert "epoch   2/2  mini-batch cost" in out  # the epoch lines are the report: stdout
+    assert "epoch" not in err and "\r" not in err  # and no bar: stderr is no terminal here
     saved = load_model(model)
     assert saved.network.sizes == [784, 12, 10]
     assert saved.training["epochs_done"] == 2 and saved.training["learning_rate"] == 1.0
@@ -519,7 +520,7 @@ def test_huge_learning_rate_fails_naming_it_and_keeps_the_last_good_epoch(here, 
     line = assert_one_line_error(err)
     assert code == 1
     assert "epoch 2, mini-batch" in line and "learning rate 1e+30" in line
-    assert "last good epoch is kept in r.safetensors" in line
+    assert "nothing new was saved: r.safetensors is unchanged (the model after epoch 1)" in line
     assert (here / "r.safetensors").read_bytes() == before
     kept = load_model(here / "r.safetensors")
     assert kept.training["epochs_done"] == 1 and np.all(np.isfinite(kept.network.params))
@@ -600,3 +601,45 @@ def test_the_real_command_with_debug_prints_the_traceback(here):
     assert result.returncode == 1
     assert "Traceback (most recent call last)" in result.stderr
     assert "ModelFileError: nope.safetensors: no such model file" in result.stderr
+
+
+def test_train_never_replaces_a_model_it_was_not_given_and_says_where_it_went(fake_data, capsys):
+    args = ["train", "--layers", 4, "--epochs", 1, "--quiet"]
+    run(capsys, *args)
+    first = models_dir() / "video.safetensors"
+    before = first.read_bytes()
+    code, out, _ = run(capsys, *args)
+    second = models_dir() / "video-2.safetensors"
+    assert code == 0 and first.read_bytes() == before
+    assert f"saving to {second}\n" in out and f"model saved: {second}" in out
+    code, out, _ = run(capsys, *args, "--out", first)  # named: replaced, and said so
+    assert code == 0 and f"saving to {first} (replacing the file there)" in out
+    assert first.read_bytes() != before
+
+
+def test_epoch_lines_go_to_stdout_without_a_bar_unless_stderr_is_a_terminal(fake_data, capsys):
+    code, out, err = run(capsys, "train", "--layers", 4, "--epochs", 3)
+    lines = [line for line in out.splitlines() if line.startswith("epoch")]
+    assert code == 0 and [line[:11] for line in lines] == [f"epoch   {k}/3" for k in (1, 2, 3)]
+    assert "\r" not in out + err and "batch/s" not in err and "%|" not in err
+    code, out, _ = run(capsys, "train", "--layers", 4, "--epochs", 2, "--json")
+    assert code == 0 and json.loads(out)["epochs"] == 2  # --json: nothing but the JSON
+
+
+def test_the_bar_is_drawn_on_a_terminal_and_closed_before_each_epoch_line(tiny):
+    import io
+
+    from digitnet.progress import TrainProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    out, err = io.StringIO(), Terminal()
+    progress = TrainProgress(out=out, err=err)
+    fit(tiny, TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10), on_event=progress)
+    assert "epoch 1:" in err.getvalue() and "batch/s" in err.getvalue()  # the bar
+    assert out.getvalue().count("\n") == 2 and "\r" not in out.getvalue()
+    quiet_err = io.StringIO()  # not a terminal: no bar at all
+    fit(tiny, TrainConfig(sizes=(784, 8, 10), epochs=1), on_event=TrainProgress(err=quiet_err))
+    assert quiet_err.getvalue() == ""

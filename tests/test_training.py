@@ -31,6 +31,9 @@ from digitnet.training import (
     checkpoint_model,
     fit,
     history_csv,
+    kept,
+    plan,
+    run,
     stuck_hint,
     train,
     write_history,
@@ -369,9 +372,9 @@ def slow_step(*args):
     time.sleep(0.002)
     real_step(*args)
 
-def announced_save(model, path):
+def announced_save(model, path, **options):
     saves.append(1)
-    real_save(model, path)
+    real_save(model, path, **options)
     print("saved", model.training["epochs_done"], flush=True)
 
 def holding(real):
@@ -485,3 +488,76 @@ def test_kill_9_inside_the_first_checkpoint_write_leaves_no_model(tmp_path, refe
     assert not (tmp_path / "m.safetensors").exists()  # nothing half-written under the name
     finish(start(tmp_path, FIRST))  # so the user starts again, and gets the same model
     assert_same_as_reference(tmp_path / "m.safetensors", reference)
+
+
+# ---- where a run saves, and what an early end leaves (issue 13, points 1 and 2) ------------
+
+
+def test_a_run_given_no_out_takes_a_new_name_and_never_replaces_a_model(tiny):
+    from digitnet.files import models_dir
+
+    settings = {"layers": [8], "epochs": 1}
+    first = plan("book", settings)
+    assert first.out == models_dir() / "book.safetensors" and not first.replace
+    run(first, tiny)
+    before = first.out.read_bytes()
+    second = plan("book", settings)
+    assert second.out == models_dir() / "book-2.safetensors" and not second.replace
+    run(second, tiny)
+    assert first.out.read_bytes() == before and second.out.exists()
+    assert plan("book", settings).out == models_dir() / "book-3.safetensors"
+    named = plan("book", settings, out=first.out)  # named by the user: may be replaced
+    assert named.replace and named.existed
+
+
+def test_a_name_taken_while_training_is_not_replaced(tiny):
+    chosen = plan("book", {"layers": [8], "epochs": 2})
+    chosen.out.write_bytes(b"another run's file, written meanwhile")
+    with pytest.raises(FileExistsError):
+        run(chosen, tiny)
+    assert chosen.out.read_bytes() == b"another run's file, written meanwhile"
+    assert not [p for p in chosen.out.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def diverging_from(monkeypatch, step: int) -> None:
+    """From mini-batch step ``step`` (0-based, over the run) on, a learning rate that no
+    ReLU network survives."""
+    import digitnet.training as training
+
+    monkeypatch.setattr(training, "_learning_rate", lambda c, k, t: 1e30 if k >= step else 0.1)
+
+
+RELU = {"layers": [12], "activation": "relu", "cost": "cross-entropy", "learning_rate": 0.1}
+
+
+def test_divergence_in_the_first_epoch_says_nothing_was_saved(tiny, tmp_path, monkeypatch):
+    unrelated = tmp_path / "bad.safetensors"
+    unrelated.write_bytes(b"left by an earlier, unrelated run")
+    diverging_from(monkeypatch, 8)
+    chosen = plan("book", {**RELU, "epochs": 2}, out=unrelated)
+    with pytest.raises(DivergedError) as e:
+        run(chosen, tiny)
+    message = str(e.value)
+    assert "epoch 1, mini-batch 10" in message  # step 9 blew up; batch 10's cost shows it
+    assert f"nothing was saved (no epoch finished); {unrelated} is as it was" in message
+    assert "kept" not in message
+    assert unrelated.read_bytes() == b"left by an earlier, unrelated run"
+    fresh = plan("book", {**RELU, "epochs": 2}, out=tmp_path / "new.safetensors")
+    with pytest.raises(DivergedError, match=r"nothing was saved \(no epoch finished\)$"):
+        run(fresh, tiny)
+    assert not fresh.out.exists()
+
+
+def test_divergence_later_names_the_epoch_really_kept(tiny, tmp_path, monkeypatch):
+    batches = len(tiny.train) // 10
+    diverging_from(monkeypatch, 2 * batches + 3)  # in epoch 3
+    chosen = plan("book", {**RELU, "epochs": 4}, out=tmp_path / "m.safetensors")
+    with pytest.raises(DivergedError, match="the model after epoch 2 is kept in .*m.safetensors"):
+        run(chosen, tiny)
+    assert load_model(chosen.out).training["epochs_done"] == 2
+    resumed = plan("book", {"epochs": 5}, resume=chosen.out)  # diverges again at once
+    diverging_from(monkeypatch, 0)
+    with pytest.raises(DivergedError) as e:
+        run(resumed, tiny)
+    assert "nothing new was saved" in str(e.value) and "after epoch 2)" in str(e.value)
+    assert kept(resumed, None).endswith("is unchanged (the model after epoch 2)")

@@ -8,6 +8,7 @@ Nothing here knows what a network is: a model file is recognised by its metadata
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import json
 import os
@@ -23,10 +24,12 @@ MODEL_SUFFIX = ".safetensors"
 MODEL_FORMAT = "digitnet-model"  # the metadata "format" of a digitnet model file
 
 
-def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
+def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, replace: bool = True) -> None:
     """Write ``data`` to ``path`` via a temp file in the same folder, fsync, then rename.
 
-    A crash or a failed write at any moment leaves either the old file or the new one.
+    A crash or a failed write at any moment leaves either the old file or the new one. With
+    ``replace=False`` a file already at ``path`` is never replaced: FileExistsError instead
+    (the temp file is hard-linked to the name, which fails, atomically, if the name is taken).
     """
     path = Path(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -38,13 +41,34 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+        if replace:
+            os.replace(tmp, path)
+        else:
+            _link_new(tmp, path)
     except BaseException as e:
         Path(tmp).unlink(missing_ok=True)
         if isinstance(e, OSError) and e.filename == tmp:  # name the file the user asked for
             e.filename, e.filename2 = str(path), None
         raise
     remove_stale_temps(path.parent, f".{path.name}.", ".tmp")
+
+
+def _link_new(tmp: str, path: Path) -> None:
+    """Give the temp file ``path`` as its name only if no file has it yet; then drop ``tmp``."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise FileExistsError(
+            errno.EEXIST, "a file is there already; not replaced", str(path)
+        ) from None
+    except OSError:  # no hard links on this file system: check, then rename (a narrow race)
+        if path.exists():
+            raise FileExistsError(
+                errno.EEXIST, "a file is there already; not replaced", str(path)
+            ) from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
 
 
 def remove_stale_temps(folder: Path, prefix: str, suffix: str) -> None:
@@ -125,6 +149,17 @@ def newest_model(folder: str | os.PathLike | None = None) -> Newest:
             return Newest(path, skipped)
         skipped.append(path)
     return Newest(None, skipped)
+
+
+def unused_model_path(folder: str | os.PathLike, stem: str) -> Path:
+    """``<folder>/<stem>.safetensors``, or if that name is taken the first free one of
+    ``<stem>-2.safetensors``, ``<stem>-3.safetensors``, …: a new file, never one already there."""
+    folder = Path(folder)
+    path, n = folder / (stem + MODEL_SUFFIX), 1
+    while path.exists() or path.is_symlink():
+        n += 1
+        path = folder / f"{stem}-{n}{MODEL_SUFFIX}"
+    return path
 
 
 def model_path(name: str | os.PathLike) -> Path:

@@ -101,10 +101,11 @@ def _checksum(metadata: dict[str, str], tensors: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def save_model(model: ModelFile, path: str | os.PathLike) -> Path:
-    """Save atomically; return the path written."""
+def save_model(model: ModelFile, path: str | os.PathLike, *, replace: bool = True) -> Path:
+    """Save atomically; return the path written. ``replace=False``: never over a file that is
+    there already (FileExistsError)."""
     path = Path(path)
-    atomic_write_bytes(path, to_bytes(model))
+    atomic_write_bytes(path, to_bytes(model), replace=replace)
     return path
 
 

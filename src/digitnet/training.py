@@ -26,7 +26,7 @@ from threadpoolctl import threadpool_limits
 from .data import Dataset, Split
 from .errors import SettingError
 from .fast import FastBackprop
-from .files import atomic_write_bytes, models_dir, writable_file
+from .files import atomic_write_bytes, models_dir, unused_model_path, writable_file
 from .functions import ACTIVATIONS, COSTS
 from .modelfile import ModelFile, ModelFileError, load_model, save_model
 from .network import DTYPES, INITS, Network, one_hot
@@ -170,7 +170,11 @@ class StopTraining(Exception):
 
 
 class DivergedError(RuntimeError):
-    """The cost became NaN or infinite."""
+    """The cost became NaN or infinite; ``result`` is the run up to its last complete epoch."""
+
+    def __init__(self, message: str, result: TrainResult | None = None) -> None:
+        super().__init__(message)
+        self.result = result
 
 
 @dataclass
@@ -182,6 +186,7 @@ class TrainResult:
     history: list[dict[str, float]] = field(default_factory=list)
     velocity: np.ndarray | None = None
     interrupted: bool = False
+    saved_epoch: int = 0  # the last epoch this run handed to its checkpoint (0: none)
 
     @property
     def epochs_done(self) -> int:
@@ -207,7 +212,7 @@ def train(
     reaches the same weights, bit for bit, as an uninterrupted run.
     Ctrl-C or ``StopTraining`` from ``on_event`` ends the run early with ``interrupted=True``;
     a NaN or infinite cost raises ``DivergedError`` (the last checkpoint keeps the last good
-    epoch).
+    epoch; ``saved_epoch`` says which epoch that is, 0 if none was saved).
     """
     images, labels = np.asarray(images), np.asarray(labels)
     n = len(labels)
@@ -244,7 +249,7 @@ def train(
             out = backprop.gradient(a0, y)  # ∇C into grad; aᴸ
             cost = net.cost.total(out, y) / batch_size
             if not math.isfinite(cost):
-                raise DivergedError(_divergence_message(config, epoch, k + 1))
+                raise DivergedError(_divergence_message(config, epoch, k + 1), result)
             cost_sum += cost
             _step(net, grad, velocity, eta, config)
             if on_event is not None:
@@ -260,6 +265,7 @@ def train(
                 history.append(row)
                 if checkpoint is not None:
                     checkpoint(result)
+                    result.saved_epoch = epoch
                 if on_event is not None:
                     on_event(EpochEvent(epoch, config.epochs, row, net))
     except (KeyboardInterrupt, StopTraining):
@@ -274,13 +280,15 @@ def fit(
     on_event: Callable[[Event], None] | None = None,
     resume: ModelFile | None = None,
     checkpoint: str | Path | None = None,
+    replace: bool = True,
 ) -> TrainResult:
     """Train on a dataset the book's way: on its training split (or train + validation, as
     ``config.train_set`` says), measured after each epoch on train, validation and test.
 
     Validation is left out when it was trained on (train_set "full"): it would flatter. With
     ``checkpoint`` (a path), the model, with its history, momentum and the dataset's name
-    and hashes, is saved there atomically after each epoch.
+    and hashes, is saved there atomically after each epoch; with ``replace=False`` the first
+    save refuses (FileExistsError) to replace a file that is there already.
     """
     split = training_split(data, config)
     evaluate = {"train": data.train, "validation": data.validation, "test": data.test}
@@ -291,7 +299,8 @@ def fit(
         path = checkpoint
 
         def save(result: TrainResult) -> None:
-            save_model(checkpoint_model(result, data), path)
+            first = result.saved_epoch == 0  # later saves replace this run's own file
+            save_model(checkpoint_model(result, data), path, replace=replace or not first)
 
     return train(
         config,
@@ -385,6 +394,8 @@ class Plan:
     resume: ModelFile | None = None  # the checkpoint it continues, if any
     resumed_from: Path | None = None  # … and its file
     what: str = ""  # "preset video" or "resuming m.safetensors", for the report
+    replace: bool = True  # may the first save replace a file at ``out``? (only if named)
+    existed: bool = False  # was there a file at ``out`` before the run? (not this run's)
 
 
 def plan(
@@ -395,8 +406,10 @@ def plan(
     resume: str | Path | None = None,
 ) -> Plan:
     """Decide a run: the preset (or the resumed model's config) with ``settings`` laid over it
-    (see `make_config`), saved to ``out``, else back into the resumed file, else
-    ``<models folder>/<preset>.safetensors``. Checks all of it before any data is read."""
+    (see `make_config`), saved to ``out``, else back into the resumed file, else to a new file
+    in the models folder: ``<preset>.safetensors``, or ``<preset>-2.safetensors``, … if that
+    is taken. A model the user did not name is never replaced. Checks all of it before any
+    data is read."""
     settings = dict(settings or {})
     model = None
     if resume is not None:
@@ -408,23 +421,46 @@ def plan(
     else:
         config = make_config(preset, **settings)
         what = f"preset {preset}"
+    named = out is not None or resume is not None
     if out is None and resume is not None:
         out = resume
     elif out is None:
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        out = folder / f"{preset}.safetensors"
+        out = unused_model_path(folder, preset)
     path = writable_file(out)
-    return Plan(config, path, model, Path(resume) if resume is not None else None, what)
+    resumed_from = Path(resume) if resume is not None else None
+    existed = path.exists()
+    return Plan(config, path, model, resumed_from, what, replace=named, existed=existed)
 
 
 def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = None) -> TrainResult:
     """Carry out a plan on a dataset: `fit`, checkpointing into ``plan.out`` every epoch."""
     try:
-        return fit(data, plan.config, on_event=on_event, checkpoint=plan.out, resume=plan.resume)
+        return fit(
+            data,
+            plan.config,
+            on_event=on_event,
+            checkpoint=plan.out,
+            resume=plan.resume,
+            replace=plan.replace,
+        )
     except DivergedError as e:
-        kept = f"; the last good epoch is kept in {plan.out}" if plan.out.exists() else ""
-        raise DivergedError(f"{e}{kept}") from None
+        raise DivergedError(f"{e}; {kept(plan, e.result)}", e.result) from None
+
+
+def kept(plan: Plan, result: TrainResult | None) -> str:
+    """What a run that stopped early (diverged, interrupted) leaves on disk, in words: the
+    epoch it saved last, else the resumed model as it was, else nothing."""
+    saved = result.saved_epoch if result is not None else 0
+    if saved:
+        return f"the model after epoch {saved} is kept in {plan.out}"
+    if plan.resume is not None and plan.resumed_from == plan.out:
+        before = len(plan.resume.metrics.get("history", []))
+        return f"nothing new was saved: {plan.out} is unchanged (the model after epoch {before})"
+    if plan.existed:
+        return f"nothing was saved (no epoch finished); {plan.out} is as it was before this run"
+    return "nothing was saved (no epoch finished)"
 
 
 def _blas_threads(config: TrainConfig):

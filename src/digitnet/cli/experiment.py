@@ -19,14 +19,14 @@ QUICK_EPOCHS = 3  # the budget of the model trained when an experiment finds non
 def experiment_model(args: argparse.Namespace) -> Path:
     """The model to experiment on: --model, else the newest one, else a quick one trained now."""
     from ..errors import SettingError
-    from ..files import models_dir
+    from ..files import models_dir, unused_model_path
     from ..modelfile import save_model
     from ..training import PRESETS, checkpoint_model, fit
 
     try:
         return chosen_model(args.model)
-    except SettingError:  # none given and none there
-        path = models_dir() / "quick-video.safetensors"
+    except SettingError:  # none given and none there (a foreign file there keeps its name)
+        path = unused_model_path(models_dir(), "quick-video")
         print(
             f"no model given and none in {models_dir()}: training a quick one "
             f"(the video's network, {QUICK_EPOCHS} epochs) into {path}",
@@ -35,7 +35,7 @@ def experiment_model(args: argparse.Namespace) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = common.load_data(args)
         result = fit(data, replace(PRESETS["video"], epochs=QUICK_EPOCHS))
-        save_model(checkpoint_model(result, data), path)
+        save_model(checkpoint_model(result, data), path, replace=False)
         return path
 
 

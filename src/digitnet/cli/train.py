@@ -64,7 +64,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..frames import keep_frames, start_recording
     from ..network import count_params
     from ..progress import TrainProgress
-    from ..training import plan, run, stuck_hint, write_history
+    from ..training import kept, plan, run, stuck_hint, write_history
 
     settings = {name: getattr(args, name) for name in SETTINGS}
     settings.update(layers=args.layers, learning_rate=args.lr)
@@ -84,6 +84,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         )
         settings_text = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
         print("  " + textwrap.fill(", ".join(settings_text), 96, subsequent_indent="  "))
+        replacing = chosen.existed and chosen.out != chosen.resumed_from
+        print(f"  saving to {chosen.out}" + (" (replacing the file there)" if replacing else ""))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
     handler: Callable[[Any], None] = progress
     recorder = start_recording(args.record_weights, chosen) if args.record_weights else None
@@ -101,15 +103,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     keep_frames(recorder, result, chosen)
     out = chosen.out
     if result.interrupted:
-        done = result.epochs_done
-        msg = f"interrupted during epoch {done + 1}"
-        if done:
-            msg += (
-                f"; the model after epoch {done} is in {out}; continue with "
-                f"'digitnet train --resume {out}'"
-            )
-        else:
-            msg += "; nothing was saved"
+        msg = f"interrupted during epoch {result.epochs_done + 1}; {kept(chosen, result)}"
+        if result.saved_epoch or chosen.out == chosen.resumed_from:
+            msg += f"; continue with 'digitnet train --resume {out}'"
         print(msg, file=sys.stderr)
         return 130
     if args.history:
@@ -201,7 +197,12 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         help="train on the first 50,000 images or all 60,000 (video preset: all)",
     )
     p.add_argument("--seed", type=non_negative_int, metavar="N", help="random seed (default 0)")
-    p.add_argument("--out", metavar="FILE", help="where to save the model (.safetensors)")
+    p.add_argument(
+        "--out",
+        metavar="FILE",
+        help="where to save the model (.safetensors; a file there is replaced). Default: a new "
+        "file in the models folder, <preset>.safetensors or, if taken, <preset>-2.safetensors …",
+    )
     p.add_argument("--resume", metavar="FILE", help="continue training a saved model")
     p.add_argument(
         "--shuffle-labels",
@@ -211,7 +212,11 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p.add_argument(
         "--history", metavar="FILE", help="also write the per-epoch history (.csv/.json)"
     )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no epoch lines and no progress bar (the bar is drawn only on a terminal)",
+    )
     p.add_argument(
         "--record-weights",
         type=positive_int,
