@@ -643,3 +643,22 @@ def test_the_bar_is_drawn_on_a_terminal_and_closed_before_each_epoch_line(tiny):
     quiet_err = io.StringIO()  # not a terminal: no bar at all
     fit(tiny, TrainConfig(sizes=(784, 8, 10), epochs=1), on_event=TrainProgress(err=quiet_err))
     assert quiet_err.getvalue() == ""
+
+
+def test_predict_answers_every_readable_image_and_reports_each_bad_one(fake_data, capsys, tmp_path):
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet", "--out", tmp_path / "m.st")
+    good = tmp_path / "digit.png"
+    Image.new("L", (28, 28), 0).save(good)
+    (tmp_path / "notes.txt").write_text("not an image")
+    missing = tmp_path / "missing.png"
+    argv = ["predict", "--model", tmp_path / "m.st", tmp_path / "notes.txt", good, missing, good]
+    code, out, err = run(capsys, *argv)
+    assert code == 1  # a bad image still fails the command …
+    assert out.count(f"{good}: ") == 2  # … after the images after it were answered
+    assert "error" not in out  # stdout: the answers; stderr: one line per bad image
+    assert err.count("digitnet predict: error:") == 2 and "Traceback" not in err
+    assert f"{tmp_path / 'notes.txt'}: not an image" in err and f"{missing}: no such file" in err
+    code, out, _ = run(capsys, *argv, "--json")
+    report = json.loads(out)
+    assert code == 1 and [p["image"] for p in report["predictions"]] == [str(good)] * 2
+    assert [e["image"] for e in report["errors"]] == [str(tmp_path / "notes.txt"), str(missing)]

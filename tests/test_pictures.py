@@ -234,20 +234,25 @@ def test_recorder_keeps_every_nth_mini_batch_and_only_complete_epochs():
 def test_show_writes_and_prints_every_picture(run_cli, model_file, tmp_path):
     status, out, err = run_cli("show", model_file, "--out", tmp_path / "pics")
     assert status == 0, err
-    printed = out.split()
+    head, *printed = out.splitlines()
+    assert head == f"{len(NAMES)} pictures in {tmp_path / 'pics'}/"
     assert printed == [str(tmp_path / "pics" / name) for name in NAMES]
     for path in printed:
         assert Image.open(path).format == "PNG"
 
 
-def test_show_json_and_default_folder_next_to_the_latest_model(run_cli, trained, monkeypatch):
+def test_show_json_and_default_folder_in_the_current_folder(
+    run_cli, trained, monkeypatch, tmp_path
+):
     result, data = trained
     model = save_model(checkpoint_model(result, data), models_dir() / "latest.safetensors")
+    monkeypatch.chdir(tmp_path)  # the pictures go where the user is, not into the models folder
     status, out, _ = run_cli("show", "--json", "--index", "3")
     assert status == 0
     report = json.loads(out)
     assert report["model"] == str(model) and report["notes"] == []
-    assert report["out"] == str(model.parent / "latest-pictures")
+    assert report["out"] == str(tmp_path / "latest-pictures")
+    assert not (models_dir() / "latest-pictures").exists()
     assert sorted(report["pictures"]) == sorted(NAMES)
     assert all(Path(p).is_file() for p in report["pictures"].values())
 

@@ -57,7 +57,7 @@ def looks_like_model(arg: str) -> bool:
 
 def cmd_predict(args: argparse.Namespace) -> int:
     from ..errors import SettingError
-    from ..images import image_to_input
+    from ..images import ImageError, image_to_input
     from ..modelfile import load_digit_model
 
     images = list(args.images)
@@ -66,9 +66,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
     if not images:
         raise SettingError("give at least one IMAGE")
     net = load_digit_model(chosen_model(args.model)).network
-    results, lines = [], []
-    for path in images:
-        x = image_to_input(path)
+    results, errors, lines = [], [], []
+    for path in images:  # every readable image gets its answer; each bad one is reported
+        try:
+            x = image_to_input(path)
+        except ImageError as e:
+            errors.append({"image": str(path), "error": str(e)})
+            print(f"digitnet predict: error: {e}", file=sys.stderr)
+            continue
         outputs = net.feedforward(x[None, :])[0]
         answer = int(np.argmax(outputs))
         blank = not x.any()
@@ -83,13 +88,14 @@ def cmd_predict(args: argparse.Namespace) -> int:
         bars = "  ".join(f"{d}:{v:.3f}" for d, v in enumerate(outputs))
         note = " (blank image: no ink found)" if blank else ""
         lines.append(f"{path}: {answer}{note}\n  {bars}")
-    emit(args, {"predictions": results}, "\n".join(lines))
-    return 0
+    if results or args.json:  # no answer at all: nothing on stdout, only the error lines
+        emit(args, {"predictions": results, "errors": errors}, "\n".join(lines))
+    return 1 if errors else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     from ..errors import SettingError
-    from ..files import atomic_write_bytes, models_dir, output_folder
+    from ..files import atomic_write_bytes, output_folder
     from ..modelfile import load_digit_model
     from ..pictures import average_digits_picture, png_bytes, write_all
 
@@ -98,7 +104,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if data_only:
         if args.index is not None or args.image:
             raise SettingError("--index and --image show a model's pictures: give a MODEL")
-        out = output_folder(Path(args.out) if args.out else models_dir() / "mnist-pictures")
+        out = output_folder(Path(args.out or "mnist-pictures")).resolve()
         data = common.load_data(args)
         path = out / "average-digits.png"
         picture = average_digits_picture(data.train.images, data.train.labels)
@@ -108,7 +114,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     else:
         path = chosen_model(args.model)
         model = load_digit_model(path)
-        out = output_folder(Path(args.out) if args.out else path.with_name(f"{path.stem}-pictures"))
+        out = output_folder(Path(args.out or f"{path.stem}-pictures")).resolve()
         data = common.load_data(args, model.training.get("dataset", "mnist"))
         n_test = len(data.test.labels)
         if args.index is not None and args.index >= n_test:
@@ -128,7 +134,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     if not args.json:
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
-    emit(args, payload, "\n".join(str(path) for path in written.values()))
+    where = f"{len(written)} picture{'s' if len(written) != 1 else ''} in {out}/"
+    emit(args, payload, "\n".join([where, *(str(path) for path in written.values())]))
     return 0
 
 
@@ -200,7 +207,11 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         cmd_show,
     )
     p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
-    p.add_argument("--out", metavar="DIR", help="folder for the pictures (default: next to MODEL)")
+    p.add_argument(
+        "--out",
+        metavar="DIR",
+        help="folder for the pictures (default: <model name>-pictures in the current folder)",
+    )
     which = p.add_mutually_exclusive_group()
     which.add_argument(
         "--index", type=non_negative_int, metavar="N", help="test image for activations.png"
