@@ -111,6 +111,38 @@ def test_dream_report_compares_dreams_with_real_digits(net, tiny):
         dreams.dream(net, start="grey")
 
 
+def _steep_output(net, d: int = 8, steepness: float = 10.0):
+    """``net`` with output d made steep and fully off on a blank image, as an output of a
+    less-trained network can be: z_d → 10·(z_d − 1), so σ′(z_d) ≈ 1e-9 where the dream starts."""
+    steep = net.copy()
+    steep.biases[-1][d] = steepness * (steep.biases[-1][d] - 1)
+    steep.weights[-1][d] *= steepness
+    return steep
+
+
+def test_a_dream_rises_from_an_output_that_starts_fully_off(net):
+    steep = _steep_output(net)
+    assert steep.feedforward(np.zeros((1, 784)))[0, 8] < 1e-6  # where the ascent begins
+    images = dreams.dream(steep, steps=100)
+    r = dreams.dream_report(steep, images)
+    assert r["recognised"] == 10 and r["failed"] == []
+    assert r["own_output"][8] > 0.5
+    assert "FAILED" not in r["conclusion"]
+
+
+def test_a_dream_the_network_does_not_answer_is_reported_as_a_failure(net):
+    unreachable = net.copy()
+    unreachable.biases[-1][8] -= 5  # no input in [0, 1] lifts output 8 above the others now
+    r = dreams.dream_report(unreachable, dreams.dream(unreachable, steps=100))
+    assert r["failed"] == [8] and r["recognised"] == 9
+    answer = r["answers"][8]
+    assert answer != 8
+    assert r["conclusion"].startswith("FAILED for 1 of 10 digits: dream 8 is answered")
+    assert f"dream 8 is answered {answer}" in r["conclusion"]
+    lines = dreams.text({"model": "m", "steps": 100, "lr": 0.1, "start": "blank", "l2": 0, **r})
+    assert lines[9].endswith(f"FAILED: answered {answer}")
+
+
 # ---- gradient ------------------------------------------------------------------------------
 
 
@@ -129,14 +161,26 @@ def test_gradient_names_its_largest_components_and_nudges(net, tiny):
     assert np.allclose(r["nudges"]["output"], wanted, atol=1e-6)
 
 
+def test_batch_gradients_are_each_mini_batchs_own_gradient(net, tiny):
+    X, labels = tiny.train.images[:12], tiny.train.labels[:12]
+    stacked = gradients.batch_gradients(net, X.reshape(3, 4, 784), labels.reshape(3, 4))
+    for k in range(3):
+        alone = gradients.flat_gradient(net, X[4 * k : 4 * k + 4], labels[4 * k : 4 * k + 4])
+        np.testing.assert_allclose(stacked[k], alone, rtol=1e-5, atol=1e-7)
+
+
 def test_mini_batch_gradients_point_closer_to_the_full_gradient_as_they_grow(net, tiny):
     data = tiny_data(n_train=1000)
     r = gradients.gradient(
         net, data.train.images[0], int(data.train.labels[0]),
-        (data.train.images, data.train.labels), batch_sizes=(1, 10, 100), draws=10,
+        (data.train.images, data.train.labels), batch_sizes=(1, 10, 100), draws=500,
     )  # fmt: skip
-    means = [r["cosine"][s]["mean"] for s in ("1", "10", "100")]
+    cosine = [r["cosine"][s] for s in ("1", "10", "100")]
+    assert [c["draws"] for c in cosine] == [500, 100, 10]  # one pass's worth at most
+    means = [c["mean"] for c in cosine]
     assert means[0] < means[1] < means[2] <= 1
+    assert all(0 < c["sem"] < c["std"] for c in cosine)
+    assert "bigger batches aim better" in r["conclusion"]
 
 
 # ---- chain rule ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """What the network "thinks" each digit looks like: for each output neuron, the input that
-excites it most, found by gradient descent on the input (the weights stay fixed). It can
+excites it most, found by gradient ascent on the input (the weights stay fixed). It can
 recognise digits; these pictures show it has no idea how to draw them.
 """
 
@@ -37,11 +37,15 @@ def dream(
 ) -> np.ndarray:
     """Rows (10, 784) in [0, 1]: row d is the input that drives the network to answer d.
 
-    Each step moves the image downhill on C(x, one-hot d) + ½·l2·‖x‖², along
-    −(∂C/∂x + l2·x) (backprop carried to the input), then clips it back into [0, 1].
-    Two details make plain descent work on a trained sigmoid network, whose saturated neurons
-    give gradients of 1e-10 and less: the gradient is taken in float64 and each step has the
-    fixed length ``learning_rate`` (‖Δx‖ in pixel units), ignoring the pixels already pressed
+    Each step moves the image uphill on S_d(x) − ½·l2·‖x‖², where S_d = z_d − log Σ_j e^{z_j}
+    is the chosen output's weighted input zᴸ_d measured against all ten (a log-softmax over
+    zᴸ), then clips it back into [0, 1]. Not the cost C(x, one-hot d): on a less-trained
+    network an output that starts fully off has σ′(zᴸ_d) ≈ 0, so C's gradient only pushes
+    the other outputs down and the dream sinks to "every output off" (own output 0.00).
+    ∂S_d/∂zᴸ = e_d − softmax(zᴸ) never vanishes while another output is ahead.
+    Two more details make plain ascent work on a saturated sigmoid network, whose gradients
+    can be 1e-10 and less: the gradient is taken in float64 and each step has the fixed
+    length ``learning_rate`` (‖Δx‖ in pixel units), ignoring the pixels already pressed
     against 0 or 1, so flat regions are crossed instead of crawled.
     ``start``: "blank" (all black) or "noise" (uniform, from ``seed``).
     """
@@ -55,13 +59,26 @@ def dream(
         X = np.random.default_rng(seed).random((n_out, n_in))
     else:
         X = np.zeros((n_out, n_in))
-    targets = np.arange(n_out)
+    wanted = np.eye(n_out)  # row d: e_d
     for _ in range(steps):
-        grad = net64.input_gradient(X, targets) + l2 * X  # ∂/∂x of C + ½·l2·‖x‖², per row
+        grad = l2 * X - score_gradient(net64, X, wanted)  # ∂/∂x of −S_d + ½·l2·‖x‖², per row
         grad[((X <= 0) & (grad > 0)) | ((X >= 1) & (grad < 0))] = 0  # pixels at their bound
         norm = np.linalg.norm(grad, axis=1, keepdims=True)
         X = np.clip(X - learning_rate * grad / np.where(norm > 0, norm, 1), 0, 1)
     return X.astype(np.float32)
+
+
+def score_gradient(net: Network, X: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """∂S/∂x for each row of X (m, 784), S = z_d − log Σ_j e^{z_j} with d given by the one-hot
+    rows of ``wanted`` (m, 10): backpropagation started at zᴸ instead of at the cost.
+    """
+    zs, activations = net.forward(net.as_columns(X))
+    z = zs[-1] - zs[-1].max(axis=0)  # the same softmax, without overflow
+    p = np.exp(z) / np.exp(z).sum(axis=0)
+    delta = wanted.T - p  # ∂S/∂zᴸ = e_d − softmax(zᴸ)            (n_L, m)
+    for l in reversed(range(1, len(net.weights))):
+        delta = (net.weights[l].T @ delta) * net.sigma.prime(zs[l - 1])  # δˡ⁻¹
+    return (net.weights[0].T @ delta).T  # ∂S/∂a⁰ = (W¹)ᵀ δ¹, rows like X
 
 
 def dream_report(
@@ -73,7 +90,8 @@ def dream_report(
     """How the dreams excite the network, and (with test data) how much they look like digits.
 
     Returns outputs (10×10: row d is the output for dream d), own_output and
-    best_other_output per dream, recognised (dream d answered as d), mean_ink, and with test
+    best_other_output per dream, answers, recognised (how many dreams d are answered d),
+    failed (the digits whose dream is not: the conclusion names them), mean_ink, and with test
     data likeness: the correlation of dream d with the average test image of digit d, next to
     how well real test digits correlate with their own digit's average.
     """
@@ -81,11 +99,14 @@ def dream_report(
     n = len(dreams)
     own = out[np.arange(n), np.arange(n)]
     others = np.where(np.eye(n, dtype=bool), -np.inf, out).max(axis=1)
+    answers = out.argmax(axis=1)
     result: dict[str, Any] = {
         "outputs": out.round(4).tolist(),
         "own_output": own.tolist(),
         "best_other_output": others.tolist(),
-        "recognised": int((out.argmax(axis=1) == np.arange(n)).sum()),
+        "answers": answers.tolist(),
+        "recognised": int((answers == np.arange(n)).sum()),
+        "failed": [d for d in range(n) if answers[d] != d],
         "mean_ink": float(dreams.mean()),
     }
     if test_images is not None and test_labels is not None:
@@ -111,8 +132,19 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 def _conclusion(r: dict[str, Any]) -> str:
     own, other = np.array(r["own_output"]), np.array(r["best_other_output"])
-    text = (
-        f"{r['recognised']} of 10 dreams make the network answer their digit, with their own "
+    n = len(own)
+    text = ""
+    if r["failed"]:
+        told = ", ".join(
+            f"dream {d} is answered {r['answers'][d]} (own output {own[d]:.2f})"
+            for d in r["failed"]
+        )
+        text = (
+            f"FAILED for {len(r['failed'])} of {n} digits: {told}; the ascent found no input "
+            "that makes this network answer them. "
+        )
+    text += (
+        f"{r['recognised']} of {n} dreams make the network answer their digit, with their own "
         f"output at {own.mean():.2f} on average against at most {other.mean():.2f} for the others"
     )
     if "likeness" in r:
@@ -151,8 +183,9 @@ def run(
 
 def text(result: dict[str, Any]) -> list[str]:
     lines = [
-        f"{result['model']}: {result['steps']} steps of gradient descent on the input, from "
-        f"{result['start']}, step length {result['lr']:g}, l2 {result['l2']:g}"
+        f"{result['model']}: {result['steps']} steps of gradient ascent on the input (raising "
+        f"the chosen output against the others), from {result['start']}, step length "
+        f"{result['lr']:g}, l2 {result['l2']:g}"
     ]
     for d in range(len(result["own_output"])):
         like = result.get("likeness", {}).get("dreams", [None] * 10)[d]
@@ -160,16 +193,21 @@ def text(result: dict[str, Any]) -> list[str]:
             f"  dream {d}: own output {result['own_output'][d]:.3f}, best other "
             f"{result['best_other_output'][d]:.3f}"
             + ("" if like is None else f", correlation with the average {d} {like:.2f}")
+            + ("" if d not in result["failed"] else f"  FAILED: answered {result['answers'][d]}")
         )
     return lines
 
 
 def draw(result: dict[str, Any]) -> Image.Image:
+    """The ten dreams in a row, each titled with its digit and its own output (a failed one
+    with the answer it gets instead)."""
     dreams = result[DRAWING]
-    """The ten dreams in a row, each titled with its digit and its own output."""
     fig = figure(11, 1.8)
     for d, ax in enumerate(fig.subplots(1, len(dreams))):
-        thumbnail(ax, dreams[d], f"{d}: {result['own_output'][d]:.2f}")
+        title = f"{d}: {result['own_output'][d]:.2f}"
+        if d in result["failed"]:
+            title = f"{d}: FAILED ({result['answers'][d]})"
+        thumbnail(ax, dreams[d], title)
     return as_image(fig)
 
 

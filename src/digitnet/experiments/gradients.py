@@ -22,7 +22,7 @@ SUMMARY = "one example's gradient: what matters, nudges, mini-batches"
 NEEDS_MODEL = True
 OPTIONS = (
     Option("index", 0, "training example (0)", "index"),
-    Option("draws", 20, "mini-batches per size"),
+    Option("draws", 5000, "mini-batches per size, at most one pass's worth"),
     Option("seed", 0, "random seed", "index"),
 )
 
@@ -33,11 +33,62 @@ def flat_gradient(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray
     return np.concatenate([g.ravel() for g in (*grad_W, *grad_b)])
 
 
+def batch_gradients(net: Network, X: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """∇C of each of k mini-batches at once, flat like ``flat_gradient``: X (k, B, n_in),
+    labels (k, B) → (k, n_params). One forward and backward pass over all k·B examples; then
+    each batch's ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ sums only its own B columns (a stack of matrix products).
+    """
+    k, B = labels.shape
+    zs, activations = net.forward(net.as_columns(X.reshape(k * B, -1)))
+    y = net.as_targets(labels.reshape(-1), k * B)
+    delta = net.cost.output_delta(zs[-1], activations[-1], y) / B  # δᴸ, the mean per batch
+    grad_W: list[np.ndarray] = []
+    grad_b: list[np.ndarray] = []
+    for l in reversed(range(len(net.weights))):
+        d = delta.reshape(-1, k, B).transpose(1, 0, 2)  # (k, n_l, B)
+        a = activations[l].reshape(-1, k, B).transpose(1, 2, 0)  # (k, B, n_{l−1})
+        grad_W.insert(0, (d @ a).reshape(k, -1))  # ∂C/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, per batch
+        grad_b.insert(0, d.sum(axis=2))  # ∂C/∂bˡ = δˡ, summed over the batch
+        if l > 0:
+            delta = (net.weights[l].T @ delta) * net.sigma.prime(zs[l - 1])  # δˡ⁻¹
+    return np.concatenate(grad_W + grad_b, axis=1)
+
+
+def batch_cosines(
+    net: Network,
+    X: np.ndarray,
+    labels: np.ndarray,
+    size: int,
+    full: np.ndarray,
+    rng: np.random.Generator,
+    draws: int,
+) -> np.ndarray:
+    """The cosine with ``full`` of each mini-batch gradient, for the first ``draws`` mini-batches
+    of size ``size`` of one shuffled pass over (X, labels), as SGD takes them (fewer where
+    the pass holds fewer: 50 of 1,000 in 50,000)."""
+    count = min(draws, len(labels) // size)
+    order = rng.permutation(len(labels))[: count * size].reshape(count, size)
+    chunk = max(1, min(2**22 // full.size, 2**14 // size))  # ≤ 4M gradient numbers, 16k images
+    target = full.astype(net.dtype)
+    cosines = []
+    for start in range(0, count, chunk):
+        pick = order[start : start + chunk]
+        g = batch_gradients(net, X[pick], labels[pick])
+        lengths = np.linalg.norm(g, axis=1) * np.linalg.norm(target)
+        cosines.append((g @ target / np.where(lengths > 0, lengths, 1)).astype(np.float64))
+    return np.concatenate(cosines)
+
+
 def describe_param(net: Network, index: int) -> dict[str, Any]:
     """Name the parameter at a flat index: a weight (layer, to-neuron, from-neuron) or a bias.
 
     Layers are counted as in the story: layer 1 is the input, so weights[l] feeds layer l+2.
     """
+    last = len(net.weights) - 1
+
+    def neuron(l: int, j: int) -> str:  # weights[l] feeds layer l + 2
+        return f"output neuron {j}" if l == last else f"layer {l + 2} neuron {j}"
+
     start = 0
     for l, W in enumerate(net.weights):
         if index < start + W.size:
@@ -49,14 +100,13 @@ def describe_param(net: Network, index: int) -> dict[str, Any]:
                 "layer": l + 2,
                 "to": j,
                 "from": k,
-                "name": f"weight {source} → layer {l + 2} neuron {j}",
+                "name": f"weight {source} → {neuron(l, j)}",
             }
         start += W.size
     for l, b in enumerate(net.biases):
         if index < start + b.size:
             j = index - start
-            name = f"bias of layer {l + 2} neuron {j}"
-            return {"kind": "bias", "layer": l + 2, "to": j, "name": name}
+            return {"kind": "bias", "layer": l + 2, "to": j, "name": f"bias of {neuron(l, j)}"}
         start += b.size
     raise IndexError(f"parameter index {index} out of range")
 
@@ -91,17 +141,19 @@ def gradient(
     label: int,
     batch: tuple[np.ndarray, np.ndarray],
     batch_sizes: Sequence[int] = BATCH_SIZES,
-    draws: int = 20,
+    draws: int = 5000,
     top: int = 10,
     seed: int = 0,
 ) -> dict[str, Any]:
     """One example's gradient, its nudges, and mini-batch vs full-batch gradients.
 
     x: one input (784,); label: its digit; batch: (X, labels), the "full batch" whose mean
-    gradient the mini-batches (``draws`` random ones of each size, without replacement)
-    are compared with by cosine similarity.
+    gradient the mini-batches are compared with by cosine similarity: for each size, the first
+    ``draws`` mini-batches of a shuffled pass over the full batch (all 50 of 1,000 in
+    50,000), so that the small sizes, whose cosines scatter most, get the most draws.
     Returns top_components, median_abs, zero_fraction, nudges, cosine (per batch size:
-    mean, std) and a conclusion.
+    mean, std (the spread of single batches), sem (the mean's standard error), draws) and
+    a conclusion.
     """
     g = flat_gradient(net, np.asarray(x)[None, :], np.array([label]))
     magnitude = np.abs(g.astype(np.float64))
@@ -120,11 +172,13 @@ def gradient(
     for size in batch_sizes:
         if size > len(labels):
             continue
-        values = []
-        for _ in range(draws):
-            pick = rng.choice(len(labels), size, replace=False)
-            values.append(_cosine(flat_gradient(net, X[pick], labels[pick]), full))
-        cosine[str(size)] = {"mean": float(np.mean(values)), "std": float(np.std(values))}
+        values = batch_cosines(net, X, labels, size, full, rng, draws)
+        cosine[str(size)] = {
+            "mean": float(values.mean()),
+            "std": float(values.std()),
+            "sem": float(values.std() / np.sqrt(len(values))),
+            "draws": len(values),
+        }
     result = {
         "label": int(label),
         "answer": int(net.predict(np.asarray(x)[None, :])[0]),
@@ -138,12 +192,6 @@ def gradient(
     }
     result["conclusion"] = _conclusion(result)
     return result
-
-
-def _cosine(a: np.ndarray, b: np.ndarray) -> float:
-    a = a.astype(np.float64)
-    norm = np.linalg.norm(a) * np.linalg.norm(b)
-    return float(a @ b / norm) if norm > 0 else 0.0
 
 
 def _conclusion(r: dict[str, Any]) -> str:
@@ -161,17 +209,17 @@ def _conclusion(r: dict[str, Any]) -> str:
     wish = np.array(r["nudges"]["output"])
     up = int(wish.argmax())
     parts.append(
-        f"the example wants output {up} raised by {wish[up]:.3f} "
-        f"and the others lowered by up to {-wish.min():.3f}"
+        f"it nudges output neuron {up} up by {wish[up]:.3f} "
+        f"and the others down by up to {-wish.min():.3f}"
         if wish.min() < 0
-        else f"the example wants output {up} raised most, by {wish[up]:.3f}"
+        else f"it nudges output neuron {up} up the most, by {wish[up]:.3f}"
     )
     if r["cosine"]:
         sizes = list(r["cosine"])
         means = [r["cosine"][size]["mean"] for size in sizes]
-        first, last = means[0], means[-1]
-        rising = all(b >= a for a, b in zip(means, means[1:]))
-        if last <= first:
+        first, last = r["cosine"][sizes[0]], r["cosine"][sizes[-1]]
+        rising = all(b > a for a, b in zip(means, means[1:]))
+        if last["mean"] <= first["mean"]:
             verdict = "here batch size barely changes the direction"
         elif rising:
             verdict = "bigger batches aim better, smaller ones stumble but step far more often"
@@ -181,19 +229,22 @@ def _conclusion(r: dict[str, Any]) -> str:
                 "in between (the draws are noisy)"
             )
         parts.append(
-            f"a mini-batch of {sizes[0]} points {first:.2f} of the way along the full-batch "
-            f"gradient (cosine), one of {sizes[-1]} {last:.2f}: {verdict}"
+            f"the gradient of a mini-batch of {int(sizes[0]):,} has cosine {first['mean']:.3f} "
+            f"with the full-batch gradient (mean of {first['draws']:,} batches; single ones "
+            f"spread ± {first['std']:.2f}), one of {int(sizes[-1]):,} {last['mean']:.3f} "
+            f"({last['draws']:,} batches, ± {last['std']:.2f}): {verdict}"
         )
     return "; ".join(parts)
 
 
-def run(inputs: Inputs, *, index: int = 0, draws: int = 20, seed: int = 0) -> dict[str, Any]:
+def run(inputs: Inputs, *, index: int = 0, draws: int = 5000, seed: int = 0) -> dict[str, Any]:
     """`gradient` of one training example, the whole training split as the full batch."""
     train = inputs.data.train
     if index >= len(train.labels):
         raise SettingError(f"--index must be below {len(train.labels):,}, got {index}")
     x, label = train.images[index], int(train.labels[index])
-    result = gradient(inputs.net(), x, label, (train.images, train.labels), draws=draws, seed=seed)
+    full = (train.images, train.labels)
+    result = gradient(inputs.net(), x, label, full, draws=draws, seed=seed)
     about = {"model": str(inputs.model), "index": index, "label": label}
     return {**about, **result, DRAWING: x}
 
@@ -207,36 +258,59 @@ def text(result: dict[str, Any]) -> list[str]:
         times = f"{c['times_median']:>9.3g}× median" if c["times_median"] else ""
         lines.append(f"  {c['value']:>+10.5f}  {times}  {c['name']}")
     nudges = result["nudges"]
-    lines.append("  nudges −∂C/∂a wanted for the output layer:")
+    lines.append("  the nudges −∂C/∂a it asks of each output neuron (digit: nudge):")
     lines.append("    " + "  ".join(f"{d}:{v:+.3f}" for d, v in enumerate(nudges["output"])))
-    lines.append("  and for the layer before it:")
+    lines.append("  and of each neuron of the last hidden layer:")
     lines.append("    " + "  ".join(f"{j}:{v:+.3f}" for j, v in enumerate(nudges["previous"])))
-    lines.append(f"  mini-batch vs full-batch ({result['full_batch']:,}) gradient, cosine:")
+    lines.append(
+        f"  cosine of a mini-batch's gradient with the full batch's ({result['full_batch']:,}): "
+        "mean ± standard error (spread of single batches), batches drawn"
+    )
     for size, c in result["cosine"].items():
-        lines.append(f"    batch {size:>5}: {c['mean']:.3f} ± {c['std']:.3f}")
+        lines.append(
+            f"    batch {size:>5}: {c['mean']:.3f} ± {c['sem']:.3f}  (± {c['std']:.3f}), "
+            f"{c['draws']:,}"
+        )
     return lines
 
 
 def draw(result: dict[str, Any]) -> Image.Image:
+    """The example, the nudges it asks of the output and last hidden layers, and the cosine
+    of mini-batch gradients with the full one by batch size (mean and spread)."""
     x = result[DRAWING]
-    """The example, the output nudges, the previous layer's nudges, cosine vs batch size."""
-    fig = figure(12, 3.2)
-    image, out, prev, cos = fig.subplots(1, 4, width_ratios=[0.8, 1, 1.3, 1])
-    thumbnail(image, x, f"a {result['label']}")
-    for ax, key, title in ((out, "output", "output layer"), (prev, "previous", "layer before")):
+    fig = figure(13, 3.6)
+    image, out, prev, cos = fig.subplots(1, 4, width_ratios=[0.7, 1, 1.3, 1.1])
+    thumbnail(image, x, f"training example: a {result['label']}")
+    hidden, label = len(result["nudges"]["previous"]), result["label"]
+    for ax, key, title, who in (
+        (out, "output", f"nudges to the output neurons (a {label}: {label} up)", "output neuron"),
+        (prev, "previous", "nudges to the last hidden layer", "hidden neuron"),
+    ):
         wish = np.array(result["nudges"][key])
         ax.bar(range(len(wish)), wish, color=np.where(wish >= 0, "tab:green", "tab:red"))
         ax.axhline(0, color="black", lw=0.5)
-        ax.set_title(f"nudges −∂C/∂a, {title}", fontsize=9)
-        ax.set_xlabel("neuron")
+        ax.set_title(title, fontsize=9)
+        ax.set_xlabel(who, fontsize=8)
+        ax.set_ylabel("nudge −∂C/∂a (up > 0, down < 0)", fontsize=8)
+        ax.set_xticks(range(len(wish)), [str(j) for j in range(len(wish))], fontsize=7)
+    if hidden > 20:  # label every fifth neuron of a wide layer
+        prev.set_xticks(range(0, hidden, 5), [str(j) for j in range(0, hidden, 5)], fontsize=7)
     sizes = [int(s) for s in result["cosine"]]
-    means = [v["mean"] for v in result["cosine"].values()]
-    stds = [v["std"] for v in result["cosine"].values()]
-    cos.errorbar(sizes, means, yerr=stds, marker="o", capsize=3)
+    c = list(result["cosine"].values())
+    means, stds = np.array([v["mean"] for v in c]), np.array([v["std"] for v in c])
+    cos.fill_between(
+        sizes, means - stds, means + stds, alpha=0.2, label="± spread of single batches"
+    )
+    cos.errorbar(
+        sizes, means, yerr=[v["sem"] for v in c], marker="o", capsize=3, label="mean (± its error)"
+    )
     cos.set_xscale("log")
-    cos.set_ylim(min(0, min(means, default=0)) - 0.05, 1.05)
-    cos.set_xlabel("mini-batch size")
-    cos.set_title("cosine with full-batch gradient", fontsize=9)
+    cos.set_xticks(sizes, [f"{s:,}" for s in sizes])
+    cos.set_ylim(min(0, float((means - stds).min(initial=0))) - 0.05, 1.05)
+    cos.set_xlabel("mini-batch size (examples)", fontsize=8)
+    cos.set_ylabel("cosine with the full-batch gradient", fontsize=8)
+    cos.set_title(f"mini-batch vs full gradient ({result['full_batch']:,} examples)", fontsize=9)
+    cos.legend(fontsize=7, loc="upper left")
     return as_image(fig)
 
 
