@@ -67,6 +67,7 @@ def test_model_endpoint_sends_the_exact_weights(client, trained):
     assert client.get("/api/models").json() == {
         "models": ["tiny.safetensors"],
         "current": "tiny.safetensors",
+        "outside": None,
     }
 
 
@@ -199,8 +200,15 @@ def test_neuron_endpoint_gives_bias_and_the_most_exciting_test_digits(client, tr
     body = client.get("/api/neurons/3?k=5").json()
     net = trained.network
     assert body["bias"] == pytest.approx(float(net.biases[0][3]))
-    a1 = net.forward(web_data.test.images.T)[1][1][3]
-    assert [t["index"] for t in body["top"]] == list(np.argsort(-a1, kind="stable")[:5])
+    # ranked by z = w·x + b, not a = σ(z): the activations saturate (many read a = 1.00)
+    z1 = web_data.test.images @ net.weights[0][3] + net.biases[0][3]
+    assert body["ranked_by"] == "z"
+    assert [t["index"] for t in body["top"]] == list(np.argsort(-z1, kind="stable")[:5])
+    zs = [t["z"] for t in body["top"]]
+    assert zs == sorted(zs, reverse=True)
+    np.testing.assert_allclose(zs, z1[[t["index"] for t in body["top"]]], rtol=1e-5, atol=1e-5)
+    for t in body["top"]:
+        assert t["activation"] == pytest.approx(1 / (1 + np.exp(-t["z"])), rel=1e-5)
     assert all(
         len(t["pixels"]) == 784 and t["label"] == web_data.test.labels[t["index"]]
         for t in body["top"]
@@ -556,3 +564,138 @@ def test_a_body_not_sent_as_json_is_refused_with_415(client):
     assert client.get("/api/train").status_code == 404
     ok = {"Content-Type": "application/json; charset=utf-8"}
     assert client.post("/api/train", content=body, headers=ok).status_code == 202
+
+
+# ---- the Learn view: presets, the cost curve's points, the hints, the saved model's accuracy --
+
+
+def run_to_the_end(client, body: dict) -> tuple[list, dict]:
+    """Start a run, follow its events to the end; (events, final status)."""
+    r = client.post("/api/train", json=body)
+    assert r.status_code == 202, r.text
+    events = sse_events(client)
+    assert events[-1][0] == "done"
+    return events, client.get("/api/train").json()
+
+
+def test_presets_are_the_trainers_own(client):
+    from digitnet.training import PRESETS
+
+    presets = client.get("/api/presets").json()["presets"]
+    assert list(presets) == list(PRESETS)
+    for name, config in PRESETS.items():
+        assert presets[name] == {**config.to_dict(), "layers": list(config.sizes[1:-1])}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"preset": "video", "layers": [8], "epochs": 1},
+        {"preset": "book", "epochs": 1, "momentum": 0.5, "schedule": "cosine", "seed": 7},
+        {"preset": "tweaked", "layers": [12, 6], "epochs": 1, "batch_size": 25},
+        {"layers": [8], "epochs": 1, "learning_rate": 2.0},  # no preset: TrainConfig's defaults
+    ],
+)
+def test_a_training_request_is_its_preset_with_the_settings_given(client, body):
+    from digitnet.training import TrainConfig, make_config
+
+    settings = {k: v for k, v in body.items() if k != "preset"}
+    wanted = make_config(body.get("preset") or TrainConfig(), **settings)
+    events, status = run_to_the_end(client, body)
+    assert status["config"] == wanted.to_dict() and status["epochs_done"] == 1
+    assert not status["error"]
+
+
+def test_the_cost_curve_has_steady_points_each_the_mean_of_every_mini_batch(client):
+    from digitnet.web.state import COST_POINTS_PER_EPOCH
+
+    body = {"layers": [8], "epochs": 2, "batch_size": 1, "learning_rate": 0.5}
+    events, status = run_to_the_end(client, body)
+    for epoch, row in enumerate(status["history"], 1):
+        points = [e for k, e in events if k == "batch" and e["epoch"] == epoch]
+        batches = points[0]["batches"]  # 200 images, one a mini-batch
+        assert sum(p["mean_of"] for p in points) == batches  # every mini-batch, once
+        assert len(points) == COST_POINTS_PER_EPOCH  # 200 / 4 per point
+        assert {p["mean_of"] for p in points} == {batches // COST_POINTS_PER_EPOCH}
+        # the points' weighted mean is the epoch's mean mini-batch cost
+        mean = sum(p["cost"] * p["mean_of"] for p in points) / batches
+        assert mean == pytest.approx(row["batch_cost"], rel=1e-9)
+
+
+def test_a_run_near_chance_gets_the_clis_hint(client):
+    from digitnet.training import TrainConfig, make_config, stuck_hint
+
+    body = {"epochs": 2, "learning_rate": 100}  # sigmoid neurons saturate: stuck near 10%
+    events, status = run_to_the_end(client, body)
+    config = make_config(TrainConfig(), **body)
+    epochs = [e for k, e in events if k == "epoch"]
+    assert [e["hint"] for e in epochs] == [stuck_hint(e["row"], config) for e in epochs]
+    assert status["hint"] == stuck_hint(status["history"][-1], config)
+    assert status["hint"].startswith("accuracy is ") and "near chance" in status["hint"]
+    assert status["saveable"]  # the page may still save it, warned
+
+    events, status = run_to_the_end(client, {"epochs": 1, "learning_rate": 3.0})
+    assert status["hint"] is None and [e["hint"] for k, e in events if k == "epoch"] == [None]
+
+
+def test_a_diverged_run_says_so_as_the_cli_does_and_has_nothing_to_save(models, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.data import Dataset, Split
+    from digitnet.training import TrainConfig, make_config
+    from digitnet.web.app import create_app
+
+    # pixels of 1e200 become infinite in float32: the first mini-batch's cost is NaN
+    huge = Split(web_data.train.images.astype(np.float64) * 1e200, web_data.train.labels)
+    data = Dataset("huge", huge, web_data.validation, web_data.test)
+    client = TestClient(create_app(models_dir=models, data_loader=lambda: data), base_url=LOCAL)
+    events, status = run_to_the_end(client, {"epochs": 1})
+    config = make_config(TrainConfig(), epochs=1)
+    wanted = (
+        "training diverged: the cost became NaN or infinite at epoch 1, mini-batch 1; "
+        f"the learning rate {config.learning_rate:g} is probably too large"
+    )
+    assert status["error"].startswith(wanted) and not status["saveable"]
+    r = client.post("/api/train/save", json={"name": "diverged"})
+    assert r.status_code == 409 and "nothing to save" in r.json()["detail"]
+    assert not (models / "diverged.safetensors").exists()
+
+
+def test_saving_says_the_saved_models_test_accuracy(client, models, web_data):
+    run_to_the_end(client, {"layers": [8], "epochs": 1, "learning_rate": 3.0})
+    r = client.post("/api/train/save", json={"name": "measured"})
+    assert r.status_code == 201
+    saved = load_model(models / "measured.safetensors").network
+    accuracy, _ = saved.evaluate(web_data.test.images, web_data.test.labels)
+    assert r.json()["test_accuracy"] == accuracy and r.json()["tested"] == 50
+
+
+def test_the_model_list_shows_the_served_model_from_outside_the_folder(
+    tmp_path, models, trained, web_data
+):
+    from fastapi.testclient import TestClient
+
+    from digitnet.modelfile import save_model
+    from digitnet.web.app import create_app
+
+    elsewhere = tmp_path / "elsewhere" / "mine.safetensors"
+    elsewhere.parent.mkdir()
+    save_model(trained, elsewhere)
+    app = create_app(model_path=elsewhere, models_dir=models, data_loader=lambda: web_data)
+    client = TestClient(app, base_url=LOCAL)
+    listed = client.get("/api/models").json()
+    assert listed["models"] == ["tiny.safetensors"] and listed["current"] == "mine.safetensors"
+    assert listed["outside"] == {"name": "mine.safetensors", "path": str(elsewhere)}
+    assert client.put("/api/model", json={"name": "tiny"}).json()["name"] == "tiny.safetensors"
+    listed = client.get("/api/models").json()
+    assert (
+        listed["current"] == "tiny.safetensors" and listed["outside"]["name"] == "mine.safetensors"
+    )
+    back = client.put("/api/model", json={"name": "mine.safetensors"})  # chosen again
+    assert (
+        back.status_code == 200
+        and client.get("/api/models").json()["current"] == "mine.safetensors"
+    )
+
+    in_folder = create_app(models_dir=models, data_loader=lambda: web_data)
+    assert TestClient(in_folder, base_url=LOCAL).get("/api/models").json()["outside"] is None

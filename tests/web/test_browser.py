@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import socket
 import statistics
 import threading
@@ -224,7 +225,11 @@ def test_weights_view_shows_the_grids_and_a_neurons_favourite_digits(page, serve
     grids.nth(5).click()
     assert grids.nth(5).get_attribute("aria-pressed") == "true"
     page.wait_for_function("document.querySelectorAll('#neuron-top figure').length === 8")
-    assert "bias b =" in page.locator("#neuron-bias").inner_text()
+    said = page.locator("#neuron-bias").inner_text()
+    assert "bias b =" in said and "ranked by its weighted input z = w·x + b" in said
+    captions = page.locator("#neuron-top figcaption").all_inner_texts()
+    zs = [float(c.split("z=")[1]) for c in captions]  # "7 · z=12.3": ranked by z, shown
+    assert zs == sorted(zs, reverse=True)
     highlight = page.evaluate("window.digitnet.draw.diagram.highlight")
     assert highlight == {"layer": 1, "neuron": 5}
     screenshot(page, "weights")
@@ -260,9 +265,15 @@ def test_noise_dream_and_mistakes_experiments_show_their_results(page, server):
     screenshot(page, "experiments")
 
 
-def test_training_from_the_page_grows_the_curve_and_saves(page, server):
+def open_learn(page, server) -> None:
+    """The Learn view, its knobs filled in from the server's presets."""
     open_app(page, server)
     page.get_by_test_id("tab-learn").click()
+    page.wait_for_function("!document.querySelector('[data-testid=train-start]').disabled")
+
+
+def test_training_from_the_page_grows_the_curve_and_saves(page, server, web_data):
+    open_learn(page, server)
     page.get_by_label("Hidden layers").fill("16")
     page.get_by_label("Epochs").fill("3")
     page.get_by_label("Batch size").fill("5")
@@ -283,17 +294,124 @@ def test_training_from_the_page_grows_the_curve_and_saves(page, server):
     seen = [n for n in page.evaluate("window.seenPoints") if n > 0]
     assert len(set(seen)) >= 2 and seen == sorted(seen)  # the curve grew, point by point
     assert page.locator("#learn-grids canvas").count() == 16
-    assert "Finished after 3 epoch" in page.locator("#train-status").inner_text()
+    status = page.locator("#train-status").inner_text()
+    assert "Finished after 3 epoch" in status and "test accuracy" in status
+    assert page.locator("#epoch-table tbody tr").count() == 3  # a row per epoch
     screenshot(page, "learn")
     page.get_by_label("Save as").fill("from-the-page")
     page.get_by_test_id("train-save").click()
     page.wait_for_function("document.querySelector('#save-status').textContent.includes('Saved')")
+    tested = f"{len(web_data.test.labels):,}"
+    said = page.locator("#save-status").inner_text()
+    assert re.match(rf"Saved from-the-page.safetensors: \d+\.\d\d% of the {tested} test", said)
     page.wait_for_function(
         "document.querySelector('#model-select').value === 'from-the-page.safetensors'"
     )
     assert page.evaluate("window.digitnet.draw.model.sizes") == [784, 16, 10]
     page.locator("#model-select").select_option(SERVED)  # leave the server as found
     page.wait_for_function("window.digitnet.draw.model.sizes.length === 4")
+
+
+def form_values(page) -> dict:
+    return page.evaluate(
+        """() => Object.fromEntries(new FormData(document.querySelector('#learn-form')))"""
+    )
+
+
+def test_the_learn_view_runs_a_preset_with_its_values_filled_in(page, server):
+    from digitnet.training import PRESETS, make_config
+
+    open_learn(page, server)
+    for name, preset in PRESETS.items():
+        page.get_by_label("Preset").select_option(name)
+        shown = form_values(page)
+        assert shown["layers"] == " ".join(map(str, preset.sizes[1:-1]))
+        for field in ("activation", "cost", "schedule"):
+            assert shown[field] == getattr(preset, field), (name, field)
+        for field in ("learning_rate", "momentum", "batch_size", "epochs", "seed"):
+            assert float(shown[field]) == getattr(preset, field), (name, field)
+        note = page.locator("#preset-help").inner_text()
+        assert f"Also from the {name} preset" in note
+        assert ("weight decay λ" in note) == bool(preset.weight_decay)
+    page.get_by_label("Preset").select_option("book")
+    page.get_by_label("Hidden layers").fill("8")
+    page.get_by_label("Epochs").fill("2")
+    page.get_by_label("Momentum").fill("0.5")
+    page.get_by_label("Seed").fill("3")
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=train-save]').disabled", timeout=30_000
+    )
+    status = page.evaluate("fetch('/api/train').then((r) => r.json())")
+    wanted = make_config("book", layers=[8], epochs=2, momentum=0.5, seed=3)
+    assert status["config"] == wanted.to_dict()
+    header = page.locator("#epoch-table thead th").all_inner_texts()
+    assert "validation accuracy" in header  # the book's recipe holds the validation images out
+    assert page.locator("#epoch-table tbody tr").count() == 2
+    assert "validation accuracy" in page.locator("#train-status").inner_text()
+    assert page.get_by_test_id("train-hint").is_hidden()
+
+
+def test_a_run_stuck_near_chance_says_so_and_does_not_invite_saving(page, server):
+    open_learn(page, server)
+    page.get_by_label("Preset").select_option("book")
+    page.get_by_label("Learning rate").fill("100")
+    page.get_by_label("Epochs").fill("2")
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=train-save]').disabled", timeout=30_000
+    )
+    hint = page.get_by_test_id("train-hint")
+    assert hint.is_visible() and "near chance: try another learning rate" in hint.inner_text()
+    status = page.locator("#train-status").inner_text()
+    assert "has not learned to read digits" in status and "Save it" not in status
+    assert page.get_by_test_id("train-save").inner_text() == "Save anyway"
+
+
+def test_mistakes_show_on_opening_and_open_in_the_draw_view(page, server, trained, web_data):
+    open_app(page, server)
+    page.get_by_test_id("tab-experiments").click()  # no Next pressed
+    page.wait_for_function("document.querySelectorAll('#mistakes-thumbs button').length > 0")
+    first = page.locator("#mistakes-thumbs button").first
+    index, answer = int(first.get_attribute("data-index")), first.get_attribute("data-answer")
+    first.click()
+    assert page.get_by_test_id("tab-draw").get_attribute("aria-selected") == "true"
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    assert page.get_by_test_id("answer").inner_text() == answer
+    assert f"Test image {index}: a {web_data.test.labels[index]} read as {answer}" in (
+        page.locator("#view-draw .hint").inner_text()
+    )
+    x = np.round(web_data.test.images[index] * 255) / 255  # as the page gets it: 0–255
+    outputs = trained.network.feedforward(x[None, :])[0]
+    np.testing.assert_allclose(bars(page), outputs, atol=2e-6)  # the image itself, exactly
+    page.get_by_role("button", name="Clear").click()
+    assert page.get_by_test_id("answer").inner_text() == ""
+
+
+def test_the_model_list_shows_a_served_model_from_outside_the_folder(
+    page, trained, web_data, tmp_path
+):
+    from digitnet.web.app import create_app
+
+    (tmp_path / "models").mkdir()
+    save_model(trained, tmp_path / "models" / "in-folder.safetensors")
+    outside = tmp_path / "elsewhere.safetensors"
+    save_model(trained, outside)
+    app = create_app(
+        model_path=outside, models_dir=tmp_path / "models", data_loader=lambda: web_data
+    )
+    with running(app) as address:
+        open_app(page, address)
+        page.wait_for_function("document.querySelector('#model-select').options.length === 2")
+        pick = page.locator("#model-select")
+        assert pick.input_value() == "elsewhere.safetensors"
+        chosen = pick.locator("option:checked")
+        assert chosen.inner_text() == "elsewhere.safetensors (outside the models folder)"
+        assert chosen.get_attribute("title") == str(outside)
+        pick.select_option("in-folder.safetensors")
+        page.wait_for_function("window.digitnet.draw.model.name === 'in-folder.safetensors'")
+        pick.select_option("elsewhere.safetensors")  # and back
+        page.wait_for_function("window.digitnet.draw.model.name === 'elsewhere.safetensors'")
 
 
 def test_phone_viewport_fits_without_sideways_scrolling(chromium, server):

@@ -26,7 +26,7 @@ from starlette.routing import Route
 
 from ..errors import SettingError
 from ..files import models_dir as default_models_dir
-from ..training import TrainConfig, make_config
+from ..training import PRESETS, TrainConfig, make_config
 from . import page
 from .limits import (
     TOKEN_HEADER,
@@ -146,6 +146,10 @@ def create_app(
     def start_training(body: TrainRequest) -> dict[str, Any]:
         return served.start_training(train_config(body)).status()
 
+    @app.get("/api/presets", summary="the training recipes (video, book, tweaked) to start from")
+    def presets() -> dict[str, Any]:
+        return {"presets": {name: preset_json(config) for name, config in PRESETS.items()}}
+
     @app.get("/api/train", summary="the training run's status and per-epoch history")
     def training_status() -> dict[str, Any]:
         return served.current_run().status()
@@ -183,7 +187,7 @@ def create_app(
         responses={507: {"model": Problem, "description": "the models folder cannot take it"}},
     )
     def save_training(body: ModelName) -> dict[str, Any]:
-        return {"saved": served.save_run(body.name), "model": served.model_json()}
+        return {**served.save_run(body.name), "model": served.model_json()}
 
     # ---- experiments ----
 
@@ -210,20 +214,18 @@ def create_app(
 
 
 def train_config(body: TrainRequest) -> TrainConfig:
-    """The training request as a TrainConfig (422 if the config refuses it)."""
+    """The training request as a TrainConfig: its preset (else TrainConfig's defaults) with
+    the settings it gives laid over (422 if the config refuses them)."""
+    settings = body.model_dump(exclude={"preset", "layers"})
     try:
-        return make_config(
-            TrainConfig(),
-            layers=body.layers,
-            activation=body.activation,
-            cost=body.cost,
-            learning_rate=body.learning_rate,
-            batch_size=body.batch_size,
-            epochs=body.epochs,
-            seed=body.seed,
-        )
+        return make_config(body.preset or TrainConfig(), layers=body.layers, **settings)
     except SettingError as e:
         raise HTTPException(422, str(e)) from None
+
+
+def preset_json(config: TrainConfig) -> dict[str, Any]:
+    """A preset as the Learn view's form shows it: its settings, the hidden layers apart."""
+    return {**config.to_dict(), "layers": list(config.sizes[1:-1])}
 
 
 async def event_stream(run: TrainingRun, start: int) -> AsyncIterator[str]:

@@ -48,6 +48,13 @@ Real = Annotated[float, BeforeValidator(number_not_bool_or_text)]
 # (the bounds before the validator: after it, pydantic leaves them out of the JSON schema)
 Seed = Annotated[int, Field(ge=0, le=2**32 - 1), BeforeValidator(number_not_bool_or_text)]
 
+# a training request's settings, each with its bounds (in the schema too), or null
+NumberOf = BeforeValidator(number_not_bool_or_text)
+Rate = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False), NumberOf]
+Momentum = Annotated[float, Field(ge=0, lt=1, allow_inf_nan=False), NumberOf]
+BatchSize = Annotated[int, Field(ge=1, le=10_000), NumberOf]
+Epochs = Annotated[int, Field(ge=1, le=100), NumberOf]
+
 
 class Strict(BaseModel):
     """A JSON body as its schema says: no unknown fields (and numbers are numbers: Whole)."""
@@ -95,15 +102,23 @@ class ModelName(Strict):
 
 
 class TrainRequest(Strict):
-    layers: list[Annotated[int, Field(ge=1, le=1024), BeforeValidator(number_not_bool_or_text)]] = (
-        Field(default=[16, 16], max_length=4, description="hidden layer sizes")
+    """A training run: a preset (else TrainConfig's defaults) and the settings that differ
+    from it; a setting left out (or null) keeps the preset's."""
+
+    preset: Literal["video", "book", "tweaked"] | None = Field(
+        default=None, description="training.PRESETS: the recipe the other settings change"
     )
-    activation: Literal["sigmoid", "relu"] = "sigmoid"
-    cost: Literal["quadratic", "cross-entropy"] = "quadratic"
-    learning_rate: Real = Field(default=1.5, gt=0, le=100, allow_inf_nan=False)
-    batch_size: Whole = Field(default=10, ge=1, le=10_000)
-    epochs: Whole = Field(default=3, ge=1, le=100)
-    seed: Seed = 0
+    layers: (
+        list[Annotated[int, Field(ge=1, le=1024), BeforeValidator(number_not_bool_or_text)]] | None
+    ) = Field(default=None, max_length=4, description="hidden layer sizes")
+    activation: Literal["sigmoid", "relu"] | None = None
+    cost: Literal["quadratic", "cross-entropy"] | None = None
+    learning_rate: Rate | None = None
+    batch_size: BatchSize | None = None
+    epochs: Epochs | None = None
+    momentum: Momentum | None = None
+    schedule: Literal["constant", "cosine"] | None = None
+    seed: Seed | None = None
 
 
 class NoiseRequest(Strict):

@@ -70,17 +70,21 @@ def prediction(net: Network, pixels: list[int]) -> dict[str, Any]:
 
 
 def favourite_digits(net: Network, neuron: int, test: Split, k: int) -> dict[str, Any]:
-    """A first-layer neuron's bias and the k test images that excite it most."""
-    a1 = net.forward(test.images.T)[1][1][neuron]  # a¹_j for every test image
-    top = np.argsort(-a1, kind="stable")[:k]
+    """A first-layer neuron's bias and the k test images that excite it most, ranked by its
+    weighted input z = w·x + b: a = σ(z) saturates (many read a = 1.00), z keeps the order."""
+    zs, activations = net.forward(test.images.T)
+    z1, a1 = zs[0][neuron], activations[1][neuron]  # z¹_j and a¹_j for every test image
+    top = np.argsort(-z1, kind="stable")[:k]
     return {
         "layer": 1,
         "neuron": neuron,
         "bias": float(net.biases[0][neuron]),
+        "ranked_by": "z",
         "top": [
             {
                 "index": int(i),
                 "label": int(test.labels[i]),
+                "z": float(z1[i]),
                 "activation": float(a1[i]),
                 "pixels": to_bytes_255(test.images[i]),
             }

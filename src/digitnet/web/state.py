@@ -27,11 +27,12 @@ from ..training import (
     TrainResult,
     checkpoint_model,
     fit,
+    stuck_hint,
 )
 from .page import encode_array, model_json
 
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
-BATCH_EVENTS_PER_SECOND = 10
+COST_POINTS_PER_EPOCH = 50  # the cost curve's points: each the mean of the mini-batches since
 WEIGHTS_EVERY_SECONDS = 0.5
 
 log = logging.getLogger("digitnet.web")
@@ -58,7 +59,7 @@ class TrainingRun:
         self.finished = False
         self.stop_requested = threading.Event()
         self._lock = threading.Lock()
-        self._last_batch = 0.0
+        self._costs = CostMeans(COST_POINTS_PER_EPOCH)
         self._last_weights = 0.0
         self.thread = threading.Thread(target=self._run, name="digitnet-train", daemon=True)
 
@@ -78,20 +79,31 @@ class TrainingRun:
             raise StopTraining
         now = time.monotonic()
         if isinstance(event, BatchEvent):
-            if now - self._last_batch >= 1 / BATCH_EVENTS_PER_SECOND:
-                self._last_batch = now
+            point = self._costs.add(event.batch, event.batches, event.cost)
+            if point is not None:
+                mean, n = point
                 self._add(
                     {
                         "type": "batch",
                         "epoch": event.epoch,
                         "batch": event.batch,
                         "batches": event.batches,
-                        "cost": event.cost,
+                        "cost": mean,  # the mean cost of the `mean_of` mini-batches up to here
+                        "mean_of": n,
                     }
                 )
         else:
             row = {k: float(v) for k, v in event.row.items()}
-            self._add({"type": "epoch", "epoch": event.epoch, "epochs": event.epochs, "row": row})
+            hint = stuck_hint(row, self.config)  # the CLI's own words for a run gone nowhere
+            self._add(
+                {
+                    "type": "epoch",
+                    "epoch": event.epoch,
+                    "epochs": event.epochs,
+                    "row": row,
+                    "hint": hint,
+                }
+            )
         if isinstance(event, EpochEvent) or now - self._last_weights >= WEIGHTS_EVERY_SECONDS:
             self._last_weights = now
             self._snapshot_weights(event.network)
@@ -119,6 +131,10 @@ class TrainingRun:
         with self._lock:
             return self.events[cursor:], self.finished, self.weights_version, self.weights
 
+    def saveable(self) -> bool:
+        """Whether there is a model to save: finished, with an epoch done and no error."""
+        return self.finished and not self.error and bool(self.result and self.result.history)
+
     def status(self) -> dict[str, Any]:
         epochs = [e for e in self.events if e["type"] == "epoch"]
         return {
@@ -129,7 +145,29 @@ class TrainingRun:
             "config": self.config.to_dict(),
             "epochs_done": len(epochs),
             "history": [e["row"] for e in epochs],
+            "hint": epochs[-1]["hint"] if epochs else None,  # about the last epoch
+            "saveable": self.saveable(),
         }
+
+
+class CostMeans:
+    """The cost curve's points at a steady rate: `per_epoch` points an epoch, each the mean
+    cost of every mini-batch since the last point (none left out, none counted twice)."""
+
+    def __init__(self, per_epoch: int) -> None:
+        self.per_epoch = per_epoch
+        self.total, self.count = 0.0, 0
+
+    def add(self, batch: int, batches: int, cost: float) -> tuple[float, int] | None:
+        """Take mini-batch `batch` (1-based) of `batches`; a point (mean, how many) when due."""
+        self.total += cost
+        self.count += 1
+        every = max(1, batches // self.per_epoch)
+        if batch % every and batch != batches:
+            return None
+        point = (self.total / self.count, self.count)
+        self.total, self.count = 0.0, 0
+        return point
 
 
 class ServerState:
@@ -147,11 +185,15 @@ class ServerState:
         self.load_data = data_loader or default_data_loader
         self.model: ModelFile | None = None
         self.name: str | None = None
+        self.outside: Path | None = None  # the model given at start, if not in the folder
         self.run: TrainingRun | None = None
         self._data: Any = None
         self._data_lock = threading.Lock()
         if model_path is not None:
-            self.use_model(Path(model_path))
+            path = Path(model_path)
+            self.use_model(path)
+            if path.resolve().parent != folder.resolve():
+                self.outside = path
         elif (start := newest_model(folder).path) is not None:
             try:
                 self.use_model(start)
@@ -173,9 +215,15 @@ class ServerState:
         return model_json(self.current(), self.name or "")
 
     def models(self) -> dict[str, Any]:
-        """The folder's models, newest first, and the one being served."""
+        """The folder's models, newest first, the one being served, and the model given at
+        start when it is not in the folder (`outside`: its name and path; it can be chosen
+        again by that name)."""
         found = sorted(self.folder.glob("*" + MODEL_SUFFIX), key=lambda p: -p.stat().st_mtime)
-        return {"models": [p.name for p in found], "current": self.name}
+        names = [p.name for p in found]
+        outside = None
+        if self.outside is not None and self.outside.name not in names:
+            outside = {"name": self.outside.name, "path": str(self.outside)}
+        return {"models": names, "current": self.name, "outside": outside}
 
     def in_folder(self, name: str) -> Path:
         """A model's path in the folder; `name` matches limits.NAME_PATTERN (no slashes)."""
@@ -186,6 +234,8 @@ class ServerState:
 
     def switch(self, name: str) -> None:
         path = self.in_folder(name)
+        if not path.is_file() and self.outside is not None and name == self.outside.name:
+            path = self.outside  # back to the model the server was started with
         if not path.is_file():
             raise HTTPException(404, f"no model named {path.name!r} in the models folder")
         try:
@@ -222,11 +272,14 @@ class ServerState:
             raise HTTPException(404, "no training run yet: start one")
         return self.run
 
-    def save_run(self, name: str) -> str:
-        """Save the finished run's model in the folder (atomic), serve it; its file name."""
+    def save_run(self, name: str) -> dict[str, Any]:
+        """Save the finished run's model in the folder (atomic) and serve it: its file name,
+        and its accuracy on the test set, measured on the weights saved."""
         run = self.current_run()
         if not run.finished:
             raise HTTPException(409, "training is still running: stop it or wait for the end")
+        if run.error:
+            raise HTTPException(409, f"nothing to save: {run.error}")
         if run.result is None or not run.result.history:
             raise HTTPException(409, "nothing to save: no epoch was completed")
         path = self.in_folder(name)
@@ -241,4 +294,6 @@ class ServerState:
                 507, f"could not save {path.name} in {self.folder}: {problem}"
             ) from None
         self.use_model(path)
-        return path.name
+        test = run.data.test
+        accuracy, _ = self.current().network.evaluate(test.images, test.labels)
+        return {"saved": path.name, "test_accuracy": accuracy, "tested": len(test.labels)}

@@ -16,7 +16,10 @@ const $ = (selector) => document.querySelector(selector);
 const draw = new DrawView($("#view-draw"));
 const weights = new WeightsView($("#view-weights"), draw.diagram);
 const learn = new LearnView($("#view-learn"), (json) => useModel(json, true));
-new ExperimentsView($("#view-experiments"));
+const experiments = new ExperimentsView($("#view-experiments"), (pixels, note) => {
+  select($("#tab-draw"));
+  draw.showImage(pixels, note);
+});
 const example = new Example(true); // the example the learning views study, shared
 const backprop = new BackpropView($("#view-backprop"), example);
 const gradient = new GradientView($("#view-gradient"), example);
@@ -36,14 +39,23 @@ function useModel(json, refreshList = false) {
   draw.setModel(model);
   weights.setModel(model);
   for (const view of [backprop, gradient, chain]) view.setModel(model);
+  experiments.modelChanged();
   if (refreshList) listModels();
 }
 
 async function listModels() {
-  const { models, current } = await api("/api/models");
+  const { models, current, outside } = await api("/api/models");
   const pick = $("#model-select");
-  pick.replaceChildren(...models.map((name) => new Option(name, name, false, name === current)));
-  pick.disabled = !models.length;
+  const options = models.map((name) => new Option(name, name, false, name === current));
+  if (outside) {
+    // the model the server was started with, from another folder: listed, and chosen again
+    const text = `${outside.name} (outside the models folder)`;
+    const option = new Option(text, outside.name, false, outside.name === current);
+    option.title = outside.path;
+    options.unshift(option);
+  }
+  pick.replaceChildren(...options);
+  pick.disabled = !options.length;
 }
 
 $("#model-select").addEventListener("change", async (e) => {

@@ -20,6 +20,9 @@ export class DrawView {
     this.timing = root.querySelector("#timing");
     this.diagram = new Diagram(root.querySelector("#diagram"));
     this.model = null;
+    this.given = null; // an image opened from elsewhere (784 values in [0, 1]), until drawn on
+    this.hint = root.querySelector(".hint");
+    this.hintText = this.hint ? this.hint.textContent : "";
     this.pending = null; // timeStamp of the first stroke event not yet shown
     this.latencies = []; // stroke event → page updated, ms, the latest TIMES_KEPT
     this.work = []; // of which the update itself (normalise, forward, draw), ms
@@ -46,6 +49,23 @@ export class DrawView {
     this.ctx.fillStyle = "#000";
     this.ctx.fillRect(0, 0, PAD, PAD);
     this.ink = false;
+    this.open(null, this.hintText);
+  }
+
+  // An MNIST image (784 values 0–255, e.g. a test image the network got wrong) as the input,
+  // exactly; the pad shows it enlarged, and drawing on it makes it a drawing like any other.
+  showImage(values, note) {
+    const x = Float32Array.from(values, (v) => v / 255);
+    const small = document.createElement("canvas");
+    drawGray(small, x);
+    this.ctx.drawImage(small, 0, 0, PAD, PAD);
+    this.ink = true;
+    this.open(x, note);
+  }
+
+  open(x, note) {
+    this.given = x;
+    if (this.hint) this.hint.textContent = note;
     this.update();
   }
 
@@ -69,6 +89,7 @@ export class DrawView {
       ctx.lineTo(...to);
       ctx.stroke();
       this.ink = true;
+      this.given = null; // drawn on: the pad is the input now
     };
     this.pad.addEventListener("pointerdown", (e) => {
       e.preventDefault();
@@ -119,7 +140,8 @@ export class DrawView {
 
   update() {
     if (!this.model) return;
-    const x = this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(PIXELS);
+    const x =
+      this.given ?? (this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(PIXELS));
     const blank = !x.some((v) => v > 0);
     drawGray(this.processed, x);
     if (blank) {

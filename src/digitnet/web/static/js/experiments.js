@@ -1,13 +1,17 @@
-// The Experiments view: noise in → confident nonsense out; the dreamed digits; the mistakes.
+// The Experiments view: noise in → confident nonsense out; the dreamed digits; the mistakes
+// (loaded when the view opens, again when the model changes; each opens in the Draw view).
 
 import { api } from "./api.js";
 import { figure } from "./render.js";
 
 export class ExperimentsView {
-  constructor(root) {
+  constructor(root, openInDraw) {
     this.root = root;
+    this.openInDraw = openInDraw; // (pixels 0–255, note) → the image in the Draw view
     this.offset = 0;
     this.total = null;
+    this.stale = true; // the mistakes shown are not the current model's
+    new MutationObserver(() => this.opened()).observe(root, { attributeFilter: ["hidden"] });
     root.querySelector("#noise-run").addEventListener("click", () => this.noise());
     root.querySelector("#dream-run").addEventListener("click", () => this.dream());
     root
@@ -16,6 +20,19 @@ export class ExperimentsView {
     root
       .querySelector("#mistakes-next")
       .addEventListener("click", () => this.mistakes(this.offset + (this.total === null ? 0 : 12)));
+  }
+
+  // The model changed: its mistakes are others; reload them now if the view is open.
+  modelChanged() {
+    this.stale = true;
+    this.opened();
+  }
+
+  opened() {
+    if (this.root.hidden || !this.stale) return;
+    this.stale = false;
+    this.total = null;
+    this.mistakes(0);
   }
 
   async noise() {
@@ -78,21 +95,30 @@ export class ExperimentsView {
       status.textContent = `${r.total.toLocaleString()} of ${r.tested.toLocaleString()} test images wrong; showing ${r.total ? offset + 1 : 0}–${offset + r.items.length}`;
       this.root.querySelector("#mistakes-thumbs").replaceChildren(
         ...r.items.map((m) => {
-          const fig = figure(
-            m.pixels,
-            "",
-            255,
-            `test image ${m.index}: a ${m.label} read as ${m.answer}`,
-          );
+          const what = `test image ${m.index}: a ${m.label} read as ${m.answer}`;
+          const fig = figure(m.pixels, "", 255, what);
           fig.classList.add("wrong");
           const answer = document.createElement("b");
           answer.textContent = String(m.answer);
           fig.querySelector("figcaption").append(`${m.label} → `, answer);
-          return fig;
+          const open = document.createElement("button");
+          open.type = "button";
+          open.className = "open-thumb";
+          open.title = "Open it in the Draw view";
+          open.dataset.index = String(m.index);
+          open.dataset.answer = String(m.answer);
+          open.append(fig);
+          const note = `${cap(what)}. Draw on it, or Clear.`;
+          open.addEventListener("click", () => this.openInDraw(m.pixels, note));
+          return open;
         }),
       );
     } catch (e) {
       status.textContent = `Failed: ${e.message}`;
     }
   }
+}
+
+function cap(text) {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

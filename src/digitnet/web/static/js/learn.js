@@ -1,26 +1,40 @@
-// The Learn view: knobs → POST /api/train; progress by server-sent events → the curves (cost per
-// mini-batch, accuracy per epoch) and live weight grids; Stop and Save.
+// The Learn view: a preset (the server's training.PRESETS) fills the knobs → POST /api/train;
+// progress by server-sent events → the chart (the mini-batch cost averaged between points, on a
+// log axis; the accuracy after each epoch), a row per epoch, the trainer's own hints when a run
+// goes nowhere, live weight grids; Stop; Save, which says the saved model's test accuracy.
 
 import { api } from "./api.js";
+import { chartLayout, epochTicks, logAxis, logY, tickLabel } from "./chart.js";
 import { decodeFloats } from "./network.js";
 import { GREEN, sharpCanvas } from "./render.js";
 import { showGrids } from "./weights.js";
+
+const FIELDS = ["activation", "cost", "learning_rate", "momentum", "schedule", "batch_size"];
+const NUMBERS = ["learning_rate", "momentum", "batch_size", "epochs", "seed"];
+const COST_COLOUR = "#f0a040";
+const SPLITS = ["train", "validation", "test"]; // the accuracies an epoch's row may hold
 
 export class LearnView {
   constructor(root, onSaved) {
     this.root = root;
     this.onSaved = onSaved;
+    this.form = root.querySelector("#learn-form");
     this.canvas = root.querySelector("#curves");
     this.status = root.querySelector("#train-status");
+    this.hint = root.querySelector("#train-hint");
+    this.table = root.querySelector("#epoch-table");
     this.start = root.querySelector("#train-start");
     this.stop = root.querySelector("#train-stop");
     this.saveButton = root.querySelector("#train-save");
+    this.presets = {};
     this.source = null;
+    this.frame = null;
     this.reset();
-    root.querySelector("#learn-form").addEventListener("submit", (e) => {
+    this.form.addEventListener("submit", (e) => {
       e.preventDefault();
       this.begin();
     });
+    this.form.elements.preset.addEventListener("change", () => this.usePreset());
     this.stop.addEventListener("click", () =>
       api("/api/train/stop", { method: "POST", body: {} }).catch((err) => this.say(err.message)),
     );
@@ -29,30 +43,59 @@ export class LearnView {
       this.save();
     });
     new ResizeObserver(() => this.drawCurves()).observe(this.canvas);
+    this.loadPresets();
+  }
+
+  async loadPresets() {
+    try {
+      this.presets = (await api("/api/presets")).presets;
+    } catch (e) {
+      this.say(`Could not load the presets: ${e.message}`);
+      return;
+    }
+    const names = Object.keys(this.presets);
+    this.form.elements.preset.replaceChildren(...names.map((name) => new Option(name, name)));
+    this.usePreset();
+    this.start.disabled = false;
+  }
+
+  // The chosen preset's values in the knobs; what the knobs do not show, said below them.
+  usePreset() {
+    const name = this.form.elements.preset.value;
+    const p = this.presets[name];
+    const el = this.form.elements;
+    el.layers.value = p.layers.join(" ");
+    for (const field of [...FIELDS, "epochs", "seed"]) el[field].value = String(p[field]);
+    this.root.querySelector("#preset-help").textContent = presetNote(name, p);
   }
 
   reset() {
-    this.costs = []; // [progress in epochs, mini-batch cost]
-    this.accuracy = []; // [epoch, validation (or test) accuracy]
+    this.costs = []; // [progress in epochs, mean cost of the mini-batches since the last point]
+    this.accuracy = []; // [epoch, validation accuracy (test when validation was trained on)]
+    this.accuracyName = "validation accuracy";
     this.epochs = 1;
-    this.drawCurves();
+    this.showHint(null);
+    this.table.hidden = true;
+    this.table.tHead.replaceChildren();
+    this.table.tBodies[0].replaceChildren();
+    this.changed();
   }
 
   say(text) {
     this.status.textContent = text;
   }
 
+  showHint(text) {
+    this.hint.hidden = !text;
+    this.hint.textContent = text ?? "";
+  }
+
   async begin() {
-    const form = new FormData(this.root.querySelector("#learn-form"));
+    const form = new FormData(this.form);
     const layers = String(form.get("layers")).trim().split(/\s+/).filter(Boolean).map(Number);
-    const body = {
-      layers,
-      activation: form.get("activation"),
-      cost: form.get("cost"),
-      learning_rate: Number(form.get("learning_rate")),
-      batch_size: Number(form.get("batch_size")),
-      epochs: Number(form.get("epochs")),
-    };
+    const body = { preset: form.get("preset"), layers, activation: form.get("activation") };
+    for (const field of ["cost", "schedule"]) body[field] = form.get(field);
+    for (const field of NUMBERS) body[field] = Number(form.get(field));
     try {
       await api("/api/train", { method: "POST", body });
     } catch (e) {
@@ -64,6 +107,8 @@ export class LearnView {
     this.start.disabled = true;
     this.stop.disabled = false;
     this.saveButton.disabled = true;
+    this.saveButton.textContent = "Save";
+    this.root.querySelector("#save-status").textContent = "";
     this.say("Starting…");
     this.listen();
   }
@@ -77,94 +122,187 @@ export class LearnView {
       const b = JSON.parse(e.data);
       this.costs.push([b.epoch - 1 + b.batch / b.batches, b.cost]);
       this.say(
-        `Epoch ${b.epoch}/${this.epochs}, mini-batch ${b.batch}/${b.batches}: cost ${b.cost.toFixed(4)}`,
+        `Epoch ${b.epoch}/${this.epochs}, mini-batch ${b.batch}/${b.batches}: ` +
+          `cost ${b.cost.toFixed(4)} (mean of the last ${b.mean_of})`,
       );
-      this.drawCurves();
+      this.changed();
     });
     source.addEventListener("epoch", (e) => {
-      const { epoch, epochs, row } = JSON.parse(e.data);
-      const acc = row.validation_accuracy ?? row.test_accuracy;
-      this.accuracy.push([epoch, acc]);
-      this.say(
-        `Epoch ${epoch}/${epochs} done: validation accuracy ${(100 * acc).toFixed(2)}%, cost ${row.batch_cost.toFixed(4)}`,
-      );
-      this.drawCurves();
+      const { epoch, epochs, row, hint } = JSON.parse(e.data);
+      const held = row.validation_accuracy !== undefined;
+      this.accuracyName = held ? "validation accuracy" : "test accuracy";
+      this.accuracy.push([epoch, held ? row.validation_accuracy : row.test_accuracy]);
+      this.addRow(row);
+      this.say(`Epoch ${epoch}/${epochs} done: ${accuracies(row)}.`);
+      this.showHint(hint ? `Hint: ${hint}` : null);
+      this.changed();
     });
     source.addEventListener("weights", (e) => {
       const w = JSON.parse(e.data);
       showGrids(this.root.querySelector("#learn-grids"), decodeFloats(w.weights), w.shown);
     });
     source.addEventListener("error", (e) => {
-      if (e.data) this.say(`Training failed: ${JSON.parse(e.data).message}`);
+      if (e.data) this.showHint(`Training failed: ${JSON.parse(e.data).message}.`);
     });
     source.addEventListener("done", (e) => {
       source.close();
       this.source = null;
-      const s = JSON.parse(e.data);
-      this.start.disabled = false;
-      this.stop.disabled = true;
-      this.saveButton.disabled = !s.epochs_done;
-      if (!s.error) {
-        const how = s.stopped ? "Stopped" : "Finished";
-        this.say(
-          `${how} after ${s.epochs_done} epoch(s).${s.epochs_done ? " Save it to draw with it." : ""}`,
-        );
-      }
+      this.finished(JSON.parse(e.data));
     });
+  }
+
+  // The run is over: its accuracy, and whether it is worth saving.
+  finished(s) {
+    this.start.disabled = false;
+    this.stop.disabled = true;
+    this.saveButton.disabled = !s.saveable;
+    this.saveButton.textContent = s.hint ? "Save anyway" : "Save";
+    if (s.error) {
+      this.say(`Training failed after ${s.epochs_done} epoch(s): nothing to save.`);
+      this.showHint(`Training failed: ${s.error}.`);
+      return;
+    }
+    const how = s.stopped ? "Stopped" : "Finished";
+    const last = s.history[s.history.length - 1];
+    if (!last) {
+      this.say(`${how} before the first epoch ended: nothing to save.`);
+      return;
+    }
+    const done = `${how} after ${s.epochs_done} epoch(s): ${accuracies(last)}.`;
+    if (s.hint) {
+      this.say(`${done} It has not learned to read digits.`);
+      this.showHint(`Hint: ${s.hint}`);
+    } else {
+      this.say(`${done} Save it to draw with it.`);
+    }
+  }
+
+  addRow(row) {
+    const splits = SPLITS.filter((split) => row[`${split}_accuracy`] !== undefined);
+    if (!this.table.tHead.rows.length) {
+      const head = ["epoch", "mini-batch cost (mean)", ...splits.map((s) => `${s} accuracy`)];
+      this.table.tHead.append(tableRow("th", head));
+    }
+    const cells = [String(row.epoch), row.batch_cost.toFixed(4)];
+    for (const split of splits) cells.push(percent(row[`${split}_accuracy`]));
+    this.table.tBodies[0].append(tableRow("td", cells));
+    this.table.hidden = false;
   }
 
   async save() {
     const name = new FormData(this.root.querySelector("#save-form")).get("name");
     const out = this.root.querySelector("#save-status");
     try {
-      const result = await api("/api/train/save", { method: "POST", body: { name } });
-      out.textContent = `Saved ${result.saved}; it is now the model you draw with.`;
+      const r = await api("/api/train/save", { method: "POST", body: { name } });
+      out.textContent =
+        `Saved ${r.saved}: ${percent(r.test_accuracy)} of the ${r.tested.toLocaleString()} ` +
+        "test images read right. It is now the model you draw with.";
       this.saveButton.disabled = true;
-      this.onSaved(result.model);
+      this.onSaved(r.model);
     } catch (e) {
       out.textContent = `Not saved: ${e.message}`;
     }
   }
 
+  // The curve's point count at once (tests watch it); the drawing at the next frame.
+  changed() {
+    this.canvas.dataset.points = String(this.costs.length + this.accuracy.length);
+    if (this.frame === null) {
+      this.frame = requestAnimationFrame(() => {
+        this.frame = null;
+        this.drawCurves();
+      });
+    }
+  }
+
   drawCurves() {
-    const { canvas } = this;
-    canvas.dataset.points = String(this.costs.length + this.accuracy.length);
-    const sized = sharpCanvas(canvas);
+    const sized = sharpCanvas(this.canvas);
     if (!sized) return;
     const { ctx, width, height } = sized;
-    const pad = { left: 52, right: 52, top: 14, bottom: 28 };
-    const w = width - pad.left - pad.right;
-    const h = height - pad.top - pad.bottom;
-    const topCost = Math.max(1e-9, ...this.costs.map(([, c]) => c));
-    const x = (t) => pad.left + (w * t) / Math.max(1, this.epochs);
-    ctx.strokeStyle = "#2a3447";
-    ctx.strokeRect(pad.left, pad.top, w, h);
-    ctx.fillStyle = "#93a0b8";
     ctx.font = "12px system-ui, sans-serif";
     ctx.textBaseline = "middle";
-    ctx.fillText(topCost.toPrecision(2), 8, pad.top);
-    ctx.fillText("0", 8, pad.top + h);
-    ctx.fillText("100%", width - pad.right + 6, pad.top);
-    ctx.fillText("0%", width - pad.right + 6, pad.top + h);
+    const items = ["mini-batch cost, averaged (log scale)", `${this.accuracyName} (right axis)`];
+    const colours = [COST_COLOUR, `rgb(${GREEN})`];
+    const { plot, legend } = chartLayout(width, height, items, (t) => ctx.measureText(t).width);
+    legend.forEach((item, i) => {
+      ctx.fillStyle = colours[i];
+      ctx.fillRect(item.x, item.y - 1, 16, 3);
+      ctx.fillText(item.text, item.x + 22, item.y);
+    });
+    ctx.strokeStyle = "#2a3447";
+    ctx.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+    ctx.fillStyle = "#93a0b8";
+    const x = (t) => plot.left + ((plot.right - plot.left) * t) / Math.max(1, this.epochs);
+    const yAccuracy = (a) => plot.bottom - a * (plot.bottom - plot.top);
+    for (const e of epochTicks(this.epochs)) ctx.fillText(String(e), x(e) - 3, height - 12);
     ctx.fillText("epoch", 8, height - 12);
-    for (let e = 0; e <= this.epochs; e++) ctx.fillText(String(e), x(e) - 3, height - 12);
-    ctx.fillStyle = "#f0a040";
-    const legend = pad.left + w / 2 - 80;
-    ctx.fillText("— cost per mini-batch", legend, pad.top + 12);
-    ctx.fillStyle = `rgb(${GREEN})`;
-    ctx.fillText("— validation accuracy per epoch", legend, pad.top + 30);
-    const line = (points, y, colour) => {
+    for (const a of [0, 0.5, 1]) ctx.fillText(`${100 * a}%`, plot.right + 6, yAccuracy(a));
+    const axis = logAxis(this.costs.map(([, c]) => c));
+    if (!axis) {
+      ctx.textAlign = "center";
+      ctx.fillText(
+        "The cost and the accuracy are drawn here as it learns.",
+        (plot.left + plot.right) / 2,
+        (plot.top + plot.bottom) / 2,
+      );
+      ctx.textAlign = "start";
+      return;
+    }
+    const yCost = (c) => logY(axis, c, plot.top, plot.bottom);
+    ctx.strokeStyle = "#1b2333";
+    ctx.lineWidth = 1;
+    for (const tick of axis.ticks) {
+      const y = yCost(tick);
+      ctx.fillText(tickLabel(tick), 8, y);
+      ctx.beginPath();
+      ctx.moveTo(plot.left + 1, y);
+      ctx.lineTo(plot.right - 1, y);
+      ctx.stroke();
+    }
+    const line = (points, y, colour, marks) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.8;
       ctx.beginPath();
       points.forEach(([t, v], i) => (i ? ctx.lineTo(x(t), y(v)) : ctx.moveTo(x(t), y(v))));
       ctx.stroke();
       ctx.fillStyle = colour;
-      for (const [t, v] of points) ctx.fillRect(x(t) - 2, y(v) - 2, 4, 4);
+      if (marks) for (const [t, v] of points) ctx.fillRect(x(t) - 2.5, y(v) - 2.5, 5, 5);
     };
-    line(this.costs, (c) => pad.top + h * (1 - c / topCost), "#f0a040");
-    line(this.accuracy, (a) => pad.top + h * (1 - a), `rgb(${GREEN})`);
+    line(this.costs, yCost, COST_COLOUR, false);
+    line(this.accuracy, yAccuracy, `rgb(${GREEN})`, true);
   }
+}
+
+// What the knobs do not show of a preset, in words.
+function presetNote(name, p) {
+  const parts = [
+    p.weight_decay ? `L2 weight decay λ = ${p.weight_decay}` : "no weight decay",
+    p.shift ? `images shifted by up to ${p.shift} pixel(s) each epoch` : "no shifted images",
+    p.init === "normal" ? "the book's N(0, 1) initial weights" : "initial weights N(0, 1/n_in)",
+    p.train_set === "full"
+      ? "it trains on the validation images too, so the curve shows test accuracy"
+      : "the validation images are held out to measure it",
+  ];
+  return `Also from the ${name} preset: ${parts.join("; ")}.`;
+}
+
+function accuracies(row) {
+  const found = SPLITS.filter((s) => row[`${s}_accuracy`] !== undefined);
+  return found.map((s) => `${s} accuracy ${percent(row[`${s}_accuracy`])}`).join(", ");
+}
+
+function percent(fraction) {
+  return `${(100 * fraction).toFixed(2)}%`;
+}
+
+function tableRow(cell, texts) {
+  const tr = document.createElement("tr");
+  for (const text of texts) {
+    const td = document.createElement(cell);
+    td.textContent = text;
+    tr.append(td);
+  }
+  return tr;
 }
 
 function cap(text) {

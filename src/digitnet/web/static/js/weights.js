@@ -68,14 +68,15 @@ export class WeightsView {
     try {
       const info = await api(`/api/neurons/${j}?k=8`);
       this.root.querySelector("#neuron-bias").textContent =
-        `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most:`;
+        `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most, ranked by ` +
+        "its weighted input z = w·x + b (its activation a = σ(z) reads 1.00 for many):";
       top.replaceChildren(
         ...info.top.map((t) =>
           figure(
             t.pixels,
-            `${t.label} · a=${t.activation.toFixed(2)}`,
+            `${t.label} · z=${t.z.toFixed(1)}`,
             255,
-            `test image ${t.index}, a ${t.label}`,
+            `test image ${t.index}, a ${t.label}: z = ${t.z.toFixed(2)}, a = ${t.activation.toFixed(3)}`,
           ),
         ),
       );
