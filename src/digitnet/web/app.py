@@ -32,6 +32,7 @@ from .limits import (
     TOKEN_HEADER,
     DreamRequest,
     LimitBody,
+    LowerCaseHost,
     ModelName,
     NoiseRequest,
     PredictRequest,
@@ -93,6 +94,7 @@ def create_app(
     app.state.served, app.state.token = served, token
     app.add_middleware(LimitBody)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host), www_redirect=False)
+    app.add_middleware(LowerCaseHost)  # added last, so it runs first
     app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)

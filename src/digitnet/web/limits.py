@@ -155,6 +155,20 @@ def header_number(value: str | None) -> int | None:
     return None
 
 
+class LowerCaseHost:
+    """ASGI middleware: the Host header in lower case, as DNS names compare, before the Host
+    check sees it (Starlette compares it as sent before 1.8, its last release for Python 3.10)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket"):
+            headers = [(k, v.lower() if k == b"host" else v) for k, v in scope["headers"]]
+            scope = {**scope, "headers": headers}
+        await self.app(scope, receive, send)
+
+
 class LimitBody:
     """ASGI middleware: reads a POST/PUT/PATCH body before the app does, at most `limit` bytes.
 
