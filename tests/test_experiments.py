@@ -10,7 +10,7 @@ from PIL import Image
 
 from conftest import tiny_data
 from digitnet import cli
-from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes, shuffled, sweeps
+from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes, shuffled
 from digitnet.experiments._common import Inputs, auroc, r_squared
 from digitnet.files import models_dir
 from digitnet.modelfile import save_model
@@ -224,52 +224,6 @@ def test_shuffled_labels_rejects_a_subset_larger_than_the_training_set(tiny):
         shuffled.shuffled_labels(tiny, subset=500)
 
 
-# ---- sweep ---------------------------------------------------------------------------------
-
-SMALL = sweeps.Grid(layers=((8,), (16,)), learning_rates=(1.0,), epochs=(2,))
-
-
-def test_sweep_resumes_from_its_cache(tiny, tmp_path, monkeypatch):
-    calls = []
-    real_fit = sweeps.fit
-
-    def counting_fit(data, config, **kwargs):
-        calls.append(config)
-        return real_fit(data, config, **kwargs)
-
-    monkeypatch.setattr(sweeps, "fit", counting_fit)
-    cache = tmp_path / "cache.jsonl"
-    first = sweeps.sweep(tiny, SMALL, seeds=2, workers=1, cache_path=cache)
-    assert len(calls) == 4 and len(cache.read_text().splitlines()) == 4
-    assert len(first["summary"]) == 2 and all(r["seeds"] == 2 for r in first["summary"])
-
-    lines = cache.read_text().splitlines()
-    cache.write_text("\n".join(lines[:1] + lines[2:]) + "\n")  # one run lost
-    calls.clear()
-    again = sweeps.sweep(tiny, SMALL, seeds=2, workers=1, cache_path=cache)
-    assert len(calls) == 1 and calls[0].to_dict() == json.loads(lines[1])["config"]
-    same = [r["test_accuracy_mean"] for r in again["summary"]]
-    assert same == [r["test_accuracy_mean"] for r in first["summary"]]  # training is seeded
-
-
-def test_sweep_in_two_processes_matches_one_process(tiny):
-    grid = sweeps.Grid(layers=((8,),), learning_rates=(1.0,), epochs=(1,))
-    alone = sweeps.sweep(tiny, grid, seeds=2, workers=1)
-    pooled = sweeps.sweep(tiny, grid, seeds=2, workers=2)
-    for a, b in zip(alone["runs"], pooled["runs"], strict=True):
-        assert a["config"] == b["config"]
-        assert a["test_accuracy"] == pytest.approx(b["test_accuracy"], abs=0.05)
-
-
-def test_sweep_writes_csv_json_and_chart(tiny, tmp_path):
-    result = sweeps.sweep(tiny, SMALL, seeds=2, workers=1)
-    paths = sweeps.write_outputs(result, tmp_path)
-    header = paths["csv"].read_text().splitlines()[0]
-    assert "test_accuracy_mean" in header and "parameters" in header
-    assert json.loads(paths["json"].read_text())["seeds"] == 2
-    assert paths["picture"].read_bytes().startswith(PNG)
-
-
 # ---- the command line ----------------------------------------------------------------------
 
 
@@ -324,31 +278,6 @@ def test_cli_shuffled_labels(capsys, fake_data, tmp_path):
     assert (tmp_path / "shuffled-labels.png").exists()
 
 
-def test_cli_sweep_writes_its_tables_and_reuses_its_cache(capsys, fake_data, tmp_path):
-    argv = ["experiment", "sweep", "--layers", "8", "--layers", "4", "4", "--epochs", "1"]
-    argv += ["--lr", "1.0"]
-    argv += ["--seeds", "2", "--workers", "1", "--out", str(tmp_path)]
-    payload, _ = run_json(capsys, argv + ["--json"])
-    assert [r["hidden"] for r in payload["summary"]] == ["8", "4-4"]
-    assert (tmp_path / "sweep.csv").exists() and (tmp_path / "sweep.png").exists()
-    assert cli.main(argv) == 0
-    assert capsys.readouterr().err.count("(cached)") == 4
-
-
-def test_cli_sweep_runs_a_repeated_value_once(capsys, fake_data, tmp_path):
-    argv = ["experiment", "sweep", "--layers", "8", "--layers", "8", "8", "--layers", "8"]
-    argv += ["--epochs", "1", "1", "--lr", "1", "1.0"]
-    argv += ["--seeds", "1", "--workers", "1", "--out", str(tmp_path)]
-    assert cli.main(argv) == 0
-    err = capsys.readouterr().err
-    assert "[2/2]" in err and "[3/" not in err and "/3]" not in err
-
-
-def test_grid_size_counts_its_configurations():
-    assert SMALL.size == 2 and len(SMALL.configs(sweeps.PRESETS["video"], 3)) == 2 * 3
-    assert sweeps.Grid(activations=("sigmoid", "relu"), epochs=(1, 2)).size == 3 * 2 * 2
-
-
 @pytest.mark.parametrize("x", ["2", "-0.5", "1e6"])
 def test_cli_chain_rule_draws_an_input_outside_0_1(capsys, fake_data, model_file, x):
     argv = ["experiment", "chain-rule", "--model", str(model_file), "--x", x, "--json"]
@@ -363,9 +292,6 @@ def test_cli_chain_rule_draws_an_input_outside_0_1(capsys, fake_data, model_file
         ["experiment", "telepathy"],
         ["experiment", "shuffled-labels", "--subset", "0"],
         ["experiment", "shuffled-labels", "--subset", "many"],
-        ["experiment", "sweep", "--activation", "tanh"],
-        ["experiment", "sweep", "--layers", "16", "x"],
-        ["experiment", "sweep", "--layers", "16,16"],
         ["experiment", "dream", "--start", "grey"],
     ],
 )

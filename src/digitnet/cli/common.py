@@ -80,12 +80,23 @@ def fraction(text: str) -> float:
     return value
 
 
+def scheduler_address(text: str) -> str:
+    """A Dask scheduler's address: tcp://HOST:PORT (or another of Dask's protocols)."""
+    protocol, _, rest = text.partition("://")
+    if not (protocol and rest) or any(c.isspace() for c in text):
+        raise argparse.ArgumentTypeError(
+            f"expected a scheduler address such as tcp://HOST:8786, got {text!r}"
+        )
+    return text
+
+
 KINDS = {  # an experiment option's kind (experiments.Option) → its value type
     "count": positive_int,
     "index": non_negative_int,
     "positive": positive_float,
     "non-negative": non_negative_float,
     "number": finite_number,
+    "address": scheduler_address,
 }
 
 

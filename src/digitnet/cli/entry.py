@@ -76,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
             message = f"not enough memory ({message or 'MemoryError'})"
         print(f"digitnet {args.command}: error: {message}", file=sys.stderr)
         return EXIT_FAILURE
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+    except KeyboardInterrupt as e:  # its text, if any, says what was kept
+        print(f"interrupted: {e}" if str(e) else "interrupted", file=sys.stderr)
         return 130
     except Exception as e:  # a bug: still one line, and --debug shows where
         if args.debug:

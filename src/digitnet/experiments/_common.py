@@ -32,7 +32,8 @@ class Option:
     """One setting of an experiment: ``run``'s keyword ``name``, given as ``--name`` (``_`` as
     ``-``) on the command line. ``kind`` says what values it takes (checked where it is read):
     count (whole number ≥ 1), index (whole number ≥ 0), positive (number > 0), non-negative
-    (number ≥ 0), number (any finite number), choice (one of ``choices``)."""
+    (number ≥ 0), number (any finite number), choice (one of ``choices``), address (a Dask
+    scheduler's, tcp://HOST:PORT)."""
 
     name: str
     default: Any

@@ -1,0 +1,167 @@
+"""The sweep on tiny synthetic data: its grid, cache, summary, files and command line. The runs
+go to a Dask cluster inside this process (threads; the real processes are in
+test_sweeps_dask.py), or to the default local cluster where the command line is tested."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from digitnet import cli
+from digitnet.experiments import sweeps
+from digitnet.training import TrainConfig
+
+PNG = b"\x89PNG"
+BASE = TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10, learning_rate=0.5)
+SMALL = sweeps.Grid(layers=((8,), (16,)), learning_rates=(), batch_sizes=(), epochs=())
+
+
+@pytest.fixture(scope="module")
+def in_process():
+    """A Dask cluster of two one-thread workers in this process: its inproc:// address."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster, set_as_default=False),
+    ):
+        yield cluster.scheduler_address
+
+
+@pytest.fixture
+def fake_data(monkeypatch, tiny):
+    monkeypatch.setattr(cli.common, "load_data", lambda args, name="mnist": tiny)
+    return tiny
+
+
+def test_grid_counts_its_configurations_and_keeps_the_base_where_empty():
+    assert SMALL.size(BASE) == 2 and len(SMALL.configs(BASE, 3)) == 2 * 3
+    grid = sweeps.Grid(activations=("sigmoid", "relu"), epochs=(1, 2))
+    assert grid.size(BASE) == 3 * 2 * 2
+    configs = SMALL.configs(replace(BASE, learning_rate=0.25), 1)
+    assert {c.learning_rate for c in configs} == {0.25} and {c.epochs for c in configs} == {2}
+    assert [c.sizes for c in configs] == [(784, 8, 10), (784, 16, 10)]
+
+
+def test_sweep_resumes_from_its_cache(tiny, tmp_path, in_process):
+    cache = tmp_path / "cache.jsonl"
+    first = sweeps.sweep(tiny, SMALL, 2, base=BASE, cache_path=cache, scheduler=in_process)
+    assert first["new_runs"] == 4 and len(cache.read_text().splitlines()) == 4
+    assert len(first["summary"]) == 2 and all(r["seeds"] == 2 for r in first["summary"])
+
+    lines = cache.read_text().splitlines()
+    cache.write_text("\n".join(lines[:1] + lines[2:] + ["not json"]) + "\n")  # one run lost
+    seen = []
+    again = sweeps.sweep(
+        tiny,
+        SMALL,
+        2,
+        base=BASE,
+        cache_path=cache,
+        scheduler=in_process,
+        on_run=lambda row, cached: seen.append((row["config"], cached)),
+    )
+    assert again["new_runs"] == 1
+    assert [config for config, cached in seen if not cached] == [json.loads(lines[1])["config"]]
+    same = [r["test_accuracy_mean"] for r in again["summary"]]
+    assert same == [r["test_accuracy_mean"] for r in first["summary"]]  # training is seeded
+
+
+def test_each_row_says_where_and_how_long_it_ran(tiny, in_process):
+    result = sweeps.sweep(tiny, SMALL, 1, base=BASE, scheduler=in_process)
+    for row in result["runs"]:
+        assert "(inproc://" in row["worker"] and row["seconds"] > 0
+        assert 0 <= row["test_accuracy"] <= 1 and row["parameters"] in (6370, 12730)
+    assert result["workers"] in (1, 2) and result["data_bytes"] > 250 * 784 * 4
+
+
+def test_summary_is_mean_and_std_over_seeds():
+    def run(accuracy, diverged=False) -> dict:
+        return {
+            "config": BASE.to_dict(),
+            "parameters": 6370,
+            "seconds": 1.0,
+            "diverged": diverged,
+            "test_accuracy": None if diverged else accuracy,
+        }
+
+    [row] = sweeps.summarise([run(0.9), run(0.8), run(None, diverged=True)])
+    assert row["test_accuracy_mean"] == pytest.approx(0.85)
+    assert row["test_accuracy_std"] == pytest.approx(0.05)
+    assert row["seeds"] == 3 and row["diverged"] == 1
+
+
+def test_sweep_writes_csv_json_and_chart(tiny, tmp_path, in_process):
+    result = sweeps.sweep(tiny, SMALL, 2, base=BASE, scheduler=in_process)
+    paths = sweeps.write_outputs(result, tmp_path)
+    header = paths["csv"].read_text().splitlines()[0]
+    assert "test_accuracy_mean" in header and "parameters" in header
+    assert json.loads(paths["json"].read_text())["seeds"] == 2
+    assert paths["picture"].read_bytes().startswith(PNG)
+
+
+# ---- the command line ----------------------------------------------------------------------
+
+
+def test_cli_sweep_on_the_default_local_cluster_lists_runs_with_their_workers(
+    capsys, fake_data, tmp_path
+):
+    argv = ["experiment", "sweep", "--layers", "8", "--layers", "4", "4", "--epochs", "1"]
+    argv += ["--lr", "1.0", "--seeds", "2", "--workers", "2", "--out", str(tmp_path)]
+    assert cli.main([*argv, "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert [r["hidden"] for r in payload["summary"]] == ["8", "4-4"]
+    assert len(payload["runs"]) == 4 and all(r["worker"] for r in payload["runs"])
+    assert payload["workers"] >= 1 and payload["new_runs"] == 4
+    assert (tmp_path / "sweep.csv").exists() and (tmp_path / "sweep.png").exists()
+    assert cli.main(argv) == 0
+    out, err = capsys.readouterr()
+    assert err.count("(cached)") == 4 and "± " in out
+
+
+def test_cli_sweep_runs_a_repeated_value_once(capsys, fake_data, tmp_path, in_process):
+    argv = ["experiment", "sweep", "--layers", "8", "--layers", "8", "8", "--layers", "8"]
+    argv += ["--epochs", "1", "1", "--lr", "1", "1.0", "--seeds", "1"]
+    argv += ["--scheduler", in_process, "--out", str(tmp_path)]
+    assert cli.main(argv) == 0
+    err = capsys.readouterr().err
+    assert "[2/2]" in err and "[3/" not in err and "/3]" not in err
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--activation", "tanh"], "invalid choice: 'tanh'"),
+        (["--layers", "16", "x"], "expected a whole number"),
+        (["--scheduler", "127.0.0.1"], "expected a scheduler address such as tcp://"),
+        (["--study", "capacity", "--layers", "8"], "--study capacity sets the layers"),
+        (["--workers", "0"], "must be at least 1"),
+        (["--workers", "2", "--scheduler", "tcp://127.0.0.1:9"], "a --scheduler has its own"),
+    ],
+)
+def test_cli_bad_sweep_options_are_usage_errors(capsys, fake_data, argv, message):
+    try:
+        code = cli.main(["experiment", "sweep", *argv])
+    except SystemExit as stop:  # argparse's own errors
+        code = stop.code
+    assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_cli_unreachable_scheduler_is_one_line(capsys, fake_data, tmp_path, monkeypatch):
+    monkeypatch.setattr(sweeps, "connect", _quick(sweeps.connect))
+    argv = ["experiment", "sweep", "--scheduler", "tcp://127.0.0.1:9", "--out", str(tmp_path)]
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("digitnet experiment: error: cannot reach the Dask scheduler")
+    assert len(err.strip().splitlines()) == 1
+
+
+def _quick(connect):
+    """connect with a one-second timeout, so the test does not wait ten."""
+    return lambda scheduler=None, workers=None, timeout=10.0: connect(scheduler, workers, 1.0)
