@@ -102,10 +102,10 @@ def page(chromium):
     assert errors == [], f"console errors: {errors}"
 
 
-def screenshot(page, name: str) -> None:
+def screenshot(page, name: str, full_page: bool = False) -> None:
     if os.environ.get("DIGITNET_SCREENSHOTS") == "1":
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"web-{name}.png"))
+        page.screenshot(path=str(SHOTS / f"web-{name}.png"), full_page=full_page)
 
 
 def draw_four(page) -> None:
@@ -274,6 +274,7 @@ def open_learn(page, server) -> None:
 
 def test_training_from_the_page_grows_the_curve_and_saves(page, server, web_data):
     open_learn(page, server)
+    page.get_by_label("Preset").select_option("book")  # validation held out, and measured
     page.get_by_label("Hidden layers").fill("16")
     page.get_by_label("Epochs").fill("3")
     page.get_by_label("Batch size").fill("5")
@@ -295,9 +296,9 @@ def test_training_from_the_page_grows_the_curve_and_saves(page, server, web_data
     assert len(set(seen)) >= 2 and seen == sorted(seen)  # the curve grew, point by point
     assert page.locator("#learn-grids canvas").count() == 16
     status = page.locator("#train-status").inner_text()
-    assert "Finished after 3 epoch" in status and "test accuracy" in status
+    assert "Finished after 3 epoch" in status and "validation accuracy" in status
     assert page.locator("#epoch-table tbody tr").count() == 3  # a row per epoch
-    screenshot(page, "learn")
+    screenshot(page, "learn", full_page=True)
     page.get_by_label("Save as").fill("from-the-page")
     page.get_by_test_id("train-save").click()
     page.wait_for_function("document.querySelector('#save-status').textContent.includes('Saved')")

@@ -67,12 +67,15 @@ export class LearnView {
     el.layers.value = p.layers.join(" ");
     for (const field of [...FIELDS, "epochs", "seed"]) el[field].value = String(p[field]);
     this.root.querySelector("#preset-help").textContent = presetNote(name, p);
+    if (!this.source && !this.accuracy.length) this.reset(); // the empty chart's legend
   }
 
   reset() {
     this.costs = []; // [progress in epochs, mean cost of the mini-batches since the last point]
     this.accuracy = []; // [epoch, validation accuracy (test when validation was trained on)]
-    this.accuracyName = "validation accuracy";
+    const preset = this.presets[this.form.elements.preset.value];
+    const held = !preset || preset.train_set !== "full"; // validation images held out?
+    this.accuracyName = held ? "validation accuracy" : "test accuracy";
     this.epochs = 1;
     this.showHint(null);
     this.table.hidden = true;
@@ -235,7 +238,7 @@ export class LearnView {
     const x = (t) => plot.left + ((plot.right - plot.left) * t) / Math.max(1, this.epochs);
     const yAccuracy = (a) => plot.bottom - a * (plot.bottom - plot.top);
     for (const e of epochTicks(this.epochs)) ctx.fillText(String(e), x(e) - 3, height - 12);
-    ctx.fillText("epoch", 8, height - 12);
+    ctx.fillText("epoch", plot.right + 14, height - 12);
     for (const a of [0, 0.5, 1]) ctx.fillText(`${100 * a}%`, plot.right + 6, yAccuracy(a));
     const axis = logAxis(this.costs.map(([, c]) => c));
     if (!axis) {
