@@ -39,7 +39,7 @@ def check_label(net: Network, label: int) -> int:
 # ---- one example, layer by layer ---------------------------------------------------------
 
 
-def _passes(net: Network, x: Array, label: int) -> dict[str, list[Array]]:
+def _passes(net: Network, x: Array, label: int) -> dict[str, list[Any]]:
     """Forward and backward for one example (float64 columns): every zˡ, aˡ, σ′(zˡ), ∂C/∂aˡ, δˡ.
 
     Lists are per non-input layer (index l − 1 ↔ layer l) except ``activations`` (a⁰ first).
@@ -269,13 +269,14 @@ def shares(net: Network, g: Array) -> list[dict[str, Any]]:
     """Per layer (and for all): the share of Σ|g| and of Σg² held by the top 1% and 10% of
     that layer's own components, and how many are exactly 0."""
     layers = layer_of_params(net)
-    groups = [(l, layers == l) for l in range(1, len(net.sizes))] + [("all", slice(None))]
+    groups: list[tuple[int | str, Any]] = [(l, layers == l) for l in range(1, len(net.sizes))]
+    groups.append(("all", slice(None)))
     rows = []
     for name, pick in groups:
         magnitude = np.sort(np.abs(g[pick]))[::-1]
         n = magnitude.size
         row: dict[str, Any] = {"layer": name, "n": int(n)}
-        if name != "all":
+        if isinstance(name, int):
             row["weights"] = int(net.weights[name - 1].size)
             row["biases"] = int(net.biases[name - 1].size)
         for key, power in (("", 1), ("_sq", 2)):
@@ -401,7 +402,7 @@ def _chain_forward(w: Sequence[float], b: Sequence[float], x: float) -> tuple[li
     z, a = [], [float(x)]
     for wl, bl in zip(w, b):
         z.append(wl * a[-1] + bl)  # z⁽ˡ⁾ = w⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾
-        a.append(float(sigmoid(np.array(z[-1], dtype=np.float64))))  # a⁽ˡ⁾ = σ(z⁽ˡ⁾)
+        a.append(float(sigmoid(np.array([z[-1]], dtype=np.float64))[0]))  # a⁽ˡ⁾ = σ(z⁽ˡ⁾)
     return z, a
 
 
@@ -419,7 +420,8 @@ def chain(weights: Sequence[float], biases: Sequence[float], x: float, y: float)
     n = len(w)
     dC_da = [0.0] * (n + 1)  # ∂C/∂a⁽ˡ⁾ for l = 0…n
     dC_da[n] = 2 * (a[n] - y)  # ∂C/∂a⁽ᴸ⁾ = 2(a⁽ᴸ⁾ − y)
-    dC_dw, dC_db, factors = [0.0] * n, [0.0] * n, [{}] * n
+    dC_dw, dC_db = [0.0] * n, [0.0] * n
+    factors: list[dict[str, Any]] = [{}] * n
     for l in reversed(range(n)):
         s = a[l + 1] * (1 - a[l + 1])  # σ′(z⁽ˡ⁾) = a(1 − a)
         factors[l] = {
@@ -558,7 +560,7 @@ def _activation_chain(
         "derivative": float(p["dC_da"][l - 1][k, 0]),
         "finite_difference": fd,
         "paths": paths,
-        "sum": float(sum(path["term"] for path in paths)),
+        "sum": float(np.sum([path["term"] for path in paths])),
     }
 
 
