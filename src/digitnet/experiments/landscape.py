@@ -421,9 +421,10 @@ def conclusion(r: dict[str, Any]) -> str:
         )
     if r["line"]:
         line = r["line"]
+        between = [c for t, c in zip(line["t"], line["cost"]) if 0 <= t <= 1]
         text += (
             f"; the straight line from the initial to the final weights is "
-            f"{line['distance']:.3g} long, its cost at most {max(line['cost']):.3g} on the way"
+            f"{line['distance']:.3g} long, its cost at most {max(between):.3g} on the way"
         )
     return text
 
