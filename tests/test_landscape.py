@@ -117,7 +117,7 @@ def test_optimizer_paths_start_together_and_spend_the_same_examples(digits, tmp_
     for p in r["paths"]:
         assert p["points"][0] == pytest.approx([0, 0], abs=1e-9)
         assert p["examples"] == 600 and p["examples_seen"][-1] == 600
-        assert p["cost_true"][0] == pytest.approx(r["center_cost"])
+        assert p["cost_true"][0] == pytest.approx(r["center_cost"], rel=1e-5)  # float32
         assert p["cost_true"][-1] < p["cost_true"][0]
         assert len(p["cost_slice"]) == len(p["points"]) == len(p["off_plane"])
     sgd10 = r["paths"][2]

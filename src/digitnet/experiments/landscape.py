@@ -103,6 +103,67 @@ def project(
 # ---- costs on a plane --------------------------------------------------------------------
 
 
+class Plane:
+    """The cost on the plane θ + α d₁ + β d₂ over images X, ready to evaluate at any (α, β).
+
+    The first layer's pre-activations are linear in (α, β):
+    X(W¹ + αD + βE)ᵀ = XW¹ᵀ + αXDᵀ + βXEᵀ, so the three products with the images are made once
+    (in float64) and each point costs only the small layers above, in ``dtype``.
+    """
+
+    def __init__(
+        self,
+        net: Network,
+        d1: np.ndarray,
+        d2: np.ndarray,
+        X: np.ndarray,
+        labels: np.ndarray,
+        center: np.ndarray | None = None,
+        dtype: str = "float32",
+    ) -> None:
+        theta = np.asarray(net.params if center is None else center, dtype=np.float64)
+        self.probe = probe = Network(net.sizes, net.activation, net.cost, dtype="float64")
+        self.W, self.b = probe._views(theta)
+        self.D, self.e = probe._views(np.asarray(d1, dtype=np.float64))
+        self.E, self.f = probe._views(np.asarray(d2, dtype=np.float64))
+        a0 = np.asarray(X, dtype=np.float64).T  # (784, n)
+        self.y = one_hot(np.asarray(labels), net.sizes[-1], dtype)
+        self.n, self.dtype = a0.shape[1], dtype
+        W, b, D, e, E, f = self.W, self.b, self.D, self.e, self.E, self.f
+        self.Z = (W[0] @ a0 + b[0][:, None]).astype(dtype)  # XW¹ᵀ + b¹, as columns  (n₁, n)
+        self.ZD = (D[0] @ a0 + e[0][:, None]).astype(dtype)  # XDᵀ (+ the bias direction)
+        self.ZE = (E[0] @ a0 + f[0][:, None]).astype(dtype)  # XEᵀ
+        self.zs = [np.empty((M.shape[0], self.n), dtype=dtype) for M in W]  # reused per point
+        self.acts = [np.empty_like(z) for z in self.zs]
+
+    def cost(self, alpha: float, beta: float, Zb: np.ndarray | None = None) -> float:
+        """C(θ + α d₁ + β d₂); ``Zb`` = XW¹ᵀ + βXEᵀ when the caller has it already."""
+        last = len(self.W) - 1
+        sigma, squash_out = self.probe._sigma.fn, self.probe._cost.output_activation
+        z = np.multiply(self.ZD, alpha, out=self.zs[0])
+        z += self.Z + beta * self.ZE if Zb is None else Zb  # z¹ at θ + αd₁ + βd₂
+        a = (sigma if last > 0 else squash_out)(z, out=self.acts[0])
+        for l in range(1, last + 1):
+            W = (self.W[l] + alpha * self.D[l] + beta * self.E[l]).astype(self.dtype)
+            b = (self.b[l] + alpha * self.e[l] + beta * self.f[l]).astype(self.dtype)
+            z = np.dot(W, a, out=self.zs[l])  # zˡ = Wˡ aˡ⁻¹ + bˡ
+            z += b[:, None]
+            a = (sigma if l < last else squash_out)(z, out=self.acts[l])
+        return self.probe._cost.total(a, self.y) / self.n
+
+    def grid(self, alphas: Sequence[float] | np.ndarray, betas: Sequence[float] | np.ndarray):
+        """The cost at every (β, α): rows over betas."""
+        costs = np.empty((len(betas), len(alphas)))
+        Zb = np.empty_like(self.Z)
+        with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread
+            for i, beta in enumerate(betas):
+                np.multiply(self.ZE, beta, out=Zb)
+                Zb += self.Z  # XW¹ᵀ + βXEᵀ, once per row of the grid
+                for j, alpha in enumerate(alphas):
+                    costs[i, j] = self.cost(alpha, beta, Zb)
+        return costs
+
+
 def slice_costs(
     net: Network,
     d1: np.ndarray,
@@ -114,51 +175,17 @@ def slice_costs(
     center: np.ndarray | None = None,
     dtype: str = "float32",
 ) -> np.ndarray:
-    """C(θ + α d₁ + β d₂) for every (β, α): rows over betas (θ = ``center``, default the net's).
-
-    The first layer's pre-activations are linear in (α, β):
-    X(W¹ + αD + βE)ᵀ = XW¹ᵀ + αXDᵀ + βXEᵀ, so the three products with the images are made once
-    (in float64) and every grid point costs only the small layers above, in ``dtype``.
-    """
-    theta = np.asarray(net.params if center is None else center, dtype=np.float64)
-    probe = Network(net.sizes, net.activation, net.cost, dtype="float64")
-    W0, b0 = probe._views(theta)
-    D0, e0 = probe._views(np.asarray(d1, dtype=np.float64))
-    E0, f0 = probe._views(np.asarray(d2, dtype=np.float64))
-    a0 = np.asarray(X, dtype=np.float64).T  # (784, n)
-    y = one_hot(np.asarray(labels), net.sizes[-1], dtype)
-    n, last = a0.shape[1], len(W0) - 1
-    Z = (W0[0] @ a0 + b0[0][:, None]).astype(dtype)  # XW¹ᵀ + b¹, as columns    (n₁, n)
-    ZD = (D0[0] @ a0 + e0[0][:, None]).astype(dtype)  # XDᵀ (+ the bias direction)
-    ZE = (E0[0] @ a0 + f0[0][:, None]).astype(dtype)  # XEᵀ
-    sigma, squash_out = probe._sigma.fn, probe._cost.output_activation
-    zs = [np.empty((W.shape[0], n), dtype=dtype) for W in W0]  # made once, written per point
-    acts = [np.empty_like(z) for z in zs]
-    Zb = np.empty_like(Z)
-    costs = np.empty((len(betas), len(alphas)))
-    with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread is fastest
-        for i, beta in enumerate(betas):
-            np.multiply(ZE, beta, out=Zb)
-            Zb += Z  # XW¹ᵀ + βXEᵀ, once per row of the grid
-            for j, alpha in enumerate(alphas):
-                z = np.multiply(ZD, alpha, out=zs[0])
-                z += Zb  # z¹ at θ + αd₁ + βd₂
-                a = (sigma if last > 0 else squash_out)(z, out=acts[0])
-                for l in range(1, last + 1):
-                    W = (W0[l] + alpha * D0[l] + beta * E0[l]).astype(dtype)
-                    b = (b0[l] + alpha * e0[l] + beta * f0[l]).astype(dtype)
-                    z = np.dot(W, a, out=zs[l])  # zˡ = Wˡ aˡ⁻¹ + bˡ
-                    z += b[:, None]
-                    a = (sigma if l < last else squash_out)(z, out=acts[l])
-                costs[i, j] = probe._cost.total(a, y) / n
-    return costs
+    """C(θ + α d₁ + β d₂) for every (β, α): rows over betas (θ = ``center``, default the net's)."""
+    return Plane(net, d1, d2, X, labels, center, dtype).grid(alphas, betas)
 
 
-def cost_at(net: Network, params: np.ndarray, X: np.ndarray, labels: np.ndarray) -> float:
+def cost_at(
+    net: Network, params: np.ndarray, X: np.ndarray, labels: np.ndarray, dtype: str = "float64"
+) -> float:
     """The mean cost (no L2 term) with the net's structure and these parameters."""
-    probe = Network(net.sizes, net.activation, net.cost, dtype="float64")
+    probe = Network(net.sizes, net.activation, net.cost, dtype=dtype)
     probe.params[...] = params
-    return probe.cost_of(np.asarray(X, dtype=np.float64), labels)
+    return probe.cost_of(np.asarray(X, dtype=dtype), labels)
 
 
 # ---- optimisers from the same start ------------------------------------------------------
@@ -299,6 +326,7 @@ def _landscape(
 ) -> dict[str, Any]:
     theta = net.params.astype(np.float64)
     X64, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
+    X32 = X64.astype(np.float32)  # the paths' and the line's costs: float32 is plenty
     runs: list[dict[str, Any]] = []
     explained = None
     if directions == "random":
@@ -326,11 +354,12 @@ def _landscape(
     if directions == "optimizers":  # the paths all start at the centre: show where they went
         shift = np.mean([c[-1] for c, _ in projected], axis=0)
         alphas, betas = alphas + shift[0] * 0.5, betas + shift[1] * 0.5
-    costs = slice_costs(net, d1, d2, alphas, betas, X64, labels, center)
+    plane = Plane(net, d1, d2, X64, labels, center)
+    costs = plane.grid(alphas, betas)
     paths = []
     for run, (coords, off) in zip(runs, projected):
-        true = [cost_at(net, p, X64, labels) for p in run["params"]]
-        flat = slice_costs_at(net, d1, d2, coords, X64, labels, center)
+        true = [cost_at(net, p, X32, labels, "float32") for p in run["params"]]
+        flat = [plane.cost(a, b) for a, b in coords]  # the plane's value under each point
         steps = np.diff(run["params"], axis=0)
         paths.append(
             {k: v for k, v in run.items() if k != "params"}
@@ -350,7 +379,7 @@ def _landscape(
         ts = np.linspace(-0.25, 1.25, 61)
         line = {
             "t": ts.tolist(),
-            "cost": [cost_at(net, start + t * (theta - start), X64, labels) for t in ts],
+            "cost": [cost_at(net, start + t * (theta - start), X32, labels, "float32") for t in ts],
             "distance": float(np.linalg.norm(theta - start)),
             "init": (
                 project(start[None, :], center, d1, d2)[0][0].tolist()
@@ -383,19 +412,6 @@ def _landscape(
         "line": line,
         "paths": paths,
     }
-
-
-def slice_costs_at(
-    net: Network,
-    d1: np.ndarray,
-    d2: np.ndarray,
-    coords: np.ndarray,
-    X: np.ndarray,
-    labels: np.ndarray,
-    center: np.ndarray,
-) -> list[float]:
-    """The plane's cost under each (α, β): C(center + α d₁ + β d₂)."""
-    return [cost_at(net, center + a * d1 + b * d2, X, labels) for a, b in coords]
 
 
 # ---- text and picture --------------------------------------------------------------------
