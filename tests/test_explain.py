@@ -33,7 +33,7 @@ def test_backprop_example_agrees_with_backprop_and_finite_differences(activation
     for l in range(3):
         np.testing.assert_allclose(r["grad_biases"][l], grad_b[l], rtol=1e-12, atol=1e-15)
         np.testing.assert_allclose(r["grad_weights"][l], grad_W[l], rtol=1e-12, atol=1e-15)
-    assert r["cost"] == pytest.approx(net.cost_of(x[None, :], [label]), rel=1e-12)
+    assert r["cost"] == pytest.approx(net.mean_cost(x[None, :], [label]), rel=1e-12)
     assert sum(r["cost_terms"]) == pytest.approx(r["cost"], rel=1e-12)
     # the last two layers' gradients by central differences (all 784×5 would be slow)
     numeric = numerical_gradient(net, x[None, :], np.array([label]))
@@ -137,7 +137,7 @@ def test_gradient_report_ranks_shares_and_line(digits):
     # the slope at t = 0 is −‖∇C‖², as a finite difference along the line shows
     probe = net.copy()
     probe.params -= 1e-6 * g
-    fd = (probe.cost_of(X, labels) - r["cost"]) / 1e-6
+    fd = (probe.mean_cost(X, labels) - r["cost"]) / 1e-6
     assert line["slope"] == pytest.approx(fd, rel=1e-4)
     assert line["cost_at_eta"] == pytest.approx(line["cost"][5])  # t = 1.0 on 0…2 in 11 points
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import synthetic_digits, tiny_data
 from digitnet.experiments import landscape as ls
 from digitnet.network import Network
-from digitnet.training import TrainConfig, train
+from digitnet.training import TrainConfig, fit
 from digitnet.trainpath import PathRecorder, load_path, path_file, save_path
 
 
@@ -49,7 +49,7 @@ def test_random_directions_are_filter_normalised(digits):
     net = tiny()
     d1, d2 = ls.random_directions(net, seed=3)
     for d in (d1, d2):
-        weights, biases = net._views(d)
+        weights, biases = net.unflatten(d)
         for D, W in zip(weights, net.weights):
             np.testing.assert_allclose(np.linalg.norm(D, axis=1), np.linalg.norm(W, axis=1))
         assert all((b == 0).all() for b in biases)
@@ -85,7 +85,7 @@ def test_random_landscape_centre_and_json_shape(digits):
     )
     assert len(r["alphas"]) == len(r["betas"]) == 7 and np.array(r["cost"]).shape == (7, 7)
     assert r["cost"][3][3] == pytest.approx(r["center_cost"], rel=1e-5)
-    assert r["center_cost"] == pytest.approx(net.cost_of(digits.images, digits.labels))
+    assert r["center_cost"] == pytest.approx(net.mean_cost(digits.images, digits.labels))
     assert r["paths"] == [] and r["line"]["cost"][50] == pytest.approx(r["center_cost"])
     assert r["levels"] == sorted(r["levels"]) and r["levels"][0] > 0
     assert (
@@ -133,7 +133,7 @@ def test_recorded_training_path_becomes_the_slice_plane(tmp_path):
         sizes=(784, 6, 10), epochs=2, batch_size=10, learning_rate=1.0, dtype="float64"
     )
     recorder = PathRecorder(2, config.build_network().params, config.batch_size)
-    result = train(data, config, on_event=recorder)
+    result = fit(data, config, on_event=recorder)
     path = recorder.finish(result.network.params)
     batches = len(data.train.labels) // 10
     assert len(path.params) == 1 + (2 * batches) // 2 + (2 * batches) % 2
@@ -171,3 +171,11 @@ def test_bad_requests_say_what_is_wrong(digits, tmp_path):
         load_path(tmp_path / "bad.path.npz")
     with pytest.raises(ValueError, match="every N ≥ 1"):
         PathRecorder(0, net.params, 10)
+
+
+def test_a_diverging_optimiser_path_stops_at_its_last_finite_point(digits):
+    net = Network([784, 6, 10], "relu", "quadratic", seed=2, dtype="float64")
+    wild = ls.Optimizer("too fast", 10, float("inf"))
+    with np.errstate(all="ignore"):
+        (run,) = ls.optimizer_paths(net, net.params, digits.images, digits.labels, 200, [wild])
+    assert run["diverged"] and np.isfinite(run["params"]).all()

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .functions import COSTS, sigmoid, sigmoid_prime
+from .functions import sigmoid, sigmoid_prime
 from .network import Network, one_hot
 
 Array = np.ndarray
@@ -25,7 +25,7 @@ COST_FORMULAS = {"quadratic": "C = Σⱼ (aⱼ − yⱼ)²", "cross-entropy": "C
 
 def float64(net: Network) -> Network:
     """A float64 copy of ``net`` (same structure and parameters): exact gradients, no rounding."""
-    twin = Network(net.sizes, net.activation, net.cost, dtype="float64")
+    twin = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
     twin.params[...] = net.params
     return twin
 
@@ -51,14 +51,14 @@ def _passes(net: Network, x: Array, label: int) -> dict[str, list[Any]]:
     y = one_hot(np.array([label]), net.sizes[-1], "float64")
     a_out = activations[-1]
     L = len(net.weights)
-    primes: list[Array | None] = [net._sigma.prime(zs[l], activations[l + 1]) for l in range(L - 1)]
-    if net.cost == "quadratic":
-        primes.append(sigmoid_prime(zs[-1], a_out))
+    primes: list[Array | None] = [net.sigma.prime(zs[l]) for l in range(L - 1)]
+    if net.cost.name == "quadratic":
+        primes.append(sigmoid_prime(zs[-1]))
         dC_da = 2 * (a_out - y)  # ∂C/∂aᴸ = 2(aᴸ − y)
     else:
         primes.append(None)
         dC_da = -y / np.maximum(a_out, np.finfo(np.float64).tiny)  # ∂C/∂aᴸ = −y/aᴸ
-    deltas = [COSTS[net.cost].output_delta(zs[-1], a_out, y)]  # δᴸ = ∂C/∂zᴸ
+    deltas = [net.cost.output_delta(zs[-1], a_out, y)]  # δᴸ = ∂C/∂zᴸ
     grads_a = [dC_da]
     for l in reversed(range(L - 1)):
         back = net.weights[l + 1].T @ deltas[0]  # ∂C/∂aˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹
@@ -90,7 +90,7 @@ def backprop_example(
     label = check_label(net, label)
     p = _passes(net, x, label)
     a_out, y = p["activations"][-1][:, 0], p["y"][0][:, 0]
-    if net.cost == "quadratic":
+    if net.cost.name == "quadratic":
         terms = (a_out - y) ** 2  # (aⱼ − yⱼ)²
     else:
         terms = -y * np.log(np.maximum(a_out, np.finfo(np.float64).tiny))  # −yⱼ ln aⱼ
@@ -98,8 +98,8 @@ def backprop_example(
     L = len(net.weights)
     return {
         "sizes": net.sizes,
-        "cost_function": net.cost,
-        "cost_formula": COST_FORMULAS[net.cost],
+        "cost_function": net.cost.name,
+        "cost_formula": COST_FORMULAS[net.cost.name],
         "label": label,
         "answer": int(a_out.argmax()),
         "target": column(y),
@@ -142,12 +142,12 @@ def take_step(
     report: dict[str, Any] = {
         "label": label,
         "learning_rate": float(learning_rate),
-        "cost_function": net.cost,
+        "cost_function": net.cost.name,
         "step_norm": float(learning_rate * np.linalg.norm(grad)),
         "before": column(before.feedforward(X)),
         "after": column(after.feedforward(X)),
-        "cost_before": before.cost_of(X, labels),
-        "cost_after": after.cost_of(X, labels),
+        "cost_before": before.mean_cost(X, labels),
+        "cost_after": after.mean_cost(X, labels),
         "others": [],
     }
     if others is not None and len(others[1]):
@@ -160,8 +160,8 @@ def take_step(
                     "label": int(olabels[i]),
                     "before": column(out_before[i]),
                     "after": column(out_after[i]),
-                    "cost_before": before.cost_of(*one),
-                    "cost_after": after.cost_of(*one),
+                    "cost_before": before.mean_cost(*one),
+                    "cost_after": after.mean_cost(*one),
                 }
             )
     return report, after
@@ -262,7 +262,7 @@ def averaging_table(
     rows = [
         describe(net, i) | {"values": column(-G[:, i]), "average": float(-mean[i])} for i in order
     ]
-    return {"cost_function": net.cost, "rows": rows, "ranked_by": "|average|"}
+    return {"cost_function": net.cost.name, "rows": rows, "ranked_by": "|average|"}
 
 
 def shares(net: Network, g: Array) -> list[dict[str, Any]]:
@@ -305,7 +305,7 @@ def line_slice(
     costs = []
     for t in ts:
         probe.params[...] = net.params - t * g
-        costs.append(probe.cost_of(X, labels))
+        costs.append(probe.mean_cost(X, labels))
     return [float(t) for t in ts], costs
 
 
@@ -324,16 +324,16 @@ def gradient_report(
     net = float64(net)
     X, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
     g = flat_gradient(net, X, labels)
-    grad_W, grad_b = net._views(g)
+    grad_W, grad_b = net.unflatten(g)
     order = np.argsort(-np.abs(g), kind="stable")[:top]
     t_max = 2 * learning_rate if t_max is None else t_max
     ts, costs = line_slice(net, X, labels, g, np.linspace(0, t_max, line_points))
     _, (cost_eta,) = line_slice(net, X, labels, g, np.array([learning_rate]))
     norm = float(np.linalg.norm(g))
     return {
-        "cost_function": net.cost,
+        "cost_function": net.cost.name,
         "n_examples": len(labels),
-        "cost": net.cost_of(X, labels),
+        "cost": net.mean_cost(X, labels),
         "norm": norm,
         "grad_weights": [
             None if l == 0 and not first_layer else W.tolist() for l, W in enumerate(grad_W)
@@ -476,7 +476,7 @@ def network_chain(net: Network, x: Array, label: int, ref: dict[str, Any]) -> di
     label = check_label(net, label)
     X, labels = np.asarray(x, dtype=np.float64).reshape(1, -1), np.array([label])
     p = _passes(net, x, label)
-    cost = net.cost_of(X, labels)
+    cost = net.mean_cost(X, labels)
     if ref.get("kind") == "activation":
         return _activation_chain(net, p, X, labels, ref) | {"cost": cost}
     index = param_index(net, ref)
@@ -508,9 +508,9 @@ def _fd_param(net: Network, index: int, X: Array, labels: Array) -> float:
     """(C(θ + ε) − C(θ − ε)) / 2ε for one parameter; θ is restored."""
     saved = net.params[index]
     net.params[index] = saved + EPS
-    up = net.cost_of(X, labels)
+    up = net.mean_cost(X, labels)
     net.params[index] = saved - EPS
-    down = net.cost_of(X, labels)
+    down = net.mean_cost(X, labels)
     net.params[index] = saved
     return (up - down) / (2 * EPS)
 
@@ -520,9 +520,9 @@ def cost_from_layer(net: Network, l: int, a: Array, labels: Array) -> float:
     last = len(net.weights) - 1
     for i in range(l, len(net.weights)):
         z = net.weights[i] @ a + net.biases[i][:, None]
-        a = (net._sigma.fn if i < last else net._cost.output_activation)(z)
+        a = (net.sigma.fn if i < last else net.cost.output_activation)(z)
     y = one_hot(np.asarray(labels), net.sizes[-1], "float64")
-    return net._cost.total(a, y) / a.shape[1]
+    return net.cost.total(a, y) / a.shape[1]
 
 
 def _activation_chain(

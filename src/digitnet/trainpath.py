@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .modelfile import atomic_write_bytes
+from .files import atomic_write_bytes
 
 SUFFIX = ".path.npz"
 

@@ -150,6 +150,17 @@ VALID_BODIES = {
     "/api/train/save": b'{"name": "saved"}',
     "/api/experiments/noise": b'{"n": 10}',
     "/api/experiments/dream": b'{"steps": 2}',
+    "/api/backprop": b'{"example": {"split": "test", "index": 0}}',
+    "/api/backprop/step": b'{"example": {"split": "test", "index": 0}, "others": 1}',
+    "/api/averaging": b'{"batch_size": 2}',
+    "/api/gradient": b'{"example": {"split": "test", "index": 0}}',
+    "/api/gradient/cosine": b'{"batch_sizes": [1], "draws": 2}',
+    "/api/landscape": b'{"grid": 21, "n_images": 100}',
+    "/api/chain": b'{"weights": [1, 1, 1], "biases": [0, 0, 0], "x": 0.5, "y": 1}',
+    "/api/chain/network": (
+        b'{"example": {"split": "test", "index": 0}, '
+        b'"param": {"kind": "bias", "layer": 1, "to": 0}}'
+    ),
 }
 
 

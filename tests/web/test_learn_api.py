@@ -47,15 +47,15 @@ def test_backprop_agrees_with_network_backprop_and_finite_differences(client, mo
         np.testing.assert_allclose(body["grad_biases"][l], grad_b[l], rtol=1e-10, atol=1e-14)
     assert body["label"] == 5 and body["cost_function"] == "quadratic"
     assert body["example"] == {"split": "test", "index": 3, "label": int(web_data.test.labels[3])}
-    assert body["cost"] == pytest.approx(net.cost_of(x[None, :], [5]), rel=1e-12)
+    assert body["cost"] == pytest.approx(net.mean_cost(x[None, :], [5]), rel=1e-12)
     for l, contributions in enumerate(body["contributions"]):
         np.testing.assert_allclose(np.sum(contributions, axis=0), -np.array(body["nudges"][l]))
     for index in (0, 12_600, net.n_weights + 20):  # a pixel weight, a layer-3 weight, a bias
         saved = net.params[index]
         net.params[index] = saved + 1e-6
-        up = net.cost_of(x[None, :], [5])
+        up = net.mean_cost(x[None, :], [5])
         net.params[index] = saved - 1e-6
-        down = net.cost_of(x[None, :], [5])
+        down = net.mean_cost(x[None, :], [5])
         net.params[index] = saved
         info = explain.describe(net, index)
         layer = info["layer"] - 1
@@ -230,3 +230,14 @@ def test_requests_too_big_to_answer_quickly_are_refused(client):
     assert r.status_code == 422 and "grid² × n_images must be at most" in r.json()["detail"]
     r = client.post("/api/gradient/cosine", json={"batch_sizes": [10000, 10000], "draws": 200})
     assert r.status_code == 422 and "fewer draws" in r.json()["detail"]
+
+
+def test_numbers_beyond_float_range_come_back_as_null(client):
+    from digitnet.web.learn import finite
+
+    assert finite({"a": [1.0, float("nan"), float("inf")], "b": (2, -float("inf"))}) == {
+        "a": [1.0, None, None],
+        "b": [2, None],
+    }
+    r = client.post("/api/landscape", json={"grid": 21, "n_images": 100, "span": 100})
+    assert r.status_code == 200 and all(np.isfinite(c) for row in r.json()["cost"] for c in row)

@@ -57,7 +57,7 @@ def random_directions(net: Network, seed: int = 0) -> tuple[np.ndarray, np.ndarr
     directions = []
     for _ in range(2):
         d = np.zeros(net.n_params)
-        d_weights, _ = net._views(d)
+        d_weights, _ = net.unflatten(d)
         for D, W in zip(d_weights, net.weights):
             D[...] = rng.standard_normal(D.shape)
             row_norms = np.linalg.norm(D, axis=1, keepdims=True)
@@ -122,10 +122,10 @@ class Plane:
         dtype: str = "float32",
     ) -> None:
         theta = np.asarray(net.params if center is None else center, dtype=np.float64)
-        self.probe = probe = Network(net.sizes, net.activation, net.cost, dtype="float64")
-        self.W, self.b = probe._views(theta)
-        self.D, self.e = probe._views(np.asarray(d1, dtype=np.float64))
-        self.E, self.f = probe._views(np.asarray(d2, dtype=np.float64))
+        self.probe = probe = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
+        self.W, self.b = probe.unflatten(theta)
+        self.D, self.e = probe.unflatten(np.asarray(d1, dtype=np.float64))
+        self.E, self.f = probe.unflatten(np.asarray(d2, dtype=np.float64))
         a0 = np.asarray(X, dtype=np.float64).T  # (784, n)
         self.y = one_hot(np.asarray(labels), net.sizes[-1], dtype)
         self.n, self.dtype = a0.shape[1], dtype
@@ -139,7 +139,7 @@ class Plane:
     def cost(self, alpha: float, beta: float, Zb: np.ndarray | None = None) -> float:
         """C(θ + α d₁ + β d₂); ``Zb`` = XW¹ᵀ + βXEᵀ when the caller has it already."""
         last = len(self.W) - 1
-        sigma, squash_out = self.probe._sigma.fn, self.probe._cost.output_activation
+        sigma, squash_out = self.probe.sigma.fn, self.probe.cost.output_activation
         z = np.multiply(self.ZD, alpha, out=self.zs[0])
         z += self.Z + beta * self.ZE if Zb is None else Zb  # z¹ at θ + αd₁ + βd₂
         a = (sigma if last > 0 else squash_out)(z, out=self.acts[0])
@@ -149,7 +149,7 @@ class Plane:
             z = np.dot(W, a, out=self.zs[l])  # zˡ = Wˡ aˡ⁻¹ + bˡ
             z += b[:, None]
             a = (sigma if l < last else squash_out)(z, out=self.acts[l])
-        return self.probe._cost.total(a, self.y) / self.n
+        return self.probe.cost.total(a, self.y) / self.n
 
     def grid(self, alphas: Sequence[float] | np.ndarray, betas: Sequence[float] | np.ndarray):
         """The cost at every (β, α): rows over betas."""
@@ -183,9 +183,9 @@ def cost_at(
     net: Network, params: np.ndarray, X: np.ndarray, labels: np.ndarray, dtype: str = "float64"
 ) -> float:
     """The mean cost (no L2 term) with the net's structure and these parameters."""
-    probe = Network(net.sizes, net.activation, net.cost, dtype=dtype)
+    probe = Network(net.sizes, net.activation, net.cost.name, dtype=dtype)
     probe.params[...] = params
-    return probe.cost_of(np.asarray(X, dtype=dtype), labels)
+    return probe.mean_cost(np.asarray(X, dtype=dtype), labels)
 
 
 # ---- optimisers from the same start ------------------------------------------------------
@@ -208,7 +208,7 @@ def optimizer_paths(
     n = len(labels)
     runs = []
     for k, opt in enumerate(optimizers):
-        probe = Network(net.sizes, net.activation, net.cost, dtype="float64")
+        probe = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
         probe.params[...] = initial
         batch = n if opt.batch_size == 0 else min(opt.batch_size, n)
         steps = max(1, examples // batch)
@@ -217,6 +217,7 @@ def optimizer_paths(
         velocity = np.zeros_like(probe.params)
         kept, seen = [probe.params.copy()], [0]
         order, cursor = rng.permutation(n), 0
+        diverged = False
         for step in range(1, steps + 1):
             if cursor + batch > n:  # a fresh shuffle for each pass over the images
                 order, cursor = rng.permutation(n), 0
@@ -226,6 +227,9 @@ def optimizer_paths(
             grad = np.concatenate([g.ravel() for g in grad_W] + [g.ravel() for g in grad_b])
             velocity = opt.momentum * velocity - opt.learning_rate * grad  # v ← μv − η∇C
             probe.params += velocity  # θ ← θ + v (μ = 0: plain gradient descent)
+            diverged = not np.isfinite(probe.params).all()
+            if diverged:  # the path ends at its last finite point
+                break
             if step % every == 0 or step == steps:
                 kept.append(probe.params.copy())
                 seen.append(step * batch)
@@ -239,6 +243,7 @@ def optimizer_paths(
                 "steps": steps,
                 "params": np.stack(kept),
                 "examples_seen": seen,
+                "diverged": diverged,
             }
         )
     return runs
@@ -297,7 +302,7 @@ def landscape(
     key = (
         _digest(net.params, np.asarray(X), np.asarray(labels)),
         _digest(*(p for p in (initial, *(path or ())) if p is not None)),
-        directions, seed, grid, span, examples, split, net.cost,
+        directions, seed, grid, span, examples, split, net.cost.name,
     )  # fmt: skip
     if key in _cache:
         _cache.move_to_end(key)
@@ -389,7 +394,7 @@ def _landscape(
         }
     center_cost = cost_at(net, center, X64, labels)
     return {
-        "cost_function": net.cost,
+        "cost_function": net.cost.name,
         "l2_included": False,
         "split": "train",
         "n_images": len(labels),

@@ -27,7 +27,7 @@ from starlette.routing import Route
 from ..errors import SettingError
 from ..files import models_dir as default_models_dir
 from ..training import PRESETS, TrainConfig, make_config
-from . import page
+from . import learn, page
 from .limits import (
     TOKEN_HEADER,
     DreamRequest,
@@ -190,6 +190,10 @@ def create_app(
     )
     def save_training(body: ModelName) -> dict[str, Any]:
         return {**served.save_run(body.name), "model": served.model_json()}
+
+    # ---- how it learns: Backprop, Gradient descent, Chain rule (web/learn.py) ----
+
+    app.include_router(learn.routes(served))
 
     # ---- experiments ----
 

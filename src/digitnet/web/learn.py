@@ -1,39 +1,38 @@
-"""The routes of the Backprop, Gradient descent and Chain rule views: parse the body, call
-`explain.py` or `experiments/landscape.py`, return their JSON. The contract is in the OpenAPI
-schema (and written out in the project's notes on the learn API).
+"""The Backprop, Gradient descent and Chain rule views' endpoints, kept together: their bodies
+(bounded like limits.py's), and routes that pick the input (a drawing, an MNIST image, a
+mini-batch), call `explain.py` or `experiments/landscape.py` and return their JSON. app.py
+includes the router; the contract is in the OpenAPI schema.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from fastapi import APIRouter, HTTPException, Query
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from fastapi.responses import JSONResponse
+from pydantic import Field, model_validator
 
 from .. import explain
 from ..experiments import landscape as landscapes
-from ..modelfile import ModelFile
+from ..modelfile import ModelFile, ModelFileError, load_digit_model
 from ..network import Network
 from ..training import TrainConfig
 from ..trainpath import load_path, path_file
+from .limits import NAME_PATTERN, Seed, Strict
+from .state import ServerState
 
-NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"  # a file in the models folder, no slashes
-Seed = Annotated[int, Field(ge=0, le=2**32 - 1)]
 Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 Knob = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
 CACHE_SIZE = 8
 MAX_SLICE_WORK = 41 * 41 * 20_000  # grid points × images per landscape: about 10 s here
 MAX_COSINE_WORK = 200_000  # Σ batch sizes × draws: the example gradients one request makes
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class Example(Strict):
@@ -176,39 +175,58 @@ class NetworkChainRequest(InputBody):
     param: ParamRef | ActivationRef = Field(discriminator="kind")
 
 
-@dataclass
-class Hooks:
-    """What the routes need from the app: the served model, a named one, the data, and more."""
+def finite(value: Any) -> Any:
+    """The JSON answer with null wherever a number is not finite (a diverged path, a cost
+    beyond float range): JSON has no NaN or Infinity."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
 
-    served: Callable[[], ModelFile]  # 404 when there is none
-    served_path: Callable[[], Path | None]  # the served model's file
-    named: Callable[[str], tuple[ModelFile, Path]]  # a model from the folder, 404/422 if not
-    dataset: Callable[[], Any]  # 503 when the data cannot be loaded
-    training: Callable[[], bool]  # whether a training run is going
+
+class FiniteJSON(JSONResponse):
+    def render(self, content: Any) -> bytes:
+        text = json.dumps(finite(content), ensure_ascii=False, allow_nan=False)
+        return text.encode("utf-8")
 
 
 def pixels_255(x: np.ndarray) -> list[int]:
     return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
 
 
-def routes(hooks: Hooks) -> APIRouter:
+def routes(served: ServerState) -> APIRouter:
     """The learn views' endpoints, on an APIRouter for the app to include."""
-    router = APIRouter()
+    router = APIRouter(default_response_class=FiniteJSON)
     cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
     cache_lock = threading.Lock()
+    named: dict[Path, tuple[float, ModelFile]] = {}  # the last model asked for by name
 
     def model_of(name: str | None) -> tuple[ModelFile, str | None, Path | None]:
+        """The served model (name None) or one from the folder, used for this request only."""
         if name is None:
-            return hooks.served(), None, hooks.served_path()
-        model, path = hooks.named(name)
-        return model, path.name, path
+            model = served.current()
+            return model, served.name, served.folder / served.name if served.name else None
+        path = served.in_folder(name)
+        if not path.is_file():
+            raise HTTPException(404, f"no model named {path.name!r} in the models folder")
+        mtime = path.stat().st_mtime
+        if path not in named or named[path][0] != mtime:
+            try:
+                model = load_digit_model(path)
+            except ModelFileError as e:
+                raise HTTPException(422, str(e)) from None
+            named.clear()  # keep one: each is small, but names are many
+            named[path] = (mtime, model)
+        return named[path][1], path.name, path
 
     def training_images() -> Any:
-        data = hooks.dataset()
-        return data.full_train() if hasattr(data, "full_train") else data.train
+        return served.dataset().full_train()  # "train": all 60,000 training images
 
     def split_of(name: str) -> Any:
-        return training_images() if name == "train" else hooks.dataset().test
+        return training_images() if name == "train" else served.dataset().test
 
     def example_of(example: Example) -> tuple[np.ndarray, int]:
         split = split_of(example.split)
@@ -246,9 +264,8 @@ def routes(hooks: Hooks) -> APIRouter:
         return value
 
     def about(model: ModelFile, name: str | None) -> dict[str, Any]:
-        net = model.network
-        return {"model": name, "cost_function": net.cost, "cost_formula": explain.COST_FORMULAS[
-            net.cost]}  # fmt: skip
+        cost = model.network.cost.name
+        return {"model": name, "cost_function": cost, "cost_formula": explain.COST_FORMULAS[cost]}
 
     @router.post("/api/backprop", summary="one example: its cost and what it asks of each layer")
     def backprop(body: BackpropRequest) -> dict[str, Any]:
@@ -266,12 +283,12 @@ def routes(hooks: Hooks) -> APIRouter:
         model, name, _ = model_of(body.model)
         if body.apply and body.model is not None:
             raise HTTPException(422, "apply changes the served model only: leave out 'model'")
-        if body.apply and hooks.training():
+        if body.apply and served.run is not None and not served.run.finished:
             raise HTTPException(409, "a training run is going: stop it before applying a step")
         x, label, example = input_of(body, model.network)
         others, chosen, images = None, np.zeros(0, dtype=int), np.zeros((0, 784))
         if body.others:
-            test = hooks.dataset().test
+            test = served.dataset().test
             rng = np.random.default_rng(body.seed)
             chosen = rng.choice(len(test.labels), min(body.others, len(test.labels)), False)
             images = test.images[chosen]
@@ -279,6 +296,8 @@ def routes(hooks: Hooks) -> APIRouter:
         report, stepped = explain.take_step(model.network, x, label, body.learning_rate, others)
         for item, i, image in zip(report["others"], chosen, images):
             item |= {"split": "test", "index": int(i), "pixels_255": pixels_255(image)}
+        if body.apply and not np.isfinite(stepped.params).all():
+            raise HTTPException(422, "this step would make weights infinite: try a smaller η")
         if body.apply:
             net = model.network
             net.params[...] = stepped.params.astype(net.dtype)  # in memory; not saved
@@ -409,8 +428,8 @@ def routes(hooks: Hooks) -> APIRouter:
     def neuron(
         layer: int, neuron: int, k: Annotated[int, Query(ge=1, le=64)] = 8
     ) -> dict[str, Any]:
-        net = hooks.served().network
-        test = hooks.dataset().test
+        net = served.current().network
+        test = served.dataset().test
         try:
             result = explain.neuron_report(net, layer, neuron, test.images, test.labels, k)
         except ValueError as e:
