@@ -3,6 +3,8 @@ filter normalisation, projections, the optimisers' paths, and recording a traini
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -122,8 +124,9 @@ def test_optimizer_paths_start_together_and_spend_the_same_examples(digits, tmp_
         assert len(p["cost_slice"]) == len(p["points"]) == len(p["off_plane"])
     sgd10 = r["paths"][2]
     assert sgd10["steps"] == 60
-    ls.picture(r, tmp_path / "opt.png")
-    assert (tmp_path / "opt.png").stat().st_size > 10_000
+    files = ls.picture(r, tmp_path / "opt.png")
+    assert files["picture"].stat().st_size > 10_000
+    assert json.loads(files["slice"].read_text())["paths"][0]["name"] == "full-batch GD"
     assert "full-batch GD" in ls.text_report(r)
 
 

@@ -61,6 +61,13 @@ class PathRecorder:
         return TrainingPath(np.stack(self.points), np.array(self.examples, dtype=np.int64))
 
 
+def start_path(every: int, plan: Any) -> PathRecorder:
+    """A recorder for a planned run (training.Plan): from the weights before training, or from
+    the resumed model's (a resumed run's path starts where it resumed)."""
+    start = plan.resume.network if plan.resume is not None else plan.config.build_network()
+    return PathRecorder(every, start.params, plan.config.batch_size)
+
+
 def save_path(path: TrainingPath, file: str | Path) -> Path:
     """Write the path as .npz, atomically."""
     buffer = io.BytesIO()

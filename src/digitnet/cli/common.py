@@ -97,6 +97,7 @@ KINDS = {  # an experiment option's kind (experiments.Option) → its value type
     "non-negative": non_negative_float,
     "number": finite_number,
     "address": scheduler_address,
+    "text": str,
 }
 
 

@@ -79,7 +79,8 @@ def add_option(e: argparse.ArgumentParser, option) -> None:
         kwargs["choices"] = option.choices
     else:
         kwargs["type"] = KINDS[option.kind]
-        kwargs["metavar"] = {"count": "N", "index": "N", "address": "URL"}.get(option.kind, "X")
+        kinds = {"count": "N", "index": "N", "address": "URL", "text": "TEXT"}
+        kwargs["metavar"] = kinds.get(option.kind, "X")
     if option.many:
         kwargs["nargs"] = "+"
     if option.many and option.name == "layers" and option.default is None:  # the sweep's

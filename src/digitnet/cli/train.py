@@ -65,6 +65,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     from ..network import count_params
     from ..progress import TrainProgress
     from ..training import kept, plan, run, stuck_hint, write_history
+    from ..trainpath import path_file, save_path, start_path
 
     settings = {name: getattr(args, name) for name in SETTINGS}
     settings.update(layers=args.layers, learning_rate=args.lr)
@@ -89,18 +90,21 @@ def cmd_train(args: argparse.Namespace) -> int:
     progress = TrainProgress(enabled=not args.json and not args.quiet)
     handler: Callable[[Any], None] = progress
     recorder = start_recording(args.record_weights, chosen) if args.record_weights else None
-    if recorder is not None:
-        record = recorder
+    tracker = start_path(args.record_path, chosen) if args.record_path else None
+    listeners = [h for h in (progress, recorder, tracker) if h is not None]
+    if len(listeners) > 1:
 
-        def handler(event) -> None:  # both: the progress bar and the movie's frames
-            progress(event)
-            record(event)
+        def handler(event) -> None:  # all: the progress bar, the movie's frames, the path
+            for listen in listeners:
+                listen(event)
 
     try:
         result = run(chosen, data, on_event=handler)
     finally:
         progress.close()
     keep_frames(recorder, result, chosen)
+    if tracker is not None and not result.interrupted:
+        save_path(tracker.finish(result.network.params), path_file(chosen.out))
     out = chosen.out
     if result.interrupted:
         msg = f"interrupted during epoch {result.epochs_done + 1}; {kept(chosen, result)}"
@@ -223,6 +227,13 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         metavar="N",
         help="keep the first layer's weights every N mini-batches (<model>.frames.npz), "
         "for the weights-movie.gif of 'digitnet show'",
+    )
+    p.add_argument(
+        "--record-path",
+        type=positive_int,
+        metavar="N",
+        help="keep every weight and bias every N mini-batches (<model>.path.npz), for "
+        "'digitnet experiment landscape --directions path'",
     )
     data_flag(p)
     json_flag(p)

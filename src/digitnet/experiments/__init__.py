@@ -9,7 +9,7 @@ image (all but the sweep, whose outputs are files), picture(result, path) → wh
 
 from types import ModuleType
 
-from . import chain, dreams, gradients, noise_inputs, probes, shuffled, sweeps
+from . import chain, dreams, gradients, landscape, noise_inputs, probes, shuffled, sweeps
 from ._common import DRAWING, Inputs, Option, report
 from .chain import chain_rule
 from .dreams import dream, dream_report
@@ -20,7 +20,7 @@ from .shuffled import shuffled_labels
 from .sweeps import Grid, sweep
 
 EXPERIMENTS: dict[str, ModuleType] = {
-    m.NAME: m for m in (noise_inputs, probes, shuffled, dreams, sweeps, gradients, chain)
+    m.NAME: m for m in (noise_inputs, probes, shuffled, dreams, sweeps, gradients, chain, landscape)
 }
 
 __all__ = [

@@ -21,6 +21,7 @@ import numpy.typing as npt
 from PIL import Image
 
 from ..data import Dataset
+from ..errors import SettingError
 from ..files import atomic_write_bytes
 from ..network import Network
 
@@ -57,6 +58,30 @@ class Inputs:
         if self.network is None:
             raise ValueError("this experiment needs a trained network")
         return self.network
+
+
+def chosen_example(
+    inputs: Inputs, index: int, split: str, image: str | None, label: int | None
+) -> tuple[np.ndarray, int, str]:
+    """The input an experiment looks at, as the web page offers it: an image file, or image
+    ``index`` of a split ("train": all the training images, or "test"); and its label (default:
+    the image's own, or the network's answer for a file). Returns (x (784,), label, words)."""
+    from ..images import image_to_input
+
+    net = inputs.net()
+    if image is not None:
+        x = image_to_input(image)
+        source = f"the image {image}"
+        default = int(net.predict(x[None, :])[0])
+    else:
+        images = inputs.data.full_train() if split == "train" else inputs.data.test
+        if index >= len(images.labels):
+            raise SettingError(f"--index must be below {len(images.labels):,}, got {index:,}")
+        x, default = images.images[index], int(images.labels[index])
+        source = f"{split} image {index}"
+    if label is not None and not 0 <= label < net.sizes[-1]:
+        raise SettingError(f"--label must be a digit 0–{net.sizes[-1] - 1}, got {label}")
+    return x, default if label is None else label, source
 
 
 def report(result: dict[str, Any]) -> dict[str, Any]:

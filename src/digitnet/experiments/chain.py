@@ -12,9 +12,11 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..errors import SettingError
+from ..explain import network_chain
 from ..functions import sigmoid, sigmoid_prime
 from ..network import Network, one_hot
-from ._common import Inputs, Option, as_float64, as_image, figure, write_png
+from ._common import Inputs, Option, as_float64, as_image, chosen_example, figure, write_png
 
 EPS = 1e-6  # central-difference step, in float64
 NAME = "chain-rule"
@@ -24,7 +26,32 @@ OPTIONS = (
     Option("x", 0.8, "input of the one-neuron chain", "number"),
     Option("y", 1.0, "its wanted output", "number"),
     Option("seed", 0, "the chain's weights", "index"),
+    Option("index", 0, "the real network's input: which image of --split (0)", "index"),
+    Option("split", "test", "the images --index counts in", "choice", choices=("train", "test")),
+    Option("image", None, "an image file instead", "text"),
+    Option("label", None, "its label (default: the image's own, or the network's answer)", "index"),
+    Option(
+        "param",
+        None,
+        "weight:L:J:K, bias:L:J or activation:L:K (L: the layer it feeds, "
+        "1 = first hidden; J: to, K: from)",
+        "text",
+    ),  # fmt: skip
 )
+PARAM_FORMS = {"weight": ("layer", "to", "from"), "bias": ("layer", "to"), "activation": ("layer",
+               "neuron")}  # fmt: skip
+
+
+def parse_param(text: str) -> dict[str, Any]:
+    """'weight:3:2:9' → {"kind": "weight", "layer": 3, "to": 2, "from": 9}, and so on."""
+    kind, *numbers = text.split(":")
+    names = PARAM_FORMS.get(kind)
+    if names is None or len(numbers) != len(names) or not all(n.isdigit() for n in numbers):
+        raise SettingError(
+            f"--param must be weight:L:J:K, bias:L:J or activation:L:K (whole numbers), "
+            f"got {text!r}"
+        )
+    return {"kind": kind, **{name: int(n) for name, n in zip(names, numbers)}}
 
 
 def finite_difference(net: Network, index: int, X: np.ndarray, Y: np.ndarray) -> float:
@@ -174,15 +201,66 @@ def _conclusion(r: dict[str, Any]) -> str:
     return text
 
 
-def run(inputs: Inputs, *, x: float = 0.8, y: float = 1.0, seed: int = 0) -> dict[str, Any]:
-    """`chain_rule`: the one-neuron chain, and one weight of the network on its first test image."""
-    test = inputs.data.test
-    result = chain_rule(inputs.net(), test.images[0], int(test.labels[0]), seed, x, y)
-    return {"model": str(inputs.model), **result}
+def run(
+    inputs: Inputs,
+    *,
+    x: float = 0.8,
+    y: float = 1.0,
+    seed: int = 0,
+    index: int = 0,
+    split: str = "test",
+    image: str | None = None,
+    label: int | None = None,
+    param: str | None = None,
+) -> dict[str, Any]:
+    """`chain_rule`: the one-neuron chain, and a weight of the network on the chosen input
+    (with --param, that weight, bias or hidden activation: its factors and its paths)."""
+    image_x, label, source = chosen_example(inputs, index, split, image, label)
+    result = chain_rule(inputs.net(), image_x, label, seed, x, y)
+    result = {"model": str(inputs.model), "source": source, "label": label, **result}
+    if param is not None:
+        try:
+            result["param"] = network_chain(inputs.net(), image_x, label, parse_param(param))
+        except ValueError as e:
+            raise SettingError(str(e)) from None
+        gap = abs(result["param"]["derivative"] - result["param"]["finite_difference"])
+        result["max_error"] = max(result["max_error"], gap)
+        result["conclusion"] = _conclusion(result)
+    return result
 
 
 def text(result: dict[str, Any]) -> list[str]:
-    return [text_report(result), f"(the real network: {result['model']}, first test image)"]
+    lines = [text_report(result)]
+    lines.append(
+        f"(the real network: {result['model']}, {result['source']}, label {result['label']})"
+    )
+    if "param" in result:
+        lines += param_text(result["param"])
+    return lines
+
+
+def param_text(p: dict[str, Any]) -> list[str]:
+    """A chosen parameter or activation: its factors, or its paths, and the check."""
+    lines = [f"{p['name']} = {p['value']:.6g}:"]
+    if p["kind"] == "activation":
+        lines.append("  ∂C/∂aₖ = Σⱼ wⱼₖ σ′(zⱼ) ∂C/∂aⱼ, one term per neuron it feeds:")
+        for path in p["paths"]:
+            lines.append(f"    j={path['to']:<3} w {path['w']:+.4f} · δ {path['delta']:+.6f}"
+                         f" = {path['term']:+.3e}")  # fmt: skip
+        lines.append(f"  sum {p['sum']:+.8g}")
+    else:
+        f = p["factors"]
+        first = f"a_k {f['a_prev']:.4f}" if "a_prev" in f else "1"
+        middle = (
+            f"σ′(z_j) {f['sigma_prime']:.4f} · ∂C/∂a_j {f['dC_da']:+.4f}"
+            if f["sigma_prime"] is not None
+            else f"δ_j {f['delta']:+.6f} (softmax: σ′ and ∂C/∂a do not factor)"
+        )
+        lines.append(f"  {first} · {middle} = {p['product']:+.8g}")
+    lines.append(
+        f"  backprop {p['derivative']:+.8g}, finite difference {p['finite_difference']:+.8g}"
+    )
+    return lines
 
 
 def text_report(r: dict[str, Any]) -> str:

@@ -12,16 +12,27 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from ..errors import SettingError
 from ..network import Network, one_hot
-from ._common import DRAWING, Inputs, Option, as_image, figure, thumbnail, write_png
+from ._common import (
+    DRAWING,
+    Inputs,
+    Option,
+    as_image,
+    chosen_example,
+    figure,
+    thumbnail,
+    write_png,
+)
 
 BATCH_SIZES = (1, 10, 100, 1000)
 NAME = "gradient"
 SUMMARY = "one example's gradient: what matters, nudges, mini-batches"
 NEEDS_MODEL = True
 OPTIONS = (
-    Option("index", 0, "training example (0)", "index"),
+    Option("index", 0, "which image of --split (0)", "index"),
+    Option("split", "train", "the images --index counts in", "choice", choices=("train", "test")),
+    Option("image", None, "an image file instead (any size; a digit drawn dark or light)", "text"),
+    Option("label", None, "its label (default: the image's own, or the network's answer)", "index"),
     Option("draws", 5000, "mini-batches per size, at most one pass's worth"),
     Option("seed", 0, "random seed", "index"),
 )
@@ -237,21 +248,29 @@ def _conclusion(r: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def run(inputs: Inputs, *, index: int = 0, draws: int = 5000, seed: int = 0) -> dict[str, Any]:
-    """`gradient` of one training example, the whole training split as the full batch."""
+def run(
+    inputs: Inputs,
+    *,
+    index: int = 0,
+    split: str = "train",
+    image: str | None = None,
+    label: int | None = None,
+    draws: int = 5000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """`gradient` of one image (of a split, or a file) for a label; the training split is the
+    full batch the mini-batches are compared with."""
+    x, label, source = chosen_example(inputs, index, split, image, label)
     train = inputs.data.train
-    if index >= len(train.labels):
-        raise SettingError(f"--index must be below {len(train.labels):,}, got {index}")
-    x, label = train.images[index], int(train.labels[index])
     full = (train.images, train.labels)
     result = gradient(inputs.net(), x, label, full, draws=draws, seed=seed)
-    about = {"model": str(inputs.model), "index": index, "label": label}
+    about = {"model": str(inputs.model), "source": source, "index": index, "label": label}
     return {**about, **result, DRAWING: x}
 
 
 def text(result: dict[str, Any]) -> list[str]:
     lines = [
-        f"{result['model']}: training example {result['index']}, a {result['label']}; "
+        f"{result['model']}: {result['source']}, labelled {result['label']}; "
         "the largest components of ∇C:"
     ]
     for c in result["top_components"]:
@@ -280,7 +299,7 @@ def draw(result: dict[str, Any]) -> Image.Image:
     x = result[DRAWING]
     fig = figure(13, 3.6)
     image, out, prev, cos = fig.subplots(1, 4, width_ratios=[0.7, 1, 1.3, 1.1])
-    thumbnail(image, x, f"training example: a {result['label']}")
+    thumbnail(image, x, f"the input, labelled {result['label']}")
     hidden, label = len(result["nudges"]["previous"]), result["label"]
     for ax, key, title, who in (
         (out, "output", f"nudges to the output neurons (a {label}: {label} up)", "output neuron"),

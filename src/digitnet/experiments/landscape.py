@@ -23,10 +23,33 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
+from ..errors import SettingError
+from ..modelfile import ModelFile, load_model
 from ..network import Network, one_hot
-from ._common import figure, write_png
+from ..training import TrainConfig
+from ..trainpath import load_path, path_file
+from ._common import Inputs, Option, figure, write_png
 
 KINDS = ("random", "path", "optimizers")
+NAME = "landscape"
+SUMMARY = "the cost on a 2-D slice of weight space around the weights, with training paths"
+NEEDS_MODEL = True
+OPTIONS = (
+    Option(
+        "directions",
+        "random",
+        "random (filter-normalised), path, optimizers",
+        "choice",
+        choices=KINDS,
+    ),  # fmt: skip
+    Option("grid", 41, "points per side of the slice (5–201)"),
+    Option("span", None, "α, β ∈ [−span, span] (default: 1, or the paths' reach)", "positive"),
+    Option(
+        "n_images", None, "training images the cost is measured on (10,000; 1,000 for optimizers)"
+    ),  # fmt: skip
+    Option("examples", None, "optimizers: training examples each one spends (50 passes)"),
+    Option("seed", 0, "random directions' and optimizers' seed", "index"),
+)
 CACHE_SIZE = 8
 _cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
 
@@ -419,6 +442,73 @@ def _landscape(
     }
 
 
+# ---- the experiment's shape: run, text, picture ----
+
+
+def initial_params(model: ModelFile) -> np.ndarray | None:
+    """The model's weights before training, rebuilt from its seed (None if it has no config)."""
+    try:
+        config = TrainConfig.from_dict(model.training)
+    except (TypeError, ValueError):
+        return None
+    if list(config.sizes) != model.network.sizes:
+        return None
+    return config.build_network().params
+
+
+def run(
+    inputs: Inputs,
+    *,
+    directions: str = "random",
+    grid: int = 41,
+    span: float | None = None,
+    n_images: int | None = None,
+    examples: int | None = None,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """`landscape` of the model on the first n_images of all the training images."""
+    model = load_model(inputs.model) if inputs.model is not None else None
+    net = inputs.net()
+    train = inputs.data.full_train()
+    n = n_images or min(1000 if directions == "optimizers" else 10_000, len(train.labels))
+    if n > len(train.labels):
+        raise SettingError(f"--n-images must be at most {len(train.labels):,}, got {n:,}")
+    path = None
+    recorded = path_file(inputs.model) if inputs.model is not None else None
+    if directions == "path":
+        if recorded is None or not recorded.is_file():
+            raise SettingError(
+                f"no recorded training path beside the model ({recorded}): train it with "
+                "'digitnet train --record-path N'"
+            )
+        found = load_path(recorded, net.n_params)
+        path = (found.params, found.examples)
+    initial = initial_params(model) if model is not None else None
+    try:
+        result = landscape(
+            net, train.images[:n], train.labels[:n], directions, seed=seed, grid=grid,
+            span=span, initial=initial, path=path, examples=examples,
+        )  # fmt: skip
+    except ValueError as e:
+        raise SettingError(str(e)) from None
+    return {"model": str(inputs.model), **result, "conclusion": conclusion(result)}
+
+
+def text(result: dict[str, Any]) -> list[str]:
+    return text_report(result).splitlines()[1:]  # the conclusion is printed after the text
+
+
+def picture(result: dict[str, Any], path: str | Path) -> dict[str, Path]:
+    """The contour picture, and the slice and its paths as JSON beside it."""
+    import json
+
+    from ..files import atomic_write_bytes
+
+    table = Path(path).with_suffix(".json")
+    atomic_write_bytes(table, json.dumps(result).encode())
+    return {"picture": draw(result, path), "slice": table}
+
+
 # ---- text and picture --------------------------------------------------------------------
 
 
@@ -463,7 +553,7 @@ def text_report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def picture(r: dict[str, Any], path: str | Path) -> Path:
+def draw(r: dict[str, Any], path: str | Path) -> Path:
     """Log-spaced contours of the slice with the paths on it; the paths' true costs (and the
     init→final line) beside."""
     from matplotlib.colors import LogNorm

@@ -23,7 +23,6 @@ from .. import explain
 from ..experiments import landscape as landscapes
 from ..modelfile import ModelFile, ModelFileError, load_digit_model
 from ..network import Network
-from ..training import TrainConfig
 from ..trainpath import load_path, path_file
 from .limits import NAME_PATTERN, Seed, Strict
 from .state import ServerState
@@ -414,8 +413,8 @@ def routes(served: ServerState) -> APIRouter:
         try:
             result = landscapes.landscape(
                 model.network, train.images[:n], np.asarray(train.labels[:n]), body.directions,
-                seed=body.seed, grid=body.grid, span=body.span, initial=initial_params(model),
-                path=path,
+                seed=body.seed, grid=body.grid, span=body.span, path=path,
+                initial=landscapes.initial_params(model),
             )  # fmt: skip
         except ValueError as e:
             raise refused(e) from None
@@ -453,14 +452,3 @@ def routes(served: ServerState) -> APIRouter:
         return about(model, name) | result | {"label": label, "example": example}
 
     return router
-
-
-def initial_params(model: ModelFile) -> np.ndarray | None:
-    """The model's weights before training, rebuilt from its seed (None if it has no config)."""
-    try:
-        config = TrainConfig.from_dict(model.training)
-    except (TypeError, ValueError):
-        return None
-    if list(config.sizes) != model.network.sizes:
-        return None
-    return config.build_network().params
