@@ -125,7 +125,7 @@ def test_every_path_answers_other_methods_with_405_and_all_its_methods_in_allow(
     client = TestClient(fuzz_app, base_url=LOCAL)
     for path, operations in fuzz_app.openapi()["paths"].items():
         documented = sorted(method.upper() for method in operations)
-        url = path.replace("{neuron}", "0")
+        url = path.replace("{neuron}", "0").replace("{layer}", "1")
         for method in ("OPTIONS", "PATCH", "DELETE"):
             r = client.request(method, url)
             assert r.status_code == 405, (method, path)

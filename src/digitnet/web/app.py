@@ -193,7 +193,7 @@ def create_app(
 
     # ---- how it learns: Backprop, Gradient descent, Chain rule (web/learn.py) ----
 
-    app.include_router(learn.routes(served))
+    learn.add_routes(app, served)
 
     # ---- experiments ----
 

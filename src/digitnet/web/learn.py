@@ -15,67 +15,102 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import FastAPI, HTTPException, Query
 from fastapi.responses import JSONResponse
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, StrictBool
 
 from .. import explain
 from ..experiments import landscape as landscapes
 from ..modelfile import ModelFile, ModelFileError, load_digit_model
 from ..network import Network
 from ..trainpath import load_path, path_file
-from .limits import NAME_PATTERN, Seed, Strict
+from .limits import NAME_PATTERN, Seed, Strict, number_not_bool_or_text
 from .state import ServerState
 
-Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Knob = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False)]
 CACHE_SIZE = 8
 MAX_SLICE_WORK = 41 * 41 * 20_000  # grid points × images per landscape: about 10 s here
 MAX_COSINE_WORK = 200_000  # Σ batch sizes × draws: the example gradients one request makes
+NUMBER = BeforeValidator(number_not_bool_or_text)  # JSON numbers only (bounds go before it)
+
+
+Unit = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NUMBER]
+Knob = Annotated[float, Field(ge=-100, le=100, allow_inf_nan=False), NUMBER]
+Rate = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False), NUMBER]
+Span = Annotated[float, Field(gt=0, le=100, allow_inf_nan=False), NUMBER]
+TMax = Annotated[float, Field(gt=0, le=1000, allow_inf_nan=False), NUMBER]
+Digit = Annotated[int, Field(ge=0, le=9), NUMBER]
+Index = Annotated[int, Field(ge=0, le=10**9), NUMBER]
+Layer = Annotated[int, Field(ge=1, le=16), NUMBER]
+Neuron = Annotated[int, Field(ge=0, le=100_000), NUMBER]
+UpTo32 = Annotated[int, Field(ge=0, le=32), NUMBER]
+OneTo32 = Annotated[int, Field(ge=1, le=32), NUMBER]
+Top = Annotated[int, Field(ge=1, le=200), NUMBER]
+Top50 = Annotated[int, Field(ge=1, le=50), NUMBER]
+Points = Annotated[int, Field(ge=11, le=201), NUMBER]
+Grid = Annotated[int, Field(ge=21, le=101), NUMBER]
+BatchOf = Annotated[int, Field(ge=1, le=10_000), NUMBER]
+Size = Annotated[int, Field(ge=1, le=1000), NUMBER]
+Draws = Annotated[int, Field(ge=1, le=200), NUMBER]
+Images = Annotated[int, Field(ge=100, le=60_000), NUMBER]
+Pixels = Annotated[list[Unit], Field(min_length=784, max_length=784)]
+ModelField = Annotated[
+    str | None, Field(pattern=NAME_PATTERN, description="a model file (default: the served one)")
+]
+Indices = Annotated[list[Index], Field(min_length=1, max_length=1000)]
 
 
 class Example(Strict):
     split: Literal["train", "test"] = Field(description="train: all 60,000 training images")
-    index: int = Field(ge=0, description="train 0–59,999, test 0–9,999")
+    index: Index = Field(description="train 0–59,999, test 0–9,999")
 
 
-class InputBody(Strict):
-    """One input: a normalised drawing (``input`` from /api/predict) or an MNIST image."""
-
-    pixels: list[Unit] | None = Field(
-        default=None, min_length=784, max_length=784, description="784 numbers in 0..1"
-    )
-    example: Example | None = None
-    label: int | None = Field(
-        default=None, ge=0, le=9, description="default: the example's label or the answer"
-    )
-    model: str | None = Field(
-        default=None, pattern=NAME_PATTERN, description="a model file (default: the served one)"
-    )
-
-    @model_validator(mode="after")
-    def _one_input(self) -> InputBody:
-        if (self.pixels is None) == (self.example is None):
-            raise ValueError("give exactly one of 'pixels' (784 numbers) or 'example'")
-        return self
+class FromPixels(Strict):
+    pixels: Pixels = Field(description="784 numbers in 0..1: /api/predict's `input`")
 
 
-class BackpropRequest(InputBody):
-    first_layer: bool = Field(default=True, description="false: omit the 16×784 ∂C/∂W¹")
+class FromExample(Strict):
+    example: Example
 
 
-class StepRequest(InputBody):
-    learning_rate: float = Field(default=3.0, gt=0, le=100, allow_inf_nan=False)
-    others: int = Field(default=8, ge=0, le=32, description="held-out test digits to show")
+class Choice(Strict):
+    """What every single-input request shares: the label and the model."""
+
+    label: Digit | None = Field(default=None, description="default: its label, or the answer")
+    model: ModelField = None
+
+
+class BackpropOptions(Choice):
+    first_layer: StrictBool = Field(default=True, description="false: omit the 16×784 ∂C/∂W¹")
+
+
+class BackpropPixels(BackpropOptions, FromPixels):
+    pass
+
+
+class BackpropExample(BackpropOptions, FromExample):
+    pass
+
+
+class StepOptions(Choice):
+    learning_rate: Rate = 3.0
+    others: UpTo32 = Field(default=8, description="held-out test digits to show")
     seed: Seed = 0
-    apply: bool = Field(default=False, description="true: the served model takes the step")
+    apply: StrictBool = Field(default=False, description="true: the served model takes the step")
+
+
+class StepPixels(StepOptions, FromPixels):
+    pass
+
+
+class StepExample(StepOptions, FromExample):
+    pass
 
 
 class ParamRef(Strict):
     kind: Literal["weight", "bias"]
-    layer: int = Field(ge=1, le=16, description="the layer it feeds (1 = first hidden)")
-    to: int = Field(ge=0, le=100_000)
-    from_: int | None = Field(default=None, alias="from", ge=0, le=100_000)
+    layer: Layer = Field(description="the layer it feeds (1 = first hidden)")
+    to: Neuron
+    from_: Neuron | None = Field(default=None, alias="from")
 
     def as_dict(self) -> dict[str, Any]:
         ref: dict[str, Any] = {"kind": self.kind, "layer": self.layer, "to": self.to}
@@ -86,92 +121,99 @@ class ParamRef(Strict):
 
 class ActivationRef(Strict):
     kind: Literal["activation"]
-    layer: int = Field(ge=1, le=16, description="a hidden layer")
-    neuron: int = Field(ge=0, le=100_000)
+    layer: Layer = Field(description="a hidden layer")
+    neuron: Neuron
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": "activation", "layer": self.layer, "neuron": self.neuron}
 
 
+class ChainOptions(Choice):
+    param: ParamRef | ActivationRef = Field(discriminator="kind")
+
+
+class ChainPixels(ChainOptions, FromPixels):
+    pass
+
+
+class ChainExample(ChainOptions, FromExample):
+    pass
+
+
 class AveragingRequest(Strict):
-    batch_size: int = Field(default=8, ge=1, le=32, description="random training images")
+    batch_size: OneTo32 = Field(default=8, description="random training images")
     seed: Seed = 0
-    indices: list[Annotated[int, Field(ge=0)]] | None = Field(
-        default=None, min_length=1, max_length=32, description="these training images instead"
+    indices: Annotated[list[Index], Field(min_length=1, max_length=32)] | None = Field(
+        default=None, description="these training images instead"
     )
-    pixels: list[Unit] | None = Field(default=None, min_length=784, max_length=784)
-    label: int | None = Field(default=None, ge=0, le=9, description="the drawing's label")
-    top: int = Field(default=10, ge=1, le=50)
+    pixels: Pixels | None = Field(default=None, description="a drawing, added first")
+    label: Digit | None = Field(default=None, description="the drawing's label")
+    top: Top50 = 10
     params: list[ParamRef] = Field(default=[], max_length=20, description="rows to add")
-    model: str | None = Field(default=None, pattern=NAME_PATTERN)
+    model: ModelField = None
 
 
-class Batch(Strict):
-    size: int | None = Field(default=None, ge=1, le=1000, description="random training images")
+class BatchSize(Strict):
+    size: Size = Field(description="random training images")
     seed: Seed = 0
-    indices: list[Annotated[int, Field(ge=0)]] | None = Field(
-        default=None, min_length=1, max_length=1000
-    )
-
-    @model_validator(mode="after")
-    def _one_batch(self) -> Batch:
-        if (self.size is None) == (self.indices is None):
-            raise ValueError("give exactly one of 'size' or 'indices'")
-        return self
 
 
-class GradientRequest(Strict):
-    pixels: list[Unit] | None = Field(default=None, min_length=784, max_length=784)
-    example: Example | None = None
-    batch: Batch | None = None
-    label: int | None = Field(default=None, ge=0, le=9)
-    top: int = Field(default=20, ge=1, le=200)
-    learning_rate: float = Field(default=3.0, gt=0, le=100, allow_inf_nan=False)
-    line_points: int = Field(default=41, ge=11, le=201)
-    t_max: float | None = Field(default=None, gt=0, le=1000, allow_inf_nan=False)
-    first_layer: bool = True
-    model: str | None = Field(default=None, pattern=NAME_PATTERN)
+class BatchIndices(Strict):
+    indices: Indices
 
-    @model_validator(mode="after")
-    def _one_input(self) -> GradientRequest:
-        given = [v is not None for v in (self.pixels, self.example, self.batch)]
-        if sum(given) != 1:
-            raise ValueError("give exactly one of 'pixels', 'example' or 'batch'")
-        return self
+
+class GradientOptions(Strict):
+    label: Digit | None = Field(default=None, description="one image's label")
+    top: Top = 20
+    learning_rate: Rate = 3.0
+    line_points: Points = 41
+    t_max: TMax | None = None
+    first_layer: StrictBool = True
+    model: ModelField = None
+
+
+class GradientPixels(GradientOptions, FromPixels):
+    pass
+
+
+class GradientExample(GradientOptions, FromExample):
+    pass
+
+
+class GradientBatch(GradientOptions):
+    batch: BatchSize | BatchIndices
 
 
 class CosineRequest(Strict):
-    batch_sizes: list[Annotated[int, Field(ge=1, le=10_000)]] = Field(
-        default=[1, 10, 100, 1000], min_length=1, max_length=8
-    )
-    draws: int = Field(default=50, ge=1, le=200)
+    batch_sizes: Annotated[list[BatchOf], Field(min_length=1, max_length=8)] = [1, 10, 100, 1000]
+    draws: Draws = Field(default=50, description="fewer when the sizes are large")
     seed: Seed = 0
-    n_images: int | None = Field(
-        default=None, ge=100, le=60_000, description="the whole set (default: every image)"
-    )
-    model: str | None = Field(default=None, pattern=NAME_PATTERN)
+    n_images: Images | None = Field(default=None, description="default: all")
+    model: ModelField = None
 
 
 class LandscapeRequest(Strict):
     directions: Literal["random", "path", "optimizers"] = "random"
     seed: Seed = 0
-    grid: int = Field(default=41, ge=21, le=101)
-    span: float | None = Field(default=None, gt=0, le=100, allow_inf_nan=False)
-    n_images: int | None = Field(
-        default=None, ge=100, le=60_000, description="default 10,000 (1,000 for optimizers)"
+    grid: Grid = 41
+    span: Span | None = None
+    n_images: Images | None = Field(
+        default=None, description="default 10,000 (1,000 for optimizers); fewer for big grids"
     )
-    model: str | None = Field(default=None, pattern=NAME_PATTERN)
+    model: ModelField = None
 
 
 class ChainRequest(Strict):
-    weights: list[Knob] = Field(min_length=3, max_length=3)
-    biases: list[Knob] = Field(min_length=3, max_length=3)
+    weights: Annotated[list[Knob], Field(min_length=3, max_length=3)]
+    biases: Annotated[list[Knob], Field(min_length=3, max_length=3)]
     x: Knob
     y: Knob
 
 
-class NetworkChainRequest(InputBody):
-    param: ParamRef | ActivationRef = Field(discriminator="kind")
+BackpropRequest = BackpropPixels | BackpropExample
+StepRequest = StepPixels | StepExample
+NetworkChainRequest = ChainPixels | ChainExample
+GradientRequest = GradientPixels | GradientExample | GradientBatch
 
 
 def finite(value: Any) -> Any:
@@ -192,13 +234,31 @@ class FiniteJSON(JSONResponse):
         return text.encode("utf-8")
 
 
+class Routes:
+    """``app.get``/``app.post`` answering in FiniteJSON. (The app's own routes, not an
+    included router: the app's 405 answers list the methods of its routes.)"""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+
+    def get(self, path: str, **kwargs: Any) -> Callable:
+        return self.app.get(path, response_class=FiniteJSON, **kwargs)
+
+    def post(self, path: str, **kwargs: Any) -> Callable:
+        return self.app.post(path, response_class=FiniteJSON, **kwargs)
+
+
 def pixels_255(x: np.ndarray) -> list[int]:
     return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
 
 
-def routes(served: ServerState) -> APIRouter:
-    """The learn views' endpoints, on an APIRouter for the app to include."""
-    router = APIRouter(default_response_class=FiniteJSON)
+def add_routes(app: FastAPI, served: ServerState) -> None:
+    """The learn views' endpoints, added to the app (answers as FiniteJSON).
+
+    A request the schema allows but this model or dataset cannot answer gets 404 (no such
+    image, parameter or recorded path) or 409 (it conflicts with what is loaded or running).
+    """
+    router = Routes(app)
     cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
     cache_lock = threading.Lock()
     named: dict[Path, tuple[float, ModelFile]] = {}  # the last model asked for by name
@@ -216,7 +276,7 @@ def routes(served: ServerState) -> APIRouter:
             try:
                 model = load_digit_model(path)
             except ModelFileError as e:
-                raise HTTPException(422, str(e)) from None
+                raise HTTPException(409, str(e)) from None
             named.clear()  # keep one: each is small, but names are many
             named[path] = (mtime, model)
         return named[path][1], path.name, path
@@ -224,31 +284,28 @@ def routes(served: ServerState) -> APIRouter:
     def training_images() -> Any:
         return served.dataset().full_train()  # "train": all 60,000 training images
 
-    def split_of(name: str) -> Any:
-        return training_images() if name == "train" else served.dataset().test
-
-    def example_of(example: Example) -> tuple[np.ndarray, int]:
-        split = split_of(example.split)
-        if example.index >= len(split.labels):
-            raise HTTPException(
-                422,
-                f"example.index must be 0–{len(split.labels) - 1:,} for the {example.split} "
-                f"split, got {example.index:,}",
-            )
-        return split.images[example.index], int(split.labels[example.index])
+    def rows(split: Any, indices: list[int], what: str) -> np.ndarray:
+        chosen = np.asarray(indices)
+        if chosen.max() >= len(split.labels):
+            last = len(split.labels) - 1
+            raise HTTPException(404, f"{what} must be 0–{last:,}, got {int(chosen.max()):,}")
+        return chosen
 
     def input_of(body: Any, net: Network) -> tuple[np.ndarray, int, dict[str, Any] | None]:
-        """(x, label, example) for a body with pixels or example and an optional label."""
-        if body.example is not None:
-            x, true = example_of(body.example)
-            info = body.example.model_dump() | {"label": true}
-            return x, body.label if body.label is not None else true, info
+        """(x, label, example) for a body with pixels or an example, and maybe a label."""
+        if isinstance(body, FromExample):
+            example = body.example
+            split = training_images() if example.split == "train" else served.dataset().test
+            (i,) = rows(split, [example.index], f"example.index for the {example.split} split")
+            x, true = split.images[i], int(split.labels[i])
+            label = true if body.label is None else body.label  # type: ignore[attr-defined]
+            return x, label, example.model_dump() | {"label": true}
         x = np.asarray(body.pixels, dtype=np.float64)
         label = body.label if body.label is not None else int(net.predict(x[None, :])[0])
         return x, label, None
 
-    def refused(e: ValueError) -> HTTPException:
-        return HTTPException(422, str(e))
+    def not_here(e: ValueError) -> HTTPException:
+        return HTTPException(404, str(e))  # a parameter or neuron this network does not have
 
     def cached(key: tuple, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         with cache_lock:
@@ -273,15 +330,11 @@ def routes(served: ServerState) -> APIRouter:
         result = explain.backprop_example(model.network, x, label, body.first_layer)
         return about(model, name) | result | {"example": example}
 
-    @router.post(
-        "/api/backprop/step",
-        summary="take one example's gradient step: outputs before and after",
-        responses={409: {"description": "apply refused while training runs"}},
-    )
+    @router.post("/api/backprop/step", summary="one example's step: outputs before and after")
     def step(body: StepRequest) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
         if body.apply and body.model is not None:
-            raise HTTPException(422, "apply changes the served model only: leave out 'model'")
+            raise HTTPException(409, "apply changes the served model only: leave out 'model'")
         if body.apply and served.run is not None and not served.run.finished:
             raise HTTPException(409, "a training run is going: stop it before applying a step")
         x, label, example = input_of(body, model.network)
@@ -296,7 +349,7 @@ def routes(served: ServerState) -> APIRouter:
         for item, i, image in zip(report["others"], chosen, images):
             item |= {"split": "test", "index": int(i), "pixels_255": pixels_255(image)}
         if body.apply and not np.isfinite(stepped.params).all():
-            raise HTTPException(422, "this step would make weights infinite: try a smaller η")
+            raise HTTPException(409, "this step would make weights infinite: try a smaller η")
         if body.apply:
             net = model.network
             net.params[...] = stepped.params.astype(net.dtype)  # in memory; not saved
@@ -308,11 +361,7 @@ def routes(served: ServerState) -> APIRouter:
         net = model.network
         train = training_images()
         if body.indices is not None:
-            chosen = np.asarray(body.indices)
-            if chosen.max() >= len(train.labels):
-                raise HTTPException(
-                    422, f"indices must be 0–{len(train.labels) - 1:,}, got {int(chosen.max()):,}"
-                )
+            chosen = rows(train, body.indices, "indices")
         else:
             rng = np.random.default_rng(body.seed)
             chosen = rng.choice(len(train.labels), min(body.batch_size, len(train.labels)), False)
@@ -331,7 +380,7 @@ def routes(served: ServerState) -> APIRouter:
         try:
             extra = [explain.param_index(net, p.as_dict()) for p in body.params]
         except ValueError as e:
-            raise refused(e) from None
+            raise not_here(e) from None
         table = explain.averaging_table(net, X, labels, body.top, extra)
         return about(model, name) | table | {"examples": examples}
 
@@ -340,16 +389,13 @@ def routes(served: ServerState) -> APIRouter:
         model, name, _ = model_of(body.model)
         net = model.network
         label = answer = None
-        if body.batch is not None:
-            train = training_images()
-            if body.batch.indices is not None:
-                chosen = np.asarray(body.batch.indices)
-                if chosen.max() >= len(train.labels):
-                    raise HTTPException(422, f"batch.indices must be 0–{len(train.labels) - 1:,}")
+        if isinstance(body, GradientBatch):
+            train, batch = training_images(), body.batch
+            if isinstance(batch, BatchIndices):
+                chosen = rows(train, batch.indices, "batch.indices")
             else:
-                rng = np.random.default_rng(body.batch.seed)
-                size = min(body.batch.size or 1, len(train.labels))
-                chosen = rng.choice(len(train.labels), size, False)
+                rng = np.random.default_rng(batch.seed)
+                chosen = rng.choice(len(train.labels), min(batch.size, len(train.labels)), False)
             X, labels = train.images[chosen], np.asarray(train.labels[chosen])
         else:
             x, label, _ = input_of(body, net)
@@ -366,58 +412,48 @@ def routes(served: ServerState) -> APIRouter:
         model, name, _ = model_of(body.model)
         train = training_images()
         n = min(body.n_images or len(train.labels), len(train.labels))
-        key = ("cosine", model.network.params.tobytes(), n, tuple(body.batch_sizes),
-               body.draws, body.seed)  # fmt: skip
-
-        if sum(body.batch_sizes) * body.draws > MAX_COSINE_WORK:
-            raise HTTPException(
-                422, f"sum(batch_sizes) × draws must be at most {MAX_COSINE_WORK:,}: fewer draws"
-            )
+        too_big = [size for size in body.batch_sizes if size > n]
+        if too_big:
+            raise HTTPException(409, f"batch size {too_big[0]:,} is larger than the {n:,} images")
+        draws = max(1, min(body.draws, MAX_COSINE_WORK // sum(body.batch_sizes)))  # bounded work
+        key = ("cosine", model.network.params.tobytes(), n, tuple(body.batch_sizes), draws,
+               body.seed)  # fmt: skip
 
         def make() -> dict[str, Any]:
             X, labels = train.images[:n], np.asarray(train.labels[:n])
             return explain.cosine_curve(
-                model.network, X, labels, body.batch_sizes, body.draws, body.seed
+                model.network, X, labels, body.batch_sizes, draws, body.seed
             )
 
-        try:
-            return about(model, name) | cached(key, make)
-        except ValueError as e:
-            raise refused(e) from None
+        return about(model, name) | cached(key, make)
 
     @router.post("/api/landscape", summary="the cost on a 2-D slice of weight space, with paths")
     def landscape(body: LandscapeRequest) -> dict[str, Any]:
         model, name, file = model_of(body.model)
         train = training_images()
         default = 1000 if body.directions == "optimizers" else 10_000
-        asked = body.n_images or default
-        n = min(asked, len(train.labels))
-        if body.grid**2 * asked > MAX_SLICE_WORK:
-            raise HTTPException(
-                422,
-                f"grid² × n_images must be at most {MAX_SLICE_WORK:,} (e.g. 41 × 41 over 20,000 "
-                f"images), got {body.grid}² × {asked:,}: use a smaller grid or fewer images",
-            )
+        n = min(body.n_images or default, len(train.labels), MAX_SLICE_WORK // body.grid**2)
         path = None
         if body.directions == "path":
             recorded = path_file(file) if file is not None else None
             if recorded is None or not recorded.is_file():
                 raise HTTPException(
-                    422, "this model has no recorded training path: train it with --record-path N"
+                    404, "this model has no recorded training path: train it with --record-path N"
                 )
             try:
                 found = load_path(recorded, model.network.n_params)
             except ValueError as e:
-                raise refused(e) from None
+                raise HTTPException(409, str(e)) from None
             path = (found.params, found.examples)
-        try:
-            result = landscapes.landscape(
-                model.network, train.images[:n], np.asarray(train.labels[:n]), body.directions,
-                seed=body.seed, grid=body.grid, span=body.span, path=path,
-                initial=landscapes.initial_params(model),
-            )  # fmt: skip
-        except ValueError as e:
-            raise refused(e) from None
+        initial = landscapes.initial_params(model)
+        if body.directions == "optimizers" and initial is None:
+            raise HTTPException(
+                409, "this model's initial weights are unknown (no training config)"
+            )
+        result = landscapes.landscape(
+            model.network, train.images[:n], np.asarray(train.labels[:n]), body.directions,
+            seed=body.seed, grid=body.grid, span=body.span, path=path, initial=initial,
+        )  # fmt: skip
         return about(model, name) | result
 
     @router.get(
@@ -432,7 +468,7 @@ def routes(served: ServerState) -> APIRouter:
         try:
             result = explain.neuron_report(net, layer, neuron, test.images, test.labels, k)
         except ValueError as e:
-            raise HTTPException(404, str(e)) from None
+            raise not_here(e) from None
         for item in result["top"]:
             item["pixels_255"] = pixels_255(test.images[item["index"]])
         return result
@@ -448,7 +484,5 @@ def routes(served: ServerState) -> APIRouter:
         try:
             result = explain.network_chain(model.network, x, label, body.param.as_dict())
         except ValueError as e:
-            raise refused(e) from None
+            raise not_here(e) from None
         return about(model, name) | result | {"label": label, "example": example}
-
-    return router
