@@ -253,3 +253,18 @@ def test_numbers_beyond_float_range_come_back_as_null(client):
     }
     r = client.post("/api/landscape", json={"grid": 21, "n_images": 100, "span": 100})
     assert r.status_code == 200 and all(np.isfinite(c) for row in r.json()["cost"] for c in row)
+
+
+def test_students_may_preview_a_step_but_only_the_teacher_applies_it(models, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.web.app import create_app
+
+    app = create_app(models_dir=models, data_loader=lambda: web_data, host="0.0.0.0", token="s3")
+    student = TestClient(app, base_url="http://10.0.0.7:8000")
+    request = {"example": {"split": "test", "index": 1}, "others": 0}
+    assert student.post("/api/backprop/step", json=request).status_code == 200
+    r = student.post("/api/backprop/step", json=request | {"apply": True})
+    assert r.status_code == 403 and "token" in r.json()["detail"]
+    teacher = TestClient(app, base_url="http://10.0.0.2:8000", headers={"X-Digitnet-Token": "s3"})
+    assert teacher.post("/api/backprop/step", json=request | {"apply": True}).json()["applied"]

@@ -519,12 +519,12 @@ def conclusion(r: dict[str, Any]) -> str:
         f"on a {len(r['alphas'])}×{len(r['betas'])} slice ({d['kind']} directions) over "
         f"{r['n_images']:,} {r['split']} images, the cost ({r['cost_function']}, no L2 term) is "
         f"{r['center_cost']:.4g} at the centre, {costs.min():.4g} at the lowest and "
-        f"{costs.max():.4g} at the highest point: the valley is "
-        f"{costs.max() / max(costs.min(), 1e-12):.3g}× deep across the slice"
+        f"{costs.max():.4g} at the highest point ({costs.max() / max(costs.min(), 1e-12):.3g}× "
+        "the lowest)"
     )
     if d["explained_variance"]:
         share = sum(d["explained_variance"])
-        text += f"; the plane holds {share:.0%} of the paths' spread"
+        text += f"; the plane holds {share:.0%} of the path points' spread about its centre"
     for p in r["paths"]:
         text += (
             f"; {p['name']}: cost {p['cost_true'][0]:.3g} → {p['cost_true'][-1]:.3g}, "
@@ -533,10 +533,22 @@ def conclusion(r: dict[str, Any]) -> str:
     if r["line"]:
         line = r["line"]
         between = [c for t, c in zip(line["t"], line["cost"]) if 0 <= t <= 1]
+        falls = all(b <= a for a, b in zip(between, between[1:]))
+        lowest = int(np.argmin(line["cost"]))
         text += (
-            f"; the straight line from the initial to the final weights is "
-            f"{line['distance']:.3g} long, its cost at most {max(between):.3g} on the way"
+            f"; along the straight line from the initial to the final weights "
+            f"({line['distance']:.3g} long) the cost "
+            + (
+                f"falls all the way, {between[0]:.3g} → {between[-1]:.3g}"
+                if falls
+                else f"rises to {max(between):.3g} on the way"
+            )
         )
+        if line["t"][lowest] > 1:
+            text += (
+                f", and past the final weights it falls further, to {line['cost'][lowest]:.3g} "
+                f"at t = {line['t'][lowest]:.3g}"
+            )
     return text
 
 

@@ -193,7 +193,7 @@ def create_app(
 
     # ---- how it learns: Backprop, Gradient descent, Chain rule (web/learn.py) ----
 
-    learn.add_routes(app, served)
+    learn.add_routes(app, served, changes)
 
     # ---- experiments ----
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from fastapi import FastAPI, HTTPException, Query
+from fastapi import FastAPI, Header, HTTPException, Query
 from fastapi.responses import JSONResponse
 from pydantic import BeforeValidator, Field, StrictBool
 
@@ -252,8 +252,9 @@ def pixels_255(x: np.ndarray) -> list[int]:
     return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
 
 
-def add_routes(app: FastAPI, served: ServerState) -> None:
-    """The learn views' endpoints, added to the app (answers as FiniteJSON).
+def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None], None]) -> None:
+    """The learn views' endpoints, added to the app (answers as FiniteJSON). ``changes``
+    checks the token a change of the served model needs (a step with ``apply``).
 
     A request the schema allows but this model or dataset cannot answer gets 404 (no such
     image, parameter or recorded path) or 409 (it conflicts with what is loaded or running).
@@ -331,8 +332,12 @@ def add_routes(app: FastAPI, served: ServerState) -> None:
         return about(model, name) | result | {"example": example}
 
     @router.post("/api/backprop/step", summary="one example's step: outputs before and after")
-    def step(body: StepRequest) -> dict[str, Any]:
+    def step(
+        body: StepRequest, x_digitnet_token: Annotated[str | None, Header()] = None
+    ) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
+        if body.apply:
+            changes(x_digitnet_token)  # beyond this machine, only the teacher changes the model
         if body.apply and body.model is not None:
             raise HTTPException(409, "apply changes the served model only: leave out 'model'")
         if body.apply and served.run is not None and not served.run.finished:
