@@ -124,6 +124,7 @@ def test_optimizer_paths_start_together_and_spend_the_same_examples(digits, tmp_
         assert len(p["cost_slice"]) == len(p["points"]) == len(p["off_plane"])
     sgd10 = r["paths"][2]
     assert sgd10["steps"] == 60
+    assert ls.draw(r).width > 300  # the picture a notebook shows
     files = ls.picture(r, tmp_path / "opt.png")
     assert files["picture"].stat().st_size > 10_000
     assert json.loads(files["slice"].read_text())["paths"][0]["name"] == "full-batch GD"

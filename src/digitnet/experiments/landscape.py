@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from PIL import Image
 from threadpoolctl import threadpool_limits
 
 from ..errors import SettingError
@@ -28,7 +29,7 @@ from ..modelfile import ModelFile, load_model
 from ..network import Network, one_hot
 from ..training import TrainConfig
 from ..trainpath import load_path, path_file
-from ._common import Inputs, Option, figure, write_png
+from ._common import Inputs, Option, as_image, figure, write_png
 
 KINDS = ("random", "path", "optimizers")
 NAME = "landscape"
@@ -506,7 +507,7 @@ def picture(result: dict[str, Any], path: str | Path) -> dict[str, Path]:
 
     table = Path(path).with_suffix(".json")
     atomic_write_bytes(table, json.dumps(result).encode())
-    return {"picture": draw(result, path), "slice": table}
+    return {"picture": write_png(draw(result), path), "slice": table}
 
 
 # ---- text and picture --------------------------------------------------------------------
@@ -565,7 +566,7 @@ def text_report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def draw(r: dict[str, Any], path: str | Path) -> Path:
+def draw(r: dict[str, Any]) -> Image.Image:
     """Log-spaced contours of the slice with the paths on it; the paths' true costs (and the
     init→final line) beside."""
     from matplotlib.colors import LogNorm
@@ -616,4 +617,4 @@ def draw(r: dict[str, Any], path: str | Path) -> Path:
         right.set_title("a cut through the centre", fontsize=10)
     right.yaxis.set_major_formatter(ScalarFormatter())  # plain numbers on the log axis
     right.yaxis.set_minor_formatter(NullFormatter())
-    return write_png(fig, path)
+    return as_image(fig)
