@@ -34,7 +34,7 @@ class Option:
     ``-``) on the command line. ``kind`` says what values it takes (checked where it is read):
     count (whole number ≥ 1), index (whole number ≥ 0), positive (number > 0), non-negative
     (number ≥ 0), number (any finite number), choice (one of ``choices``), address (a Dask
-    scheduler's, tcp://HOST:PORT)."""
+    scheduler's, tcp://HOST:PORT), text (a file name or a short spec the experiment reads)."""
 
     name: str
     default: Any
