@@ -159,3 +159,23 @@ def test_memory_benchmark_reports_a_failing_train_in_one_line(tmp_path):
     memory = load("bench_memory")
     with pytest.raises(RuntimeError, match="digitnet train exited with status 1: .*"):
         memory.measure_train_memory(str(tmp_path / "no-such-mnist"))
+
+
+def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_path):
+    from digitnet.data import Dataset, Split
+    from digitnet.training import TrainConfig
+
+    bench = load("bench_epoch")
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, size=(300, 784), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=300).astype(np.uint8)
+    parts = [Split(pixels[a:b], labels[a:b]) for a, b in ((0, 200), (200, 250), (250, 300))]
+    data = Dataset("synthetic", *parts)
+    config = TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10, shift=1)
+    for old_way in (True, False):
+        split = bench.epoch_split(data, config, old_way, tmp_path)
+        assert set(split) == {"train", "measure", "checkpoint"}
+        assert all(v >= 0 for v in split.values()) and split["train"] > 0
+    assert (tmp_path / "new.safetensors").exists() and (tmp_path / "old.safetensors").exists()
+    compared = bench.uint8_vs_float(data, config, repeats=1)
+    assert compared["same_weights"] is True

@@ -532,8 +532,21 @@ def test_full_train_is_one_array_that_train_and_validation_view(tiny, tmp_path):
     dataset = load_dataset(cache_dir=tmp_path, sources=[("fake", serve(tiny))], progress=False)
     full = dataset.full_train()
     assert full is dataset.full_train()
-    assert np.shares_memory(dataset.train.images, full.images)
-    assert np.shares_memory(dataset.validation.images, full.images)
+    assert np.shares_memory(dataset.train.pixels, full.pixels)
+    assert np.shares_memory(dataset.validation.pixels, full.pixels)
+
+
+def test_a_loaded_split_holds_the_bytes_and_makes_the_floats_when_read(tiny, tmp_path):
+    dataset = load_dataset(cache_dir=tmp_path, sources=[("fake", serve(tiny))], progress=False)
+    test = dataset.test
+    assert test.pixels is not None and test.pixels.dtype == np.uint8
+    assert "images" not in vars(test)  # no floats made yet
+    floats = test.images
+    assert floats is test.images and floats.dtype == np.float32  # made once, then kept
+    expected = test.pixels.astype(np.float32)
+    expected /= 255  # what the loader used to hold: float32 v/255, bit for bit
+    assert floats.tobytes() == expected.tobytes()
+    assert test.rows(np.array([3, 1])).pixels.tolist() == test.pixels[[3, 1]].tolist()
 
 
 def test_full_train_of_a_hand_built_dataset_concatenates_once():

@@ -293,3 +293,15 @@ def test_a_small_gradient_step_never_raises_the_batch_cost(data, weight_decay, t
     _step(net, flat(net.backprop(X, labels)), None, 1e-4, config)  # the training loop's update
     assert objective() <= before + 1e-12 * max(1.0, abs(before))  # rounding, nothing more
     tally.fuzz("gradient step lowers the cost")
+
+
+@pytest.mark.parametrize("activation,cost", [("sigmoid", "quadratic"), ("relu", "cross-entropy")])
+def test_evaluate_on_rows_agrees_with_the_forward_pass(activation, cost):
+    net = Network([784, 12, 10], activation, cost, seed=3)
+    rng = np.random.default_rng(4)
+    X = rng.random((5000, 784), dtype=np.float32)
+    labels = rng.integers(0, 10, size=5000)
+    accuracy, mean = net.evaluate(X, labels, chunk=777)  # chunks that do not divide 5000
+    out = net.forward(net.as_columns(X))[1][-1]  # columns, the equations' way
+    assert accuracy == np.mean(out.argmax(axis=0) == labels)
+    assert mean == pytest.approx(net.mean_cost(X, labels), rel=1e-5)

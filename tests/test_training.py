@@ -561,3 +561,62 @@ def test_divergence_later_names_the_epoch_really_kept(tiny, tmp_path, monkeypatc
         run(resumed, tiny)
     assert "nothing new was saved" in str(e.value) and "after epoch 2)" in str(e.value)
     assert kept(resumed, None).endswith("is unchanged (the model after epoch 2)")
+
+
+# ---- what an epoch does besides training (issue 13, points 17 and 19) ----------------------
+
+
+@pytest.mark.parametrize("shift,dtype", [(0, "float32"), (1, "float32"), (1, "float64")])
+def test_uint8_pixels_train_to_the_same_weights_as_float_images_bit_for_bit(shift, dtype):
+    rng = np.random.default_rng(5)
+    pixels = rng.integers(0, 256, size=(120, 784), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=120).astype(np.uint8)
+    floats = pixels.astype(np.float32)
+    floats /= 255  # the loader's floats
+    config = replace(SMALL, shift=shift, dtype=dtype, batch_size=7, epochs=2)
+    from_bytes, from_floats = train(config, pixels, labels), train(config, floats, labels)
+    assert from_bytes.network.params.tobytes() == from_floats.network.params.tobytes()
+    assert without_times(from_bytes.history) == without_times(from_floats.history)
+
+
+def test_training_accuracy_is_measured_on_a_fixed_sample_like_the_test_set(tiny, monkeypatch):
+    import digitnet.training as training
+
+    monkeypatch.setattr(training, "TRAIN_SAMPLE", 60)
+    sets = training.epoch_sets(tiny, SMALL)
+    assert list(sets) == ["train", "validation", "test"] and len(sets["train"]) == 60
+    again = training.epoch_sets(tiny, SMALL)["train"]  # the same rows every time
+    assert np.array_equal(again.images, sets["train"].images)
+    run = fit(tiny, replace(SMALL, epochs=1))
+    net, row = run.network, run.history[-1]
+    assert row["train_accuracy"] == net.evaluate(sets["train"].images, sets["train"].labels)[0]
+    assert "validation" not in training.epoch_sets(tiny, replace(SMALL, train_set="full"))
+
+
+def test_a_checkpoint_is_written_from_a_copy_while_the_next_epoch_trains(tiny):
+    written = []
+
+    def slow_save(result):
+        time.sleep(0.05)  # the disk, slow: the next epoch has changed the live weights by now
+        written.append((result.epochs_done, result.network.params.copy()))
+
+    weights_at_epoch_end = []
+
+    def on_event(event):
+        if isinstance(event, EpochEvent):
+            weights_at_epoch_end.append(event.network.params.copy())
+
+    result = train(
+        SMALL, tiny.train.images, tiny.train.labels, on_event=on_event, checkpoint=slow_save
+    )
+    assert [epochs for epochs, _ in written] == [1, 2, 3] and result.saved_epoch == 3
+    for (_, saved), at_end in zip(written, weights_at_epoch_end, strict=True):
+        assert np.array_equal(saved, at_end)
+
+
+def test_a_failed_checkpoint_write_stops_training_with_its_error(tiny):
+    def full_disk(result):
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        train(SMALL, tiny.train.images, tiny.train.labels, checkpoint=full_disk)

@@ -252,7 +252,11 @@ def curves_picture(history: Sequence[dict[str, float]]) -> Image.Image:
                 points = [(e, row[key] * scale) for e, row in zip(epochs, history) if key in row]
                 if points:
                     ax.plot(*zip(*points), marker=marker, color=colour, label=label)
-        ax_cost.set(title="Cost per epoch", xlabel="epoch", ylabel="mean cost")
+        during = [(e, row["batch_cost"]) for e, row in zip(epochs, history) if "batch_cost" in row]
+        if during:  # the other cost: the mean over the epoch's mini-batches, while it trained
+            ax_cost.plot(*zip(*during), "--", color="grey", label="mini-batches, during the epoch")
+        ax_cost.set(xlabel="epoch", ylabel="mean cost per image")
+        ax_cost.set_title("Cost of each set after the epoch (dashed: during it)", fontsize=11)
         ax_acc.set(title="Accuracy per epoch", xlabel="epoch", ylabel="images right (%)")
         for ax in (ax_cost, ax_acc):
             ax.grid(alpha=0.3)

@@ -14,6 +14,16 @@ from tqdm import tqdm
 from .training import BatchEvent, EpochEvent
 
 
+def legend(sample: int) -> str:
+    """What the epoch line's numbers are, said once before the first epoch."""
+    return (
+        "per epoch: 'mini-batch cost' is the mean cost of the epoch's mini-batches, each taken "
+        "just before its step (on the shifted images, if shifting); train / validation / test "
+        "are the accuracy of the network at the epoch's end, on unshifted images (train: a "
+        f"fixed sample of {sample:,} training images)"
+    )
+
+
 def epoch_line(epoch: int, epochs: int, row: dict[str, float]) -> str:
     """'epoch   3/30  mini-batch cost 0.1234  train 95.10%  validation 95.30% …  0.4s'."""
     parts = [f"epoch {epoch:>3}/{epochs}", f"mini-batch cost {row['batch_cost']:.4f}"]

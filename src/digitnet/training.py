@@ -14,6 +14,7 @@ import csv
 import io
 import json
 import math
+import threading
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -24,6 +25,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from .data import Dataset, Split
+from .data.dataset import pixels_to_floats
 from .errors import SettingError
 from .fast import FastBackprop
 from .files import atomic_write_bytes, models_dir, unused_model_path, writable_file
@@ -33,6 +35,7 @@ from .network import DTYPES, INITS, Network, one_hot
 
 SCHEDULES = ("constant", "cosine")
 TRAIN_SETS = ("train", "full")
+TRAIN_SAMPLE = 5_000  # training images measured after each epoch: a fixed sample, chosen once
 
 
 @dataclass(frozen=True)
@@ -205,9 +208,14 @@ def train(
 ) -> TrainResult:
     """Train a network by mini-batch SGD on ``images`` (n, 784) and ``labels`` (n,).
 
+    ``images``: floats in [0, 1], or uint8 pixels 0..255 as MNIST stores them (read as v/255,
+    turned into floats a block at a time as mini-batches are gathered: the same bits as
+    float32 images made by the loader, at a quarter of the memory).
     After each epoch the network is measured on every split of ``evaluate`` (name → Split,
     e.g. {"train": …, "validation": …, "test": …}: the caller decides), one history row per
-    epoch; then ``checkpoint`` (if given) is called with the run so far, to save it.
+    epoch; then ``checkpoint`` (if given) is called with a copy of the run so far, to save
+    it, in a background thread while the next epoch trains (one write at a time; the last
+    one is waited for before ``train`` returns or raises, and a failed write raises here).
     With ``resume`` (a loaded checkpoint), training continues from its last complete epoch and
     reaches the same weights, bit for bit, as an uninterrupted run.
     Ctrl-C or ``StopTraining`` from ``on_event`` ends the run early with ``interrupted=True``;
@@ -256,6 +264,7 @@ def train(
                 on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
         return cost_sum / batches, eta
 
+    saver = Checkpointer(checkpoint) if checkpoint is not None else None
     try:
         with _blas_threads(config), np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(len(history) + 1, config.epochs + 1):
@@ -263,14 +272,60 @@ def train(
                 batch_cost, eta = run_epoch(epoch)
                 row = _epoch_row(net, evaluate or {}, epoch, eta, batch_cost, started)
                 history.append(row)
-                if checkpoint is not None:
-                    checkpoint(result)
-                    result.saved_epoch = epoch
+                if saver is not None:
+                    saver(result)
                 if on_event is not None:
                     on_event(EpochEvent(epoch, config.epochs, row, net))
     except (KeyboardInterrupt, StopTraining):
         result.interrupted = True
+    finally:
+        if saver is not None:
+            try:
+                saver.close()  # the last write finished (or its error raised)
+            finally:
+                result.saved_epoch = saver.saved_epoch
     return result
+
+
+class Checkpointer:
+    """Calls ``save`` with a copy of the run, in a background thread, one write at a time.
+
+    A checkpoint is mostly waiting on the disk (fsync), so the next epoch trains meanwhile.
+    Each call first waits for the previous write; a write that failed raises in the next call
+    or in ``close``. ``saved_epoch``: the epochs in the last copy written (0: none yet).
+    """
+
+    def __init__(self, save: Callable[[TrainResult], None]) -> None:
+        self.save = save
+        self.saved_epoch = 0
+        self.thread: threading.Thread | None = None
+        self.error: BaseException | None = None
+
+    def __call__(self, result: TrainResult) -> None:
+        self.close()
+        velocity = None if result.velocity is None else result.velocity.copy()
+        snapshot = TrainResult(  # the live network and history change while this is written
+            result.network.copy(), result.config, list(result.history), velocity
+        )
+        snapshot.saved_epoch = self.saved_epoch
+        self.thread = threading.Thread(target=self._write, args=(snapshot,), daemon=True)
+        self.thread.start()
+
+    def _write(self, snapshot: TrainResult) -> None:
+        try:
+            self.save(snapshot)
+            self.saved_epoch = snapshot.epochs_done
+        except BaseException as e:  # handed to the training thread, raised there
+            self.error = e
+
+    def close(self) -> None:
+        """Wait for the write in progress; raise its error if it failed."""
+        if self.thread is not None:
+            self.thread.join()
+            self.thread = None
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
 
 
 def fit(
@@ -283,17 +338,13 @@ def fit(
     replace: bool = True,
 ) -> TrainResult:
     """Train on a dataset the book's way: on its training split (or train + validation, as
-    ``config.train_set`` says), measured after each epoch on train, validation and test.
-
-    Validation is left out when it was trained on (train_set "full"): it would flatter. With
+    ``config.train_set`` says), measured after each epoch on the sets of `epoch_sets` (a
+    sample of the training images, validation unless trained on, test). With
     ``checkpoint`` (a path), the model, with its history, momentum and the dataset's name
     and hashes, is saved there atomically after each epoch; with ``replace=False`` the first
     save refuses (FileExistsError) to replace a file that is there already.
     """
     split = training_split(data, config)
-    evaluate = {"train": data.train, "validation": data.validation, "test": data.test}
-    if config.train_set == "full":
-        del evaluate["validation"]
     save = None
     if checkpoint is not None:
         path = checkpoint
@@ -304,9 +355,9 @@ def fit(
 
     return train(
         config,
-        split.images,
+        split.pixels if split.pixels is not None else split.images,  # bytes, if so held
         split.labels,
-        evaluate=evaluate,
+        evaluate=epoch_sets(data, config),
         on_event=on_event,
         resume=resume,
         checkpoint=save,
@@ -316,6 +367,22 @@ def fit(
 def training_split(data: Dataset, config: TrainConfig) -> Split:
     """What ``config.train_set`` names: the first 50,000 images, or all 60,000."""
     return data.full_train() if config.train_set == "full" else data.train
+
+
+def epoch_sets(data: Dataset, config: TrainConfig) -> dict[str, Split]:
+    """What `fit` measures after each epoch, all the same way (the network at the epoch's end,
+    unshifted images): "train", a fixed sample of TRAIN_SAMPLE training images (seeded,
+    chosen once: measuring all 60,000 would cost a fifth of an epoch); "validation" (left out
+    when trained on, train_set "full": it would flatter); "test"."""
+    split = training_split(data, config)
+    sample = split
+    if len(split) > TRAIN_SAMPLE:
+        rows = np.sort(_stream(config.seed, 3).choice(len(split), TRAIN_SAMPLE, replace=False))
+        sample = split.rows(rows)
+    sets = {"train": sample, "validation": data.validation, "test": data.test}
+    if config.train_set == "full":
+        del sets["validation"]
+    return sets
 
 
 # ---- a run, as the command line and the web page start one ---------------------------------
@@ -431,7 +498,7 @@ def plan(
     path = writable_file(out)
     resumed_from = Path(resume) if resume is not None else None
     existed = path.exists()
-    return Plan(config, path, model, resumed_from, what, replace=named, existed=existed)
+    return Plan(config, path, model, resumed_from, what, named, existed)
 
 
 def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = None) -> TrainResult:
@@ -492,10 +559,23 @@ def _minibatches(
     block = max(block_rows // batch_size, 1) * batch_size
     X_block = np.empty((min(block, len(order)), images.shape[1]), dtype=y_all.dtype)
     y_block = np.empty((y_all.shape[0], X_block.shape[0]), dtype=y_all.dtype)
+    pixels = images.dtype == np.uint8  # bytes v → v/255 in float32 (the loader's own bits) …
+    if pixels:
+        raw_block = np.empty(X_block.shape, np.uint8)
+        F_block = X_block if X_block.dtype == np.float32 else np.empty(X_block.shape, np.float32)
     for start in range(0, len(order), block):
         rows = order[start : start + block]
         X, y = X_block[: len(rows)], y_block[:, : len(rows)]
-        if shift:
+        if pixels:
+            F, raw = F_block[: len(rows)], raw_block[: len(rows)]
+            if shift:
+                _shifted(images, rows, shift, rng, raw)  # moving bytes: a quarter of the traffic
+            else:
+                np.take(images, rows, axis=0, out=raw, mode="clip")
+            pixels_to_floats(raw, out=F)
+            if F is not X:  # … then the network's dtype (float64)
+                X[...] = F
+        elif shift:
             _shifted(images, rows, shift, rng, X)
         elif images.dtype == X.dtype:
             np.take(images, rows, axis=0, out=X, mode="clip")  # "clip": no hidden copy
@@ -515,8 +595,10 @@ def _check_examples(X: np.ndarray, labels: np.ndarray, n_inputs: int) -> None:
         )
     if labels.dtype.kind not in "iu":
         raise ValueError(f"training labels must be integers, got {labels.dtype}")
+    if X.dtype.kind not in "fu" or (X.dtype.kind == "u" and X.dtype != np.uint8):
+        raise ValueError(f"training images must be floats or uint8 pixels, got {X.dtype}")
     # One float64 sum is NaN or ±inf exactly when some pixel is, and needs no n×784 mask.
-    if not math.isfinite(float(np.sum(X, dtype=np.float64))):
+    if X.dtype.kind == "f" and not math.isfinite(float(np.sum(X, dtype=np.float64))):
         raise ValueError("the training images contain NaN or infinite values")
 
 

@@ -63,8 +63,8 @@ SETTINGS = (  # TrainConfig fields that are flags of the same name (--batch-size
 def cmd_train(args: argparse.Namespace) -> int:
     from ..frames import keep_frames, start_recording
     from ..network import count_params
-    from ..progress import TrainProgress
-    from ..training import kept, plan, run, stuck_hint, write_history
+    from ..progress import TrainProgress, legend
+    from ..training import TRAIN_SAMPLE, kept, plan, run, stuck_hint, write_history
     from ..trainpath import path_file, save_path, start_path
 
     settings = {name: getattr(args, name) for name in SETTINGS}
@@ -87,6 +87,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         print("  " + textwrap.fill(", ".join(settings_text), 96, subsequent_indent="  "))
         replacing = chosen.existed and chosen.out != chosen.resumed_from
         print(f"  saving to {chosen.out}" + (" (replacing the file there)" if replacing else ""))
+        if not args.quiet:
+            print(textwrap.fill(legend(TRAIN_SAMPLE), 96, subsequent_indent="  "))
     progress = TrainProgress(enabled=not args.json and not args.quiet)
     handler: Callable[[Any], None] = progress
     recorder = start_recording(args.record_weights, chosen) if args.record_weights else None

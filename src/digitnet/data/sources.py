@@ -200,16 +200,15 @@ def _warn(message: str) -> None:
 
 
 def _pixels(images: np.ndarray) -> np.ndarray:
-    """(n, 28, 28) uint8 → (n, 784) float32 v/255: 0 background (black) … 1 ink (white)."""
-    x = images.reshape(len(images), -1).astype(np.float32)
-    x /= 255  # in place: one (n, 784) array, no temporary
-    return readonly(x)
+    """(n, 28, 28) uint8 → (n, 784) uint8, read-only: a Split makes the floats v/255 from them
+    when they are read (`Split.images`), and training reads the bytes themselves."""
+    return readonly(np.ascontiguousarray(images.reshape(len(images), -1)))
 
 
 def _dataset(
     name: str, arrays: Arrays, hashes: dict[str, str], source: str, cache_path: Path | None
 ) -> Dataset:
-    """Arrays → Dataset: pixels v/255 as float32, train and validation as views of one array."""
+    """Arrays → Dataset: pixels as uint8 rows, train and validation as views of one array."""
     train_x, test_x = _pixels(arrays["train_images"]), _pixels(arrays["test_images"])
     train_y = readonly(np.array(arrays["train_labels"], dtype=np.uint8))
     test_y = readonly(np.array(arrays["test_labels"], dtype=np.uint8))
