@@ -2,9 +2,11 @@
 
     python bench/presets.py                      # video and book over seeds 0 1 2, tweaked seed 0
     python bench/presets.py --presets video --seeds 0 1 2 --json
+    python bench/presets.py --presets video --dataset fashion-mnist   # the same network on clothes
 
-Trains on the real MNIST (fetched and verified by digitnet.data), tunes nothing: each preset's
-recipe is fixed in digitnet.training.PRESETS. The test set is only reported.
+Trains on the real MNIST (or Fashion-MNIST; fetched and verified by digitnet.data), tunes
+nothing: each preset's recipe is fixed in digitnet.training.PRESETS. The test set is only
+reported.
 """
 
 from __future__ import annotations
@@ -41,8 +43,9 @@ def main() -> None:
     )
     parser.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
     parser.add_argument("--json", action="store_true", help="print rows as JSON")
+    parser.add_argument("--dataset", default="mnist", choices=["mnist", "fashion-mnist"])
     args = parser.parse_args()
-    data = load_dataset(progress=False)
+    data = load_dataset(args.dataset, progress=False)
     rows = []
     for preset in args.presets:
         seeds = args.seeds if preset != "tweaked" else args.seeds[:1]

@@ -16,6 +16,7 @@ from PIL import Image
 
 from conftest import tiny_data
 from digitnet import cli, modelfile
+from digitnet.data import FASHION_MNIST_CLASSES, Dataset
 from digitnet.errors import SettingError
 from digitnet.files import models_dir, newest_model
 from digitnet.modelfile import ModelFile, ModelFileError, load_model, save_model
@@ -662,3 +663,55 @@ def test_predict_answers_every_readable_image_and_reports_each_bad_one(fake_data
     report = json.loads(out)
     assert code == 1 and [p["image"] for p in report["predictions"]] == [str(good)] * 2
     assert [e["image"] for e in report["errors"]] == [str(tmp_path / "notes.txt"), str(missing)]
+
+
+# ---- Fashion-MNIST: the model records its dataset, and every later command follows it -----
+
+
+@pytest.fixture
+def any_data(monkeypatch):
+    """The CLI's data loader, answering every name with tiny data under that name."""
+    asked: list[str] = []
+
+    def load(args, name="mnist"):
+        asked.append(name)
+        tiny = tiny_data()
+        return Dataset(name, tiny.train, tiny.validation, tiny.test)
+
+    monkeypatch.setattr(cli.common, "load_data", load)
+    return asked
+
+
+def test_fashion_mnist_is_recorded_by_train_and_followed_by_later_commands(
+    any_data, capsys, tmp_path
+):
+    code, out, _ = run(capsys, "train", "--dataset", "fashion-mnist", "--layers", 8, "--epochs", 1)
+    model = models_dir() / "video-fashion-mnist.safetensors"
+    assert code == 0 and any_data == ["fashion-mnist"] and f"model saved: {model}" in out
+    assert load_model(model).training["dataset"] == "fashion-mnist"
+    code, out, _ = run(capsys, "evaluate", model)
+    assert code == 0 and any_data[-1] == "fashion-mnist" and "9 ankle boot" in out
+    assert "(rows: true class, columns: answer)" in out
+    code, out, _ = run(capsys, "train", "--resume", model, "--epochs", 2, "--json")
+    assert code == 0 and json.loads(out)["dataset"] == "fashion-mnist"
+    code, _, err = run(capsys, "train", "--resume", model, "--epochs", 3, "--dataset", "mnist")
+    assert code == 2 and "was trained on fashion-mnist, not mnist" in err
+    image = tmp_path / "thing.png"
+    Image.fromarray((tiny_data().test.images[0].reshape(28, 28) * 255).astype(np.uint8)).save(image)
+    code, out, _ = run(capsys, "predict", "--model", model, image, "--json")
+    answer = json.loads(out)["predictions"][0]
+    assert code == 0 and answer["class"] == FASHION_MNIST_CLASSES[answer["answer"]]
+    code, _, err = run(capsys, "experiment", "noise", "--model", model, "--dataset", "mnist")
+    assert code == 2 and "trained on fashion-mnist, not mnist" in err
+    code, _, _ = run(capsys, "show", "--data", "--dataset", "fashion-mnist", "--out", tmp_path)
+    assert code == 0 and any_data[-1] == "fashion-mnist"
+    code, out, _ = run(capsys, "show", model, "--out", tmp_path / "p", "--json")
+    assert code == 0 and any_data[-1] == "fashion-mnist"
+    assert "confusion.png" in json.loads(out)["pictures"]
+
+
+def test_mnist_models_keep_their_digits_and_plain_names(any_data, capsys):
+    code, out, _ = run(capsys, "train", "--layers", 8, "--epochs", 1)
+    assert code == 0 and any_data == ["mnist"] and (models_dir() / "video.safetensors").exists()
+    code, out, _ = run(capsys, "evaluate", "--json")
+    assert json.loads(out)["classes"] == [str(d) for d in range(10)]

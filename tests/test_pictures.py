@@ -347,3 +347,13 @@ def test_show_with_a_damaged_frames_file_fails_in_one_line(run_cli, model_file, 
     assert status == cli.EXIT_FAILURE and f"{path}: " in err
     assert ("784" if damage == "not 784 pixels" else "not a weight-frames file") in err
     assert err.count("\n") == 1
+
+
+def test_the_confusion_matrix_names_clothes_when_given_their_names():
+    from digitnet.data import FASHION_MNIST_CLASSES
+
+    confusion = np.diag(np.arange(1, 11))
+    digits = np.asarray(pictures.confusion_picture(confusion))
+    clothes = np.asarray(pictures.confusion_picture(confusion, FASHION_MNIST_CLASSES))
+    assert digits.shape[2] == 3 and clothes.shape[2] == 3
+    assert digits.shape != clothes.shape or not np.array_equal(digits, clothes)

@@ -21,6 +21,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw, ImageFont
 
+from .data import class_names
 from .files import atomic_write_bytes
 from .frames import frames_path, load_frames
 from .images import image_to_input, to_picture
@@ -266,8 +267,9 @@ def curves_picture(history: Sequence[dict[str, float]]) -> Image.Image:
         return _figure_image(fig)
 
 
-def confusion_picture(confusion: np.ndarray) -> Image.Image:
-    """The confusion matrix with its counts; colour = share of that true digit's images."""
+def confusion_picture(confusion: np.ndarray, classes: Sequence[str] | None = None) -> Image.Image:
+    """The confusion matrix with its counts; colour = share of that true digit's images.
+    ``classes``: names for the rows and columns other than digits (Fashion-MNIST's clothes)."""
     confusion = np.asarray(confusion)
     n, total = len(confusion), int(confusion.sum())
     share = confusion / np.maximum(confusion.sum(axis=1, keepdims=True), 1)
@@ -279,9 +281,15 @@ def confusion_picture(confusion: np.ndarray) -> Image.Image:
             ink = "black" if share[i, j] > 0.6 else "white"
             ax.text(j, i, f"{confusion[i, j]}", ha="center", va="center", color=ink, fontsize=9)
         accuracy = np.trace(confusion) / max(total, 1)
-        ax.set(xticks=range(n), yticks=range(n), xlabel="the network's answer", ylabel="true digit")
+        what = "digit" if classes is None else "class"
+        ax.set(
+            xticks=range(n), yticks=range(n), xlabel="the network's answer", ylabel=f"true {what}"
+        )
+        if classes is not None:
+            ax.set_xticklabels(classes, rotation=45, ha="right")
+            ax.set_yticklabels(classes)
         ax.set_title(f"Confusion matrix: {accuracy:.2%} of {total:,} test images right")
-        fig.colorbar(shown, ax=ax, label="share of the true digit's images")
+        fig.colorbar(shown, ax=ax, label=f"share of the true {what}'s images")
         return _figure_image(fig)
 
 
@@ -368,6 +376,8 @@ def write_all(
     if not isinstance(model, ModelFile):
         model_path, model = model, load_model(model)
     net, test, out = model.network, data.test, Path(out_dir)
+    names = class_names(getattr(data, "name", "mnist"))
+    named = None if names[0] == "0" else names  # clothes get their names; digits are digits
     written, notes = {}, []
 
     def put(name: str, content: Image.Image | bytes) -> None:
@@ -378,7 +388,7 @@ def write_all(
 
     put("weights.png", weights_picture(net))
     if image is None:
-        x, title = test.images[index], f"Test image #{index} (a {test.labels[index]})"
+        x, title = test.images[index], f"Test image #{index} (a {names[test.labels[index]]})"
     else:
         x, title = image_to_input(image), f"Your image {Path(image).name}"
     put("activations.png", activations_picture(net, x, title + " through the network"))
@@ -388,7 +398,8 @@ def write_all(
         notes.append(f"curves.png skipped: {e}")
     outputs = net.feedforward(test.images)
     answers = np.argmax(outputs, axis=1)
-    put("confusion.png", confusion_picture(confusion_matrix(test.labels, answers, net.sizes[-1])))
+    confusion = confusion_matrix(test.labels, answers, net.sizes[-1])
+    put("confusion.png", confusion_picture(confusion, named))
     put("mistakes.png", mistakes_picture(test.images, test.labels, answers, outputs.max(axis=1)))
     if model_path is not None and frames_path(model_path).exists():
         frames = load_frames(frames_path(model_path))

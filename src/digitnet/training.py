@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from .data import Dataset, Split
+from .data import CANONICAL_HASHES, Dataset, Split
 from .data.dataset import pixels_to_floats
 from .errors import SettingError
 from .fast import FastBackprop
@@ -34,6 +34,7 @@ from .modelfile import ModelFile, ModelFileError, load_model, save_model
 from .network import DTYPES, INITS, Network, one_hot
 
 SCHEDULES = ("constant", "cosine")
+DATASETS = tuple(CANONICAL_HASHES)  # what `plan` can train on: mnist, fashion-mnist
 TRAIN_SETS = ("train", "full")
 TRAIN_SAMPLE = 5_000  # training images measured after each epoch: a fixed sample, chosen once
 
@@ -463,6 +464,7 @@ class Plan:
     what: str = ""  # "preset video" or "resuming m.safetensors", for the report
     replace: bool = True  # may the first save replace a file at ``out``? (only if named)
     existed: bool = False  # was there a file at ``out`` before the run? (not this run's)
+    dataset: str = "mnist"  # what it trains on: the resumed model's, else the one asked for
 
 
 def plan(
@@ -471,12 +473,14 @@ def plan(
     *,
     out: str | Path | None = None,
     resume: str | Path | None = None,
+    dataset: str | None = None,
 ) -> Plan:
     """Decide a run: the preset (or the resumed model's config) with ``settings`` laid over it
     (see `make_config`), saved to ``out``, else back into the resumed file, else to a new file
-    in the models folder: ``<preset>.safetensors``, or ``<preset>-2.safetensors``, … if that
-    is taken. A model the user did not name is never replaced. Checks all of it before any
-    data is read."""
+    in the models folder: ``<preset>.safetensors`` (``<preset>-<dataset>.safetensors`` for
+    another dataset than MNIST), or ``<preset>-2.safetensors``, … if that is taken. A model
+    the user did not name is never replaced. A resumed model goes on with the dataset it
+    records. Checks all of it before any data is read."""
     settings = dict(settings or {})
     model = None
     if resume is not None:
@@ -485,20 +489,30 @@ def plan(
         config = make_config(base, **settings)
         check_resume(model, config, resume)
         what = f"resuming {resume}"
+        recorded = str(model.training.get("dataset", "mnist"))
+        if dataset is not None and dataset != recorded and recorded in DATASETS:
+            raise SettingError(
+                f"cannot resume: {resume} was trained on {recorded}, not {dataset}; "
+                "leave out --dataset"
+            )
+        dataset = recorded if recorded in DATASETS or dataset is None else dataset
     else:
         config = make_config(preset, **settings)
         what = f"preset {preset}"
+        dataset = dataset or "mnist"
+        if dataset not in DATASETS:
+            raise SettingError(f"dataset must be one of {', '.join(DATASETS)}, got {dataset!r}")
     named = out is not None or resume is not None
     if out is None and resume is not None:
         out = resume
     elif out is None:
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        out = unused_model_path(folder, preset)
+        out = unused_model_path(folder, preset if dataset == "mnist" else f"{preset}-{dataset}")
     path = writable_file(out)
     resumed_from = Path(resume) if resume is not None else None
     existed = path.exists()
-    return Plan(config, path, model, resumed_from, what, named, existed)
+    return Plan(config, path, model, resumed_from, what, named, existed, dataset)
 
 
 def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = None) -> TrainResult:

@@ -123,6 +123,11 @@ def data_flag(p: argparse.ArgumentParser) -> None:
     )
 
 
+def dataset_flag(p: argparse.ArgumentParser, help_text: str) -> None:
+    """--dataset mnist|fashion-mnist; None when not given (a model's own dataset, or MNIST)."""
+    p.add_argument("--dataset", choices=["mnist", "fashion-mnist"], help=help_text)
+
+
 def layers_flag(p: argparse.ArgumentParser, **kwargs: Any) -> None:
     """--layers 16 16: the hidden layer sizes, the same flag in every command."""
     kwargs.setdefault("help", "hidden layer sizes, e.g. --layers 16 16")

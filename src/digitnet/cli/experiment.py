@@ -23,23 +23,26 @@ def experiment_model(args: argparse.Namespace) -> Path:
     from ..modelfile import save_model
     from ..training import PRESETS, checkpoint_model, fit
 
+    dataset = args.dataset or "mnist"
     try:
         return chosen_model(args.model)
     except SettingError:  # none given and none there (a foreign file there keeps its name)
-        path = unused_model_path(models_dir(), "quick-video")
+        stem = "quick-video" if dataset == "mnist" else f"quick-video-{dataset}"
+        path = unused_model_path(models_dir(), stem)
         print(
             f"no model given and none in {models_dir()}: training a quick one "
             f"(the video's network, {QUICK_EPOCHS} epochs) into {path}",
             file=sys.stderr,
         )
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = common.load_data(args)
+        data = common.load_data(args, dataset)
         result = fit(data, replace(PRESETS["video"], epochs=QUICK_EPOCHS))
         save_model(checkpoint_model(result, data), path, replace=False)
         return path
 
 
 def cmd_experiment(args: argparse.Namespace) -> int:
+    from ..errors import SettingError
     from ..experiments import EXPERIMENTS, Inputs, report
     from ..files import models_dir, output_folder
     from ..modelfile import load_digit_model
@@ -51,12 +54,18 @@ def cmd_experiment(args: argparse.Namespace) -> int:
         path = experiment_model(args)
         model = load_digit_model(path)
         folder = output_folder(args.out or path.parent)
-        data = common.load_data(args, model.training.get("dataset", "mnist"))
+        recorded = str(model.training.get("dataset", "mnist"))
+        if args.dataset and args.dataset != recorded:
+            raise SettingError(
+                f"{path} was trained on {recorded}, not {args.dataset}: give a {args.dataset} "
+                "model with --model, or leave out --dataset"
+            )
+        data = common.load_data(args, recorded)
         inputs = Inputs(data, model.network, path, folder, say)
         picture = folder / f"{path.stem}-{experiment.NAME}.png"
     else:
         folder = output_folder(args.out or models_dir() / getattr(experiment, "FOLDER", ""))
-        inputs = Inputs(common.load_data(args), None, None, folder, say)
+        inputs = Inputs(common.load_data(args, args.dataset or "mnist"), None, None, folder, say)
         picture = folder / f"{experiment.NAME}.png"
     result = experiment.run(inputs, **options)
     written = experiment.picture(result, picture)
@@ -106,6 +115,11 @@ def experiment_parser(names, experiment: ModuleType) -> argparse.ArgumentParser:
     e.add_argument("--out", metavar="DIR", help="folder for the picture and tables")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
     common.data_flag(e)
+    common.dataset_flag(
+        e,
+        "mnist (default) or fashion-mnist"
+        + (" (a model given or found: its own dataset)" if experiment.NEEDS_MODEL else ""),
+    )
     if experiment.NEEDS_MODEL:
         e.add_argument(
             "--model",

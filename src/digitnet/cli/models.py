@@ -14,31 +14,40 @@ from .common import MODEL_HELP, chosen_model, emit, json_flag, non_negative_int,
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
+    from ..data import class_names
     from ..metrics import confusion_matrix, per_digit_accuracy
     from ..modelfile import load_digit_model
 
     path = chosen_model(args.model)
     model = load_digit_model(path)
-    data = common.load_data(args, str(model.training.get("dataset", "mnist")))
+    dataset = str(model.training.get("dataset", "mnist"))  # the model's own dataset
+    data = common.load_data(args, dataset)
+    names = class_names(dataset)
     net, split = model.network, data.test
     accuracy, cost = net.evaluate(split.images, split.labels)
     confusion = confusion_matrix(split.labels, net.predict(split.images))
     per_digit = per_digit_accuracy(confusion)
     payload = {
         "model": str(path),
+        "dataset": dataset,
+        "classes": list(names),
         "test_accuracy": accuracy,
         "test_cost": cost,
         "per_digit_accuracy": {str(d): float(a) for d, a in enumerate(per_digit)},
         "confusion_matrix": confusion.tolist(),
     }
-    width = 6
-    rows = ["true\\answer" + "".join(f"{d:>{width}}" for d in range(10)) + "  accuracy"]
+    width, what = 6, "digit" if dataset != "fashion-mnist" else "class"
+    label = max([11] + [len(f"{d} {n}") for d, n in enumerate(names) if n != str(d)])
+    corner = "true\\answer"
+    rows = [f"{corner:<{label}}" + "".join(f"{d:>{width}}" for d in range(10))]
+    rows[0] += "  accuracy"
     for d in range(10):
         cells = "".join(f"{c:>{width}}" for c in confusion[d])
-        rows.append(f"{d:>11}" + cells + f"  {per_digit[d]:8.2%}")
+        name = f"{d:>{label}}" if names[d] == str(d) else f"{d} {names[d]:<{label - 2}}"
+        rows.append(name + cells + f"  {per_digit[d]:8.2%}")
     text = (
-        f"{path}: {accuracy:.2%} of {len(split.labels):,} test images right, "
-        f"mean cost {cost:.4f}\n\nconfusion matrix (rows: true digit, columns: answer)\n"
+        f"{path} ({dataset}): {accuracy:.2%} of {len(split.labels):,} test images right, "
+        f"mean cost {cost:.4f}\n\nconfusion matrix (rows: true {what}, columns: answer)\n"
         + "\n".join(rows)
     )
     emit(args, payload, text)
@@ -56,6 +65,7 @@ def looks_like_model(arg: str) -> bool:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    from ..data import class_names
     from ..errors import SettingError
     from ..images import ImageError, image_to_input
     from ..modelfile import load_digit_model
@@ -65,7 +75,8 @@ def cmd_predict(args: argparse.Namespace) -> int:
         args.model = images.pop(0)
     if not images:
         raise SettingError("give at least one IMAGE")
-    net = load_digit_model(chosen_model(args.model)).network
+    model = load_digit_model(chosen_model(args.model))
+    net, names = model.network, class_names(str(model.training.get("dataset", "mnist")))
     results, errors, lines = [], [], []
     for path in images:  # every readable image gets its answer; each bad one is reported
         try:
@@ -81,13 +92,15 @@ def cmd_predict(args: argparse.Namespace) -> int:
             {
                 "image": str(path),
                 "answer": answer,
+                "class": names[answer],
                 "outputs": [round(float(v), 6) for v in outputs],
                 "blank": blank,
             }
         )
         bars = "  ".join(f"{d}:{v:.3f}" for d, v in enumerate(outputs))
         note = " (blank image: no ink found)" if blank else ""
-        lines.append(f"{path}: {answer}{note}\n  {bars}")
+        called = "" if names[answer] == str(answer) else f" ({names[answer]})"
+        lines.append(f"{path}: {answer}{called}{note}\n  {bars}")
     if results or args.json:  # no answer at all: nothing on stdout, only the error lines
         emit(args, {"predictions": results, "errors": errors}, "\n".join(lines))
     return 1 if errors else 0
@@ -104,8 +117,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     if data_only:
         if args.index is not None or args.image:
             raise SettingError("--index and --image show a model's pictures: give a MODEL")
-        out = output_folder(Path(args.out or "mnist-pictures")).resolve()
-        data = common.load_data(args)
+        dataset = args.dataset or "mnist"
+        out = output_folder(Path(args.out or f"{dataset}-pictures")).resolve()
+        data = common.load_data(args, dataset)
         path = out / "average-digits.png"
         picture = average_digits_picture(data.train.images, data.train.labels)
         atomic_write_bytes(path, png_bytes(picture))
@@ -224,6 +238,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         const="",
         help="MNIST files to use; alone (no MODEL): draw average-digits.png",
     )
+    common.dataset_flag(p, "with --data and no MODEL: whose average images (a model: its own)")
     json_flag(p)
 
     p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)

@@ -23,7 +23,7 @@ from .common import (
 
 
 def cmd_data(args: argparse.Namespace) -> int:
-    data = common.load_data(args, args.dataset)
+    data = common.load_data(args, args.dataset or "mnist")
     payload = {
         "dataset": data.name,
         "source": data.source,
@@ -73,14 +73,15 @@ def cmd_train(args: argparse.Namespace) -> int:
         settings["shuffle_labels"] = True
     if args.history:
         check_history_path(args.history)
-    chosen = plan(args.preset, settings, out=args.out, resume=args.resume)
+    chosen = plan(args.preset, settings, out=args.out, resume=args.resume, dataset=args.dataset)
     config = chosen.config
 
-    data = common.load_data(args)
+    data = common.load_data(args, chosen.dataset)
     n_params = count_params(config.sizes)
     if not args.json:
+        on = "" if chosen.dataset == "mnist" else f", on {chosen.dataset}"
         print(
-            f"digitnet train ({chosen.what}): {'-'.join(map(str, config.sizes))} "
+            f"digitnet train ({chosen.what}{on}): {'-'.join(map(str, config.sizes))} "
             f"{config.activation} network, {n_params:,} weights and biases, {config.cost} cost"
         )
         settings_text = [f"{k}={v}" for k, v in config.to_dict().items() if k != "sizes"]
@@ -122,6 +123,7 @@ def cmd_train(args: argparse.Namespace) -> int:
         print(f"hint: {hint}", file=sys.stderr)
     payload = {
         "model": str(out),
+        "dataset": chosen.dataset,
         "config": config.to_dict(),
         "parameters": n_params,
         "epochs": result.epochs_done,
@@ -158,15 +160,13 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
 
     p = command("data", "fetch, verify and cache the dataset; say where it came from", cmd_data)
     data_flag(p)
-    p.add_argument(
-        "--dataset",
-        choices=["mnist", "fashion-mnist"],
-        default="mnist",
-        help="which dataset (default: mnist)",
-    )
+    common.dataset_flag(p, "which dataset (default: mnist)")
     json_flag(p)
 
     p = command("train", "train a network on MNIST and report its test accuracy", cmd_train)
+    common.dataset_flag(
+        p, "train on mnist (default) or fashion-mnist; a resumed model keeps its own"
+    )
     p.epilog = "Every flag left out keeps the preset's value; the run prints all of them."
     p.add_argument(
         "--preset",

@@ -9,6 +9,28 @@ from pathlib import Path
 
 import numpy as np
 
+# Fashion-MNIST's ten classes, in the order of its labels 0–9 (Zalando's README).
+FASHION_MNIST_CLASSES = (
+    "T-shirt/top",
+    "trouser",
+    "pullover",
+    "dress",
+    "coat",
+    "sandal",
+    "shirt",
+    "sneaker",
+    "bag",
+    "ankle boot",
+)
+
+
+def class_names(dataset: str) -> tuple[str, ...]:
+    """What each of the ten outputs means: the digits "0"…"9", or Fashion-MNIST's clothes."""
+    if dataset == "fashion-mnist":
+        return FASHION_MNIST_CLASSES
+    return tuple(str(d) for d in range(10))
+
+
 def readonly(a: np.ndarray) -> np.ndarray:
     a.flags.writeable = False
     return a

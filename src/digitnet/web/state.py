@@ -38,10 +38,10 @@ WEIGHTS_EVERY_SECONDS = 0.5
 log = logging.getLogger("digitnet.web")
 
 
-def default_data_loader() -> Any:
+def default_data_loader(name: str = "mnist") -> Any:
     from ..data import load_dataset
 
-    return load_dataset("mnist", progress=False)
+    return load_dataset(name, progress=False)
 
 
 class TrainingRun:
@@ -182,12 +182,12 @@ class ServerState:
         data_loader: Callable[[], Any] | None = None,
     ) -> None:
         self.folder = folder
-        self.load_data = data_loader or default_data_loader
+        self.load_data = data_loader  # None: the served model's own dataset (default loader)
         self.model: ModelFile | None = None
         self.name: str | None = None
         self.outside: Path | None = None  # the model given at start, if not in the folder
         self.run: TrainingRun | None = None
-        self._data: Any = None
+        self._data: dict[str, Any] = {}  # dataset name → loaded dataset
         self._data_lock = threading.Lock()
         if model_path is not None:
             path = Path(model_path)
@@ -245,12 +245,20 @@ class ServerState:
 
     # ---- data ----
 
+    def dataset_name(self) -> str:
+        """The dataset the served model records (MNIST or Fashion-MNIST), else MNIST."""
+        name = self.model.training.get("dataset") if self.model is not None else None
+        return name if name in ("mnist", "fashion-mnist") else "mnist"
+
     def loaded_data(self) -> Any:
-        """The dataset, loaded once (training calls this from its thread)."""
+        """The served model's dataset, each loaded once (training calls this from its thread);
+        a loader given to the app serves for every model."""
+        name = self.dataset_name() if self.load_data is None else "given"
         with self._data_lock:
-            if self._data is None:
-                self._data = self.load_data()
-            return self._data
+            if name not in self._data:
+                loader = self.load_data
+                self._data[name] = loader() if loader is not None else default_data_loader(name)
+            return self._data[name]
 
     def dataset(self) -> Any:
         try:
