@@ -21,6 +21,7 @@ import pytest
 
 from digitnet.images import to_mnist
 from digitnet.modelfile import save_model
+from digitnet.network import Network
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -494,3 +495,246 @@ def test_the_teachers_link_carries_the_token_and_a_student_page_cannot_change_th
         student.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length")
         teacher.context.close()
         student.context.close()
+
+
+# ---- the learning views (issue 14): Backprop, Gradient descent, Chain rule -----------------
+
+
+def float64(trained) -> Network:
+    """The served model in float64: the page computes in float64 from its float32 weights."""
+    old = trained.network
+    net = Network(old.sizes, old.activation, old.cost.name, dtype="float64")
+    net.params[...] = trained.network.params
+    return net
+
+
+def python_nudges(net: Network, x: np.ndarray, label: int) -> list[np.ndarray]:
+    """−∂C/∂aˡ for every non-input layer, from network.py's backprop (δ = ∂C/∂b for one example)."""
+    _, grad_b = net.backprop(x[None, :], np.array([label]))
+    a = net.feedforward(x[None, :])[0]
+    y = np.eye(net.sizes[-1])[label]
+    out = 2 * (a - y) if net.cost.name == "quadratic" else -y / a
+    hidden = [net.weights[l + 1].T @ grad_b[l + 1] for l in range(len(grad_b) - 1)]
+    return [-g for g in [*hidden, out]]
+
+
+def post(page, path: str, body: dict) -> dict:
+    """The server's answer to a JSON POST, fetched by the page itself."""
+    return page.evaluate(
+        """async ([path, body]) => {
+            const r = await fetch(path, {method: 'POST', headers: {'Content-Type':
+                'application/json'}, body: JSON.stringify(body)});
+            return r.json();
+        }""",
+        [path, body],
+    )
+
+
+def report(page, view: str, what: str) -> None:
+    """Print a view's interaction latencies: input event → the frame after the update."""
+    times = page.evaluate(f"window.digitnet.{view}.latency.times")
+    assert times, f"no {view} interaction was timed"
+    print(
+        f"\n{what}: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms "
+        f"over {len(times)} interactions"
+    )
+
+
+def output_value(page, digit: int) -> float:
+    row = page.locator(f"[data-testid=backprop-output][data-digit='{digit}']")
+    return float(row.get_attribute("data-value"))
+
+
+def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, server, trained):
+    open_app(page, server)
+    draw_four(page)
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    answer = int(page.get_by_test_id("answer").inner_text())
+    page.get_by_test_id("tab-backprop").click()
+    assert page.get_by_test_id("backprop-output").count() == 10
+    assert "quadratic C = Σⱼ (aⱼ − yⱼ)²" in page.locator("#view-backprop .convention").inner_text()
+    label = (answer + 3) % 10  # a label the network does not give this drawing
+    page.get_by_test_id("backprop-label").select_option(str(label))
+    page.wait_for_function(f"window.digitnet.backprop.result.target[{label}] === 1")
+    shown = page.evaluate(
+        """() => ({x: Array.from(window.digitnet.example.x),
+                   nudges: window.digitnet.backprop.result.nudges.map((a) => Array.from(a)),
+                   cost: window.digitnet.backprop.result.cost})"""
+    )
+    x = np.array(shown["x"])
+    net = float64(trained)
+    want = python_nudges(net, x, label)
+    assert len(shown["nudges"]) == len(net.sizes) - 1  # every layer but the input
+    for got, expected in zip(shown["nudges"], want):
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+        assert np.abs(got).max() > 0
+    # …and equal to the API's, which computes them in Python
+    api = post(page, "/api/backprop", {"pixels": shown["x"], "label": label})
+    for got, expected in zip(shown["nudges"], api["nudges"]):
+        np.testing.assert_allclose(got, expected, atol=1e-6)
+    assert abs(shown["cost"] - api["cost"]) < 1e-6
+    # the page shows them: up for the label, down for the others; a chart per hidden layer
+    assert (
+        "▲"
+        in page.locator(f"[data-testid=backprop-output][data-digit='{label}'] .nudge").inner_text()
+    )
+    assert page.locator(".sums canvas").count() == len(net.sizes) - 2
+    assert page.locator(".pairs figure").count() == 16
+    before = output_value(page, label)
+    page.get_by_test_id("apply-step").click()
+    page.wait_for_function(
+        f"Number(document.querySelector(\"[data-testid=backprop-output][data-digit='{label}']\")"
+        f".dataset.value) !== {before}"
+    )
+    assert output_value(page, label) > before
+    assert f"Step 1 with η = 3: output {label} went" in page.locator("#view-backprop").inner_text()
+    page.wait_for_function("document.querySelectorAll('.bp-step .thumb').length === 8")
+    screenshot(page, "backprop")
+    page.locator(".bp-step").scroll_into_view_if_needed()
+    screenshot(page, "backprop-step")
+    for d in (label, answer, (label + 1) % 10):  # a few more timed interactions
+        page.get_by_test_id("backprop-label").select_option(str(d))
+        page.get_by_test_id("apply-step").click()
+    report(page, "backprop", "Backprop: label or step → updated")
+
+
+def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, server, trained):
+    open_app(page, server)
+    draw_four(page)
+    page.get_by_test_id("tab-chain").click()
+    product = page.locator("[data-testid=chain-product][data-which=dC_dw3]")
+    fd = page.locator("[data-testid=chain-fd][data-which=dC_dw3]")
+    before = product.inner_text()
+    for value in ("-2.5", "0.7", "3.9"):
+        page.get_by_test_id("chain-w3").fill(value)
+    page.get_by_test_id("chain-x").fill("0.35")
+    assert product.inner_text() != before
+    assert abs(number(product.inner_text()) - number(fd.inner_text())) <= 2e-6
+    chain = page.evaluate("window.digitnet.chain.chain")
+    knobs = page.evaluate("window.digitnet.chain.params()")
+    assert knobs["weights"][2] == 3.9 and knobs["x"] == 0.35
+    api = post(page, "/api/chain", knobs)
+    for key in ("z", "a", "dC_dw", "dC_db", "dC_da"):
+        np.testing.assert_allclose(chain[key], api[key], atol=1e-6, err_msg=key)
+        np.testing.assert_allclose(
+            chain["finite_difference"][key], api["finite_difference"][key], atol=1e-6
+        )
+    assert abs(chain["cost"] - api["cost"]) < 1e-6 and abs(chain["dC_dx"] - api["dC_dx"]) < 1e-6
+    page.get_by_test_id("chain-nudge").fill("0.05")
+    assert "Nudged by +0.0500" in page.locator("#view-chain").inner_text()
+    # the real network: a hidden activation picked in the diagram, its sum over paths
+    canvas = page.locator("#view-chain canvas.diagram")
+    canvas.scroll_into_view_if_needed()
+    disc = page.evaluate(
+        """() => { const d = window.digitnet.chain.diagram;
+                   return d.layout(d.sized.width, d.sized.height).columns[1][3]; }"""
+    )
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + disc["x"], box["y"] + disc["y"])
+    assert (
+        page.get_by_test_id("chain-pick").inner_text().startswith("activation of hidden 2 neuron 3")
+    )
+    assert page.locator("#view-chain table.paths tr").count() == 1 + 10 + 1  # head, 10 paths, Σ
+    picked = page.evaluate(
+        """() => { const v = window.digitnet.chain;
+                   return {x: Array.from(v.example.x), label: Number(v.label.value)}; }"""
+    )
+    api = post(
+        page,
+        "/api/chain/network",
+        {
+            "pixels": picked["x"],
+            "label": picked["label"],
+            "param": {"kind": "activation", "layer": 2, "neuron": 3},
+        },
+    )
+    shown = number(page.get_by_test_id("chain-real-fd").inner_text())
+    assert (
+        abs(shown - api["finite_difference"]) < 1e-6 and abs(api["sum"] - api["derivative"]) < 1e-9
+    )
+    screenshot(page, "chain-network")
+    page.locator("#view-chain").evaluate("(v) => window.scrollTo(0, 0)")
+    screenshot(page, "chain")
+    report(page, "chain", "Chain rule: slider or pick → updated")
+
+
+def number(text: str) -> float:
+    """A number as the page prints it (a real minus sign)."""
+    return float(text.replace("−", "-"))
+
+
+def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page, server):
+    open_app(page, server)
+    draw_four(page)
+    page.get_by_test_id("tab-gradient").click()
+    assert page.get_by_test_id("gradient-share").count() == 4  # three layers and all
+    x = page.evaluate("Array.from(window.digitnet.example.x)")
+    label = int(page.get_by_test_id("gradient-label").input_value())
+    api = post(page, "/api/gradient", {"pixels": x, "label": label})
+    for row in api["shares"]:
+        cells = page.locator(f"[data-testid=gradient-share][data-layer='{row['layer']}'] td")
+        assert cells.nth(1).inner_text() == f"{100 * row['top1']:.1f}%"
+        assert cells.nth(2).inner_text() == f"{100 * row['top10']:.1f}%"
+    assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "3"
+    page.get_by_label("Step size η").fill("0.5")
+    assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "0.5"
+    page.get_by_label("Directions of the slice").select_option("optimizers")
+    page.get_by_test_id("landscape-run").click()
+    landscape = page.get_by_test_id("landscape")
+    landscape.wait_for(state="visible", timeout=120_000)
+    assert int(landscape.get_attribute("data-paths")) == 4  # GD, SGD 100, SGD 10, momentum
+    assert "L2 not included" in page.locator("#view-gradient").inner_text()
+    landscape.scroll_into_view_if_needed()
+    screenshot(page, "landscape")
+    page.get_by_role("spinbutton", name="Layer").fill("2")
+    page.get_by_role("button", name="Show what it looks for").click()
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=neuron-top-any] figure').length === 8"
+    )
+    page.locator("#view-gradient").evaluate("(v) => window.scrollTo(0, 0)")
+    screenshot(page, "gradient")
+    report(page, "gradient", "Gradient descent: η → slice redrawn")
+
+
+def test_exported_page_runs_backprop_and_the_chain_rule_offline(
+    chromium, trained, web_data, tmp_path
+):
+    from digitnet.web.export import export_html
+    from digitnet.web.page import to_bytes_255
+
+    samples = [
+        {
+            "index": i,
+            "label": int(web_data.test.labels[i]),
+            "pixels_255": to_bytes_255(web_data.test.images[i]),
+        }
+        for i in range(8)
+    ]
+    out = tmp_path / "mine.html"
+    out.write_text(export_html(trained, "mine.safetensors", samples), encoding="utf-8")
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, offline=True)
+    page = context.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(out.as_uri())
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    draw_four(page)
+    page.get_by_test_id("tab-backprop").click()
+    page.get_by_test_id("backprop-label").select_option("2")
+    before = output_value(page, 2)
+    page.get_by_test_id("apply-step").click()
+    assert output_value(page, 2) > before
+    assert page.locator(".bp-step .thumb").count() == 8  # the embedded test digits moved too
+    page.get_by_test_id("tab-chain").click()
+    product = page.locator("[data-testid=chain-product][data-which=dC_db2]")
+    before = product.inner_text()
+    page.get_by_test_id("chain-b2").fill("-3")
+    assert product.inner_text() != before
+    page.get_by_test_id("tab-gradient").click()
+    assert "needs the training images" in page.get_by_test_id("landscape-offline").inner_text()
+    assert page.get_by_test_id("gradient-share").count() == 4  # one example's gradient: no server
+    context.close()
+    assert errors == [] and [u for u in requests if not u.startswith("file:")] == []

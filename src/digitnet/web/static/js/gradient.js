@@ -152,8 +152,8 @@ export class GradientView {
       type: "number",
       min: 100,
       max: 60000,
-      value: 10000,
       step: 100,
+      placeholder: "default",
       "aria-label": "Training images in the cost",
     });
     this.landscapeButton = el("button", {
@@ -187,7 +187,7 @@ export class GradientView {
               "div",
               { className: "buttons" },
               el("label", {}, "directions ", this.landscapeKind),
-              el("label", {}, "images ", this.landscapeImages),
+              el("label", {}, "images (default 10,000; optimizers 1,000) ", this.landscapeImages),
               this.landscapeButton,
             ),
             this.landscapeStatus,
@@ -463,14 +463,9 @@ export class GradientView {
     this.landscapeButton.disabled = true;
     const started = performance.now();
     try {
-      const r = await api("/api/landscape", {
-        method: "POST",
-        body: {
-          directions: this.landscapeKind.value,
-          n_images: Number(this.landscapeImages.value),
-          grid: 41,
-        },
-      });
+      const body = { directions: this.landscapeKind.value, grid: 41 };
+      if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
+      const r = await api("/api/landscape", { method: "POST", body });
       this.landscapeData = r;
       this.landscapeCanvas.hidden = false;
       drawLandscape(this.landscapeCanvas, r);
