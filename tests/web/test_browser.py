@@ -616,6 +616,7 @@ def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, serve
     api = post(page, "/api/chain", knobs)
     for key in ("z", "a", "dC_dw", "dC_db", "dC_da"):
         np.testing.assert_allclose(chain[key], api[key], atol=1e-6, err_msg=key)
+    for key in ("dC_dw", "dC_db", "dC_da", "dC_dx"):
         np.testing.assert_allclose(
             chain["finite_difference"][key], api["finite_difference"][key], atol=1e-6
         )
@@ -676,7 +677,7 @@ def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page,
         assert cells.nth(1).inner_text() == f"{100 * row['top1']:.1f}%"
         assert cells.nth(2).inner_text() == f"{100 * row['top10']:.1f}%"
     assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "3"
-    page.get_by_label("Step size η").fill("0.5")
+    page.locator("#view-gradient").get_by_label("Step size η").fill("0.5")
     assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "0.5"
     page.get_by_label("Directions of the slice").select_option("optimizers")
     page.get_by_test_id("landscape-run").click()

@@ -8,12 +8,13 @@ import { api } from "./api.js";
 import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, forwardAll, oneHot, costTerms, takeStep } from "./backprop-math.js";
-import { GREEN, RED, drawGray, drawWeights, sharpCanvas } from "./render.js";
+import { GREEN, RED, drawGray, drawWeights } from "./render.js";
 import {
   Latency,
   PALETTE,
   drawSigned,
   el,
+  fit,
   labelPicker,
   legend,
   lineChart,
@@ -245,6 +246,8 @@ export class BackpropView {
     this.working = model;
     this.steps = 0;
     this.lastStep = null;
+    this.buildSums();
+    this.buildFirstLayer();
     this.convention.textContent = `This model's cost: ${costName(model)}. Every number here is computed from its ${model.sizes.join("-")} weights for the example chosen below.`;
     this.update();
   }
@@ -397,20 +400,21 @@ export class BackpropView {
     this.averageStatus.textContent = `Added the weight from neuron ${k} into output ${param.to}; press “Average over a mini-batch”.`;
   }
 
-  showSums(result) {
+  // One figure per hidden layer (made once per model): a stacked chart of the wishes of the
+  // neurons it feeds, their colours, and the largest nudge.
+  buildSums() {
     const L = this.model.sizes.length - 1;
+    this.sumCharts = [];
     const blocks = [];
-    const drawing = [];
     for (let l = L - 1; l >= 1; l--) {
-      const rows = result.contributions[l - 1]; // [j over layer l + 1][k over layer l]
-      const wishes = rows.map((row) => Array.from(row, (v) => -v));
-      const totals = result.nudges[l - 1];
-      const canvas = el("canvas", { className: "chart", role: "img" });
+      const n = this.model.sizes[l + 1]; // the neurons of layer l + 1, each with a wish
       const above = l + 1 === L ? "output" : `hidden ${l + 1}`;
-      const colors = rows.map((_, j) =>
-        rows.length <= PALETTE.length ? PALETTE[j] : `hsl(${(360 * j) / rows.length}, 70%, 62%)`,
+      const colors = Array.from({ length: n }, (_, j) =>
+        n <= PALETTE.length ? PALETTE[j] : `hsl(${(360 * j) / n}, 70%, 62%)`,
       );
-      const biggest = argmax(Array.from(totals, Math.abs));
+      const canvas = el("canvas", { className: "chart", role: "img" });
+      const largest = el("p", { className: "muted" });
+      const back = l < L - 1 ? " (propagated backwards)" : "";
       blocks.push(
         el(
           "figure",
@@ -418,10 +422,10 @@ export class BackpropView {
           el(
             "figcaption",
             {},
-            `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${rows.length} ${above} neurons it feeds${l < L - 1 ? " (propagated backwards)" : ""}`,
+            `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${n} ${above} neurons it feeds${back}`,
           ),
           canvas,
-          rows.length <= 10
+          n <= PALETTE.length
             ? legend(
                 colors.map((color, j) => ({
                   color,
@@ -431,39 +435,42 @@ export class BackpropView {
             : el(
                 "p",
                 { className: "muted" },
-                `one colour for each of the ${rows.length} neurons of ${above}`,
+                `one colour for each of the ${n} neurons of ${above}`,
               ),
-          el(
-            "p",
-            { className: "muted" },
-            `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`,
-          ),
+          largest,
         ),
       );
-      drawing.push(() => stacked(canvas, wishes, totals, colors));
+      this.sumCharts.push({ l, canvas, largest, colors });
+    }
+    this.sums.replaceChildren(...blocks);
+  }
+
+  showSums(result) {
+    for (const { l, canvas, largest, colors } of this.sumCharts) {
+      const rows = result.contributions[l - 1]; // [j over layer l + 1][k over layer l]
+      const wishes = rows.map((row) => Array.from(row, (v) => -v));
+      const totals = result.nudges[l - 1];
+      const biggest = argmax(Array.from(totals, Math.abs));
+      stacked(canvas, wishes, totals, colors);
+      largest.textContent = `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`;
       canvas.setAttribute(
         "aria-label",
         `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`,
       );
     }
-    this.sums.replaceChildren(...blocks);
-    drawing.forEach((draw) => draw()); // now that the canvases are laid out
   }
 
-  showFirstLayer(result) {
-    const g = result.grad_weights[0];
+  // The first layer's pairs (made once per model): its current weights beside the changes.
+  buildFirstLayer() {
     const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
-    const nIn = this.model.sizes[0];
-    if (nIn !== PIXELS) {
+    this.pairs = [];
+    this.weightsDrawn = null; // the model whose weights the grids show
+    if (this.model.sizes[0] !== PIXELS) {
       this.firstLayer.replaceChildren(
         el("p", { className: "muted" }, "Only 28×28 inputs are drawn as grids."),
       );
       return;
     }
-    let top = 1e-12;
-    for (let i = 0; i < n * nIn; i++) top = Math.max(top, Math.abs(g[i]));
-    const change = g.map((v) => -v);
-    const pairs = [];
     for (let j = 0; j < n; j++) {
       const now = el("canvas", {
         role: "img",
@@ -473,19 +480,30 @@ export class BackpropView {
         role: "img",
         "aria-label": `first-layer neuron ${j}: desired changes`,
       });
-      drawWeights(now, this.working.weights[0], j * nIn);
-      drawSigned(wish, change, j * nIn, top);
-      pairs.push(
-        el(
-          "figure",
-          { className: "pair" },
-          now,
-          wish,
-          el("figcaption", {}, `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`),
-        ),
-      );
+      const caption = el("figcaption");
+      this.pairs.push({ now, wish, caption });
     }
-    this.firstLayer.replaceChildren(...pairs);
+    this.firstLayer.replaceChildren(
+      ...this.pairs.map(({ now, wish, caption }) =>
+        el("figure", { className: "pair" }, now, wish, caption),
+      ),
+    );
+  }
+
+  showFirstLayer(result) {
+    if (!this.pairs.length) return;
+    const g = result.grad_weights[0];
+    const nIn = this.model.sizes[0];
+    let top = 1e-12;
+    for (let i = 0; i < this.pairs.length * nIn; i++) top = Math.max(top, Math.abs(g[i]));
+    const change = g.map((v) => -v);
+    const redraw = this.weightsDrawn !== this.working;
+    this.pairs.forEach(({ now, wish, caption }, j) => {
+      if (redraw) drawWeights(now, this.working.weights[0], j * nIn);
+      drawSigned(wish, change, j * nIn, top);
+      caption.textContent = `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`;
+    });
+    this.weightsDrawn = this.working;
   }
 
   // ---- the step -------------------------------------------------------------------------
@@ -550,62 +568,52 @@ export class BackpropView {
   }
 
   async showOthers(s) {
-    if (!this.others && this.example.served && !this.fetchingOthers) {
-      this.fetchingOthers = true;
+    if (!this.others && this.example.served && !this.othersAsked) {
+      this.othersAsked = true; // once: the same held-out digits for every step
       try {
         const r = await api("/api/backprop/step", {
           method: "POST",
-          body: {
-            pixels: Array.from(this.example.x),
-            label: this.currentLabel(),
-            others: OTHERS,
-            seed: 0,
-          },
+          body: { pixels: Array.from(this.example.x), label: this.currentLabel(), others: OTHERS },
         });
-        this.others = r.others.map((o) => ({
-          label: o.label,
-          pixels_255: o.pixels_255,
-          index: o.index,
-        }));
+        this.others = r.others;
       } catch (e) {
         this.otherThumbs.replaceChildren(
           el("p", { className: "muted" }, `Held-out digits unavailable: ${e.message}`),
         );
         return;
-      } finally {
-        this.fetchingOthers = false;
       }
     }
     if (!this.others) {
-      this.otherThumbs.replaceChildren(
-        el(
-          "p",
-          { className: "muted" },
-          "Held-out digits need MNIST: run digitnet serve, or export with MNIST cached.",
-        ),
-      );
+      if (!this.example.served) {
+        this.otherThumbs.replaceChildren(
+          el("p", { className: "muted" }, "This page was exported without MNIST test digits."),
+        );
+      }
       return;
+    }
+    if (!this.otherFigures) {
+      this.otherFigures = this.others.map((o) => {
+        const x = Float64Array.from(o.pixels_255, (v) => v / 255);
+        const canvas = el("canvas", { role: "img", "aria-label": `a held-out ${o.label}` });
+        drawGray(canvas, x);
+        const caption = el("figcaption");
+        return {
+          x,
+          label: o.label,
+          caption,
+          figure: el("figure", { className: "thumb" }, canvas, caption),
+        };
+      });
+      this.otherThumbs.replaceChildren(...this.otherFigures.map((f) => f.figure));
     }
     const after = s ? s.after : this.working;
     const before = s ? s.before : this.working;
-    this.otherThumbs.replaceChildren(
-      ...this.others.map((o) => {
-        const x = Float64Array.from(o.pixels_255, (v) => v / 255);
-        const a0 = forwardAll(before, x).activations.at(-1);
-        const a1 = forwardAll(after, x).activations.at(-1);
-        const canvas = el("canvas", { role: "img", "aria-label": `a held-out ${o.label}` });
-        drawGray(canvas, x);
-        const change = a1[o.label] - a0[o.label];
-        const text = s ? `${num(a0[o.label], 2)} → ${num(a1[o.label], 2)}` : num(a0[o.label], 2);
-        const cls = !s || Math.abs(change) < 5e-4 ? "" : change > 0 ? "up" : "down";
-        return el(
-          "figure",
-          { className: `thumb ${cls}` },
-          canvas,
-          el("figcaption", {}, `${o.label}: ${text}`),
-        );
-      }),
-    );
+    for (const { x, label, caption, figure } of this.otherFigures) {
+      const a0 = forwardAll(before, x).activations.at(-1)[label];
+      const a1 = forwardAll(after, x).activations.at(-1)[label];
+      caption.textContent = `${label}: ${s ? `${num(a0, 2)} → ${num(a1, 2)}` : num(a0, 2)}`;
+      figure.className = `thumb ${!s || Math.abs(a1 - a0) < 5e-4 ? "" : a1 > a0 ? "up" : "down"}`;
+    }
   }
 
   // ---- averaging (server) ----------------------------------------------------------------
@@ -689,7 +697,7 @@ function stripUnder(canvas, values, color) {
 
 // Columns of stacked signed contributions (positive up, negative down) and their total.
 function stacked(canvas, wishes, totals, colors) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const n = totals.length;

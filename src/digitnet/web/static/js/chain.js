@@ -11,6 +11,7 @@ import { chainCost, oneNeuronChain, pickChain, pickName } from "./chain-math.js"
 import {
   Latency,
   el,
+  fit,
   labelPicker,
   lineChart,
   num,
@@ -19,7 +20,6 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram } from "./pick-diagram.js";
-import { sharpCanvas } from "./render.js";
 
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
@@ -604,7 +604,7 @@ function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span
 
 // a⁰ → a¹ → a² → a³ → C as discs lit by their activations, edges as thick as |w|.
 function drawChain(canvas, values, r) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const acts = [values.x, ...r.a];
@@ -644,7 +644,7 @@ function drawChain(canvas, values, r) {
 
 // A number line for each z (−8…8), a (0…1) and C (0…1), the current value marked.
 function drawNumberLines(canvas, r) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const rows = [

@@ -4,7 +4,7 @@
 
 import { DIGITS, PIXELS, SIDE } from "./constants.js";
 import { api } from "./api.js";
-import { drawGray, GREEN, RED, sharpCanvas } from "./render.js";
+import { drawGray, GREEN, RED, paper } from "./render.js";
 
 /** An element: el("p", {className: "muted", textContent: "…"}, child, "text", …). */
 export function el(tag, props = {}, ...children) {
@@ -205,7 +205,7 @@ export function signedBars(
   values,
   { scale = null, labels = null, highlight = -1, colors = null } = {},
 ) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
   const n = values.length;
@@ -250,7 +250,7 @@ export function lineChart(
   series,
   { xLabel = "", yLabel = "", logX = false, logY = false, marks = [], yRange = null } = {},
 ) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
   const left = 56;
@@ -370,10 +370,35 @@ export const PALETTE = [
   "#c084fc",
 ];
 
+/**
+ * Like render.sharpCanvas (pixels for the CSS box at the screen's pixel ratio, cleared to the
+ * page's background; {ctx, width, height} in CSS pixels, null while not laid out), but the
+ * canvas is resized only when its box changed: resizing a canvas costs far more than clearing.
+ */
+export function fit(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (!width || !height) return null;
+  const w = Math.round(width * ratio);
+  const h = Math.round(height * ratio);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1;
+  return paper({ ctx, width, height });
+}
+
 /** A 28×28 grid of signed values (from `offset`), green +, red −, brightness = |v| / top. */
 export function drawSigned(canvas, values, offset = 0, top = null) {
-  canvas.width = SIDE;
-  canvas.height = SIDE;
+  if (canvas.width !== SIDE || canvas.height !== SIDE) {
+    canvas.width = SIDE;
+    canvas.height = SIDE;
+  }
   let scale = top;
   if (scale === null) {
     scale = 1e-12;
@@ -392,20 +417,27 @@ export function drawSigned(canvas, values, offset = 0, top = null) {
 
 const LATENCIES_KEPT = 200;
 
-/** Interaction latencies: from the input event's timestamp to the frame after the update. */
+/** Interaction latencies: from the input event's timestamp to the frame after the update
+ * (times), and of that the update's own work (work), in ms, the latest LATENCIES_KEPT. */
 export class Latency {
   constructor() {
     this.times = [];
+    this.work = [];
   }
 
-  measure(event, work) {
-    work();
-    const started = event ? event.timeStamp : performance.now();
-    requestAnimationFrame(() => {
-      this.times.push(performance.now() - started);
-      if (this.times.length > LATENCIES_KEPT) this.times.shift();
-    });
+  measure(event, update) {
+    const started = performance.now();
+    update();
+    const done = performance.now();
+    const since = event ? event.timeStamp : started;
+    keepLatest(this.work, done - started);
+    requestAnimationFrame(() => keepLatest(this.times, performance.now() - since));
   }
+}
+
+function keepLatest(list, value) {
+  list.push(value);
+  if (list.length > LATENCIES_KEPT) list.shift();
 }
 
 /** Call fn whenever `root` stops being hidden (a tab was opened). */
@@ -436,7 +468,7 @@ export const sub = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
  * values in [0, top]. For outputs before and after a step.
  */
 export function pairedBars(canvas, groups, labels, top = 1) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const bottom = 18;

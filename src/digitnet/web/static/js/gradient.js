@@ -15,6 +15,7 @@ import {
   PALETTE,
   drawSigned,
   el,
+  fit,
   labelPicker,
   lineChart,
   num,
@@ -24,7 +25,7 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram } from "./pick-diagram.js";
-import { drawGray, sharpCanvas } from "./render.js";
+import { drawGray } from "./render.js";
 
 const TOP_LISTED = 10;
 const PATH_COLORS = {
@@ -670,7 +671,7 @@ function countParams(sizes) {
 // The cost on the grid as colours (log scale), log-spaced contour lines, the model at the
 // centre, the init→final line and each path with its points (hollow where off the plane).
 function drawLandscape(canvas, r) {
-  const sized = sharpCanvas(canvas);
+  const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
   const { alphas, betas, cost } = r;
