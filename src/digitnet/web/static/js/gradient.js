@@ -28,13 +28,8 @@ import { PickDiagram } from "./pick-diagram.js";
 import { drawGray } from "./render.js";
 
 const TOP_LISTED = 10;
-const PATH_COLORS = {
-  training: "#ffd54a",
-  "full-batch GD": "#4fc3ff",
-  "SGD, batch 100": "#34d399",
-  "SGD, batch 10": "#f472b6",
-  momentum: "#a78bfa",
-};
+const PATH_COLORS = ["#ffd54a", "#4fc3ff", "#34d399", "#f472b6", "#a78bfa"]; // by path order
+const pathColor = (i) => PATH_COLORS[i % PATH_COLORS.length];
 
 export class GradientView {
   constructor(root, example) {
@@ -179,7 +174,7 @@ export class GradientView {
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
-      "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced. Paths are projected onto the slice; a point's true cost is printed beside the slice's value, and a hollow marker means the point lies off the plane.",
+      "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced; “four optimizers” centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel. The dashed white line runs from the initial to the trained weights.",
       served
         ? el(
             "div",
@@ -468,11 +463,11 @@ export class GradientView {
       if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
       const r = await api("/api/landscape", { method: "POST", body });
       this.landscapeData = r;
+      this.landscapeCanvas.dataset.paths = String(r.paths.length);
       this.landscapeCanvas.hidden = false;
       drawLandscape(this.landscapeCanvas, r);
       this.showLandscapeFacts(r);
       this.landscapeStatus.textContent = `${r.alphas.length}×${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1000).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
-      this.landscapeCanvas.dataset.paths = String(r.paths.length);
     } catch (e) {
       this.landscapeStatus.textContent = `Failed: ${e.message}`;
     } finally {
@@ -483,7 +478,7 @@ export class GradientView {
   showLandscapeFacts(r) {
     const d = r.directions;
     const facts = [
-      `at the model: C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
+      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
       d.explained_variance
         ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})`
         : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
@@ -509,7 +504,7 @@ export class GradientView {
         ].map((t) => el("th", { textContent: t })),
       ),
     );
-    r.paths.forEach((p) => {
+    r.paths.forEach((p, n) => {
       const last = p.points.length - 1;
       table.append(
         el(
@@ -518,7 +513,7 @@ export class GradientView {
           el(
             "th",
             { scope: "row" },
-            el("i", { className: "swatch", style: `background:${PATH_COLORS[p.name] || "#fff"}` }),
+            el("i", { className: "swatch", style: `background:${pathColor(n)}` }),
             p.name,
           ),
           el("td", { textContent: p.examples.toLocaleString() }),
@@ -540,8 +535,8 @@ export class GradientView {
           }),
     );
     if (r.paths.length) {
-      const series = r.paths.flatMap((p) => {
-        const color = PATH_COLORS[p.name] || "#fff";
+      const series = r.paths.flatMap((p, n) => {
+        const color = pathColor(n);
         const xs = p.examples_seen.map((n) => Math.max(n, 1));
         return [
           { points: xs.map((n, i) => [n, p.cost_true[i]]), color },
@@ -684,15 +679,22 @@ function drawLandscape(canvas, r) {
   const toY = (b) => pad + (1 - (b - b0) / (b1 - b0)) * h;
   const lo = Math.log(Math.max(r.min_cost, 1e-9));
   const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
-  const cellW = w / alphas.length;
-  const cellH = h / betas.length;
-  for (let i = 0; i < betas.length; i++) {
-    for (let j = 0; j < alphas.length; j++) {
+  // the grid's colours as a tiny image (row 0 at the top: the last β), smoothly scaled up
+  const [na, nb] = [alphas.length, betas.length];
+  const tiny = document.createElement("canvas");
+  tiny.width = na;
+  tiny.height = nb;
+  const tctx = tiny.getContext("2d");
+  const img = tctx.createImageData(na, nb);
+  for (let i = 0; i < nb; i++) {
+    for (let j = 0; j < na; j++) {
       const t = (Math.log(Math.max(cost[i][j], 1e-9)) - lo) / (hi - lo || 1);
-      ctx.fillStyle = heat(t);
-      ctx.fillRect(toX(alphas[j]) - cellW / 2, toY(betas[i]) - cellH / 2, cellW + 0.6, cellH + 0.6);
+      img.data.set([...heat(t), 255], 4 * ((nb - 1 - i) * na + j));
     }
   }
+  tctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h); // pixel centres on the grid
   // contours by marching squares on the grid, at the server's log-spaced levels
   ctx.strokeStyle = "rgba(255,255,255,0.45)";
   ctx.lineWidth = 1;
@@ -744,13 +746,13 @@ function drawLandscape(canvas, r) {
     ctx.setLineDash([6, 4]);
     ctx.beginPath();
     ctx.moveTo(toX(r.line.init[0]), toY(r.line.init[1]));
-    ctx.lineTo(toX(r.center[0]), toY(r.center[1]));
+    ctx.lineTo(toX(0), toY(0));
     ctx.stroke();
     ctx.setLineDash([]);
   }
   // the paths: a point is filled when within 10% of the path's travel from the plane
-  for (const p of r.paths) {
-    const color = PATH_COLORS[p.name] || "#ffffff";
+  for (const [n, p] of r.paths.entries()) {
+    const color = pathColor(n);
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
     ctx.beginPath();
@@ -780,13 +782,14 @@ function drawLandscape(canvas, r) {
   }
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
-  ctx.arc(toX(r.center[0]), toY(r.center[1]), 5, 0, 2 * Math.PI);
+  ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
   ctx.textAlign = "left";
-  ctx.fillText(`θ*: C = ${num(r.center_cost, 4)}`, toX(r.center[0]) + 8, toY(r.center[1]) + 14);
+  const centre = r.center === "initial" ? "θ₀, the initial weights" : "θ*, the trained model";
+  ctx.fillText(`${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16);
 }
 
-// dark blue (low) → teal → yellow (high)
+// dark blue (low) → teal → green → yellow (high), as [r, g, b]
 function heat(t) {
   const s = Math.min(1, Math.max(0, t));
   const stops = [
@@ -798,6 +801,5 @@ function heat(t) {
   const x = s * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(x));
   const f = x - i;
-  const c = stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
-  return `rgb(${c[0]},${c[1]},${c[2]})`;
+  return stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
 }
