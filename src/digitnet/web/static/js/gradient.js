@@ -772,21 +772,26 @@ function drawLandscape(canvas, r) {
       }
     });
     const [ea, eb] = p.points.at(-1);
-    ctx.fillStyle = color;
-    ctx.textAlign = "left";
-    ctx.fillText(
-      `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`,
-      toX(ea) + 6,
-      toY(eb) - 6,
-    );
+    const text = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
+    outlined(ctx, text, toX(ea) + 6, toY(eb) - 6, color);
   }
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
   ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
-  ctx.textAlign = "left";
   const centre = r.center === "initial" ? "θ₀, the initial weights" : "θ*, the trained model";
-  ctx.fillText(`${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16);
+  outlined(ctx, `${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16, "#ffffff");
+}
+
+// Text readable on any colour: drawn over a dark outline.
+function outlined(ctx, text, x, y, color) {
+  ctx.textAlign = "left";
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(11,15,23,0.85)";
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
+  ctx.lineWidth = 1;
 }
 
 // dark blue (low) → teal → green → yellow (high), as [r, g, b]
