@@ -2,7 +2,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { backprop, takeStep } from "../../src/digitnet/web/static/js/backprop-math.js";
+import { backprop, exampleCost, takeStep } from "../../src/digitnet/web/static/js/backprop-math.js";
 import {
   gradientNorm,
   lineSlice,
@@ -50,4 +50,20 @@ test("the slice starts at C(θ), falls with slope −‖∇C‖², and at t = η
   const stepped = backprop(takeStep(model, r, 2), x, 1).cost;
   assert.ok(Math.abs(line.cost[20] - stepped) < 1e-15);
   assert.equal(moveAlong(model, r, 0).weights[0][3], model.weights[0][3]);
+});
+
+test("the slice's shortcut through the first layer equals moving every weight", () => {
+  for (const [sizes, activation, cost] of [
+    [[6, 5, 4, 3], "relu", "cross-entropy"],
+    [[6, 3], "sigmoid", "quadratic"],
+    [[6, 3], "sigmoid", "cross-entropy"],
+  ]) {
+    const { model, x } = tinyModel(sizes, activation, cost, 12);
+    const r = backprop(model, x, 2);
+    const line = lineSlice(model, x, 2, r, 3, 7);
+    line.t.forEach((t, i) => {
+      const naive = exampleCost(moveAlong(model, r, t), x, 2);
+      assert.ok(Math.abs(line.cost[i] - naive) < 1e-12, `${sizes} t=${t}`);
+    });
+  }
 });

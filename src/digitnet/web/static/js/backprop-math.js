@@ -72,6 +72,12 @@ export function costTerms(model, a, y) {
   return a.map((v, j) => (v - y[j]) ** 2); // (aⱼ − yⱼ)²
 }
 
+/** The cost of one example from the output layer's z: its squashing, then Σ of the terms. */
+export function outputCost(model, z, label) {
+  const a = model.cost === "cross-entropy" ? softmax64(z) : z.map(logistic);
+  return costTerms(model, a, oneHot(label, a.length)).reduce((s, v) => s + v, 0);
+}
+
 /** The cost of one example: Σ of its terms. */
 export function exampleCost(model, x, label) {
   const { activations } = forwardAll(model, x);
@@ -166,16 +172,34 @@ export function takeStep(model, result, eta) {
  * gradWeights, gradBiases: per non-input layer, as backprop's grad_weights and grad_biases.
  */
 export function largestComponents(gradWeights, gradBiases, sizes, count) {
+  // the flat index of every component (all weights, then all biases, as Network.params),
+  // sorted by |value|; objects only for the few kept
+  const flat = [...gradWeights, ...gradBiases];
+  const values = new Float64Array(flat.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of flat) for (let k = 0; k < a.length; k++) values[at++] = a[k];
+  const order = Uint32Array.from(values.keys()).sort(
+    (p, q) => Math.abs(values[q]) - Math.abs(values[p]),
+  );
   const found = [];
-  gradWeights.forEach((g, i) => {
-    const nIn = sizes[i];
-    g.forEach((value, n) => {
-      found.push({ kind: "weight", layer: i + 1, to: Math.floor(n / nIn), from: n % nIn, value });
-    });
-  });
-  gradBiases.forEach((d, i) => {
-    d.forEach((value, j) => found.push({ kind: "bias", layer: i + 1, to: j, value }));
-  });
-  found.sort((p, q) => Math.abs(q.value) - Math.abs(p.value));
-  return found.slice(0, count);
+  for (const index of order.subarray(0, count)) {
+    let rest = index;
+    let i = 0;
+    while (i < gradWeights.length && rest >= gradWeights[i].length) rest -= gradWeights[i++].length;
+    if (i < gradWeights.length) {
+      const nIn = sizes[i];
+      found.push({
+        kind: "weight",
+        layer: i + 1,
+        to: Math.floor(rest / nIn),
+        from: rest % nIn,
+        value: values[index],
+      });
+    } else {
+      let b = 0;
+      while (rest >= gradBiases[b].length) rest -= gradBiases[b++].length;
+      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[index] });
+    }
+  }
+  return found;
 }

@@ -2,7 +2,15 @@
 // lot, who cares about that one"), the share the top 1% and 10% hold in each layer, and the
 // cost along the negative gradient, C(θ − t ∇C), for one example. No DOM here.
 
-import { exampleCost } from "./backprop-math.js";
+import { exampleCost, logistic, outputCost } from "./backprop-math.js";
+
+/** |v| of every value of the arrays, concatenated, in one Float64Array. */
+function magnitudes(arrays) {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let i = 0;
+  for (const a of arrays) for (let k = 0; k < a.length; k++) out[i++] = Math.abs(a[k]);
+  return out;
+}
 
 /**
  * Per layer of weights and biases (layer l feeds layer l, 1…L) and for all together: n, the
@@ -11,13 +19,17 @@ import { exampleCost } from "./backprop-math.js";
  * gradWeights, gradBiases: one array per non-input layer, as from backprop or the API.
  */
 export function shares(gradWeights, gradBiases) {
-  const groups = gradWeights.map((g, i) => ({ layer: i + 1, values: [...g, ...gradBiases[i]] }));
-  groups.push({ layer: "all", values: groups.flatMap((group) => group.values) });
-  return groups.map(({ layer, values }) => {
-    const abs = Float64Array.from(values, Math.abs).sort().reverse();
+  const groups = gradWeights.map((g, i) => ({ layer: i + 1, arrays: [g, gradBiases[i]] }));
+  groups.push({ layer: "all", arrays: groups.flatMap((group) => group.arrays) });
+  return groups.map(({ layer, arrays }) => {
+    const abs = magnitudes(arrays).sort().reverse(); // typed arrays sort as numbers
     const n = abs.length;
-    const total = abs.reduce((s, v) => s + v, 0);
-    const squares = abs.reduce((s, v) => s + v * v, 0);
+    let total = 0;
+    let squares = 0;
+    for (const v of abs) {
+      total += v;
+      squares += v * v;
+    }
     const top = (fraction, power) => {
       const count = Math.max(1, Math.ceil(fraction * n));
       let s = 0;
@@ -25,6 +37,8 @@ export function shares(gradWeights, gradBiases) {
       const whole = power === 1 ? total : squares;
       return whole > 0 ? s / whole : 0;
     };
+    let zeros = 0;
+    for (const v of abs) if (v === 0) zeros += 1;
     return {
       layer,
       n,
@@ -32,16 +46,16 @@ export function shares(gradWeights, gradBiases) {
       top10: top(0.1, 1),
       top1_sq: top(0.01, 2),
       top10_sq: top(0.1, 2),
-      zero_fraction: abs.filter((v) => v === 0).length / n,
+      zero_fraction: zeros / n,
     };
   });
 }
 
 /** Every |component| sorted from the largest down, with the 1-based rank at which each sits. */
 export function rankedMagnitudes(gradWeights, gradBiases) {
-  const all = [];
-  gradWeights.forEach((g, i) => all.push(...g, ...gradBiases[i]));
-  return Float64Array.from(all, Math.abs).sort().reverse();
+  return magnitudes([...gradWeights, ...gradBiases])
+    .sort()
+    .reverse();
 }
 
 /** The Euclidean length ‖∇C‖ of a gradient given as per-layer arrays. */
@@ -55,23 +69,48 @@ export function gradientNorm(gradWeights, gradBiases) {
  * One example's cost along the negative gradient, C(θ − t ∇C) for t in [0, tMax]:
  * {t, cost, slope} where slope = dC/dt at t = 0 = −‖∇C‖², the tangent's slope.
  * result: backprop(model, x, label).
+ *
+ * The first layer's z is linear in t: (W − tG)x + (b − t g) = z − t (Gx + g), so Gx, the one
+ * big product, is made once; the small layers above are computed afresh for each t.
  */
 export function lineSlice(model, x, label, result, tMax, points = 41) {
   const t = Array.from({ length: points }, (_, i) => (tMax * i) / (points - 1));
-  const cost = t.map((ti) => exampleCost(moveAlong(model, result, ti), x, label));
+  const z1 = result.zs[0];
+  const G = result.grad_weights[0];
+  const nIn = model.sizes[0];
+  const dz1 = Float64Array.from(result.grad_biases[0]); // Gx + g: how z¹ moves per unit of t
+  for (let j = 0; j < dz1.length; j++) {
+    let s = 0;
+    for (let k = 0, row = j * nIn; k < nIn; k++) s += G[row + k] * x[k];
+    dz1[j] += s;
+  }
+  const above = { ...model, sizes: model.sizes.slice(1) };
+  const cost = t.map((ti) => {
+    const moved = moveAlong(model, result, ti, 1); // every layer but the first
+    const z = z1.map((v, j) => v - ti * dz1[j]);
+    if (model.sizes.length === 2) return outputCost(model, z, label); // z¹ is the output's
+    const a = z.map((v) => (model.activation === "relu" ? Math.max(v, 0) : logistic(v)));
+    const rest = { ...above, weights: moved.weights.slice(1), biases: moved.biases.slice(1) };
+    return exampleCost(rest, a, label);
+  });
   const norm = gradientNorm(result.grad_weights, result.grad_biases);
   return { t, cost, slope: -norm * norm };
 }
 
-/** The model moved by −t ∇C (float64 copies). */
-export function moveAlong(model, result, t) {
+/** The model moved by −t ∇C (float64 copies), from layer `first` (0-based) on; layers below
+ * `first` are left as they are. */
+export function moveAlong(model, result, t, first = 0) {
+  const move = (list, grads) =>
+    list.map((values, i) => {
+      if (i < first) return values;
+      const g = grads[i];
+      const out = new Float64Array(values.length);
+      for (let n = 0; n < out.length; n++) out[n] = values[n] - t * g[n];
+      return out;
+    });
   return {
     ...model,
-    weights: model.weights.map((W, i) =>
-      Float64Array.from(W, (w, n) => w - t * result.grad_weights[i][n]),
-    ),
-    biases: model.biases.map((b, i) =>
-      Float64Array.from(b, (v, j) => v - t * result.grad_biases[i][j]),
-    ),
+    weights: move(model.weights, result.grad_weights),
+    biases: move(model.biases, result.grad_biases),
   };
 }

@@ -255,6 +255,7 @@ export class GradientView {
     this.neuronLayer.max = model.sizes.length - 1;
     this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
     this.diagram.setModel(model);
+    this.grids.replaceChildren();
     this.update();
   }
 
@@ -376,21 +377,30 @@ export class GradientView {
 
   showPictures(flatW, g) {
     const wish = flatW.map((W) => W.map((v) => -v));
-    this.diagram.showValues(wish);
-    if (g.result) this.diagram.update(this.example.x, g.result.activations.slice(1));
-    else this.diagram.update(new Float32Array(PIXELS), null);
     this.wish = wish;
-    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    // the diagram's input and activations, then its edges (one drawing for both)
+    this.diagram.input = g.result ? this.example.x : new Float32Array(PIXELS);
+    this.diagram.activations = g.result ? g.result.activations.slice(1) : null;
+    this.diagram.showValues(wish);
     if (this.model.sizes[0] !== PIXELS) return;
+    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    if (this.grids.children.length !== n) {
+      this.grids.replaceChildren(
+        ...Array.from({ length: n }, (_, j) =>
+          el(
+            "figure",
+            {},
+            el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: −∂C/∂w` }),
+            el("figcaption", { textContent: String(j) }),
+          ),
+        ),
+      );
+    }
     let top = 1e-12;
     for (let i = 0; i < n * PIXELS; i++) top = Math.max(top, Math.abs(wish[0][i]));
-    const figures = [];
-    for (let j = 0; j < n; j++) {
-      const canvas = el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: −∂C/∂w` });
-      drawSigned(canvas, wish[0], j * PIXELS, top);
-      figures.push(el("figure", {}, canvas, el("figcaption", { textContent: String(j) })));
-    }
-    this.grids.replaceChildren(...figures);
+    this.grids
+      .querySelectorAll("canvas")
+      .forEach((canvas, j) => drawSigned(canvas, wish[0], j * PIXELS, top));
   }
 
   pickEdge(hit) {
