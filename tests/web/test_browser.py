@@ -596,9 +596,25 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
         in page.locator("#view-backprop").inner_text()
     )
     page.wait_for_function("document.querySelectorAll('.bp-step .thumb').length === 8")
-    screenshot(page, "backprop")
     page.locator(".bp-step").scroll_into_view_if_needed()
     screenshot(page, "backprop-step")
+    # averaging: this example and 8 training images, each one's wish and their average
+    page.get_by_role("button", name="Average over a mini-batch").click()
+    page.wait_for_function("document.querySelectorAll('table.averaging tr').length === 9")
+    header = page.locator("table.averaging tr").first.locator("th")
+    assert header.count() == 1 + 9 + 1  # parameter, the drawing and 8 images, the average
+    row = page.locator("table.averaging tr").nth(1).locator("td")
+    wishes = [float(row.nth(i).get_attribute("data-value")) for i in range(9)]
+    assert float(row.nth(9).get_attribute("data-value")) == pytest.approx(np.mean(wishes))
+    page.get_by_role("button", name="Measure how well mini-batches aim").click()
+    page.wait_for_function(
+        "Number(document.querySelector('.bp-average canvas.chart').dataset.points) >= 3",
+        timeout=60_000,
+    )
+    page.locator(".bp-average").scroll_into_view_if_needed()
+    screenshot(page, "averaging")
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot(page, "backprop")
     for d in (label, answer, (label + 1) % 10):  # a few more timed interactions
         page.get_by_test_id("backprop-label").select_option(str(d))
         page.get_by_test_id("apply-step").click()

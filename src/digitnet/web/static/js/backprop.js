@@ -650,10 +650,20 @@ export class BackpropView {
   async cosine() {
     this.cosineStatus.textContent = "Measuring (each batch size, many random draws)…";
     try {
-      const r = await api("/api/gradient/cosine", {
-        method: "POST",
-        body: { batch_sizes: [1, 10, 100, 1000], draws: 50 },
-      });
+      // 1 to 1,000 images; a small training set (409: a batch bigger than the set) gets fewer
+      let sizes = [1, 10, 100, 1000];
+      let r = null;
+      while (!r) {
+        try {
+          r = await api("/api/gradient/cosine", {
+            method: "POST",
+            body: { batch_sizes: sizes, draws: 50 },
+          });
+        } catch (e) {
+          if (e.status !== 409 || sizes.length <= 2) throw e;
+          sizes = sizes.slice(0, -1);
+        }
+      }
       this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean ± std over ${r.draws} random batches`;
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
       lineChart(
@@ -782,11 +792,15 @@ function averagingTable(r) {
       tr.append(
         el("td", {
           textContent: signed(v, 2),
+          dataset: { value: String(v) },
           style: `background:${rgb(v >= 0 ? GREEN : RED, (0.55 * Math.abs(v)) / top)}`,
         }),
       );
     }
-    tr.append(el("td", { className: "avg", textContent: signed(row.average, 2) }));
+    const average = signed(row.average, 2);
+    tr.append(
+      el("td", { className: "avg", textContent: average, dataset: { value: String(row.average) } }),
+    );
     table.append(tr);
   }
   return table;
