@@ -611,6 +611,9 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
         "Number(document.querySelector('.bp-average canvas.chart').dataset.points) >= 3",
         timeout=60_000,
     )
+    # on the tiny training set the browser logs the 409 that makes the page ask for smaller
+    # batches (no batch of 1,000 among 250 images); nothing else may appear
+    page.errors[:] = [e for e in page.errors if "409" not in e]
     page.locator(".bp-average").scroll_into_view_if_needed()
     screenshot(page, "averaging")
     page.evaluate("window.scrollTo(0, 0)")
