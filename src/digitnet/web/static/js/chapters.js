@@ -255,7 +255,7 @@ export function lineChart(
   const { ctx, width, height } = sized;
   const left = 56;
   const bottom = 34;
-  const right = 12;
+  const right = 22; // room for the last tick's label
   const topPad = 12;
   const fx = logX ? Math.log10 : (v) => v;
   const fy = logY ? Math.log10 : (v) => v;
