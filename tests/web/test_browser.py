@@ -765,3 +765,15 @@ def test_exported_page_runs_backprop_and_the_chain_rule_offline(
     assert page.get_by_test_id("gradient-share").count() == 4  # one example's gradient: no server
     context.close()
     assert errors == [] and [u for u in requests if not u.startswith("file:")] == []
+
+
+def test_learning_views_fit_a_phone_without_sideways_scrolling(chromium, server):
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, has_touch=True)
+    page = context.new_page()
+    open_app(page, server)
+    draw_four(page)
+    for view in ("backprop", "gradient", "chain"):
+        page.get_by_test_id(f"tab-{view}").click()
+        assert page.locator(f"#view-{view}").is_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, view
+    context.close()
