@@ -531,12 +531,15 @@ def post(page, path: str, body: dict) -> dict:
 
 
 def report(page, view: str, what: str) -> None:
-    """Print a view's interaction latencies: input event → the frame after the update."""
+    """Print a view's interaction latencies: input event → the frame after the update, and of
+    that the update's own work (no assertion on time: it depends on the machine)."""
     times = page.evaluate(f"window.digitnet.{view}.latency.times")
-    assert times, f"no {view} interaction was timed"
+    work = page.evaluate(f"window.digitnet.{view}.latency.work")
+    assert times and len(work) == len(times), f"no {view} interaction was timed"
     print(
-        f"\n{what}: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms "
-        f"over {len(times)} interactions"
+        f"\n{what}: median {statistics.median(times):.1f} ms, max {max(times):.1f} ms over "
+        f"{len(times)} interactions; the update itself: median {statistics.median(work):.1f} ms, "
+        f"max {max(work):.1f} ms"
     )
 
 
