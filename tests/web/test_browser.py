@@ -634,7 +634,7 @@ def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, serve
     product = page.locator("[data-testid=chain-product][data-which=dC_dw3]")
     fd = page.locator("[data-testid=chain-fd][data-which=dC_dw3]")
     before = product.inner_text()
-    for value in ("-2.5", "0.7", "3.9"):
+    for value in ("-2.5", "0.7", "-4", "1.2", "5", "-0.3", "2.2", "3.9"):
         page.get_by_test_id("chain-w3").fill(value)
     page.get_by_test_id("chain-x").fill("0.35")
     assert product.inner_text() != before
@@ -706,8 +706,9 @@ def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page,
         assert cells.nth(1).inner_text() == f"{100 * row['top1']:.1f}%"
         assert cells.nth(2).inner_text() == f"{100 * row['top10']:.1f}%"
     assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "3"
-    page.locator("#view-gradient").get_by_label("Step size η").fill("0.5")
-    assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "0.5"
+    for eta in ("1", "6", "2", "0.25", "4", "0.5"):
+        page.locator("#view-gradient").get_by_label("Step size η").fill(eta)
+        assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == eta
     page.get_by_label("Directions of the slice").select_option("optimizers")
     page.get_by_test_id("landscape-run").click()
     landscape = page.get_by_test_id("landscape")
