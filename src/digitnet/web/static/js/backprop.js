@@ -8,7 +8,7 @@ import { api } from "./api.js";
 import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, forwardAll, oneHot, costTerms, takeStep } from "./backprop-math.js";
-import { GREEN, RED, drawGray, drawWeights } from "./render.js";
+import { GREEN, RED, drawGray } from "./render.js";
 import {
   Latency,
   PALETTE,
@@ -499,7 +499,7 @@ export class BackpropView {
     const change = g.map((v) => -v);
     const redraw = this.weightsDrawn !== this.working;
     this.pairs.forEach(({ now, wish, caption }, j) => {
-      if (redraw) drawWeights(now, this.working.weights[0], j * nIn);
+      if (redraw) drawSigned(now, this.working.weights[0], j * nIn); // as the Weights view
       drawSigned(wish, change, j * nIn, top);
       caption.textContent = `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`;
     });
