@@ -583,6 +583,8 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
     )
     assert page.locator(".sums canvas").count() == len(net.sizes) - 2
     assert page.locator(".pairs figure").count() == 16
+    page.mouse.move(0, 0)  # no hover outline in the picture
+    screenshot(page, "backprop")
     # One step can lower a saturated output (σ′ ≈ 0 there, the other outputs' wishes win);
     # stepping again, the label's output rises: a few presses at most.
     start = output_value(page, label)
@@ -619,8 +621,6 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
     page.errors[:] = [e for e in page.errors if "409" not in e]
     page.locator(".bp-average").scroll_into_view_if_needed()
     screenshot(page, "averaging")
-    page.evaluate("window.scrollTo(0, 0)")
-    screenshot(page, "backprop")
     for d in (label, answer, (label + 1) % 10):  # a few more timed interactions
         page.get_by_test_id("backprop-label").select_option(str(d))
         page.get_by_test_id("apply-step").click()

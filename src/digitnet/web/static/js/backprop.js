@@ -318,7 +318,7 @@ export class BackpropView {
     const shown = this.neuron ?? label;
     rows.forEach((row, d) => {
       row.dataset.value = a[d].toFixed(6);
-      row.classList.toggle("label", d === label);
+      row.classList.toggle("wanted", d === label);
       row.classList.toggle("best", d === best);
       row.setAttribute("aria-pressed", String(d === shown));
       row.querySelector(".fill").style.width =
@@ -568,8 +568,8 @@ export class BackpropView {
     );
     this.stepLegend.replaceChildren(
       legend([
-        { color: "#5d6b86", label: "before the step" },
-        { color: "#ffd54a", label: "after" },
+        { color: "#5d6b86", label: `before step ${this.steps}` },
+        { color: "#ffd54a", label: `after step ${this.steps}` },
       ]),
     );
     this.showOthers(s);
