@@ -76,10 +76,10 @@ def view_markup(view: str) -> str:
     return found.group(1)
 
 
-def held_out_digits(n: int = SAMPLES) -> list[dict] | None:
-    """The first n MNIST test digits from the local cache (never downloaded), or None."""
+def held_out_digits(dataset: str = "mnist", n: int = SAMPLES) -> list[dict] | None:
+    """The first n test images of the dataset from the local cache (never downloaded), or None."""
     try:
-        test = load_dataset("mnist", progress=False, sources=()).test
+        test = load_dataset(dataset, progress=False, sources=()).test
     except DataError:
         return None
     return [
@@ -89,10 +89,11 @@ def held_out_digits(n: int = SAMPLES) -> list[dict] | None:
 
 
 def export_html(model: ModelFile, name: str, samples: list[dict] | None = None) -> str:
-    """The whole page as a string. samples: test digits for the Backprop view's step, as
-    held_out_digits gives them; None: those of the local MNIST cache if there is one."""
-    if samples is None:
-        samples = held_out_digits()
+    """The whole page as a string. samples: test images for the Backprop view's step, as
+    held_out_digits gives them; None: those of the model's dataset in the local cache, if any."""
+    if samples is None:  # the test images of the dataset the model was trained on
+        name = model.training.get("dataset")
+        samples = held_out_digits(name if name in ("mnist", "fashion-mnist") else "mnist")
     views = "".join(view_markup(view) for view in VIEWS)
     tabs = "".join(
         f'<button role="tab" id="tab-{v}" data-testid="tab-{v}" aria-controls="view-{v}" '
