@@ -25,7 +25,8 @@ def test_no_cache_no_images_and_no_download(tmp_path, monkeypatch, trained, data
     monkeypatch.delenv("DIGITNET_DATA", raising=False)
     assert held_out_digits(dataset) is None
     model = replace(trained, training={**trained.training, "dataset": dataset})
-    assert samples_in(export_html(model, "m.safetensors")) is None
+    page = export_html(model, "m.safetensors")
+    assert samples_in(page) is None and "<title>digitnet: m.safetensors</title>" in page
     assert list(tmp_path.iterdir()) == []  # nothing fetched into the cache
 
 
