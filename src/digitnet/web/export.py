@@ -92,8 +92,8 @@ def export_html(model: ModelFile, name: str, samples: list[dict] | None = None) 
     """The whole page as a string. samples: test images for the Backprop view's step, as
     held_out_digits gives them; None: those of the model's dataset in the local cache, if any."""
     if samples is None:  # the test images of the dataset the model was trained on
-        dataset = model.training.get("dataset")
-        samples = held_out_digits(dataset if dataset in ("mnist", "fashion-mnist") else "mnist")
+        trained_on = str(model.training.get("dataset", "mnist"))
+        samples = held_out_digits(trained_on if trained_on == "fashion-mnist" else "mnist")
     views = "".join(view_markup(view) for view in VIEWS)
     tabs = "".join(
         f'<button role="tab" id="tab-{v}" data-testid="tab-{v}" aria-controls="view-{v}" '

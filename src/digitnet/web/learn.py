@@ -343,7 +343,8 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         if body.apply and served.run is not None and not served.run.finished:
             raise HTTPException(409, "a training run is going: stop it before applying a step")
         x, label, example = input_of(body, model.network)
-        others, chosen, images = None, np.zeros(0, dtype=int), np.zeros((0, 784))
+        others, images = None, np.zeros((0, 784))
+        chosen: np.ndarray = np.zeros(0, dtype=int)
         if body.others:
             test = served.dataset().test
             rng = np.random.default_rng(body.seed)
