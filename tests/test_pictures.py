@@ -14,11 +14,19 @@ from PIL import Image
 from conftest import tiny_data
 from digitnet import cli, pictures
 from digitnet.files import models_dir
-from digitnet.frames import Frames, WeightRecorder, frames_path, load_frames, save_frames
+from digitnet.frames import (
+    MOVIE_FRAMES,
+    Frames,
+    WeightRecorder,
+    frames_path,
+    load_frames,
+    save_frames,
+)
 from digitnet.images import to_picture
 from digitnet.metrics import confusion_matrix
 from digitnet.modelfile import ModelFile, save_model
-from digitnet.training import TrainConfig, checkpoint_model, fit
+from digitnet.network import Network
+from digitnet.training import BatchEvent, TrainConfig, checkpoint_model, fit
 
 NAMES = ["weights.png", "activations.png", "curves.png", "confusion.png", "mistakes.png"]
 
@@ -226,6 +234,48 @@ def test_recorder_keeps_every_nth_mini_batch_and_only_complete_epochs():
     assert last.batch_index.tolist() == [20, 20]  # the end of each epoch
     assert np.array_equal(last.frames[-1], result.network.weights[0].astype(np.float16))
     assert not np.array_equal(last.frames[0], last.frames[-1])  # a copy, not the live array
+
+
+def test_recorder_keeps_a_bounded_evenly_spaced_set_of_frames_whatever_n():
+    net = Network([784, 3, 10])
+    recorder = WeightRecorder(every=1, limit=10)
+    recorder.record(net.weights[0], epoch=0, batch=0, step=0)  # before training
+    for epoch in (1, 2, 3):
+        for batch in range(1, 38):  # 111 steps, one frame asked for at each
+            recorder(BatchEvent(epoch, batch, 37, 0.0, 0.1, net))
+    kept = recorder.result(upto_epoch=3)
+    steps = [(e - 1) * 37 + b if e else 0 for e, b in zip(kept.epoch, kept.batch_index)]
+    assert 5 <= len(steps) < 10 and recorder.every == 16
+    assert steps == list(range(0, 112, 16))  # evenly spaced from the start to the end
+
+
+def test_a_movie_keeps_a_fixed_number_of_frames_spread_over_the_run():
+    k = 3 * MOVIE_FRAMES + 7
+    W = np.zeros((k, 2, 784), np.float16)
+    frames = Frames(W, np.arange(k), np.ones(k, np.int64)).spread()
+    assert len(frames.frames) == MOVIE_FRAMES
+    assert frames.epoch[0] == 0 and frames.epoch[-1] == k - 1
+    assert set(np.diff(frames.epoch)) <= {3, 4}  # even, to the nearest frame
+    few = Frames(W[:5], np.arange(5), np.ones(5, np.int64)).spread()
+    assert few.epoch.tolist() == [0, 1, 2, 3, 4]
+
+
+def test_show_draws_a_capped_movie_from_a_long_recording(run_cli, trained, model_file, tmp_path):
+    W = trained[0].network.weights[0]
+    k = 751  # 40 epochs of the video preset with --record-weights 100
+    frames = np.stack([W * (i / k) for i in range(k)]).astype(np.float16)
+    save_frames(frames_path(model_file), Frames(frames, np.arange(k), np.ones(k, np.int64)))
+    status, out, _ = run_cli("show", model_file, "--out", tmp_path / "p")
+    gif = Image.open(tmp_path / "p" / "weights-movie.gif")
+    assert status == 0 and gif.n_frames == MOVIE_FRAMES
+    assert gif.width * gif.height < 600 * 700  # 12 neurons: one small frame
+    assert (tmp_path / "p" / "weights-movie.gif").stat().st_size < 5_000_000
+
+
+def test_a_wide_layers_movie_frames_stay_small():
+    frames = np.random.default_rng(0).normal(0, 0.1, (2, 300, 784)).astype(np.float16)
+    gif = Image.open(io.BytesIO(pictures.weights_movie(frames, ["a", "b"])))
+    assert gif.n_frames == 2 and gif.width <= 800 and gif.height <= 1100  # not 1542 wide
 
 
 # ---- digitnet show / train --record-weights ------------------------------------------------

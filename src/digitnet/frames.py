@@ -1,7 +1,9 @@
 """The weight movie's frames: the first layer's weights copied every N mini-batches while
 training (an event handler for `training.train`), kept in a sidecar ``<model>.frames.npz``.
 
-`pictures.weights_movie` turns them into a GIF; nothing here draws.
+However long the run and whatever N, the recorder keeps at most KEPT_FRAMES frames (it
+doubles N and drops every other frame when full), and the movie shows MOVIE_FRAMES of them,
+spread evenly over the run. `pictures.weights_movie` turns them into a GIF; nothing here draws.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ import numpy as np
 from .files import atomic_write_bytes
 from .training import BatchEvent, Plan, TrainResult
 
+MOVIE_FRAMES = 60  # frames in the weight movie (9 s at 150 ms a frame), whatever the run
+KEPT_FRAMES = 2 * MOVIE_FRAMES  # frames the recorder keeps at most
+
 
 @dataclass(frozen=True)
 class Frames:
@@ -23,6 +28,12 @@ class Frames:
     frames: np.ndarray
     epoch: np.ndarray  # 0 for the weights before training
     batch_index: np.ndarray  # mini-batch within its epoch, 1-based
+
+    def spread(self, n: int = MOVIE_FRAMES) -> Frames:
+        """At most n of the frames, evenly spread over the run, the first and last included."""
+        keep = np.unique(np.linspace(0, len(self.frames) - 1, min(n, len(self.frames))).round())
+        pick = keep.astype(np.int64)
+        return Frames(self.frames[pick], self.epoch[pick], self.batch_index[pick])
 
     def captions(self) -> list[str]:
         return [
@@ -60,29 +71,51 @@ def save_frames(path: str | Path, frames: Frames) -> None:
 
 
 class WeightRecorder:
-    """A `train` event handler: a float16 copy of the first layer's weights every N batches."""
+    """A `train` event handler: a float16 copy of the first layer's weights every N batches.
 
-    def __init__(self, every: int, previous: Frames | None = None, upto_epoch: int = 0) -> None:
-        self.every, self.rows = every, []  # rows: (epoch, batch, weights (n, 784))
+    When it holds ``limit`` frames it doubles N and keeps only the frames at multiples of the
+    new N (the first, before training, always), so a run of any length ends with between
+    limit/2 and ``limit`` frames, evenly spaced."""
+
+    def __init__(
+        self,
+        every: int,
+        previous: Frames | None = None,
+        upto_epoch: int = 0,
+        limit: int = KEPT_FRAMES,
+    ) -> None:
+        self.every, self.limit = every, limit
+        self.rows: list[tuple[int | None, int, int, np.ndarray]] = []  # step, epoch, batch, W
+        self.batches = 0  # mini-batches per epoch, known from the first event
         if previous is not None:  # a resumed run: keep the frames of the epochs it kept
             old = zip(previous.epoch, previous.batch_index, previous.frames)
-            self.rows = [(e, b, W) for e, b, W in old if e <= upto_epoch]
+            self.rows = [(None, int(e), int(b), W) for e, b, W in old if e <= upto_epoch]
 
-    def record(self, W: np.ndarray, epoch: int, batch: int) -> None:
-        self.rows.append((epoch, batch, np.asarray(W, dtype=np.float16)))
+    def record(self, W: np.ndarray, epoch: int, batch: int, step: int | None = None) -> None:
+        self.rows.append((step, epoch, batch, np.asarray(W, dtype=np.float16)))
+        while len(self.rows) >= self.limit:
+            self.every *= 2
+            self.rows = [r for i, r in enumerate(self.rows) if self._keeps(r, i)]
+
+    def _keeps(self, row: tuple, i: int) -> bool:
+        step, epoch, batch = row[0], row[1], row[2]
+        if step is None:  # a resumed run's frame: step from its epoch and batch
+            step = (epoch - 1) * self.batches + batch if epoch else 0
+        return step % self.every == 0 if self.batches else i % 2 == 0
 
     def __call__(self, event: object) -> None:
         if isinstance(event, BatchEvent):
+            self.batches = event.batches
             step = (event.epoch - 1) * event.batches + event.batch  # counts across epochs
             if step % self.every == 0:
-                self.record(event.network.weights[0], event.epoch, event.batch)
+                self.record(event.network.weights[0], event.epoch, event.batch, step)
 
     def result(self, upto_epoch: int) -> Frames | None:
         """The frames of complete epochs (an interrupted epoch is trained again), or None."""
-        rows = [row for row in self.rows if row[0] <= upto_epoch]
+        rows = [row for row in self.rows if row[1] <= upto_epoch]
         if not rows:
             return None
-        epoch, batch, frames = zip(*rows)
+        _, epoch, batch, frames = zip(*rows)
         return Frames(np.stack(frames), np.array(epoch, np.int64), np.array(batch, np.int64))
 
 
@@ -91,7 +124,7 @@ def start_recording(every: int, plan: Plan) -> WeightRecorder:
     resumed one keeps the frames of the epochs its checkpoint kept."""
     if plan.resume is None:
         recorder = WeightRecorder(every)
-        recorder.record(plan.config.build_network().weights[0], epoch=0, batch=0)
+        recorder.record(plan.config.build_network().weights[0], epoch=0, batch=0, step=0)
         return recorder
     done = int(plan.resume.training.get("epochs_done", 0))
     previous = frames_path(plan.resumed_from) if plan.resumed_from else None

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .data import class_names
 from .files import atomic_write_bytes
-from .frames import frames_path, load_frames
+from .frames import MOVIE_FRAMES, frames_path, load_frames
 from .images import image_to_input, to_picture
 from .metrics import confusion_matrix, mistakes
 from .modelfile import ModelFile, load_model
@@ -103,7 +103,14 @@ def _stack(ims: Sequence[Image.Image], gap: int = 10, across: bool = False) -> I
 
 
 def _tiles(ims: Sequence[Image.Image], cols: int, gap: int = 12) -> Image.Image:
-    rows = [_stack(ims[i : i + cols], gap, across=True) for i in range(0, len(ims), cols)]
+    """A grid of images in cells of one size (the largest), so that the columns line up."""
+    width, height = max(im.width for im in ims), max(im.height for im in ims)
+    cells = []
+    for im in ims:
+        cell = Image.new("RGB", (width, height), BACKGROUND)
+        cell.paste(im, (0, 0))
+        cells.append(cell)
+    rows = [_stack(cells[i : i + cols], gap, across=True) for i in range(0, len(cells), cols)]
     return _stack(rows, gap)
 
 
@@ -132,20 +139,35 @@ def _legend(vmax: float, width: int = 300, what: str = "weight") -> Image.Image:
 # ---- weights ---------------------------------------------------------------------------------
 
 
+WIDE = 100  # a layer wider than this gets short labels ("17", not "neuron 17")
+
+
+def grid_scale(neurons: int, largest: int = 4) -> int:
+    """Pixels per weight in a layer's weight grids: ``largest`` up to 36 neurons, one less up
+    to WIDE, two less beyond (at least 1), so 300 neurons still fit on a screen."""
+    return max(1, largest - (neurons > 36) - (neurons > WIDE))
+
+
 def _grid_panel(W: np.ndarray, biases: np.ndarray | None, vmax: float, scale: int) -> Image.Image:
+    wide = len(W) > WIDE
     cells = []
     for j, w in enumerate(W):
-        label = f"neuron {j}" + (f"  b={biases[j]:+.2f}" if biases is not None else "")
-        cells.append(_stack([weight_grid_image(w, scale, vmax), _text(label, 12)], gap=2))
+        label = f"{j}" if wide else f"neuron {j}"
+        if biases is not None:
+            label += f" b={biases[j]:+.2f}" if wide else f"  b={biases[j]:+.2f}"
+        text = _text(label, 10 if wide else 12)
+        cells.append(_stack([weight_grid_image(w, scale, vmax), text], gap=2))
     return _tiles(cells, cols=math.ceil(math.sqrt(len(cells))))
 
 
-def weights_picture(net: Network, scale: int = 4) -> Image.Image:
+def weights_picture(net: Network, scale: int | None = None) -> Image.Image:
     """Every first-hidden-layer neuron's 784 incoming weights as a 28×28 grid, one shared
-    scale; deeper layers as small matrices (row j: the weights into neuron j), same colours."""
+    scale; deeper layers as small matrices (row j: the weights into neuron j), same colours.
+    ``scale``: pixels per weight, by default `grid_scale` of the layer's width."""
     W0 = net.weights[0]
     if W0.shape[1] != SIDE * SIDE:
         raise ValueError(f"weight grids need 784 inputs, this network takes {W0.shape[1]}")
+    scale = scale or grid_scale(len(W0))
     vmax = weight_scale(W0)
     parts = [
         _text(f"What each of the {len(W0)} first-hidden-layer neurons looks for", 20),
@@ -342,12 +364,16 @@ def average_digits_picture(images: np.ndarray, labels: np.ndarray, sample: int =
 # ---- the weight movie ------------------------------------------------------------------------
 
 
-def weights_movie(frames: np.ndarray, captions: Sequence[str], scale: int = 3) -> bytes:
-    """The first-layer weight grids frame by frame, one scale for the whole movie: GIF bytes."""
-    frames = np.asarray(frames, dtype=np.float64)
+def weights_movie(frames: np.ndarray, captions: Sequence[str], scale: int | None = None) -> bytes:
+    """The first-layer weight grids frame by frame, one scale for the whole movie: GIF bytes.
+
+    Every frame given is drawn (`digitnet show` gives at most MOVIE_FRAMES); ``scale`` (pixels
+    per weight) defaults to `grid_scale` from 3.
+    """
     if not len(frames) or len(frames) != len(captions):
         raise ValueError(f"need one caption per frame, got {len(captions)} for {len(frames)}")
-    vmax = weight_scale(frames)
+    scale = scale or grid_scale(np.shape(frames)[1], largest=3)
+    vmax = weight_scale(np.asarray(frames, dtype=np.float32))
     ims = [
         _framed(_stack([_text(c, 16), _legend(vmax), _grid_panel(f, None, vmax, scale)]), 12)
         for f, c in zip(frames, captions)
@@ -402,6 +428,6 @@ def write_all(
     put("confusion.png", confusion_picture(confusion, named))
     put("mistakes.png", mistakes_picture(test.images, test.labels, answers, outputs.max(axis=1)))
     if model_path is not None and frames_path(model_path).exists():
-        frames = load_frames(frames_path(model_path))
+        frames = load_frames(frames_path(model_path)).spread(MOVIE_FRAMES)
         put("weights-movie.gif", weights_movie(frames.frames, frames.captions()))
     return written, notes
