@@ -11,7 +11,7 @@ from PIL import Image
 from conftest import tiny_data
 from digitnet import cli
 from digitnet.experiments import chain, dreams, gradients, noise_inputs, probes, shuffled
-from digitnet.experiments._common import Inputs, auroc, r_squared
+from digitnet.experiments._common import Inputs, a_digit, auroc, r_squared
 from digitnet.files import models_dir
 from digitnet.modelfile import save_model
 from digitnet.training import TrainConfig, checkpoint_model, fit
@@ -186,6 +186,11 @@ def test_mini_batch_gradients_point_closer_to_the_full_gradient_as_they_grow(net
 # ---- chain rule ----------------------------------------------------------------------------
 
 
+def test_layer_marks_and_digits_are_written_as_read():
+    assert chain.layer_mark(2) == "⁽²⁾" and chain.layer_mark(12) == "⁽¹²⁾"  # not "⁽2⁾"
+    assert a_digit(8) == "an 8" and a_digit(5) == "a 5" and a_digit(0) == "a 0"
+
+
 def test_chain_rule_factors_multiply_to_the_finite_difference():
     r = chain.one_neuron_chain(x=0.3, y=1.0, seed=5)
     assert [e["layer"] for e in r["layers"]] == [4, 3, 2]
@@ -217,6 +222,18 @@ def test_shuffled_labels_are_memorised_slowly_and_do_not_generalise(tiny):
     assert r["shuffled"]["train_accuracy"][-1] > 0.2  # some memorised (chance: ~10%)
     assert r["shuffled"]["early_drop"] < r["true"]["early_drop"]
     assert r["shuffled"]["linearity"] > r["true"]["linearity"]
+
+
+def test_shuffled_labels_cost_panel_is_scaled_to_the_epochs_after_the_first():
+    run = {"train_accuracy": [0.1, 0.5, 0.9], "test_accuracy": 0.8}
+    result = {
+        "subset": 100,
+        "true": {**run, "train_cost": [3.0, 0.5, 0.1]},
+        "shuffled": {**run, "train_cost": [3.1, 0.9, 0.8]},
+    }
+    cost_ax = shuffled.plot(result).axes[0]
+    assert cost_ax.get_ylim() == pytest.approx((0, 0.99))  # not 0 … 3.1
+    assert "3.00, 3.10" in cost_ax.get_title()
 
 
 def test_shuffled_labels_rejects_a_subset_larger_than_the_training_set(tiny):

@@ -124,6 +124,24 @@ def test_weights_picture_shows_every_neurons_grid_on_one_shared_scale(trained):
     assert im.width >= 4 * 112 and im.height > 3 * 112
 
 
+def test_weight_grids_line_up_in_columns_whatever_their_labels():
+    W = np.random.default_rng(0).normal(0, 1, (16, 784))
+    b = np.array([0.1, -10.5] * 8)  # labels of two widths: "b=+0.10", "b=-10.50"
+    cells = [pictures.weight_grid_image(w, 4, 1.0) for w in W]
+    panel = pictures._grid_panel(W, b, 1.0, 4)
+    lefts = sorted({x for cell in cells for x, _ in find(panel, cell)})
+    assert len(lefts) == 4  # four columns, each grid at the same x in every row
+    steps = set(np.diff(lefts))
+    assert len(steps) == 1 and steps.pop() >= 112
+
+
+def test_a_wide_layers_weights_picture_fits_a_screen():
+    net = Network([784, 300, 100, 10])
+    im = png(pictures.weights_picture(net))
+    assert im.width < 1700  # 18 columns of 56-px grids; 2,470 px before
+    assert pictures.grid_scale(16) == 4 and pictures.grid_scale(300) == 2
+
+
 # ---- activations ---------------------------------------------------------------------------
 
 
@@ -152,6 +170,17 @@ def test_curves_picture_is_a_chart_of_the_history(trained):
     colours = np.asarray(im).reshape(-1, 3)
     blue = np.array([0x00, 0x72, 0xB2])  # the training line's colour is drawn
     assert (np.abs(colours.astype(int) - blue).sum(axis=1) < 10).sum() > 50
+
+
+@pytest.mark.parametrize("epochs", [1, 3])
+def test_a_short_runs_curves_have_a_tick_at_each_epoch(epochs):
+    history = [
+        {"epoch": e, "train_cost": 0.3 / e, "train_accuracy": 0.8, "test_accuracy": 0.85}
+        for e in range(1, epochs + 1)
+    ]
+    for ax in pictures.curves_figure(history).axes:
+        assert ax.get_xticks().tolist() == list(range(1, epochs + 1))  # not 0.96 … 1.04
+        assert ax.get_xlim() == (0.5, epochs + 0.5)
 
 
 def test_a_model_without_history_says_so_instead_of_an_empty_chart():

@@ -165,3 +165,21 @@ def test_cli_unreachable_scheduler_is_one_line(capsys, fake_data, tmp_path, monk
 def _quick(connect):
     """connect with a one-second timeout, so the test does not wait ten."""
     return lambda scheduler=None, workers=None, timeout=10.0: connect(scheduler, workers, 1.0)
+
+
+def test_sweep_picture_labels_lean_inward_so_none_is_cut_off():
+    rows = [
+        {"hidden": h, "learning_rate": 1.5, "batch_size": 10, "epochs": 3, "activation": "sigmoid",
+         "parameters": n, "test_accuracy_mean": a, "test_accuracy_std": 0.002}
+        for h, n, a in (("16-16", 13002, 0.936), ("32-32", 26506, 0.957), ("64-64", 55050, 0.968))
+    ]  # fmt: skip
+    fig = sweeps.plot({"summary": rows, "seeds": 2})
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if "η1.5" in t.get_text()]
+    assert [t.get_ha() for t in labels] == ["left", "left", "right"]
+    box = ax.get_window_extent()
+    for t in labels:
+        extent = t.get_window_extent()
+        assert box.x0 <= extent.x0 and extent.x1 <= box.x1  # inside the axes
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["13,002", "26,506", "55,050"]

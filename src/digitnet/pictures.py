@@ -179,7 +179,7 @@ def weights_picture(net: Network, scale: int | None = None) -> Image.Image:
     deeper = []
     for l in range(1, len(net.weights)):
         W, v = net.weights[l], weight_scale(net.weights[l])
-        cell = max(6, 160 // max(W.shape))
+        cell = max(2, min(max(6, 160 // max(W.shape)), 600 // W.shape[1]))  # ≤ 600 px wide
         caption = f"{names[l - 1]} → {names[l]}\n{W.shape[0]} rows × {W.shape[1]} columns"
         legend = _legend(v, width=max(W.shape[1] * cell, 160), what="w")
         deeper.append(_stack([_text(caption, 13), weight_grid_image(W, cell, v), legend], 4))
@@ -264,6 +264,12 @@ SERIES = (  # (label, cost key, accuracy key) in a history row
 
 def curves_picture(history: Sequence[dict[str, float]]) -> Image.Image:
     """Cost and accuracy per epoch, from a model's per-epoch history (1000×400 px)."""
+    with matplotlib.style.context("default"):
+        return _figure_image(curves_figure(history))
+
+
+def curves_figure(history: Sequence[dict[str, float]]) -> Figure:
+    """The figure of `curves_picture`: two axes, cost and accuracy against the epoch."""
     if not history:
         raise NoHistoryError("the model has no per-epoch training history, so no curves to draw")
     epochs = [row["epoch"] for row in history]
@@ -283,10 +289,14 @@ def curves_picture(history: Sequence[dict[str, float]]) -> Image.Image:
         ax_acc.set(title="Accuracy per epoch", xlabel="epoch", ylabel="images right (%)")
         for ax in (ax_cost, ax_acc):
             ax.grid(alpha=0.3)
-            ax.xaxis.get_major_locator().set_params(integer=True)
+            if len(epochs) <= 12:  # a tick at each epoch, and room around a single one
+                ax.set_xticks(epochs)
+                ax.set_xlim(min(epochs) - 0.5, max(epochs) + 0.5)
+            else:
+                ax.xaxis.get_major_locator().set_params(integer=True)
             if ax.lines:
                 ax.legend()
-        return _figure_image(fig)
+        return fig
 
 
 def confusion_picture(confusion: np.ndarray, classes: Sequence[str] | None = None) -> Image.Image:
@@ -414,7 +424,9 @@ def write_all(
 
     put("weights.png", weights_picture(net))
     if image is None:
-        x, title = test.images[index], f"Test image #{index} (a {names[test.labels[index]]})"
+        name = names[test.labels[index]]
+        article = "an" if str(name)[:1] in "8AEIOUaeiou" else "a"  # an 8, an ankle boot
+        x, title = test.images[index], f"Test image #{index} ({article} {name})"
     else:
         x, title = image_to_input(image), f"Your image {Path(image).name}"
     put("activations.png", activations_picture(net, x, title + " through the network"))

@@ -84,6 +84,11 @@ def chosen_example(
     return x, default if label is None else label, source
 
 
+def a_digit(d: int) -> str:
+    """ "a 5", "an 8": a digit with its article, as it is read aloud."""
+    return f"an {d}" if str(d).startswith("8") else f"a {d}"
+
+
 def report(result: dict[str, Any]) -> dict[str, Any]:
     """A result as its report shows it: without what only the picture needs."""
     return {k: v for k, v in result.items() if k != DRAWING}

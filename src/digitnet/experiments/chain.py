@@ -301,6 +301,14 @@ def text_report(r: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def layer_mark(l: int) -> str:
+    """The layer's index as the story writes it, raised: 2 → ⁽²⁾ (a⁽²⁾, w⁽²⁾)."""
+    return f"⁽{str(l).translate(SUPERSCRIPT)}⁾"
+
+
 def draw(r: dict[str, Any]) -> Image.Image:
     """The one-neuron chain drawn as four neurons, and each derivative: product vs check."""
     chain = r["one_neuron"]
@@ -311,7 +319,7 @@ def draw(r: dict[str, Any]) -> Image.Image:
     for i, a in enumerate(values):
         grey = min(max(a, 0.0), 1.0)  # the input x may lie outside [0, 1]
         top.scatter(i, 0, s=900, c=[[grey] * 3], edgecolors="black", zorder=2)
-        top.text(i, -0.5, f"a⁽{i + 1}⁾ = {a:.3f}", ha="center", fontsize=8)
+        top.text(i, -0.5, f"a{layer_mark(i + 1)} = {a:.3f}", ha="center", fontsize=9)
     for e in layers:
         f = e["factors"]["weight"]
         top.annotate(
@@ -320,25 +328,30 @@ def draw(r: dict[str, Any]) -> Image.Image:
         top.text(
             e["layer"] - 1.5,
             0.25,
-            f"w = {e['factors']['previous_activation']['w']:.2f}\nσ′ = {f['sigma_prime']:.3f}",
+            f"w{layer_mark(e['layer'])} = {e['factors']['previous_activation']['w']:.2f}\n"
+            f"σ′(z{layer_mark(e['layer'])}) = {f['sigma_prime']:.3f}",
             ha="center",
-            fontsize=8,
+            fontsize=9,
         )
-    top.text(len(values) - 0.4, 0, f"y = {chain['y']}\nC = {chain['cost']:.4f}", fontsize=8)
+    top.text(len(values) - 0.4, 0, f"y = {chain['y']}\nC = {chain['cost']:.4f}", fontsize=9)
     top.set_xlim(-0.6, len(values) + 0.4)
     top.set_ylim(-0.8, 0.8)
     top.axis("off")
     names, products, checks = [], [], []
     for e in layers:
-        for key, short in (("weight", "w"), ("bias", "b"), ("previous_activation", "a⁽ˡ⁻¹⁾")):
-            names.append(f"∂C/∂{short}, l={e['layer']}")
+        l = e["layer"]
+        for key, short in (("weight", f"w{layer_mark(l)}"), ("bias", f"b{layer_mark(l)}")) + (
+            ("previous_activation", f"a{layer_mark(l - 1)}"),
+        ):
+            names.append(f"∂C/∂{short}")
             products.append(e[key]["product"])
             checks.append(e[key]["finite_difference"])
     x = np.arange(len(names))
     bottom.bar(x - 0.2, products, 0.4, label="product of the factors")
     bottom.bar(x + 0.2, checks, 0.4, label="finite difference")
-    bottom.set_xticks(x, names, rotation=30, fontsize=7, ha="right")
+    bottom.set_xticks(x, names, fontsize=10)
     bottom.axhline(0, color="black", lw=0.5)
+    bottom.set_ylabel("derivative of C", fontsize=9)
     bottom.legend(fontsize=8)
     return as_image(fig)
 

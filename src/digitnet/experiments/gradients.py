@@ -17,6 +17,7 @@ from ._common import (
     DRAWING,
     Inputs,
     Option,
+    a_digit,
     as_image,
     chosen_example,
     figure,
@@ -302,7 +303,12 @@ def draw(result: dict[str, Any]) -> Image.Image:
     thumbnail(image, x, f"the input, labelled {result['label']}")
     hidden, label = len(result["nudges"]["previous"]), result["label"]
     for ax, key, title, who in (
-        (out, "output", f"nudges to the output neurons (a {label}: {label} up)", "output neuron"),
+        (
+            out,
+            "output",
+            f"nudges to the output neurons ({a_digit(label)}: {label} up)",
+            "output neuron",
+        ),
         (prev, "previous", "nudges to the last hidden layer", "hidden neuron"),
     ):
         wish = np.array(result["nudges"][key])

@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from ..network import Network
-from ._common import Inputs, Option, as_image, figure, summary, write_png
+from ._common import Inputs, Option, a_digit, as_image, figure, summary, write_png
 
 NAME = "noise"
 SUMMARY = "random noise in: its answers and confidence vs real digits"
@@ -80,7 +80,7 @@ def _conclusion(r: dict[str, Any]) -> str:
     counts = np.array(r["answers_histogram"])
     top = int(counts.argmax())
     share = counts[top] / counts.sum()
-    text += f"; it calls {share:.0%} of the noise a {top}"
+    text += f"; it calls {share:.0%} of the noise {a_digit(top)}"
     if share > 0.5:
         text += ", as if all noise looked like one digit to it"
     elif share < 0.2:

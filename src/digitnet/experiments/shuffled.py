@@ -142,6 +142,11 @@ def _conclusion(r: dict[str, Any]) -> str:
 
 def draw(result: dict[str, Any]) -> Image.Image:
     """Training cost and training accuracy per epoch, true vs shuffled labels."""
+    return as_image(plot(result))
+
+
+def plot(result: dict[str, Any]):
+    """`draw`'s matplotlib figure: the cost panel, then the accuracy panel."""
     fig = figure(10, 3.6)
     cost_ax, accuracy_ax = fig.subplots(1, 2)
     for name, colour in (("true", "tab:blue"), ("shuffled", "tab:red")):
@@ -152,12 +157,19 @@ def draw(result: dict[str, Any]) -> Image.Image:
         accuracy_ax.plot(epochs, run["train_accuracy"], color=colour, label=label)
     cost_ax.set_xlabel("epoch")
     cost_ax.set_ylabel("training cost")
+    # The untrained network's cost (epoch 0, about 3) would flatten every later epoch: the
+    # axis shows epochs 1 on, and the first values are written on the plot instead.
+    later = [c for name in ("true", "shuffled") for c in result[name]["train_cost"][1:]]
+    if later:
+        cost_ax.set_ylim(0, 1.1 * max(later))
+        first = ", ".join(f"{result[n]['train_cost'][0]:.2f}" for n in ("true", "shuffled"))
+        cost_ax.set_title(f"epoch 0 (before training) off the scale: {first}", fontsize=9)
     accuracy_ax.set_xlabel("epoch")
     accuracy_ax.set_ylabel("training accuracy")
     accuracy_ax.set_ylim(0, 1.02)
     accuracy_ax.legend()
     fig.suptitle(f"{result['subset']:,} training images, true vs shuffled labels")
-    return as_image(fig)
+    return fig
 
 
 def picture(result: dict[str, Any], path: str | Path) -> Path:

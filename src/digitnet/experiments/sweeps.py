@@ -458,9 +458,16 @@ def write_outputs(result: dict[str, Any], out_dir: str | Path) -> dict[str, Path
 
 def sweep_picture(result: dict[str, Any], path: str | Path) -> Path:
     """Test accuracy against parameter count, one colour per activation, error bars = ±std."""
+    return write_png(plot(result), path)
+
+
+def plot(result: dict[str, Any]):
+    """`sweep_picture`'s matplotlib figure; each point's label leans toward the middle."""
     fig = figure(8, 4.5)
     ax = fig.subplots()
     rows = [row for row in result["summary"] if row["test_accuracy_mean"] is not None]
+    sizes = [row["parameters"] for row in rows] or [1]
+    middle = np.sqrt(min(sizes) * max(sizes))  # the middle of the log axis
     for activation in sorted({row["activation"] for row in rows}):
         mine = [row for row in rows if row["activation"] == activation]
         ax.errorbar(
@@ -472,19 +479,24 @@ def sweep_picture(result: dict[str, Any], path: str | Path) -> Path:
             label=activation,
         )
         for row in mine:
+            right = row["parameters"] >= middle  # label toward the middle: never cut off
             ax.annotate(
                 f"{row['hidden']} η{row['learning_rate']:g} b{row['batch_size']} e{row['epochs']}",
                 (row["parameters"], 100 * row["test_accuracy_mean"]),
                 fontsize=7,
-                xytext=(4, 4),
+                xytext=(-4 if right else 4, 4),
                 textcoords="offset points",
+                ha="right" if right else "left",
             )
     ax.set_xscale("log")
+    if len(set(sizes)) <= 6:  # a tick at each structure's size, written out
+        ax.set_xticks(sorted(set(sizes)), [f"{n:,}" for n in sorted(set(sizes))])
+        ax.minorticks_off()
     ax.set_xlabel("weights and biases")
     ax.set_ylabel("test accuracy (%)")
     ax.set_title(f"mean ± std over {result['seeds']} seeds")
     ax.legend()
-    return write_png(fig, path)
+    return fig
 
 
 # ---- the capacity study: how many neurons does it take to read digits? ---------------------
