@@ -179,3 +179,18 @@ def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_
     assert (tmp_path / "new.safetensors").exists() and (tmp_path / "old.safetensors").exists()
     compared = bench.uint8_vs_float(data, config, repeats=1)
     assert compared["same_weights"] is True
+
+
+def test_story_seeds_measures_the_numbers_the_readme_quotes_as_ranges():
+    from conftest import tiny_data
+    from digitnet.training import TrainConfig, fit
+
+    story = load("story_seeds")
+    data = tiny_data(n_train=300)
+    net = fit(data, TrainConfig(sizes=(784, 12, 10), epochs=3, learning_rate=1.0)).network
+    row = story.numbers(net, data)
+    assert 0 <= row["noise_confidence"] <= 1 and 0 <= row["noise_top_answer_share"] <= 1
+    assert 0 <= row["probe_rejected_at_0.7"] <= 1 and row["probe_sum_low"] <= row["probe_sum_high"]
+    assert 0 <= row["dreams_recognised"] <= 10 and row["gradient_top_times_median"] > 1
+    cosines = [row[f"cosine_{size}"] for size in (1, 10, 100)]  # 1,000: more than 300 images
+    assert "cosine_1000" not in row and cosines == sorted(cosines)
