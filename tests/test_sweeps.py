@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from digitnet import cli
@@ -173,7 +174,7 @@ def test_sweep_picture_labels_lean_inward_so_none_is_cut_off():
          "parameters": n, "test_accuracy_mean": a, "test_accuracy_std": 0.002}
         for h, n, a in (("16-16", 13002, 0.936), ("32-32", 26506, 0.957), ("64-64", 55050, 0.968))
     ]  # fmt: skip
-    fig = sweeps.plot({"summary": rows, "seeds": 2})
+    fig = sweeps.sweep_figure({"summary": rows, "seeds": 2})
     fig.canvas.draw()
     ax = fig.axes[0]
     labels = [t for t in ax.texts if "η1.5" in t.get_text()]
@@ -183,3 +184,107 @@ def test_sweep_picture_labels_lean_inward_so_none_is_cut_off():
         extent = t.get_window_extent()
         assert box.x0 <= extent.x0 and extent.x1 <= box.x1  # inside the axes
     assert [t.get_text() for t in ax.get_xticklabels()] == ["13,002", "26,506", "55,050"]
+
+
+# ---- the capacity study ----------------------------------------------------------------------
+
+
+def test_capacity_grid_is_every_width_at_every_depth():
+    grid = sweeps.capacity_grid(2)
+    assert len(grid.layers) == 10 * 3 and grid.epochs == (2,)
+    assert grid.layers[0] == (1,) and grid.layers[9] == (512,) and grid.layers[-1] == (512,) * 3
+    assert len(grid.configs(sweeps.BASE, 3)) == 90
+
+
+def _row(width: int, depth: int, mean: float, std: float = 0.002) -> dict:
+    sizes = [784, *[width] * depth, 10]
+    return {
+        "hidden": "-".join(map(str, sizes[1:-1])),
+        "width": width,
+        "depth": depth,
+        "parameters": sweeps.count_params(sizes),
+        "test_accuracy_mean": mean,
+        "test_accuracy_std": std,
+        "epochs": 3,
+    }
+
+
+def test_capacity_conclusion_is_worded_from_the_numbers():
+    summary = [
+        _row(16, 1, 0.950),
+        _row(32, 1, 0.962),
+        _row(64, 1, 0.970),
+        _row(16, 2, 0.955),
+        _row(32, 2, 0.975),  # beats 32 at depth 1 by more than twice the spread
+        _row(64, 2, 0.971),  # does not
+        _row(16, 3, 0.940),
+        _row(32, 3, 0.976),
+        _row(64, 3, 0.972),
+    ]
+    text = sweeps.capacity_conclusion(summary)
+    assert "the smallest network to reach 96% on average is 784-32-10 (25,450 parameters" in text
+    assert "none reaches 98% on average (best: 784-32-32-32-10, 97.60% ± 0.20%)" in text
+    assert "the video's 784-16-16-10 (13,002) gets 95.50% ± 0.20%" in text
+    assert "a second hidden layer helps at widths 16, 32 (by more than twice" in text
+    assert "at no width above 32" in text
+    assert "a third helps at no width by more than twice the seeds' spread" in text
+
+
+def test_the_capacity_study_runs_its_grid_and_draws_its_picture(tiny, tmp_path, in_process):
+    import numpy as np
+    from PIL import Image
+
+    from digitnet.experiments import Inputs
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(sweeps, "WIDTHS", (1, 2))  # every depth, at two widths: small and quick
+        result = sweeps.run(
+            Inputs(tiny, folder=tmp_path),
+            study="capacity",
+            epochs=[1],
+            seeds=2,
+            scheduler=in_process,
+        )
+    assert result["study"] == "capacity" and len(result["runs"]) == 2 * 3 * 2
+    assert sorted({(r["width"], r["depth"]) for r in result["summary"]}) == [
+        (w, d) for w in (1, 2) for d in (1, 2, 3)
+    ]
+    assert "reach 96%" in result["conclusion"] or "reaches 96%" in result["conclusion"]
+    image = sweeps.draw(result)
+    assert isinstance(image, Image.Image) and image.width > 600
+    files = sweeps.picture(result, tmp_path / "capacity.png")
+    assert files["picture"] == tmp_path / "capacity.png" and files["csv"].name == "capacity.csv"
+    with Image.open(files["picture"]) as saved:
+        assert np.array_equal(np.asarray(saved.convert("RGB")), np.asarray(image.convert("RGB")))
+
+
+@pytest.mark.mnist
+def test_the_default_sweep_tells_the_story_more_neurons_do_better(tmp_path):
+    """With its default seeds and settings, on MNIST: 16-16 < 32-32 < 64-64 on average, each
+    step larger than the seeds' spread (so one unlucky run cannot turn it around)."""
+    from digitnet.data import load_dataset
+    from digitnet.experiments import Inputs
+
+    data = load_dataset(progress=False)
+    result = sweeps.run(Inputs(data, folder=tmp_path), workers=2)
+    means = [r["test_accuracy_mean"] for r in result["summary"]]
+    spreads = [r["test_accuracy_std"] for r in result["summary"]]
+    assert [r["hidden"] for r in result["summary"]] == ["16-16", "32-32", "64-64"]
+    for k in (1, 2):
+        assert means[k] - means[k - 1] > 2 * max(spreads[k], spreads[k - 1]), result["summary"]
+
+
+def test_the_workers_get_the_splits_as_stored_and_not_the_floats_made_from_them(tiny):
+    from digitnet.data import Dataset, Split
+    from digitnet.experiments.sweep_worker import DataPlugin
+
+    def as_loaded(split: Split) -> Split:  # uint8 pixels, as the loader holds MNIST
+        return Split(np.rint(split.images * 255).astype(np.uint8), split.labels)
+
+    splits = (tiny.train, tiny.validation, tiny.test)
+    loaded = Dataset("like-mnist", *(as_loaded(s) for s in splits))
+    floats = loaded.train.images  # made and cached on the client's split
+    sent = DataPlugin("p", loaded).data
+    assert sent.train.stored is loaded.train.stored and sent.train.stored.dtype == np.uint8
+    assert "images" not in vars(sent.train)  # the cached floats stay behind
+    assert np.array_equal(sent.train.images, floats)  # the worker makes the same ones

@@ -224,6 +224,8 @@ def test_full_train_set_uses_train_and_validation(tiny):
         ("schedule", "steps", "schedule must be one of"),
         ("sizes", (784, 0, 10), "sizes must be positive"),
         ("shift", 9, "shift"),
+        ("short_run_warmup", 1.0, "short_run_warmup must be a fraction in \\[0, 1\\), got 1.0"),
+        ("fan_in", -1, "fan_in must be a whole number ≥ 0, got -1"),
     ],
 )
 def test_bad_configs_are_refused_naming_the_value(field, value, match):
@@ -620,3 +622,56 @@ def test_a_failed_checkpoint_write_stops_training_with_its_error(tiny):
 
     with pytest.raises(OSError, match="No space left"):
         train(SMALL, tiny.train.images, tiny.train.labels, checkpoint=full_disk)
+
+
+# ---- the recipe for short runs and wide layers ------------------------------------------
+
+
+def test_a_short_run_warms_up_then_follows_its_schedule():
+    import digitnet.training as training
+
+    short = replace(PRESETS["video"], epochs=2)
+    total = 1000
+    warm = int(short.short_run_warmup * total)  # 100 steps
+    etas = [training._learning_rate(short, k, total) for k in range(total)]
+    plain = [
+        training._learning_rate(replace(short, short_run_warmup=0.0), k, total)
+        for k in range(total)
+    ]
+    assert etas[0] == pytest.approx(plain[0] / warm)  # η/100 on the first step
+    assert all(a < b for a, b in zip(etas[:warm], etas[1:warm]))  # rising
+    assert etas[warm - 1 :] == plain[warm - 1 :]  # then the cosine schedule itself
+
+
+def test_a_long_run_gets_no_warm_up():
+    import digitnet.training as training
+
+    video = PRESETS["video"]
+    assert video.epochs >= training.SHORT_RUN
+    plain = replace(video, short_run_warmup=0.0)
+    steps = [0, 1, 100, 5000]
+    assert [training._learning_rate(video, k, 75_000) for k in steps] == [
+        training._learning_rate(plain, k, 75_000) for k in steps
+    ]
+
+
+def test_layers_fed_by_more_than_fan_in_neurons_take_smaller_steps():
+    from digitnet.training import layer_shares
+
+    assert layer_shares(Network([784, 16, 16, 10]), 256) is None
+    assert layer_shares(Network([784, 256, 10]), 256) is None
+    assert layer_shares(Network([784, 512, 10]), 0) is None
+    net = Network([784, 512, 1024, 10])
+    weights, biases = net.unflatten(layer_shares(net, 256))
+    assert [float(np.unique(W)[0]) for W in weights] == [1.0, 0.5, 0.25]  # fed by 784 px, 512, 1024
+    assert [float(np.unique(b)[0]) for b in biases] == [1.0, 0.5, 0.25]
+    assert all(len(np.unique(W)) == 1 for W in weights)
+
+
+def test_the_video_recipe_is_bit_for_bit_the_same_for_its_own_network_and_budget(tiny):
+    """Neither the warm-up nor the smaller steps touch 784-16-16-10 over a long run."""
+    import digitnet.training as training
+
+    video = replace(PRESETS["video"], epochs=training.SHORT_RUN, train_set="train")
+    before = replace(video, short_run_warmup=0.0, fan_in=0)
+    assert np.array_equal(fit(tiny, video).network.params, fit(tiny, before).network.params)
