@@ -175,30 +175,25 @@ export class GradientView {
     const landscape = section(
       "The cost landscape around the trained weights",
       "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced; “four optimizers” centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel. The dashed white line runs from the initial to the trained weights.",
-      served
-        ? el(
+      servedPart(
+        served,
+        [
+          el("label", {}, "directions ", this.landscapeKind),
+          el("label", {}, "images (default 10,000; optimizers 1,000) ", this.landscapeImages),
+          this.landscapeButton,
+        ],
+        [
+          this.landscapeStatus,
+          el(
             "div",
-            {},
-            el(
-              "div",
-              { className: "buttons" },
-              el("label", {}, "directions ", this.landscapeKind),
-              el("label", {}, "images (default 10,000; optimizers 1,000) ", this.landscapeImages),
-              this.landscapeButton,
-            ),
-            this.landscapeStatus,
-            el(
-              "div",
-              { className: "gd-landscape" },
-              this.landscapeCanvas,
-              el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve),
-            ),
-          )
-        : el(
-            "p",
-            { className: "muted", dataset: { testid: "landscape-offline" } },
-            "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there.",
+            { className: "gd-landscape" },
+            this.landscapeCanvas,
+            el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve),
           ),
+        ],
+        "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there.",
+        { dataset: { testid: "landscape-offline" } },
+      ),
     );
     // the neurons (server)
     this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
@@ -209,24 +204,16 @@ export class GradientView {
     const neurons = section(
       "What the layers really look for",
       "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
-      served
-        ? el(
-            "div",
-            {},
-            el(
-              "div",
-              { className: "buttons" },
-              el("label", {}, "layer ", this.neuronLayer),
-              el("label", {}, "neuron ", this.neuronIndex),
-              this.neuronButton,
-            ),
-            this.neuronOut,
-          )
-        : el(
-            "p",
-            { className: "muted" },
-            "Needs the test images: run digitnet serve and open this view there.",
-          ),
+      servedPart(
+        served,
+        [
+          el("label", {}, "layer ", this.neuronLayer),
+          el("label", {}, "neuron ", this.neuronIndex),
+          this.neuronButton,
+        ],
+        [this.neuronOut],
+        "Needs the test images: run digitnet serve and open this view there.",
+      ),
     );
     this.root.replaceChildren(
       this.convention,
@@ -665,6 +652,13 @@ export class GradientView {
       this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
     }
   }
+}
+
+// A section's part that needs the server: a row of controls above the rest, or, offline, a note.
+function servedPart(served, controls, rest, note, props = {}) {
+  return served
+    ? el("div", {}, el("div", { className: "buttons" }, ...controls), ...rest)
+    : el("p", { className: "muted", ...props }, note);
 }
 
 function countParams(sizes) {
