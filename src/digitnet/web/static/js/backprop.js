@@ -12,6 +12,7 @@ import { GREEN, RED, drawGray } from "./render.js";
 import {
   Latency,
   PALETTE,
+  button,
   drawSigned,
   el,
   fit,
@@ -141,16 +142,8 @@ export class BackpropView {
       className: "eta",
       "aria-label": "Step size η",
     });
-    this.apply = el("button", {
-      type: "button",
-      dataset: { testid: "apply-step" },
-      textContent: "Take this example's step",
-    });
-    this.reset = el("button", {
-      type: "button",
-      textContent: "Back to the loaded model",
-      disabled: true,
-    });
+    this.apply = button("Take this example's step", { dataset: { testid: "apply-step" } });
+    this.reset = button("Back to the loaded model", { disabled: true });
     this.stepStatus = el("p", { "aria-live": "polite" });
     this.stepChart = el("canvas", {
       className: "chart short",
@@ -186,13 +179,10 @@ export class BackpropView {
       value: 8,
       "aria-label": "Training images to average with this example",
     });
-    this.averageButton = el("button", { type: "button", textContent: "Average over a mini-batch" });
+    this.averageButton = button("Average over a mini-batch");
     this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.averageTable = el("div", { className: "table-wrap" });
-    this.cosineButton = el("button", {
-      type: "button",
-      textContent: "Measure how well mini-batches aim",
-    });
+    this.cosineButton = button("Measure how well mini-batches aim");
     this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.cosineChart = el("canvas", {
       className: "chart short",

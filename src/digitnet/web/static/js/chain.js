@@ -10,6 +10,7 @@ import { backprop, costName, exampleCost, forwardAll } from "./backprop-math.js"
 import { chainCost, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
 import {
   Latency,
+  button,
   el,
   fit,
   labelPicker,
@@ -447,10 +448,9 @@ export class ChainView {
           : `${name} = ${first[0]} · σ′(zⱼ) · ${dCda(pick.layer)} = ${num(first[1])} · ${num(f.sigma_prime)} · ${num(f.dC_da)}`;
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
-        const follow = el("button", {
-          type: "button",
-          textContent: `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`,
-        });
+        const follow = button(
+          `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`,
+        );
         follow.addEventListener("click", (e) =>
           this.latency.measure(
             e,

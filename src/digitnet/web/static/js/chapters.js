@@ -19,6 +19,11 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** A button that acts on the page (never a form's submit), with its text and other props. */
+export function button(textContent, props = {}) {
+  return el("button", { type: "button", textContent, ...props });
+}
+
 /** A number with a sign and a fixed number of significant digits: "+0.0123", "−1.20e-5". */
 export function signed(v, digits = 3) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
@@ -123,7 +128,7 @@ export class Example {
       hidden: true,
       "aria-label": "Image index",
     });
-    const go = el("button", { type: "button", textContent: "Load", hidden: true });
+    const go = button("Load", { hidden: true });
     const thumb = el("canvas", {
       width: SIDE,
       height: SIDE,

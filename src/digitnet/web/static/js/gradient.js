@@ -13,6 +13,7 @@ import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-ma
 import {
   Latency,
   PALETTE,
+  button,
   drawSigned,
   el,
   fit,
@@ -152,11 +153,7 @@ export class GradientView {
       placeholder: "default",
       "aria-label": "Training images in the cost",
     });
-    this.landscapeButton = el("button", {
-      type: "button",
-      dataset: { testid: "landscape-run" },
-      textContent: "Draw the landscape",
-    });
+    this.landscapeButton = button("Draw the landscape", { dataset: { testid: "landscape-run" } });
     this.landscapeStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.landscapeCanvas = el("canvas", {
       className: "landscape",
@@ -198,7 +195,7 @@ export class GradientView {
     // the neurons (server)
     this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
     this.neuronIndex = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron" });
-    this.neuronButton = el("button", { type: "button", textContent: "Show what it looks for" });
+    this.neuronButton = button("Show what it looks for");
     this.neuronOut = el("div", { "aria-live": "polite" });
     this.neuronButton.addEventListener("click", () => this.neuron());
     const neurons = section(
