@@ -57,11 +57,8 @@ export class BackpropView {
     this.label = labelPicker("backprop-label", (d, e) =>
       this.latency.measure(e, () => this.chooseLabel(d)),
     );
-    const top = el(
-      "div",
-      { className: "chapter-top" },
-      this.example.chooser(),
-      el("label", {}, "Label ", this.label),
+    const top = this.example.topBar(
+      this.label,
       el("span", { className: "muted" }, "the digit this example should be"),
     );
     // 1. the cost, term by term, and the output's nudges
@@ -243,9 +240,7 @@ export class BackpropView {
   }
 
   currentLabel() {
-    if (this.example.label !== null) return this.example.label;
-    if (this.example.trueLabel !== null) return this.example.trueLabel;
-    return argmax(forwardAll(this.working, this.example.x).activations.at(-1));
+    return this.example.labelFor(this.working);
   }
 
   chooseLabel(d) {

@@ -6,7 +6,7 @@
 
 import { PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
-import { backprop, costName, exampleCost, forwardAll } from "./backprop-math.js";
+import { backprop, costName, exampleCost } from "./backprop-math.js";
 import { chainCost, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
 import {
   Latency,
@@ -204,12 +204,7 @@ export class ChainView {
       "The same in the real network",
       "Pick any weight (an edge), bias or hidden activation (a neuron) in the diagram, for the example and label chosen here. A hidden activation reaches the cost through every neuron it feeds, so its derivative is a sum over those paths.",
       this.convention,
-      el(
-        "div",
-        { className: "chapter-top" },
-        this.example.chooser(),
-        el("label", {}, "Label ", this.label),
-      ),
+      this.example.topBar(this.label),
       el(
         "div",
         { className: "buttons" },
@@ -406,10 +401,7 @@ export class ChainView {
   updateReal() {
     if (!this.model || this.root.hidden) return;
     const x = this.example.x;
-    const label =
-      this.example.label ??
-      this.example.trueLabel ??
-      argmax(forwardAll(this.model, x).activations.at(-1));
+    const label = this.example.labelFor(this.model);
     this.label.value = String(label);
     const result = backprop(this.model, x, label);
     this.result = result;

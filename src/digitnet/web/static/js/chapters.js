@@ -5,6 +5,8 @@
 import { DIGITS, PIXELS, SIDE } from "./constants.js";
 import { api } from "./api.js";
 import { drawGray, GREEN, RED, paper } from "./render.js";
+import { argmax } from "./network.js";
+import { forwardAll } from "./backprop-math.js";
 
 /** An element: el("p", {className: "muted", textContent: "…"}, child, "text", …). */
 export function el(tag, props = {}, ...children) {
@@ -104,6 +106,22 @@ export class Example {
     const { split, index } = this.origin;
     if (split === "drawing") return "your drawing";
     return `${split === "train" ? "training" : "test"} image ${index.toLocaleString()} (a ${this.trueLabel})`;
+  }
+
+  /** The label a view works with: the one chosen there, else the true one, else the model's answer. */
+  labelFor(model) {
+    return this.label ?? this.trueLabel ?? argmax(forwardAll(model, this.x).activations.at(-1));
+  }
+
+  /** The bar atop a view: the chooser, the view's label picker (labelPicker), then its own controls. */
+  topBar(label, ...controls) {
+    return el(
+      "div",
+      { className: "chapter-top" },
+      this.chooser(),
+      el("label", {}, "Label ", label),
+      ...controls,
+    );
   }
 
   /** Controls to choose the example: source, index, a thumbnail. Returns the element. */

@@ -7,7 +7,7 @@
 import { api } from "./api.js";
 import { DIGITS, FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
-import { backprop, costName, forwardAll, largestComponents } from "./backprop-math.js";
+import { backprop, costName, largestComponents } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
 import {
@@ -214,11 +214,8 @@ export class GradientView {
     );
     this.root.replaceChildren(
       this.convention,
-      el(
-        "div",
-        { className: "chapter-top" },
-        this.example.chooser(),
-        el("label", {}, "Label ", this.label),
+      this.example.topBar(
+        this.label,
         el("label", {}, "Gradient of ", this.scope),
         this.batchSize,
         this.scopeStatus,
@@ -279,10 +276,7 @@ export class GradientView {
       };
     }
     const x = this.example.x;
-    const label =
-      this.example.label ??
-      this.example.trueLabel ??
-      argmax(forwardAll(this.model, x).activations.at(-1));
+    const label = this.example.labelFor(this.model);
     const r = backprop(this.model, x, label);
     this.result = r;
     return {
