@@ -147,15 +147,10 @@ export class ChainView {
     // ---- the real network
     this.convention = el("p", { className: "convention" });
     this.label = labelPicker("chain-label", (d, e) =>
-      this.latency.measure(e, () => ((this.example.label = d), this.example.changed())),
+      this.latency.measure(e, () => this.example.setLabel(d)),
     );
-    this.diagram = new PickDiagram(
-      el("canvas", {
-        className: "diagram",
-        role: "img",
-        "aria-label":
-          "The network: click a neuron (its bias or activation) or an edge (its weight)",
-      }),
+    this.diagram = PickDiagram.inCanvas(
+      "The network: click a neuron (its bias or activation) or an edge (its weight)",
       (hit, e) => this.latency.measure(e, () => this.pickFromDiagram(hit)),
     );
     this.kind = el(

@@ -67,6 +67,12 @@ export class Example {
     this.listeners.forEach((f) => f(this));
   }
 
+  /** A view chose the label d: every view follows. */
+  setLabel(d) {
+    this.label = d;
+    this.changed();
+  }
+
   /** The drawing pad's latest input; followed while the drawing is the chosen source. */
   setDrawing(x) {
     this.drawing = Float64Array.from(x);

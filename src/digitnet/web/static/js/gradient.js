@@ -52,7 +52,7 @@ export class GradientView {
     const served = this.example.served;
     this.convention = el("p", { className: "convention" });
     this.label = labelPicker("gradient-label", (d, e) =>
-      this.latency.measure(e, () => ((this.example.label = d), this.example.changed())),
+      this.latency.measure(e, () => this.example.setLabel(d)),
     );
     this.scope = el(
       "select",
@@ -93,13 +93,8 @@ export class GradientView {
       ),
     );
     // the diagram and the first layer's rows
-    this.diagram = new PickDiagram(
-      el("canvas", {
-        className: "diagram",
-        role: "img",
-        "aria-label":
-          "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
-      }),
+    this.diagram = PickDiagram.inCanvas(
+      "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
       (hit, e) => this.latency.measure(e, () => this.pickEdge(hit)),
     );
     this.edgeInfo = el("p", {

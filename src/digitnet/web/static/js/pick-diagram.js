@@ -4,12 +4,19 @@
 
 import { SIDE } from "./constants.js";
 import { Diagram } from "./diagram.js";
+import { el } from "./chapters.js";
 
 const SHOWN_EDGES = 8; // per neuron, the strongest by |value|
 const SHOWN_NEURONS = 32; // per layer, as Diagram
 const HIT = 5; // pixels from an edge or a disc that still count as a click on it
 
 export class PickDiagram extends Diagram {
+  /** A diagram on a new canvas described by ariaLabel; onPick(hit, event) on a click. */
+  static inCanvas(ariaLabel, onPick = null) {
+    const canvas = el("canvas", { className: "diagram", role: "img", "aria-label": ariaLabel });
+    return new PickDiagram(canvas, onPick);
+  }
+
   constructor(canvas, onPick = null) {
     super(canvas);
     this.edgeValues = null; // per layer of weights: the values the edges show (null: weights)
