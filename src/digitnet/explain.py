@@ -498,14 +498,14 @@ def network_chain(net: Network, x: Array, label: int, ref: dict[str, Any]) -> di
         "value": float(net.params[index]),
         "cost": cost,
         "derivative": float(flat_gradient(net, X, labels)[index]),
-        "finite_difference": _fd_param(net, index, X, labels),
+        "finite_difference": finite_difference(net, index, X, labels),
         "factors": factors,
         "product": first * factors["delta"],
     }
 
 
-def _fd_param(net: Network, index: int, X: Array, labels: Array) -> float:
-    """(C(θ + ε) − C(θ − ε)) / 2ε for one parameter; θ is restored."""
+def finite_difference(net: Network, index: int, X: Array, labels: Array) -> float:
+    """(C(θ + ε) − C(θ − ε)) / 2ε for the parameter at a flat index; θ is restored."""
     saved = net.params[index]
     net.params[index] = saved + EPS
     up = net.mean_cost(X, labels)

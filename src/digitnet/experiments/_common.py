@@ -94,13 +94,6 @@ def report(result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if k != DRAWING}
 
 
-def as_float64(net: Network) -> Network:
-    """A float64 copy of ``net`` (same structure and parameters), for exact gradients."""
-    twin = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
-    twin.params[...] = net.params
-    return twin
-
-
 def figure(width: float, height: float):
     """A matplotlib Figure on the Agg canvas: no pyplot, no GUI, no global state."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg

@@ -13,12 +13,11 @@ import numpy as np
 from PIL import Image
 
 from ..errors import SettingError
-from ..explain import network_chain
+from ..explain import EPS, finite_difference, float64, network_chain
 from ..functions import sigmoid, sigmoid_prime
 from ..network import Network, one_hot
-from ._common import Inputs, Option, as_float64, as_image, chosen_example, figure, write_png
+from ._common import Inputs, Option, as_image, chosen_example, figure, write_png
 
-EPS = 1e-6  # central-difference step, in float64
 NAME = "chain-rule"
 SUMMARY = "the chain rule's factors, checked numerically"
 NEEDS_MODEL = True
@@ -52,17 +51,6 @@ def parse_param(text: str) -> dict[str, Any]:
             f"got {text!r}"
         )
     return {"kind": kind, **{name: int(n) for name, n in zip(names, numbers)}}
-
-
-def finite_difference(net: Network, index: int, X: np.ndarray, Y: np.ndarray) -> float:
-    """(C(θ + ε) − C(θ − ε)) / 2ε for the parameter at a flat index; θ is restored."""
-    saved = net.params[index]
-    net.params[index] = saved + EPS
-    up = net.mean_cost(X, Y)
-    net.params[index] = saved - EPS
-    down = net.mean_cost(X, Y)
-    net.params[index] = saved
-    return (up - down) / (2 * EPS)
 
 
 def one_neuron_chain(x: float = 0.8, y: float = 1.0, seed: int = 0) -> dict[str, Any]:
@@ -125,7 +113,7 @@ def real_network_check(net: Network, x: np.ndarray, label: int) -> dict[str, Any
     neuron of the last hidden layer. Its backprop derivative against a finite difference, and
     for a quadratic-cost network the same three factors a_k · σ′(z_j) · 2(a_j − y_j).
     """
-    net64 = as_float64(net)
+    net64 = float64(net)
     X, labels = np.asarray(x, dtype=np.float64)[None, :], np.array([label])
     zs, activations = net64.forward(X.T)
     j, k = int(label), int(activations[-2][:, 0].argmax())

@@ -11,8 +11,9 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
+from ..explain import float64
 from ..network import Network
-from ._common import DRAWING, Inputs, Option, as_float64, as_image, figure, thumbnail, write_png
+from ._common import DRAWING, Inputs, Option, as_image, figure, thumbnail, write_png
 
 STARTS = ("blank", "noise")
 NAME = "dream"
@@ -53,7 +54,7 @@ def dream(
         raise ValueError(f"start must be one of {', '.join(STARTS)}, got {start!r}")
     if steps < 0 or not learning_rate > 0 or not l2 >= 0:
         raise ValueError("steps must be ≥ 0, learning_rate > 0 and l2 ≥ 0")
-    net64 = as_float64(net)
+    net64 = float64(net)
     n_out, n_in = net.sizes[-1], net.sizes[0]
     if start == "noise":
         X = np.random.default_rng(seed).random((n_out, n_in))
