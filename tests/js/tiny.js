@@ -9,3 +9,9 @@ export function tinyModel(sizes, activation, costName, seed = 1) {
   const x = Float64Array.from({ length: sizes[0] }, () => (random() + 1) / 2);
   return { model: { sizes, activation, cost: costName, weights, biases }, x };
 }
+
+/** Numbers in [0, 1) from a seed (Park–Miller): the same on every machine. */
+export function seeded(seed = 7) {
+  let state = seed;
+  return () => (state = (state * 48271) % 2147483647) / 2147483647;
+}
