@@ -566,6 +566,33 @@ def test_a_body_not_sent_as_json_is_refused_with_415(client):
     assert client.post("/api/train", content=body, headers=ok).status_code == 202
 
 
+def test_only_the_page_itself_can_stop_a_run(client):
+    """Issue 21: a page elsewhere stopped training with an empty form. Every change needs JSON
+    and is refused from another origin (another site, another port, a file: or sandboxed page)."""
+    r = client.post("/api/train", json={"layers": [16], "epochs": 100, "batch_size": 1})
+    assert r.status_code == 202
+    json_type = {"Content-Type": "application/json"}
+    shapes = [
+        ({}, b"", 415),  # an empty POST
+        ({"Content-Type": "application/x-www-form-urlencoded"}, b"", 415),  # an empty form
+        ({"Content-Type": "text/plain"}, b"{}", 415),  # fetch(…, {mode: "no-cors", body})
+        ({**json_type, "Origin": "http://evil.example"}, b"{}", 403),
+        ({**json_type, "Origin": "http://127.0.0.1:9"}, b"{}", 403),  # another port here
+        ({**json_type, "Origin": "null"}, b"{}", 403),
+        ({**json_type, "Sec-Fetch-Site": "cross-site"}, b"{}", 403),
+        ({**json_type, "Sec-Fetch-Site": "same-site"}, b"{}", 403),
+        (json_type, b"", 422),  # JSON, but no body at all
+    ]
+    for headers, body, status in shapes:
+        for method, path in [("POST", "/api/train/stop"), ("PUT", "/api/model")]:
+            r = client.request(method, path, content=body, headers=headers)
+            assert r.status_code == status and r.json()["detail"], (method, headers, body, r.text)
+    time.sleep(0.2)
+    assert client.get("/api/train").json()["running"]
+    page = {**json_type, "Origin": LOCAL, "Sec-Fetch-Site": "same-origin"}
+    assert client.post("/api/train/stop", content=b"{}", headers=page).status_code == 200
+
+
 # ---- the Learn view: presets, the cost curve's points, the hints, the saved model's accuracy --
 
 

@@ -497,6 +497,67 @@ def test_the_teachers_link_carries_the_token_and_a_student_page_cannot_change_th
         student.context.close()
 
 
+@contextlib.contextmanager
+def another_site(html: str):
+    """A second tiny server on 127.0.0.1 (another port: another origin) serving one page."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.end_headers()
+            self.wfile.write(html.encode())
+
+        def log_message(self, *args) -> None:  # quiet
+            pass
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), Page) as site:
+        thread = threading.Thread(target=site.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{site.server_address[1]}/"
+        finally:
+            site.shutdown()
+            thread.join(timeout=10)
+
+
+def test_a_page_on_another_origin_cannot_stop_a_training_run(chromium, trained, web_data, tmp_path):
+    """Issue 21: an empty form and a no-cors fetch from another page stopped a 100-epoch run."""
+    import httpx
+
+    from digitnet.web.app import create_app
+
+    save_model(trained, tmp_path / SERVED)
+    app = create_app(models_dir=tmp_path, data_loader=lambda: web_data)
+    with running(app) as address, httpx.Client(base_url=address) as api:
+        body = {"layers": [512, 512], "epochs": 100, "batch_size": 1}  # minutes
+        assert api.post("/api/train", json=body).status_code == 202
+        stop = f"{address}/api/train/stop"
+        html = f"""<!doctype html><iframe name="sink"></iframe>
+            <form method="POST" action="{stop}" target="sink"></form>
+            <script>
+              fetch("{stop}", {{ method: "POST", mode: "no-cors" }});
+              fetch("{stop}", {{ method: "POST", mode: "no-cors", body: "{{}}" }});
+              document.forms[0].submit();
+            </script>"""
+        with another_site(html) as elsewhere:
+            context = chromium.new_context()
+            page = context.new_page()
+            answers: list[int] = []
+            page.on("response", lambda r: answers.append(r.status) if r.url == stop else None)
+            page.goto(elsewhere)
+            deadline = time.monotonic() + 20
+            while len(answers) < 3 and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+            context.close()
+        assert sorted(answers) == [403, 403, 403], answers
+        time.sleep(0.2)
+        status = api.get("/api/train").json()
+        assert status["running"] and not status["stopped"], status
+        assert api.post("/api/train/stop", json={}).status_code == 200  # curl, a script: JSON
+
+
 # ---- the learning views (issue 14): Backprop, Gradient descent, Chain rule -----------------
 
 

@@ -196,7 +196,7 @@ def test_oversized_bodies_get_413_on_every_endpoint_with_or_without_a_length(app
             r = client.request(method, path, content=body, headers=json_type)
             assert r.status_code < 500 and r.status_code != 413, (path, r.text)
             finish_training(app)
-    r = client.post("/api/predict", content=b"{}", headers={"Content-Length": "lots"})
+    r = client.post("/api/predict", content=b"{}", headers={**json_type, "Content-Length": "lots"})
     assert r.status_code == 400 and "Content-Length" in r.json()["detail"]
     tally.bad_input("web: oversized body, with and without Content-Length")
 

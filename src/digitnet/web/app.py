@@ -31,10 +31,12 @@ from . import learn, page
 from .limits import (
     TOKEN_HEADER,
     DreamRequest,
+    FromThePage,
     LimitBody,
     LowerCaseHost,
     ModelName,
     NoiseRequest,
+    Nothing,
     PredictRequest,
     Problem,
     TrainRequest,
@@ -93,6 +95,7 @@ def create_app(
     )
     app.state.served, app.state.token = served, token
     app.add_middleware(LimitBody)
+    app.add_middleware(FromThePage)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host), www_redirect=False)
     app.add_middleware(LowerCaseHost)  # added last, so it runs first
     app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
@@ -161,7 +164,7 @@ def create_app(
         summary="stop the training run after its current mini-batch",
         dependencies=guarded,
     )
-    def stop_training() -> dict[str, Any]:
+    def stop_training(body: Nothing) -> dict[str, Any]:
         run = served.current_run()
         run.stop_requested.set()
         return run.status()

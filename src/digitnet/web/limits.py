@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema, field_validator
@@ -97,6 +98,10 @@ class PredictRequest(Strict):
         return v
 
 
+class Nothing(Strict):
+    """`{}`: a change with nothing more to say still comes as JSON (see FromThePage)."""
+
+
 class ModelName(Strict):
     name: str = Field(pattern=NAME_PATTERN, description="a file name in the models folder")
 
@@ -169,20 +174,55 @@ class LowerCaseHost:
         await self.app(scope, receive, send)
 
 
+CHANGES = ("POST", "PUT")  # the methods of the routes that take a body (others get 405)
+
+
+class FromThePage:
+    """ASGI middleware: a request that may change something (a POST or PUT) must
+    come from this server's own page, else 403 or 415 before its body is read.
+
+    A browser says which page sends a request: `Origin` (scheme, name and port) and
+    `Sec-Fetch-Site`. Another site's page, and this machine's other servers (another port is
+    another origin, though the same site), are refused with 403. And the body must be JSON:
+    another page can send a form or text without the browser asking this server first (and
+    `fetch` with `mode: "no-cors"` can send nothing else), but not `application/json`. Clients
+    that are no browsers (curl, scripts) send neither header and only need the JSON.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in CHANGES:
+            return await self.app(scope, receive, send)
+        headers = Headers(scope=scope)
+        origin, site = headers.get("origin"), headers.get("sec-fetch-site", "").lower()
+        foreign_origin = origin is not None and urlsplit(origin.lower()).netloc != headers.get(
+            "host", ""
+        )  # "null" (a sandboxed or file: page) included
+        if foreign_origin or site in ("cross-site", "same-site"):
+            where = origin or f"a {site} page"
+            detail = f"refused: a change must come from this server's own page, not {where}"
+            return await JSONResponse({"detail": detail}, 403)(scope, receive, send)
+        kind = headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json":  # a form or text: what another site's page can send
+            detail = "send the body as JSON (Content-Type: application/json; {} if nothing to say)"
+            return await JSONResponse({"detail": detail}, 415)(scope, receive, send)
+        await self.app(scope, receive, send)
+
+
 class LimitBody:
-    """ASGI middleware: reads a POST/PUT/PATCH body before the app does, at most `limit` bytes.
+    """ASGI middleware: reads a POST or PUT body before the app does, at most `limit` bytes.
 
     A larger body gets 413, whether its Content-Length says so (refused unread) or it comes
-    chunked (refused once past the limit); a client gone mid-body gets no answer at all. A body
-    not sent as JSON gets 415: a page on another site can send forms and text to this server
-    without the browser asking it first, but not JSON.
+    chunked (refused once past the limit); a client gone mid-body gets no answer at all.
     """
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app, self.limit = app, limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+        if scope["type"] != "http" or scope["method"] not in CHANGES:
             return await self.app(scope, receive, send)
         too_large = JSONResponse(
             {"detail": f"request body too large (at most {self.limit:,} bytes)"}, 413
@@ -203,12 +243,7 @@ class LimitBody:
             if size > self.limit:
                 return await too_large(scope, receive, send)
             more = message.get("more_body", False)
-        data = b"".join(chunks)
-        kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
-        if data and kind != "application/json":  # a form or text/plain: another site can send
-            wrong = JSONResponse({"detail": "send the body as JSON (application/json)"}, 415)
-            return await wrong(scope, receive, send)
-        body = [{"type": "http.request", "body": data, "more_body": False}]
+        body = [{"type": "http.request", "body": b"".join(chunks), "more_body": False}]
 
         async def replay() -> Message:  # the body once, then the real stream (disconnects)
             return body.pop() if body else await receive()
