@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import threading
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -80,3 +85,26 @@ def tally(record_property) -> Tally:
 def _isolated_homes(tmp_path_factory, monkeypatch):
     """Keep every test's models folder (not the data cache) out of the user's home."""
     monkeypatch.setenv("DIGITNET_MODELS", str(tmp_path_factory.mktemp("models")))
+
+
+@contextlib.contextmanager
+def watched_fifo(path: Path):
+    """A FIFO at ``path``, watched: whoever opens it to read is let go at once (a writer opens
+    and closes it: end of file) and the event yielded is set. Code that checks files without
+    opening them never sets it; code that opens a FIFO to read would otherwise hang for ever."""
+    os.mkfifo(path)
+    opened, done = threading.Event(), threading.Event()
+
+    def let_go() -> None:
+        while not done.wait(0.02):
+            with contextlib.suppress(OSError):  # ENXIO: nobody has it open to read
+                os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))
+                opened.set()
+
+    watcher = threading.Thread(target=let_go, daemon=True)
+    watcher.start()
+    try:
+        yield opened
+    finally:
+        done.set()
+        watcher.join()

@@ -18,8 +18,8 @@ from conftest import tiny_data
 from digitnet import cli, modelfile
 from digitnet.data import FASHION_MNIST_CLASSES, Dataset
 from digitnet.errors import SettingError
-from digitnet.files import models_dir, newest_model
-from digitnet.modelfile import ModelFile, ModelFileError, load_model, save_model
+from digitnet.files import models_dir
+from digitnet.modelfile import ModelFile, ModelFileError, load_model, newest_model, save_model
 from digitnet.network import Network
 from digitnet.training import TrainConfig, fit
 
@@ -188,11 +188,37 @@ def test_commands_given_no_model_use_the_newest_or_a_name_in_the_models_folder(
     foreign.write_bytes(b"not a model")  # newest of all, and not ours
     code, out, err = run(capsys, "evaluate", "--json")
     assert code == 0 and json.loads(out)["model"] == str(models_dir() / "video.safetensors")
-    assert f"passed over {foreign}: not a digitnet model" in err
+    assert f"passed over {foreign}: not a readable safetensors file" in err
     code, out, _ = run(capsys, "evaluate", "video", "--json")
     assert code == 0 and json.loads(out)["model"] == str(models_dir() / "video.safetensors")
     code, _, err = run(capsys, "export-html", "-o", tmp_path / "page.html")
     assert code == 0 and (tmp_path / "page.html").exists()
+
+
+def test_a_damaged_newest_model_is_named_and_the_newest_good_one_used(fake_data, capsys):
+    """Issue 21, point 10: a flipped byte in the newest model stops no command."""
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → video-2, the newest
+    good, damaged = models_dir() / "video.safetensors", models_dir() / "video-2.safetensors"
+    data = bytearray(damaged.read_bytes())
+    data[-1] ^= 0x40
+    damaged.write_bytes(bytes(data))
+    os.utime(good, (1_000, 1_000))
+    code, out, err = run(capsys, "evaluate", "--json")
+    assert code == 0 and json.loads(out)["model"] == str(good)
+    assert f"note: passed over {damaged}: contents do not match their sha256" in err
+
+
+def test_a_fifo_in_the_models_folder_hangs_no_command(tmp_path):
+    """Issue 21, point 3: the newest-model check looks (stat), never opens."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.safetensors")
+    save_model(ModelFile(Network([784, 3, 10])), folder / "m.safetensors")
+    out = tmp_path / "m.onnx"
+    done = digitnet("export", "-o", str(out), cwd=tmp_path, models=folder)
+    assert done.returncode == 0 and out.exists(), done.stderr
+    assert f"passed over {folder / 'pipe.safetensors'}: is a FIFO (named pipe)" in done.stderr
 
 
 def test_predict_takes_the_model_first_only_when_it_is_one(fake_data, capsys, tmp_path):
@@ -296,6 +322,8 @@ USAGE_ERRORS = {
     "layers fraction": ["train", "--layers", "16.5"],
     "layers word": ["train", "--layers", "sixteen"],
     "layers none given": ["train", "--layers"],
+    "layers beyond any memory": ["train", "--layers", str(10**17)],
+    "layers beyond the largest network": ["train", "--layers", "5000", "5000"],
     "momentum 1": ["train", "--momentum", "1"],
     "momentum negative": ["train", "--momentum", "-0.1"],
     "momentum nan": ["train", "--momentum", "nan"],
@@ -368,7 +396,6 @@ RUNTIME_ERRORS = {
     "resume a text file": (["train", "--resume", "notes.txt"], "not a readable"),
     "resume a truncated model": (["train", "--resume", "cut.safetensors"], "not a readable"),
     "resume a folder": (["train", "--resume", "a-folder"], "is a folder"),
-    "layers beyond any memory": ([*TRAIN, "--layers", str(10**17)], ""),
 }
 
 
@@ -573,8 +600,10 @@ def test_ctrl_c_mid_epoch_keeps_the_last_epoch_and_says_how_to_resume(
 # ── the real command, in a subprocess: real stderr, real exit codes ──────────────────────────
 
 
-def digitnet(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def digitnet(*args: str, cwd: Path, models: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(cwd / "cache")}
+    if models is not None:
+        env["DIGITNET_MODELS"] = str(models)
     command = [sys.executable, "-m", "digitnet.cli", *args]
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 

@@ -1,23 +1,28 @@
-"""files.py: atomic writes that leave the old file or the new one, the models folder, its newest
-digitnet model (other .safetensors passed over and named), and models named by path or name."""
+"""files.py: atomic writes that leave the old file or the new one, the models folder (regular
+files only, checked by stat before any is opened), and models named by path or name."""
 
 from __future__ import annotations
 
 import os
+import resource
 import stat
+import subprocess
 import time
 
 import pytest
 
+from conftest import watched_fifo
 from digitnet.files import (
+    MAX_MODEL_BYTES,
+    NotAModelFile,
     atomic_write_bytes,
-    is_digitnet_model,
+    model_files,
     model_path,
     models_dir,
-    newest_model,
+    read_model_bytes,
 )
-from digitnet.modelfile import ModelFile, save_model
-from digitnet.network import Network
+from digitnet.modelfile import ModelFile, ModelFileError, load_model, newest_model, save_model
+from digitnet.network import MAX_PARAMS, Network
 
 
 def put_model(path, mtime: float):
@@ -47,13 +52,90 @@ def test_newest_model_is_the_newest_digitnet_one_and_names_the_others(tmp_path):
     for path, when in ((foreign, 3_000), (junk, 4_000)):
         os.utime(path, (when, when))
     found = newest_model(tmp_path)
-    assert found.path == new and found.skipped == [junk, foreign]
-    assert is_digitnet_model(old) and not is_digitnet_model(foreign)
-    assert not is_digitnet_model(tmp_path / "missing.safetensors")
+    assert found.path == new and [path for path, _ in found.skipped] == [junk, foreign]
+    assert "not a readable safetensors file" in found.skipped[0].reason
+    assert "not a digitnet model" in found.skipped[1].reason
+    assert model_files(tmp_path)[0] == [junk, foreign, new, old]
+
+
+def test_a_damaged_newest_model_is_passed_over_and_named(tmp_path):
+    put_model(tmp_path / "good.safetensors", 1_000)
+    damaged = put_model(tmp_path / "damaged.safetensors", 2_000)
+    data = bytearray(damaged.read_bytes())
+    data[-1] ^= 0x40  # one bit of the last weight
+    damaged.write_bytes(bytes(data))
+    os.utime(damaged, (2_000, 2_000))
+    found = newest_model(tmp_path)
+    assert found.path == tmp_path / "good.safetensors"
+    assert found.skipped == [(damaged, "contents do not match their sha256: the file is damaged")]
+
+
+def sparse_file(path, size: int = 2 * 2**30):
+    subprocess.run(["truncate", "-s", str(size), str(path)], check=True)  # no block written
+    return path
+
+
+def test_the_folder_lists_regular_files_only_without_opening_any(tmp_path):
+    """A FIFO, a dangling link, links out of the folder (to /dev/zero, to a model elsewhere) and
+    a 2 GB sparse file are named and passed over; none is opened, none read."""
+    folder = tmp_path / "models"
+    folder.mkdir()
+    good = put_model(folder / "good.safetensors", 1_000)
+    (folder / "same.safetensors").symlink_to("good.safetensors")  # a link inside: a model
+    (folder / "gone.safetensors").symlink_to(folder / "deleted.safetensors")
+    (folder / "zero.safetensors").symlink_to("/dev/zero")
+    (folder / "out.safetensors").symlink_to(put_model(tmp_path / "elsewhere.safetensors", 1))
+    (folder / "sub.safetensors").mkdir()
+    sparse_file(folder / "huge.safetensors")
+    with watched_fifo(folder / "pipe.safetensors") as opened:
+        paths, skipped = model_files(folder)
+        found = newest_model(folder)
+    assert not opened.is_set()
+    assert paths == [good, folder / "same.safetensors"]
+    assert found.path == good
+    reasons = {path.name: reason for path, reason in skipped}
+    assert reasons == {
+        "gone.safetensors": "a broken link",
+        "huge.safetensors": "is 2,048 MiB, larger than any digitnet model (at most 256 MiB)",
+        "out.safetensors": "a link to a file outside the models folder",
+        "pipe.safetensors": "is a FIFO (named pipe), not a model file",
+        "sub.safetensors": "is a folder, not a model file",
+        "zero.safetensors": "a link to a file outside the models folder",
+    }
+
+
+def test_a_model_file_is_stat_checked_before_it_is_read(tmp_path):
+    """Named outright, a special or huge file is refused by its kind or size, unread: a FIFO
+    never blocks, /dev/zero and a 2 GB sparse file are not read into memory."""
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB
+    huge = sparse_file(tmp_path / "huge.safetensors")
+    with pytest.raises(NotAModelFile, match="is 2,048 MiB, larger than any digitnet model"):
+        read_model_bytes(huge)
+    with pytest.raises(ModelFileError, match=r"huge.safetensors: is 2,048 MiB, larger than"):
+        load_model(huge)
+    with pytest.raises(ModelFileError, match="is a character device, not a model file"):
+        load_model("/dev/zero")
+    with watched_fifo(tmp_path / "pipe.safetensors") as opened:
+        with pytest.raises(ModelFileError, match=r"is a FIFO \(named pipe\), not a model file"):
+            load_model(tmp_path / "pipe.safetensors")
+    assert not opened.is_set()
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 200 * 1024
+    at_limit = sparse_file(tmp_path / "limit.safetensors", MAX_MODEL_BYTES)
+    with pytest.raises(ModelFileError, match="not a readable safetensors file"):
+        load_model(at_limit)  # the limit itself is allowed: read, then found to be no model
+
+
+def test_the_size_limit_fits_the_largest_network_digitnet_makes():
+    """MAX_PARAMS weights and biases in float64, twice (the momentum), fit MAX_MODEL_BYTES with
+    room for the metadata; a larger network is refused before any memory is taken."""
+    assert 2 * 8 * MAX_PARAMS + 64 * 2**20 < MAX_MODEL_BYTES
+    with pytest.raises(ValueError, match="at most 10,000,000: use smaller layers"):
+        Network([784, 5000, 5000, 10])
 
 
 def test_no_models_folder_means_no_model(tmp_path):
     assert newest_model(tmp_path / "none") == (None, [])
+    assert model_files(tmp_path / "none") == ([], [])
 
 
 def test_a_model_is_named_by_path_or_by_its_name_in_the_models_folder(tmp_path, monkeypatch):

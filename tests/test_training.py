@@ -16,8 +16,7 @@ import pytest
 
 from conftest import synthetic_digits, tiny_data
 from digitnet.data import Dataset, Split
-from digitnet.files import newest_model
-from digitnet.modelfile import load_model
+from digitnet.modelfile import load_model, newest_model
 from digitnet.network import Network
 from digitnet.training import (
     PRESETS,

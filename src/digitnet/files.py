@@ -1,4 +1,4 @@
-"""What every layer needs from the disk: atomic writes, the models folder and its newest model.
+"""What every layer needs from the disk: atomic writes, the models folder and what is in it.
 
 A write goes to a temp file beside its target and is renamed over it, so a reader sees the old
 file or the new one, never half of either; temp files left by killed writes are cleared later.
@@ -12,6 +12,7 @@ import errno
 import glob
 import json
 import os
+import stat
 import tempfile
 import time
 from pathlib import Path
@@ -21,7 +22,6 @@ from .errors import SettingError
 
 STALE_TEMP_S = 3600  # a temp file untouched this long was left by a write that was killed
 MODEL_SUFFIX = ".safetensors"
-MODEL_FORMAT = "digitnet-model"  # the metadata "format" of a digitnet model file
 
 
 def atomic_write_bytes(path: str | os.PathLike, data: bytes, *, replace: bool = True) -> None:
@@ -95,6 +95,58 @@ def models_dir() -> Path:
     return Path(base) / "digitnet" / "models"
 
 
+# A model file holds at most network.MAX_PARAMS weights and biases, twice (the momentum kept
+# for resuming) in float64: 160 MB; the rest leaves room for the metadata (history, settings).
+MAX_MODEL_BYTES = 256 * 2**20
+
+
+class NotAModelFile(ValueError):
+    """A path that cannot hold a model: a special file, a folder, or larger than any model."""
+
+
+def what_file(mode: int) -> str:
+    """A file's kind from its stat mode, in words: 'a FIFO (named pipe)', 'a folder', …"""
+    kinds = (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISFIFO, "a FIFO (named pipe)"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    )
+    return next((words for is_kind, words in kinds if is_kind(mode)), "not a regular file")
+
+
+def model_file_problem(st: os.stat_result) -> str | None:
+    """Why a file with this stat cannot be a model (None if it can): what it is, or its size."""
+    if not stat.S_ISREG(st.st_mode):
+        return f"is {what_file(st.st_mode)}, not a model file"
+    if st.st_size > MAX_MODEL_BYTES:
+        return (
+            f"is {st.st_size / 2**20:,.0f} MiB, larger than any digitnet model "
+            f"(at most {MAX_MODEL_BYTES // 2**20} MiB)"
+        )
+    return None
+
+
+def read_model_bytes(path: str | os.PathLike) -> bytes:
+    """A model file's bytes, once its kind and size are known to fit (stat, then read).
+
+    Never blocks on a FIFO, never reads a device or a file over MAX_MODEL_BYTES: NotAModelFile
+    says what the file is. A missing file raises FileNotFoundError, as open does.
+    """
+    problem = model_file_problem(os.stat(path))  # follows links: the file they point to
+    if problem is None:  # opened without blocking, and checked again: it may have been swapped
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+        with os.fdopen(fd, "rb") as f:
+            problem = model_file_problem(os.fstat(fd))
+            if problem is None:
+                data = f.read(MAX_MODEL_BYTES + 1)
+                if len(data) <= MAX_MODEL_BYTES:
+                    return data
+                problem = model_file_problem(os.fstat(fd)) or "is larger than any digitnet model"
+    raise NotAModelFile(problem)
+
+
 def safetensors_metadata(data: bytes) -> dict[str, str]:
     """The ``__metadata__`` of safetensors bytes (8-byte little-endian header length, JSON).
 
@@ -113,42 +165,49 @@ def safetensors_metadata(data: bytes) -> dict[str, str]:
     return meta
 
 
-def is_digitnet_model(path: str | os.PathLike) -> bool:
-    """Whether a file's safetensors header says it is a digitnet model (reads the header only)."""
-    try:
-        with open(path, "rb") as f:
-            n = int.from_bytes(f.read(8), "little")
-            if n > 100_000_000:  # a header that size is no model of ours
-                return False
-            head = f.read(n)
-        meta = safetensors_metadata(n.to_bytes(8, "little") + head)
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        return False
-    return meta.get("format") == MODEL_FORMAT
+class Skipped(NamedTuple):
+    """A ``.safetensors`` entry of the models folder passed over, and why."""
+
+    path: Path
+    reason: str
 
 
-class Newest(NamedTuple):
-    """The newest digitnet model of a folder (None if it has none), and the files passed over:
-    every ``.safetensors`` there that is not a digitnet model (another program's, or damaged)."""
-
-    path: Path | None
-    skipped: list[Path]
-
-
-def newest_model(folder: str | os.PathLike | None = None) -> Newest:
-    """The most recently written digitnet model in ``folder`` (default: the models folder)."""
+def model_files(folder: str | os.PathLike | None = None) -> tuple[list[Path], list[Skipped]]:
+    """The ``.safetensors`` regular files of ``folder`` (default: the models folder), newest
+    first, and the entries passed over: special files (FIFOs, devices, folders), broken links,
+    links to files outside the folder, files too large for a model. Nothing is opened: stat only.
+    """
     folder = Path(folder) if folder is not None else models_dir()
-    found: list[tuple[float, Path]] = []
-    with contextlib.suppress(OSError):  # no folder yet: no models
-        for p in folder.glob("*" + MODEL_SUFFIX):
-            with contextlib.suppress(OSError):  # deleted meanwhile
-                found.append((p.stat().st_mtime, p))
-    skipped: list[Path] = []
-    for _, path in sorted(found, reverse=True):
-        if is_digitnet_model(path):
-            return Newest(path, skipped)
-        skipped.append(path)
-    return Newest(None, skipped)
+    found: list[tuple[float, str, Path]] = []
+    skipped: list[Skipped] = []
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:  # no folder yet: no models
+        return [], []
+    inside = folder.resolve()
+    for entry in entries:
+        if not entry.name.endswith(MODEL_SUFFIX):
+            continue
+        path = Path(entry.path)
+        try:
+            link = entry.is_symlink()
+            if link and Path(os.path.realpath(path)).parent != inside:
+                skipped.append(Skipped(path, "a link to a file outside the models folder"))
+                continue
+            st = os.stat(path)
+        except FileNotFoundError:
+            if link:
+                skipped.append(Skipped(path, "a broken link"))
+            continue  # else: deleted meanwhile
+        except OSError as e:
+            skipped.append(Skipped(path, f"cannot be read ({e.strerror or e})"))
+            continue
+        problem = model_file_problem(st)
+        if problem is not None:
+            skipped.append(Skipped(path, problem))
+        else:
+            found.append((-st.st_mtime, entry.name, path))
+    return [path for *_, path in sorted(found)], skipped
 
 
 def unused_model_path(folder: str | os.PathLike, stem: str) -> Path:

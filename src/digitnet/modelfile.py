@@ -13,16 +13,23 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from safetensors.numpy import load, save
 
 from .errors import SettingError
-from .files import MODEL_FORMAT, atomic_write_bytes, safetensors_metadata
+from .files import (
+    NotAModelFile,
+    Skipped,
+    atomic_write_bytes,
+    model_files,
+    read_model_bytes,
+    safetensors_metadata,
+)
 from .network import Network
 
-FORMAT = MODEL_FORMAT
+FORMAT = "digitnet-model"  # the metadata "format" of a digitnet model file
 FORMAT_VERSION = "1"
 CHECKSUM = "sha256"  # metadata key; files written before it was added load without the check
 
@@ -113,17 +120,39 @@ def load_model(path: str | os.PathLike) -> ModelFile:
     """Load and check a model file; any problem raises ModelFileError naming the file."""
     path = Path(path)
     try:
-        data = path.read_bytes()
+        data = read_model_bytes(path)  # kind and size checked first: a FIFO never hangs it
     except FileNotFoundError:
         raise ModelFileError(f"{path}: no such model file") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"{path}: is a folder, not a model file") from None
+    except NotAModelFile as e:
+        raise ModelFileError(f"{path}: {e}") from None
     except OSError as e:
         raise ModelFileError(f"{path}: cannot read ({e.strerror})") from None
     try:
         return from_bytes(data)
     except ModelFileError as e:
         raise ModelFileError(f"{path}: {e}") from None
+
+
+class Newest(NamedTuple):
+    """The newest usable model of a folder (None if it has none), and the files passed over,
+    each with why: another program's, damaged, no digit reader, or no file at all (a FIFO…)."""
+
+    path: Path | None
+    skipped: list[Skipped]
+
+
+def newest_model(folder: str | os.PathLike | None = None) -> Newest:
+    """The most recently written good digit model in ``folder`` (default: the models folder):
+    each file, newest first, is loaded and checked until one is (damaged ones are skipped)."""
+    paths, skipped = model_files(folder)
+    for path in paths:
+        try:
+            load_digit_model(path)
+        except ModelFileError as e:
+            skipped.append(Skipped(path, str(e).removeprefix(f"{path}: ")))
+        else:
+            return Newest(path, skipped)
+    return Newest(None, skipped)
 
 
 def from_bytes(data: bytes) -> ModelFile:

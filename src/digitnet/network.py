@@ -24,6 +24,21 @@ def count_params(sizes: Sequence[int]) -> int:
     return sum(n_out * n_in + n_out for n_out, n_in in zip(sizes[1:], sizes[:-1]))
 
 
+# The largest network digitnet makes or reads (784-3000-2000-10 has 8.4 million): it bounds what
+# a model file can hold (files.MAX_MODEL_BYTES), so a file's size is checked before reading it.
+MAX_PARAMS = 10_000_000
+
+
+def check_network_size(sizes: Sequence[int]) -> None:
+    """Refuse a network over MAX_PARAMS weights and biases, before any memory is taken for it."""
+    n = count_params(sizes)
+    if n > MAX_PARAMS:
+        raise ValueError(
+            f"a {'-'.join(map(str, sizes))} network has {n:,} weights and biases; digitnet's "
+            f"networks have at most {MAX_PARAMS:,}: use smaller layers"
+        )
+
+
 def one_hot(labels: Array, n: int = 10, dtype: np.dtype | str = "float32") -> Array:
     """Labels (m,) → the wanted outputs y as columns (n, m): 1 for the right digit, 0 elsewhere."""
     labels = np.asarray(labels)
@@ -65,6 +80,7 @@ class Network:
         sizes = [int(n) for n in sizes]
         if len(sizes) < 2 or any(n < 1 for n in sizes):
             raise ValueError(f"sizes must be two or more positive layer sizes, got {sizes}")
+        check_network_size(sizes)
         for name, value, allowed in (
             ("activation", activation, ACTIVATIONS),
             ("cost", cost, COSTS),

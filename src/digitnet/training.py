@@ -31,7 +31,7 @@ from .fast import FastBackprop
 from .files import atomic_write_bytes, models_dir, unused_model_path, writable_file
 from .functions import ACTIVATIONS, COSTS
 from .modelfile import ModelFile, ModelFileError, load_model, save_model
-from .network import DTYPES, INITS, Network, one_hot
+from .network import DTYPES, INITS, Network, check_network_size, one_hot
 
 SCHEDULES = ("constant", "cosine")
 DATASETS = tuple(CANONICAL_HASHES)  # what `plan` can train on: mnist, fashion-mnist
@@ -71,6 +71,7 @@ class TrainConfig:
         object.__setattr__(self, "sizes", sizes)
         if len(sizes) < 2 or not all(isinstance(n, int) and n > 0 for n in sizes):
             raise ValueError(f"sizes must be positive whole numbers, got {list(sizes)}")
+        check_network_size(sizes)
         checks: list[tuple[str, str, Collection[str]]] = [
             ("activation", self.activation, ACTIVATIONS),
             ("cost", self.cost, COSTS),

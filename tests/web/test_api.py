@@ -68,6 +68,7 @@ def test_model_endpoint_sends_the_exact_weights(client, trained):
         "models": ["tiny.safetensors"],
         "current": "tiny.safetensors",
         "outside": None,
+        "skipped": [],
     }
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SettingError
-from ..files import model_path, models_dir, newest_model
+from ..files import model_path, models_dir
 
 MODEL_HELP = "a model file, or a model's name in the models folder (default: the newest)"
 
@@ -153,12 +153,14 @@ def load_data(args: argparse.Namespace, name: str = "mnist"):
 
 def chosen_model(name: str | None) -> Path:
     """The model a command was given (a path, or a name in the models folder), else the newest
-    digitnet model in the models folder; other .safetensors files there are mentioned, skipped."""
+    good digitnet model in the models folder; the files passed over there are named, with why."""
+    from ..modelfile import newest_model
+
     if name:
         return model_path(name)
     newest = newest_model()
-    for path in newest.skipped:
-        print(f"note: passed over {path}: not a digitnet model", file=sys.stderr)
+    for path, reason in newest.skipped:
+        print(f"note: passed over {path}: {reason}", file=sys.stderr)
     if newest.path is None:
         raise SettingError(f"no model given and none in {models_dir()}: run 'digitnet train' first")
     return newest.path

@@ -15,8 +15,8 @@ from typing import Any
 from fastapi import HTTPException
 
 from ..data import DataError
-from ..files import MODEL_SUFFIX, newest_model
-from ..modelfile import ModelFile, ModelFileError, load_digit_model, save_model
+from ..files import MODEL_SUFFIX, model_files
+from ..modelfile import ModelFile, ModelFileError, load_digit_model, newest_model, save_model
 from ..network import Network
 from ..training import (
     BatchEvent,
@@ -194,11 +194,15 @@ class ServerState:
             self.use_model(path)
             if path.resolve().parent != folder.resolve():
                 self.outside = path
-        elif (start := newest_model(folder).path) is not None:
-            try:
-                self.use_model(start)
-            except ModelFileError as e:  # a broken file in the folder should not stop the page
-                log.warning("not using the newest model: %s", e)
+        else:  # the newest good model: a damaged or foreign file passed over is named
+            newest = newest_model(folder)
+            for path, reason in newest.skipped:
+                log.warning("passed over %s: %s", path, reason)
+            if newest.path is not None:
+                try:
+                    self.use_model(newest.path)
+                except ModelFileError as e:  # changed since it was checked
+                    log.warning("not using the newest model: %s", e)
 
     # ---- models ----
 
@@ -217,13 +221,15 @@ class ServerState:
     def models(self) -> dict[str, Any]:
         """The folder's models, newest first, the one being served, and the model given at
         start when it is not in the folder (`outside`: its name and path; it can be chosen
-        again by that name)."""
-        found = sorted(self.folder.glob("*" + MODEL_SUFFIX), key=lambda p: -p.stat().st_mtime)
+        again by that name). Only regular files are listed: special files, broken links and
+        links out of the folder are not models (`skipped`: each name and why)."""
+        found, passed_over = model_files(self.folder)
         names = [p.name for p in found]
+        skipped = [{"name": p.name, "reason": reason} for p, reason in passed_over]
         outside = None
         if self.outside is not None and self.outside.name not in names:
             outside = {"name": self.outside.name, "path": str(self.outside)}
-        return {"models": names, "current": self.name, "outside": outside}
+        return {"models": names, "current": self.name, "outside": outside, "skipped": skipped}
 
     def in_folder(self, name: str) -> Path:
         """A model's path in the folder; `name` matches limits.NAME_PATTERN (no slashes)."""
@@ -234,9 +240,9 @@ class ServerState:
 
     def switch(self, name: str) -> None:
         path = self.in_folder(name)
-        if not path.is_file() and self.outside is not None and name == self.outside.name:
+        if not path.exists() and self.outside is not None and name == self.outside.name:
             path = self.outside  # back to the model the server was started with
-        if not path.is_file():
+        if not path.exists():  # a FIFO or a huge file exists: loading it says what it is
             raise HTTPException(404, f"no model named {path.name!r} in the models folder")
         try:
             self.use_model(path)
