@@ -36,6 +36,25 @@ def test_page_and_static_files_are_served(client):
     assert client.get("/static/style.css").status_code == 200
 
 
+def test_the_page_and_its_files_say_where_they_may_load_from_and_forbid_sniffing(client):
+    """Issue 21: the page may not be framed, load from elsewhere, or have a file sniffed."""
+    from digitnet.web.page import STATIC
+
+    for path in ("/", "/static/js/app.js", "/static/style.css", "/static/favicon.svg"):
+        r = client.get(path)
+        assert r.status_code == 200, path
+        policy = dict(
+            p.strip().split(" ", 1) for p in r.headers["content-security-policy"].split(";")
+        )
+        assert policy["default-src"] == "'self'" and policy["frame-ancestors"] == "'none'", path
+        assert "unsafe" not in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff", path
+    # what the policy forbids, the page must not need: no inline script, style or data: URL
+    html = (STATIC / "index.html").read_text()
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+    assert "<style" not in html and " style=" not in html and "data:" not in html
+
+
 def test_openapi_schema_lists_the_endpoints(client):
     assert client.get("/docs").status_code == 404  # its page would load scripts from a CDN
     paths = client.get("/openapi.json").json()["paths"]

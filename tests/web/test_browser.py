@@ -497,6 +497,26 @@ def test_the_teachers_link_carries_the_token_and_a_student_page_cannot_change_th
         student.context.close()
 
 
+def test_the_served_page_runs_under_its_content_security_policy(page, server):
+    """Issue 21: with `default-src 'self'` and no inline allowance, every view still works and
+    the browser reports no violation (the `page` fixture fails on any console error too)."""
+    page.add_init_script(
+        "window.violations = [];"
+        "document.addEventListener('securitypolicyviolation', (e) =>"
+        "  window.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}`));"
+    )
+    response = page.goto(server)
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    draw_four(page)
+    page.wait_for_function("document.querySelectorAll('[data-testid=output-bar]').length === 10")
+    tabs = page.get_by_role("tab")
+    for i in range(tabs.count()):
+        tabs.nth(i).click()
+        page.wait_for_load_state("networkidle")
+    assert page.evaluate("window.violations") == []
+
+
 @contextlib.contextmanager
 def another_site(html: str):
     """A second tiny server on 127.0.0.1 (another port: another origin) serving one page."""

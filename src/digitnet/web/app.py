@@ -36,6 +36,7 @@ from .limits import (
     LowerCaseHost,
     ModelName,
     NoiseRequest,
+    PageHeaders,
     Nothing,
     PredictRequest,
     Problem,
@@ -97,7 +98,8 @@ def create_app(
     app.add_middleware(LimitBody)
     app.add_middleware(FromThePage)
     app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts(host), www_redirect=False)
-    app.add_middleware(LowerCaseHost)  # added last, so it runs first
+    app.add_middleware(LowerCaseHost)
+    app.add_middleware(PageHeaders)  # added last, so it runs first: on every answer
     app.add_exception_handler(RequestValidationError, invalid_body)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, refused)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)

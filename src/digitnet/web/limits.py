@@ -211,6 +211,35 @@ class FromThePage:
         await self.app(scope, receive, send)
 
 
+# The page loads only its own files (scripts, styles, the icon) and talks only to this server;
+# no page may frame it (clickjacking); no <base> or form may point elsewhere.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+PAGE_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),  # a file is what its Content-Type says, no guessing
+]
+
+
+class PageHeaders:
+    """ASGI middleware: every answer carries PAGE_HEADERS (the page, its files, the API's JSON)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *PAGE_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
 class LimitBody:
     """ASGI middleware: reads a POST or PUT body before the app does, at most `limit` bytes.
 
