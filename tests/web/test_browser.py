@@ -246,8 +246,8 @@ def test_tabs_work_from_the_keyboard(page, server):
     )
     page.keyboard.press("End")
     assert page.locator("#view-chain").is_visible()
-    page.keyboard.press("ArrowRight")  # round to the first
-    assert page.locator("#view-draw").is_visible()
+    page.keyboard.press("ArrowRight")  # round to the first: the story
+    assert page.locator("#view-story").is_visible()
 
 
 def test_noise_dream_and_mistakes_experiments_show_their_results(page, server):

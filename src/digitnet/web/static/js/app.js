@@ -10,6 +10,7 @@ import { Example } from "./chapters.js";
 import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
+import { StoryView } from "./story.js";
 import { setUpTabs } from "./tabs.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -28,9 +29,10 @@ draw.onResult((x, activations) => {
   weights.showActivations(x, activations);
   example.setDrawing(x);
 });
-window.digitnet = { draw, example, backprop, gradient, chain };
-
 const select = setUpTabs();
+const story = new StoryView($("#view-story"), example, { select: () => select($("#tab-story")) });
+window.digitnet = { draw, example, backprop, gradient, chain, story };
+
 $("#go-learn").addEventListener("click", () => select($("#tab-learn")));
 
 function useModel(json, refreshList = false) {
@@ -38,7 +40,7 @@ function useModel(json, refreshList = false) {
   $("#no-model").hidden = true;
   draw.setModel(model);
   weights.setModel(model);
-  for (const view of [backprop, gradient, chain]) view.setModel(model);
+  for (const view of [backprop, gradient, chain, story]) view.setModel(model);
   experiments.modelChanged();
   if (refreshList) listModels();
 }

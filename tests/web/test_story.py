@@ -1,0 +1,191 @@
+"""The Story tab in real headless Chromium: the scenes in order, forward and back, by button,
+key and link; #scene=N through a reload; the forward pass lighting layer after layer (sampled
+over time); nothing moving by itself under reduced motion; a scene's numbers equal the API's.
+On the video's 784-16-16-10 shape and on a wide 784-300-100-10, at 1440×900 and 390×844."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from digitnet.modelfile import save_model
+from digitnet.training import TrainConfig, checkpoint_model, fit
+
+from .test_browser import CHROMIUM, chromium, running, server  # noqa: F401 (fixtures)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+SIZES = {"video": (784, 16, 16, 10), "wide": (784, 300, 100, 10)}
+VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
+
+
+@pytest.fixture(scope="module", params=sorted(SIZES))
+def shape_server(request, tmp_path_factory, trained, web_data):
+    """The app serving the video-shaped model (the tests' own) or a wide one, trained briefly."""
+    from digitnet.web.app import create_app
+
+    model = trained
+    if request.param == "wide":
+        config = TrainConfig(sizes=SIZES["wide"], epochs=1, learning_rate=0.5, seed=2)
+        model = checkpoint_model(fit(web_data, config), web_data)
+    folder = tmp_path_factory.mktemp(f"story-{request.param}")
+    save_model(model, folder / f"{request.param}.safetensors")
+    with running(create_app(models_dir=folder, data_loader=lambda: web_data)) as address:
+        yield address, model
+
+
+def story_page(chromium, size=(1440, 900), reduced=False):  # noqa: F811
+    context = chromium.new_context(
+        viewport={"width": size[0], "height": size[1]},
+        reduced_motion="reduce" if reduced else "no-preference",
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    return context, page
+
+
+def scene_index(page) -> int:
+    return int(page.get_by_test_id("story-scene").get_attribute("data-index"))
+
+
+def open_scene(page, address, n: int) -> None:
+    page.goto(f"{address}/#scene={n}")
+    page.wait_for_selector(f"[data-testid=story-scene][data-index='{n}']")
+    # the first test digit replaces the blank drawing
+    page.wait_for_function("window.digitnet.example.origin.split === 'test'")
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_every_scene_forward_and_back_without_errors(chromium, shape_server, viewport):  # noqa: F811
+    address, model = shape_server
+    context, page = story_page(chromium, VIEWPORTS[viewport], reduced=True)
+    open_scene(page, address, 1)
+    count = page.locator(".story-strip a").count()
+    assert count >= 4
+    titles = []
+    for n in range(1, count + 1):
+        assert scene_index(page) == n
+        assert page.evaluate("location.hash") == f"#scene={n}"
+        title = page.get_by_test_id("story-title").inner_text()
+        words = page.locator(".story-words").inner_text().split()
+        assert title and 8 <= len(words) <= 70, (n, title, len(words))
+        assert page.locator(".story-strip a[aria-current=step]").inner_text() == str(n)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= VIEWPORTS[viewport][0], (n, title, width)
+        titles.append(title)
+        if n < count:
+            page.get_by_test_id("story-next").click()
+    assert page.get_by_test_id("story-next").is_disabled()
+    for n in range(count, 1, -1):  # back with the ← key
+        page.keyboard.press("ArrowLeft")
+        assert scene_index(page) == n - 1
+        assert page.get_by_test_id("story-title").inner_text() == titles[n - 2]
+    assert page.get_by_test_id("story-back").is_disabled()
+    assert len(set(titles)) == len(titles)
+    assert page.errors == []
+    context.close()
+
+
+def test_a_scene_link_survives_a_reload_and_the_page_still_opens_on_draw(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    page.goto(server)
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    assert page.locator("#view-draw").is_visible() and not page.locator("#view-story").is_visible()
+    tabs = page.locator("[role=tab]")
+    assert tabs.first.get_attribute("data-testid") == "tab-story"
+    page.evaluate("location.hash = '#scene=3'")  # a link to a scene opens the story there
+    page.wait_for_selector("[data-testid=story-scene][data-index='3']")
+    page.wait_for_function("window.digitnet.example.origin.split === 'test'")
+    page.reload()
+    page.wait_for_selector("[data-testid=story-scene][data-index='3']")
+    assert page.locator("#view-story").is_visible()
+    page.keyboard.press("ArrowRight")
+    assert scene_index(page) == 4 and page.evaluate("location.hash") == "#scene=4"
+    page.get_by_test_id("tab-draw").click()  # leaving the story forgets the scene
+    page.reload()
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    assert page.locator("#view-draw").is_visible()
+    assert page.errors == []
+    context.close()
+
+
+def lit_over_time(page, seconds: float) -> list[list[float]]:
+    """The forward scene's lit layers, sampled every animation frame for `seconds`."""
+    return page.evaluate(
+        """(ms) => new Promise((done) => {
+          const canvas = document.querySelector("[data-testid=story-forward]");
+          const seen = [];
+          const start = performance.now();
+          const look = (now) => {
+            seen.push(canvas.dataset.lit.split(" ").map(Number));
+            if (now - start < ms) requestAnimationFrame(look); else done(seen);
+          };
+          requestAnimationFrame(look);
+        })""",
+        seconds * 1000,
+    )
+
+
+def test_the_forward_pass_lights_the_layers_in_order(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    open_scene(page, server, 3)
+    page.get_by_test_id("story-play").click()  # replay now the digit is loaded
+    seen = lit_over_time(page, 2.4)
+    assert seen[-1] == [1, 1, 1, 1]
+    # each layer starts lighting only once the one before is fully lit, and never dims
+    starts = [next(i for i, lit in enumerate(seen) if lit[l] > 0) for l in range(4)]
+    full = [next(i for i, lit in enumerate(seen) if lit[l] >= 1) for l in range(4)]
+    assert starts == sorted(starts) and all(full[l] <= starts[l + 1] for l in range(3))
+    for a, b in zip(seen, seen[1:]):
+        assert all(y >= x for x, y in zip(a, b))
+    # pause holds it; step shows the next layer done
+    page.get_by_test_id("story-play").click()
+    page.get_by_test_id("story-pause").click()
+    held = page.get_by_test_id("story-forward").get_attribute("data-lit")
+    time.sleep(0.6)
+    assert page.get_by_test_id("story-forward").get_attribute("data-lit") == held
+    page.get_by_test_id("story-step").click()
+    stepped = [
+        float(v) for v in page.get_by_test_id("story-forward").get_attribute("data-lit").split()
+    ]
+    assert stepped.count(1.0) >= sum(float(v) >= 1 for v in held.split())
+    assert page.errors == []
+    context.close()
+
+
+def test_under_reduced_motion_nothing_moves_by_itself(chromium, server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 3)
+    picture = page.get_by_test_id("story-forward")
+    assert picture.get_attribute("data-lit") == "1.00 1.00 1.00 1.00"
+    first = picture.screenshot()
+    time.sleep(0.8)
+    assert picture.screenshot() == first
+    assert page.get_by_test_id("story-pause").is_disabled()
+    context.close()
+
+
+def test_the_answer_scene_shows_the_apis_outputs(chromium, server):  # noqa: F811
+    import json
+    import urllib.request
+
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 4)
+    body = json.dumps({"example": {"split": "test", "index": 0}}).encode()
+    request = urllib.request.Request(
+        f"{server}/api/backprop", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as r:
+        outputs = json.load(r)["activations"][-1]
+    cells = page.locator(".story-table tbody tr td:nth-child(2)").all_inner_texts()
+    np.testing.assert_allclose([float(c) for c in cells], outputs, atol=5e-5)
+    assert str(int(np.argmax(outputs))) in page.locator(".story-words").inner_text()
+    context.close()
