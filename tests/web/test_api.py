@@ -290,6 +290,10 @@ def test_training_streams_events_and_saves_atomically(client, models, web_data):
     kinds = [k for k, _ in events]
     assert kinds.count("epoch") == 2 and "batch" in kinds and "weights" in kinds
     assert kinds[-1] == "done"
+    # the ball on the landscape: a plane first, then positions on it, the last one after training
+    assert kinds.index("plane") < kinds.index("ball") < kinds.index("done")
+    balls = [e for k, e in events if k == "ball"]
+    assert balls[-1]["step"] == 2 * 20 and balls[-1]["epoch"] == 2  # 200 images, batches of 10
     first_epoch = ids[kinds.index("epoch")]
     resumed = [k for k, _ in sse_events(client, last_event_id=first_epoch)]
     assert resumed.count("epoch") == 1 and resumed[-1] == "done"  # a reconnect carries on

@@ -116,11 +116,14 @@ def principal_directions(
 def project(
     points: np.ndarray, center: np.ndarray, d1: np.ndarray, d2: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(α, β) of each point on the plane center + αd₁ + βd₂ (d₁, d₂ orthonormal), and how far
-    off the plane each point is."""
-    offsets = np.asarray(points, dtype=np.float64) - center
-    coords = offsets @ np.stack([d1, d2]).T  # (T, 2)
-    residual = offsets - coords @ np.stack([d1, d2])
+    """(α, β) of each point θ on the plane center + αd₁ + βd₂: the least-squares coordinates,
+    those of the plane's nearest point (d₁, d₂ need not be orthogonal or unit); and how far off
+    the plane each point is. Two dot products a point, and a 2×2 solve."""
+    offsets = np.asarray(points, dtype=np.float64) - center  # θ − c                (T, P)
+    D = np.stack([d1, d2]).astype(np.float64)  # (2, P)
+    # min ‖θ − c − Dᵀx‖ ⇒ (D Dᵀ) x = D (θ − c); pinv: a zero d₂ gives β = 0
+    coords = offsets @ D.T @ np.linalg.pinv(D @ D.T)  # (T, 2)
+    residual = offsets - coords @ D
     return coords, np.linalg.norm(residual, axis=1)
 
 

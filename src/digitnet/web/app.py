@@ -52,7 +52,9 @@ EVENT_POLL_SECONDS = 0.05  # how often the event stream looks for new training e
 EVENT_SCHEMA = {  # one server-sent event; its data is JSON
     "type": "object",
     "properties": {
-        "event": {"enum": ["status", "batch", "epoch", "weights", "error", "done"]},
+        "event": {
+            "enum": ["status", "batch", "epoch", "weights", "plane", "ball", "error", "done"]
+        },
         "data": {"type": "string"},
         "id": {"type": "string"},
     },
@@ -173,7 +175,7 @@ def create_app(
 
     @app.get(
         "/api/train/events",
-        summary="server-sent events: batch, epoch, weights, done",
+        summary="server-sent events: batch, epoch, weights, the ball on the landscape, done",
         response_class=StreamingResponse,
         responses={200: {"content": {"text/event-stream": {"schema": EVENT_SCHEMA}}}},
     )

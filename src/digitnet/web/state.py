@@ -14,6 +14,7 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from ..ball import MAX_IMAGES, Ball
 from ..data import DataError
 from ..files import MODEL_SUFFIX, model_files
 from ..modelfile import ModelFile, ModelFileError, load_digit_model, newest_model, save_model
@@ -45,9 +46,12 @@ def default_data_loader(name: str = "mnist") -> Any:
 
 
 class TrainingRun:
-    """One training run in a background thread; its events are kept for the event stream."""
+    """One training run in a background thread; its events are kept for the event stream.
+    ball: follow the weights on a plane of the real cost (ball.py: "plane" and "ball" events)."""
 
-    def __init__(self, config: TrainConfig, data_loader: Callable[[], Any]) -> None:
+    def __init__(
+        self, config: TrainConfig, data_loader: Callable[[], Any], ball: bool = True
+    ) -> None:
         self.config = config
         self.data_loader = data_loader
         self.data: Any = None
@@ -61,6 +65,8 @@ class TrainingRun:
         self._lock = threading.Lock()
         self._costs = CostMeans(COST_POINTS_PER_EPOCH)
         self._last_weights = 0.0
+        self.ball: Ball | None = None
+        self.follow = ball
         self.thread = threading.Thread(target=self._run, name="digitnet-train", daemon=True)
 
     def _add(self, event: dict[str, Any]) -> None:
@@ -77,6 +83,8 @@ class TrainingRun:
     def on_event(self, event: BatchEvent | EpochEvent) -> None:
         if self.stop_requested.is_set():
             raise StopTraining
+        if self.ball is not None:
+            self.ball(event)
         now = time.monotonic()
         if isinstance(event, BatchEvent):
             point = self._costs.add(event.batch, event.batches, event.cost)
@@ -112,8 +120,14 @@ class TrainingRun:
         try:
             self._add({"type": "status", "message": "loading the data"})
             self.data = self.data_loader()
+            if self.follow:
+                train = self.data.train.head(MAX_IMAGES)  # its first images, as floats
+                start = self.config.build_network()  # θ₀: the same seed, the same weights
+                self.ball = Ball(start, start.params, train.images, train.labels, self._add)
             self._add({"type": "status", "message": "training"})
             self.result = result = fit(self.data, self.config, on_event=self.on_event)
+            if self.ball is not None:
+                self.ball.finish(result.network.params)
             stopped = result.interrupted
             self._add({"type": "status", "message": "stopped" if stopped else "finished"})
         except (DataError, DivergedError, ValueError, OSError) as e:
