@@ -195,6 +195,30 @@ def test_commands_given_no_model_use_the_newest_or_a_name_in_the_models_folder(
     assert code == 0 and (tmp_path / "page.html").exists()
 
 
+def test_two_runs_started_at_once_get_two_names(capsys, monkeypatch):
+    """Issue 21, point 7: each run claims its name before its first epoch. Two processes plan
+    their runs, then wait for each other (in the data loader) and train at the same time."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")
+    both_planned = ctx.Barrier(2, timeout=60)
+
+    def data_once_both_planned(args, name="mnist"):
+        both_planned.wait()
+        return tiny_data()
+
+    monkeypatch.setattr(cli.common, "load_data", data_once_both_planned)
+    argv = ["train", "--layers", "4", "--epochs", "2", "--quiet", "--json"]
+    runs = [ctx.Process(target=lambda: sys.exit(cli.main(argv))) for _ in range(2)]
+    for p in runs:
+        p.start()
+    for p in runs:
+        p.join(120)
+    assert [p.exitcode for p in runs] == [0, 0], capsys.readouterr().err
+    names = sorted(p.name for p in models_dir().iterdir())
+    assert names == ["video-2.safetensors", "video.safetensors"]  # and no lock file left
+
+
 def test_a_damaged_newest_model_is_named_and_the_newest_good_one_used(fake_data, capsys):
     """Issue 21, point 10: a flipped byte in the newest model stops no command."""
     run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import glob
 import json
 import os
@@ -210,15 +211,59 @@ def model_files(folder: str | os.PathLike | None = None) -> tuple[list[Path], li
     return [path for *_, path in sorted(found)], skipped
 
 
-def unused_model_path(folder: str | os.PathLike, stem: str) -> Path:
-    """``<folder>/<stem>.safetensors``, or if that name is taken the first free one of
-    ``<stem>-2.safetensors``, ``<stem>-3.safetensors``, …: a new file, never one already there."""
+class Claim:
+    """A new model's name, held by this process until ``release``: an exclusive lock on a hidden
+    ``.<name>.lock`` beside it. Another process's claim passes over a name held or taken;
+    the lock goes with the process (kill -9 included), and the lock file with ``release``."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+
+    def release(self) -> None:
+        """Let the name go (the model written there by now keeps it); twice is harmless."""
+        if self._fd is None:
+            return
+        fd, self._fd = self._fd, None
+        with contextlib.suppress(OSError):  # the lock file stays if it is no longer ours
+            if os.fstat(fd).st_ino == os.stat(_lock_file(self.path)).st_ino:
+                os.unlink(_lock_file(self.path))
+        os.close(fd)
+
+
+def _lock_file(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _lock(path: Path) -> int | None:
+    """An exclusive lock on ``path``'s lock file (its descriptor), or None if another holds it."""
+    while True:
+        fd = os.open(_lock_file(path), os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return None
+        with contextlib.suppress(FileNotFoundError):
+            if os.fstat(fd).st_ino == os.stat(_lock_file(path)).st_ino:
+                return fd
+        os.close(fd)  # its holder released it (and unlinked it) meanwhile: lock the new one
+
+
+def claim_new_model(folder: str | os.PathLike, stem: str) -> Claim:
+    """Claim ``<folder>/<stem>.safetensors``, or if that name is taken or claimed the first free
+    one of ``<stem>-2.safetensors``, ``<stem>-3.safetensors``, …: a new file, never one already
+    there, and never the one another process running now chose."""
     folder = Path(folder)
-    path, n = folder / (stem + MODEL_SUFFIX), 1
-    while path.exists() or path.is_symlink():
+    n = 1
+    while True:
+        path = folder / ((f"{stem}-{n}" if n > 1 else stem) + MODEL_SUFFIX)
+        if not (path.exists() or path.is_symlink()) and (fd := _lock(path)) is not None:
+            claim = Claim(path, fd)
+            if not (path.exists() or path.is_symlink()):  # written before the lock was ours
+                return claim
+            claim.release()
         n += 1
-        path = folder / f"{stem}-{n}{MODEL_SUFFIX}"
-    return path
 
 
 def model_path(name: str | os.PathLike) -> Path:

@@ -28,7 +28,7 @@ from .data import CANONICAL_HASHES, Dataset, Split
 from .data.dataset import pixels_to_floats
 from .errors import SettingError
 from .fast import FastBackprop
-from .files import atomic_write_bytes, models_dir, unused_model_path, writable_file
+from .files import Claim, atomic_write_bytes, claim_new_model, models_dir, writable_file
 from .functions import ACTIVATIONS, COSTS
 from .modelfile import ModelFile, ModelFileError, load_model, save_model
 from .network import DTYPES, INITS, Network, check_network_size, one_hot
@@ -486,6 +486,7 @@ class Plan:
     replace: bool = True  # may the first save replace a file at ``out``? (only if named)
     existed: bool = False  # was there a file at ``out`` before the run? (not this run's)
     dataset: str = "mnist"  # what it trains on: the resumed model's, else the one asked for
+    claim: Claim | None = None  # the new name chosen, held until the run ends (see `run`)
 
 
 def plan(
@@ -524,20 +525,23 @@ def plan(
         if dataset not in DATASETS:
             raise SettingError(f"dataset must be one of {', '.join(DATASETS)}, got {dataset!r}")
     named = out is not None or resume is not None
+    claim = None
     if out is None and resume is not None:
         out = resume
-    elif out is None:
+    elif out is None:  # a new name, claimed now: two runs started at once get two names
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        out = unused_model_path(folder, preset if dataset == "mnist" else f"{preset}-{dataset}")
+        claim = claim_new_model(folder, preset if dataset == "mnist" else f"{preset}-{dataset}")
+        out = claim.path
     path = writable_file(out)
     resumed_from = Path(resume) if resume is not None else None
     existed = path.exists()
-    return Plan(config, path, model, resumed_from, what, named, existed, dataset)
+    return Plan(config, path, model, resumed_from, what, named, existed, dataset, claim)
 
 
 def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = None) -> TrainResult:
-    """Carry out a plan on a dataset: `fit`, checkpointing into ``plan.out`` every epoch."""
+    """Carry out a plan on a dataset: `fit`, checkpointing into ``plan.out`` every epoch; then
+    the name it claimed is let go (the model saved there keeps it)."""
     try:
         return fit(
             data,
@@ -549,6 +553,9 @@ def run(plan: Plan, data: Dataset, on_event: Callable[[Event], None] | None = No
         )
     except DivergedError as e:
         raise DivergedError(f"{e}; {kept(plan, e.result)}", e.result) from None
+    finally:
+        if plan.claim is not None:
+            plan.claim.release()
 
 
 def kept(plan: Plan, result: TrainResult | None) -> str:

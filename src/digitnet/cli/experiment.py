@@ -19,7 +19,7 @@ QUICK_EPOCHS = 3  # the budget of the model trained when an experiment finds non
 def experiment_model(args: argparse.Namespace) -> Path:
     """The model to experiment on: --model, else the newest one, else a quick one trained now."""
     from ..errors import SettingError
-    from ..files import models_dir, unused_model_path
+    from ..files import claim_new_model, models_dir
     from ..modelfile import save_model
     from ..training import PRESETS, checkpoint_model, fit
 
@@ -28,16 +28,20 @@ def experiment_model(args: argparse.Namespace) -> Path:
         return chosen_model(args.model)
     except SettingError:  # none given and none there (a foreign file there keeps its name)
         stem = "quick-video" if dataset == "mnist" else f"quick-video-{dataset}"
-        path = unused_model_path(models_dir(), stem)
+        models_dir().mkdir(parents=True, exist_ok=True)
+        claim = claim_new_model(models_dir(), stem)
+        path = claim.path
         print(
             f"no model given and none in {models_dir()}: training a quick one "
             f"(the video's network, {QUICK_EPOCHS} epochs) into {path}",
             file=sys.stderr,
         )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = common.load_data(args, dataset)
-        result = fit(data, replace(PRESETS["video"], epochs=QUICK_EPOCHS))
-        save_model(checkpoint_model(result, data), path, replace=False)
+        try:
+            data = common.load_data(args, dataset)
+            result = fit(data, replace(PRESETS["video"], epochs=QUICK_EPOCHS))
+            save_model(checkpoint_model(result, data), path, replace=False)
+        finally:
+            claim.release()
         return path
 
 

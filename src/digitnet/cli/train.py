@@ -6,7 +6,7 @@ import argparse
 import sys
 import textwrap
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import common
 from .common import (
@@ -20,6 +20,9 @@ from .common import (
     positive_float,
     positive_int,
 )
+
+if TYPE_CHECKING:
+    from ..training import Plan
 
 
 def cmd_data(args: argparse.Namespace) -> int:
@@ -61,11 +64,7 @@ SETTINGS = (  # TrainConfig fields that are flags of the same name (--batch-size
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from ..frames import keep_frames, start_recording
-    from ..network import count_params
-    from ..progress import TrainProgress, legend
-    from ..training import TRAIN_SAMPLE, kept, plan, run, stuck_hint, write_history
-    from ..trainpath import path_file, save_path, start_path
+    from ..training import plan
 
     settings = {name: getattr(args, name) for name in SETTINGS}
     settings.update(layers=args.layers, learning_rate=args.lr)
@@ -74,6 +73,20 @@ def cmd_train(args: argparse.Namespace) -> int:
     if args.history:
         check_history_path(args.history)
     chosen = plan(args.preset, settings, out=args.out, resume=args.resume, dataset=args.dataset)
+    try:
+        return train_as_planned(args, chosen)
+    finally:  # a run that never started lets its new name go too
+        if chosen.claim is not None:
+            chosen.claim.release()
+
+
+def train_as_planned(args: argparse.Namespace, chosen: Plan) -> int:
+    from ..frames import keep_frames, start_recording
+    from ..network import count_params
+    from ..progress import TrainProgress, legend
+    from ..training import TRAIN_SAMPLE, kept, run, stuck_hint, write_history
+    from ..trainpath import path_file, save_path, start_path
+
     config = chosen.config
 
     data = common.load_data(args, chosen.dataset)
