@@ -286,6 +286,35 @@ def test_real_server_refuses_chunked_floods_and_survives_slow_or_cut_bodies(app,
         assert r.status_code == 200
 
 
+def test_dropped_event_streams_end_at_once_without_flooding_the_log(tmp_path, trained, caplog):
+    """Issue 21: a client gone from /api/train/events after a run had the server write every
+    remaining event into the closed socket, each logged (641 drops: 7.5 MB of log)."""
+    import struct
+
+    app = make_app(tmp_path / "models", trained, tiny_data(200, 10, 10))
+    with serving(app) as port, caplog.at_level("WARNING"):
+        address = f"http://127.0.0.1:{port}"
+        r = httpx2.post(f"{address}/api/train", json={"layers": [4], "epochs": 8, "batch_size": 1})
+        assert r.status_code == 202
+        deadline = time.monotonic() + 60
+        while not httpx2.get(f"{address}/api/train").json()["finished"]:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        caplog.clear()
+        request = f"GET /api/train/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+        for i in range(100):
+            s = socket.create_connection(("127.0.0.1", port), timeout=10)
+            s.sendall(request)
+            if i % 2:
+                s.recv(100)  # half of them read the start of the answer first
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            s.close()  # gone, with a reset
+        time.sleep(1)
+        assert len(httpx2.get(f"{address}/api/train/events").text) > 10_000  # all 400+ events
+        lines = [r.getMessage() for r in caplog.records]
+    assert len(lines) <= 10, lines[:5]
+
+
 # ---- 3. predictions while training runs -----------------------------------------------------
 
 

@@ -242,18 +242,29 @@ def preset_json(config: TrainConfig) -> dict[str, Any]:
 
 
 async def event_stream(run: TrainingRun, start: int) -> AsyncIterator[str]:
-    """The run's events from `start` on, as server-sent events, then `done` with its status."""
+    """The run's events from `start` on, as server-sent events, then `done` with its status.
+
+    What each poll finds goes out as one chunk, and the server waits between chunks: there it
+    notices a client gone, and the stream ends (StreamingResponse listens for the disconnect;
+    a server that says so raises on the failed send instead). So a dropped stream costs one
+    write at most, not one per event into the closed socket, each logged."""
     cursor, version = start, 0
     while True:
         events, finished, weights_version, weights = run.since(cursor)
-        for i, event in enumerate(events, cursor):
-            yield f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
+        chunk = [
+            f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
+            for i, event in enumerate(events, cursor)
+        ]
         cursor += len(events)
         if weights_version != version and weights is not None:
             version = weights_version
-            yield f"event: weights\ndata: {json.dumps(weights)}\n\n"
-        if finished and not events:
-            yield f"event: done\ndata: {json.dumps(run.status())}\n\n"
+            chunk.append(f"event: weights\ndata: {json.dumps(weights)}\n\n")
+        over = finished and not events
+        if over:
+            chunk.append(f"event: done\ndata: {json.dumps(run.status())}\n\n")
+        if chunk:
+            yield "".join(chunk)
+        if over:
             return
         await asyncio.sleep(EVENT_POLL_SECONDS)
 
