@@ -245,6 +245,56 @@ def test_a_fifo_in_the_models_folder_hangs_no_command(tmp_path):
     assert f"passed over {folder / 'pipe.safetensors'}: is a FIFO (named pipe)" in done.stderr
 
 
+def test_every_command_that_reads_a_model_takes_it_by_position_or_flag(fake_data, capsys, tmp_path):
+    """Issue 21, point 9: a path or a name, as [MODEL] or --model, in every command;
+    --resume takes a name too."""
+    run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
+    video = str(models_dir() / "video.safetensors")
+    for how in (["video"], ["--model", "video"], [video], ["--model", video]):
+        code, out, err = run(capsys, "evaluate", *how, "--json")
+        assert code == 0 and json.loads(out)["model"] == video, err
+        code, out, err = run(capsys, "export-html", *how, "-o", tmp_path / "m.html", "--json")
+        assert code == 0 and json.loads(out)["model"] == video, err
+    code, out, err = run(capsys, "export", "--model", "video", "-o", tmp_path / "m.onnx", "--json")
+    assert code == 0 and json.loads(out)["model"] == video, err
+    code, out, err = run(capsys, "experiment", "noise", "video", "--n", 20, "--json")
+    assert code == 0 and json.loads(out)["model"] == video, err
+    for how in (["nothing"], ["--model", "nothing"]):
+        for command in ("evaluate", "show", "serve", "export-html -o x.html"):
+            code, _, err = run(capsys, *command.split(), *how)
+            assert code == 1 and "nothing: no such model file" in err, (command, err)
+    code, _, err = attempt(["evaluate", "video", "--model", "other"], capsys)
+    assert code == 2 and "two models given" in err
+    code, out, err = run(capsys, "train", "--resume", "video", "--epochs", 2, "--json")
+    assert code == 0 and json.loads(out)["model"] == video, err
+    assert load_model(video).training["epochs_done"] == 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["evaluate", "--turbo"],
+        ["evaluate", "a", "b"],
+        ["train", "--epochs", "1", "extra"],
+        ["experiment", "noise", "--turbo"],
+        ["serve", "--turbo"],
+    ],
+)
+def test_an_unknown_argument_gets_the_commands_own_usage(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(argv)
+    err = capsys.readouterr().err
+    command = " ".join(argv[:2] if argv[0] == "experiment" else argv[:1])
+    assert exit_info.value.code == 2
+    assert err.startswith(f"usage: digitnet {command} ") and "unrecognized arguments" in err
+
+
+def test_digitnet_alone_prints_its_help(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and err == ""
+    assert out.startswith("usage: digitnet") and "evaluate" in out and "Exit status" in out
+
+
 def test_predict_takes_the_model_first_only_when_it_is_one(fake_data, capsys, tmp_path):
     run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
     image = tmp_path / "digit.png"
@@ -371,7 +421,6 @@ USAGE_ERRORS = {
     "port 0": ["serve", "--port", "0"],
     "unknown flag": ["train", "--turbo"],
     "unknown command": ["fly"],
-    "no command": [],
     "predict without images": ["predict", "m.safetensors"],
     # output paths
     "out is a folder": ["train", "--out", "a-folder"],

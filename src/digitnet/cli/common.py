@@ -128,6 +128,23 @@ def dataset_flag(p: argparse.ArgumentParser, help_text: str) -> None:
     p.add_argument("--dataset", choices=["mnist", "fashion-mnist"], help=help_text)
 
 
+def model_arguments(p: argparse.ArgumentParser, help_text: str = MODEL_HELP) -> None:
+    """[MODEL] or --model MODEL: every command that reads a model takes it both ways (see
+    `given_model`, which main calls once the arguments are parsed)."""
+    p.add_argument("model_given", metavar="MODEL", nargs="?", help=help_text)
+    p.add_argument("--model", metavar="MODEL", help="the same, as a flag")
+
+
+def given_model(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """args.model: the model given by position or by --model (the same one if both)."""
+    if "model_given" not in vars(args):  # a command that reads no model (or predict)
+        return
+    given = vars(args).pop("model_given")
+    if given is not None and args.model is not None and given != args.model:
+        parser.error(f"two models given, {given} and --model {args.model}: give one")
+    args.model = args.model if args.model is not None else given
+
+
 def layers_flag(p: argparse.ArgumentParser, **kwargs: Any) -> None:
     """--layers 16 16: the hidden layer sizes, the same flag in every command."""
     kwargs.setdefault("help", "hidden layer sizes, e.g. --layers 16 16")

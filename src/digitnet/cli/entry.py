@@ -13,7 +13,7 @@ import sys
 
 from .. import __version__
 from . import experiment, interchange, models, train
-from .common import debug_flag
+from .common import debug_flag, given_model
 
 EXIT_FAILURE, EXIT_USAGE = 1, 2
 
@@ -22,6 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digitnet",
         description="The plain-vanilla neural network that reads handwritten digits.",
+        epilog="'digitnet COMMAND --help' shows a command's flags. Exit status: 0 done, 1 failed, "
+        "2 a usage error (and 'digitnet' alone, which prints this help).",
     )
     parser.add_argument("--version", action="version", version=f"digitnet {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
@@ -29,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_text: str, func) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, command_parser=p)
         debug_flag(p)
         return p
 
@@ -47,7 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     from ..modelfile import ModelFileError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:  # `digitnet` alone: what it can do, and the usage-error status
+        parser.print_help()
+        return EXIT_USAGE
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # complain in the words of the command they were given to
+        args.command_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    given_model(args, args.command_parser)
     try:
         return args.func(args)
     except SettingError as e:

@@ -106,6 +106,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser], sub) -> None:
 
     help_text = "run one of the story's experiments: numbers, a conclusion and a picture"
     p = sub.add_parser("experiment", help=help_text, description=help_text)
+    p.set_defaults(command_parser=p)
     common.debug_flag(p)
     names = p.add_subparsers(dest="experiment", metavar="NAME", required=True)
     for experiment in EXPERIMENTS.values():
@@ -115,6 +116,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser], sub) -> None:
 
 def experiment_parser(names, experiment: ModuleType) -> argparse.ArgumentParser:
     e = names.add_parser(experiment.NAME, help=experiment.SUMMARY, description=experiment.SUMMARY)
+    e.set_defaults(command_parser=e)
     common.debug_flag(e)
     e.add_argument("--out", metavar="DIR", help="folder for the picture and tables")
     e.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -125,10 +127,8 @@ def experiment_parser(names, experiment: ModuleType) -> argparse.ArgumentParser:
         + (" (a model given or found: its own dataset)" if experiment.NEEDS_MODEL else ""),
     )
     if experiment.NEEDS_MODEL:
-        e.add_argument(
-            "--model",
-            metavar="FILE",
-            help="a model file or a model's name (default: the newest, or a quick new one)",
+        common.model_arguments(
+            e, "a model file or a model's name (default: the newest, or a quick new one)"
         )
     for option in experiment.OPTIONS:
         add_option(e, option)

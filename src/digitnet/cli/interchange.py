@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import common
-from .common import MODEL_HELP, chosen_model, emit, json_flag
+from .common import chosen_model, emit, json_flag, model_arguments
 
 FORMATS = ("onnx",)
 
@@ -83,7 +83,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p = command("export", "write a model as a standard ONNX graph, to run it elsewhere", cmd_export)
-    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    model_arguments(p)
     p.add_argument("--format", choices=FORMATS, default="onnx", help="the file format (onnx)")
     p.add_argument("-o", "--out", metavar="FILE", required=True, help="the file to write")
     p.add_argument(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from . import common
-from .common import MODEL_HELP, chosen_model, emit, json_flag, non_negative_int, port
+from .common import chosen_model, emit, json_flag, model_arguments, non_negative_int, port
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -198,7 +198,7 @@ def cmd_export_html(args: argparse.Namespace) -> int:
 
 def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     p = command("evaluate", "accuracy, cost, per-digit accuracy and confusion matrix", cmd_evaluate)
-    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    model_arguments(p)
     common.data_flag(p)
     json_flag(p)
 
@@ -211,7 +211,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         "newest model is used. --model says it outright."
     )
     p.add_argument("images", metavar="[MODEL] IMAGE", nargs="+", help="image files (PNG, JPEG, …)")
-    p.add_argument("--model", metavar="MODEL", help=MODEL_HELP)
+    p.add_argument("--model", metavar="MODEL", help=common.MODEL_HELP)
     json_flag(p)
 
     p = command(
@@ -220,7 +220,7 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         "with --data and no model, the average digits",
         cmd_show,
     )
-    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    model_arguments(p)
     p.add_argument(
         "--out",
         metavar="DIR",
@@ -242,13 +242,13 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
     json_flag(p)
 
     p = command("serve", "the web app: draw a digit, watch the network think and learn", cmd_serve)
-    p.add_argument("--model", metavar="FILE", help="model to start with (default: the newest)")
+    model_arguments(p, "the model to start with: " + common.MODEL_HELP)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=port, default=8000, help="port (default 8000)")
 
     p = command(
         "export-html", "write one self-contained, drawable HTML page of a model", cmd_export_html
     )
-    p.add_argument("model", metavar="MODEL", nargs="?", help=MODEL_HELP)
+    model_arguments(p)
     p.add_argument("-o", "--out", metavar="FILE", required=True, help="the HTML file to write")
     json_flag(p)

@@ -64,6 +64,7 @@ SETTINGS = (  # TrainConfig fields that are flags of the same name (--batch-size
 
 
 def cmd_train(args: argparse.Namespace) -> int:
+    from ..files import model_path
     from ..training import plan
 
     settings = {name: getattr(args, name) for name in SETTINGS}
@@ -72,7 +73,8 @@ def cmd_train(args: argparse.Namespace) -> int:
         settings["shuffle_labels"] = True
     if args.history:
         check_history_path(args.history)
-    chosen = plan(args.preset, settings, out=args.out, resume=args.resume, dataset=args.dataset)
+    resume = model_path(args.resume) if args.resume else None  # a path, or a name: `video`
+    chosen = plan(args.preset, settings, out=args.out, resume=resume, dataset=args.dataset)
     try:
         return train_as_planned(args, chosen)
     finally:  # a run that never started lets its new name go too
@@ -222,7 +224,12 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         help="where to save the model (.safetensors; a file there is replaced). Default: a new "
         "file in the models folder, <preset>.safetensors or, if taken, <preset>-2.safetensors …",
     )
-    p.add_argument("--resume", metavar="FILE", help="continue training a saved model")
+    p.add_argument(
+        "--resume",
+        metavar="MODEL",
+        help="continue training a saved model: a model file, or a model's name in the models "
+        "folder (its file is where the run saves)",
+    )
     p.add_argument(
         "--shuffle-labels",
         action="store_true",
