@@ -52,6 +52,27 @@ def test_serve_starts_prints_the_address_and_serves_the_page(tmp_path, trained):
         proc.wait(timeout=10)
 
 
+def test_serve_on_a_taken_port_says_so_in_one_line_and_prints_no_link(tmp_path, trained):
+    """Issue 21: it printed "open http://127.0.0.1:P/" (another server's page), then uvicorn's
+    [Errno 98] line, exit 3. Now it binds first: one line, exit status 1, no link."""
+    model = tmp_path / "m.safetensors"
+    save_model(trained, model)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        cmd = [sys.executable, "-m", "digitnet.cli", "serve", "--model", str(model)]
+        done = subprocess.run(
+            [*cmd, "--port", str(port)], capture_output=True, text=True, env=env, timeout=60
+        )
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == (
+        f"digitnet serve: error: port {port} is in use on 127.0.0.1: another server listens "
+        "there; choose another --port\n"
+    )
+
+
 def test_serve_refuses_a_bad_model_in_one_line(tmp_path, capsys):
     bad = tmp_path / "bad.safetensors"
     bad.write_bytes(b"nope")

@@ -395,18 +395,18 @@ def test_serve_listens_on_loopback_only_by_default(tmp_path, trained):
     [("0.0.0.0", True), ("192.168.1.5", True), ("::", True), ("localhost", False), ("::1", False)],
 )
 def test_a_non_loopback_host_prints_a_warning(monkeypatch, capsys, host, warned):
-    """uvicorn.run is replaced: nothing listens anywhere but loopback during the tests."""
-    import uvicorn
-
+    """Binding and serving are replaced: nothing listens anywhere but loopback during the tests."""
     from digitnet.cli import main
+    from digitnet.web import serve
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: calls.append((app, kwargs)))
+    monkeypatch.setattr(serve, "bind", lambda host, port: (host, port))
+    monkeypatch.setattr(serve, "run", lambda app, sock: calls.append((app, sock)))
     assert main(["serve", "--host", host, "--port", "8765"]) == 0
     out = capsys.readouterr().out
     assert ("warning: listening on" in out and "other machines" in out) is warned
-    app, kwargs = calls[0]
-    assert kwargs["host"] == host and kwargs["port"] == 8765
+    app, bound = calls[0]
+    assert bound == (host, 8765)
     # beyond this machine, the token that changes the server is printed, in the teacher's link
     token = app.state.token
     assert (token is not None) is warned

@@ -155,8 +155,9 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     try:
-        import uvicorn
+        import uvicorn  # noqa: F401  (web.serve runs it)
 
+        from ..web import serve
         from ..web.app import create_app
     except ImportError as e:  # installed without the web extra
         raise RuntimeError(
@@ -170,14 +171,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.model = model_path(args.model)
         load_model(args.model)  # a bad file fails here, in one line, before the server starts
     app = create_app(model_path=args.model, host=args.host)
+    sock = serve.bind(args.host, args.port)  # a taken port: one line, exit 1, no link printed
     url = f"http://{args.host}:{args.port}/"
     if app.state.token:  # made up for a server other machines can reach
         print(f"warning: listening on {args.host}: other machines can reach this page")
         print(f"to train, save or switch the model, open {url}?token={app.state.token}")
     print(f"digitnet serve: open {url}  (Ctrl-C to stop)", flush=True)
-    uvicorn.run(
-        app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=2
-    )
+    serve.run(app, sock)
     return 0
 
 
