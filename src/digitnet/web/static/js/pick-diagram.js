@@ -6,8 +6,6 @@ import { SIDE } from "./constants.js";
 import { Diagram } from "./diagram.js";
 import { el } from "./chapters.js";
 
-const SHOWN_EDGES = 8; // per neuron, the strongest by |value|
-const SHOWN_NEURONS = 32; // per layer, as Diagram
 const HIT = 5; // pixels from an edge or a disc that still count as a click on it
 
 export class PickDiagram extends Diagram {
@@ -19,8 +17,6 @@ export class PickDiagram extends Diagram {
 
   constructor(canvas, onPick = null) {
     super(canvas);
-    this.edgeValues = null; // per layer of weights: the values the edges show (null: weights)
-    this.pickedEdge = null; // {layer, to, from}
     if (onPick) {
       canvas.addEventListener("click", (e) => {
         const rect = canvas.getBoundingClientRect();
@@ -31,47 +27,16 @@ export class PickDiagram extends Diagram {
     }
   }
 
-  setModel(model) {
-    super.setModel(model);
-    if (this.edgeValues) this.showValues(this.edgeValues);
-  }
-
   /** Show, for every layer l of weights, the values (flat, n_l × n_{l−1}) on the edges. */
   showValues(values) {
-    this.edgeValues = values;
-    if (!this.model) return;
-    const sizes = this.model.sizes;
-    this.edges = values.map((V, l) => {
-      const nIn = sizes[l];
-      const shownIn = l === 0 ? nIn : Math.min(nIn, SHOWN_NEURONS);
-      return Array.from({ length: Math.min(sizes[l + 1], SHOWN_NEURONS) }, (_, j) => {
-        const row = [];
-        for (let i = 0; i < shownIn; i++) row.push([i, V[j * nIn + i]]);
-        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
-        const kept = row.slice(0, SHOWN_EDGES);
-        const picked = this.pickedEdge;
-        if (
-          picked &&
-          picked.layer === l + 1 &&
-          picked.to === j &&
-          !kept.some(([i]) => i === picked.from)
-        ) {
-          kept.push([picked.from, V[j * nIn + picked.from]]); // the picked edge is always drawn
-        }
-        return kept;
-      });
-    });
-    this.maxAbs = this.edges.map((layer) =>
-      Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v))),
-    );
-    this.draw();
+    this.values = values;
+    this.choose();
   }
 
   pickEdge(edge) {
     this.pickedEdge = edge;
     this.highlight = null;
-    if (this.edgeValues) this.showValues(this.edgeValues);
-    else this.draw();
+    this.choose();
   }
 
   pickNeuron(layer, neuron) {
@@ -84,8 +49,8 @@ export class PickDiagram extends Diagram {
     if (!this.sized || !this.model || !this.pickedEdge) return;
     const { layer, to, from } = this.pickedEdge;
     const geo = this.layout(this.sized.width, this.sized.height);
-    const end = geo.columns[layer - 1][to];
-    const start = layer === 1 ? geo.pixel(from) : geo.columns[layer - 2][from];
+    const end = geo.at(layer, to);
+    const start = geo.at(layer - 1, from);
     if (!end || !start) return;
     const { ctx } = this.sized;
     ctx.strokeStyle = "#4fc3ff";
@@ -103,7 +68,7 @@ export class PickDiagram extends Diagram {
     if (!this.sized || !this.model) return null;
     const geo = this.layout(this.sized.width, this.sized.height);
     for (const [c, column] of geo.columns.entries()) {
-      for (const [j, disc] of column.entries()) {
+      for (const [j, disc] of column) {
         if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT)
           return { kind: "neuron", layer: c + 1, neuron: j };
       }
@@ -117,17 +82,15 @@ export class PickDiagram extends Diagram {
     let best = null;
     let bestDistance = HIT;
     this.edges.forEach((layer, l) => {
-      layer.forEach((incoming, j) => {
-        const to = geo.columns[l][j];
+      for (const { to: j, incoming } of layer) {
         for (const [i] of incoming) {
-          const from = l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
-          const d = segmentDistance(x, y, from, to);
+          const d = segmentDistance(x, y, geo.at(l, i), geo.at(l + 1, j));
           if (d < bestDistance) {
             bestDistance = d;
             best = { kind: "edge", layer: l + 1, to: j, from: i };
           }
         }
-      });
+      }
     });
     return best;
   }
