@@ -84,7 +84,7 @@ def test_chain_rule_on_a_chosen_weight_and_activation(recorded, capsys, tmp_path
     base = ["experiment", "chain-rule", "--model", recorded, "--index", 2, "--out", tmp_path]
     payload = run_json(capsys, base + ["--param", "weight:2:3:4", "--label", 5])
     p = payload["param"]
-    assert p["name"] == "weight hidden 1 neuron 4 → output neuron 3"
+    assert p["name"] == "weight from neuron 4 of hidden layer 1 to neuron 3 of the output layer"
     assert p["derivative"] == pytest.approx(p["finite_difference"], abs=1e-8)
     payload = run_json(capsys, base + ["--param", "activation:1:0"])
     assert len(payload["param"]["paths"]) == 10

@@ -101,8 +101,9 @@ def test_param_index_and_describe_are_inverse():
     for index in (0, 783, 784, net.weights[0].size + 3, net.n_weights, net.n_params - 1):
         info = explain.describe(net, index)
         assert explain.param_index(net, info) == index
-    assert "pixel (0, 0) → hidden 1 neuron 0" in explain.describe(net, 0)["name"]
-    assert explain.describe(net, net.n_params - 1)["name"] == "bias of output neuron 9"
+    first = explain.describe(net, 0)["name"]
+    assert first == "weight from pixel (row 0, column 0) to neuron 0 of hidden layer 1"
+    assert explain.describe(net, net.n_params - 1)["name"] == "bias of neuron 9 of the output layer"
     with pytest.raises(ValueError, match="'from' must be 0–4"):
         explain.param_index(net, {"kind": "weight", "layer": 2, "to": 0, "from": 5})
     with pytest.raises(ValueError, match="layer must be 1–3"):

@@ -192,9 +192,15 @@ def param_index(net: Network, ref: dict[str, Any]) -> int:
 
 
 def layer_name(net: Network, layer: int) -> str:
+    """A layer in the video's words: "the input layer", "hidden layer 2", "the output layer"
+    (the page's chain-math.js layerName says the same)."""
     if layer == 0:
-        return "input"
-    return "output" if layer == len(net.sizes) - 1 else f"hidden {layer}"
+        return "the input layer"
+    return "the output layer" if layer == len(net.sizes) - 1 else f"hidden layer {layer}"
+
+
+def neuron_name(net: Network, layer: int, j: int) -> str:
+    return f"neuron {j} of {layer_name(net, layer)}"
 
 
 def describe(net: Network, index: int) -> dict[str, Any]:
@@ -206,10 +212,10 @@ def describe(net: Network, index: int) -> dict[str, Any]:
         if index < start + W.size:
             j, k = divmod(index - start, W.shape[1])
             if l == 0 and W.shape[1] == 784:
-                source = f"pixel ({k // 28}, {k % 28})"
+                source = f"pixel (row {k // 28}, column {k % 28})"
             else:
-                source = f"{layer_name(net, l)} neuron {k}"
-            name = f"weight {source} → {layer_name(net, l + 1)} neuron {j}"
+                source = neuron_name(net, l, k)
+            name = f"weight from {source} to {neuron_name(net, l + 1, j)}"
             return {"kind": "weight", "layer": l + 1, "to": j, "from": k, "index": index} | {
                 "name": name
             }
@@ -217,7 +223,7 @@ def describe(net: Network, index: int) -> dict[str, Any]:
     for l, b in enumerate(net.biases):
         if index < start + b.size:
             j = index - start
-            name = f"bias of {layer_name(net, l + 1)} neuron {j}"
+            name = f"bias of {neuron_name(net, l + 1, j)}"
             return {"kind": "bias", "layer": l + 1, "to": j, "index": index, "name": name}
         start += b.size
     raise AssertionError("unreachable")  # the range was checked above
@@ -555,7 +561,7 @@ def _activation_chain(
         "kind": "activation",
         "layer": l,
         "neuron": k,
-        "name": f"activation of {layer_name(net, l)} neuron {k}",
+        "name": f"activation of {neuron_name(net, l, k)}",
         "value": float(a[k, 0]),
         "derivative": float(p["dC_da"][l - 1][k, 0]),
         "finite_difference": fd,

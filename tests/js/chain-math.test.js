@@ -84,19 +84,22 @@ test("a float32 model's finite differences are taken in float64", () => {
   close(p.product, p.finite_difference, 1e-8, "float32 weights");
 });
 
-test("picks are named like the API's parameters", () => {
+test("picks are named like the API's parameters, layers in the video's words", () => {
   const model = { sizes: [784, 16, 16, 10] };
   assert.equal(
     pickName(model, { kind: "weight", layer: 1, to: 3, from: 343 }),
-    "weight pixel (12, 7) → hidden 1 neuron 3",
+    "weight from pixel (row 12, column 7) to neuron 3 of hidden layer 1",
   );
-  assert.equal(pickName(model, { kind: "bias", layer: 3, to: 2 }), "bias of output neuron 2");
+  assert.equal(
+    pickName(model, { kind: "bias", layer: 3, to: 2 }),
+    "bias of neuron 2 of the output layer",
+  );
   assert.equal(
     pickName(model, { kind: "weight", layer: 3, to: 2, from: 9 }),
-    "weight hidden 2 neuron 9 → output neuron 2",
+    "weight from neuron 9 of hidden layer 2 to neuron 2 of the output layer",
   );
   assert.equal(
     pickName(model, { kind: "activation", layer: 2, neuron: 5 }),
-    "activation of hidden 2 neuron 5",
+    "activation of neuron 5 of hidden layer 2",
   );
 });

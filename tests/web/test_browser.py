@@ -420,7 +420,7 @@ def test_the_model_list_shows_a_served_model_from_outside_the_folder(
         pick = page.locator("#model-select")
         assert pick.input_value() == "elsewhere.safetensors"
         chosen = pick.locator("option:checked")
-        assert chosen.inner_text() == "elsewhere.safetensors (outside the models folder)"
+        assert chosen.inner_text() == "elsewhere (outside the models folder)"
         assert chosen.get_attribute("title") == str(outside)
         pick.select_option("in-folder.safetensors")
         page.wait_for_function("window.digitnet.draw.model.name === 'in-folder.safetensors'")
@@ -768,12 +768,14 @@ def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, serve
     canvas.scroll_into_view_if_needed()
     disc = page.evaluate(
         """() => { const d = window.digitnet.chain.diagram;
-                   return d.layout(d.sized.width, d.sized.height).columns[1][3]; }"""
+                   return d.layout(d.sized.width, d.sized.height).columns[1].get(3); }"""
     )
     box = canvas.bounding_box()
     page.mouse.click(box["x"] + disc["x"], box["y"] + disc["y"])
     assert (
-        page.get_by_test_id("chain-pick").inner_text().startswith("activation of hidden 2 neuron 3")
+        page.get_by_test_id("chain-pick")
+        .inner_text()
+        .startswith("activation of neuron 3 of hidden layer 2")
     )
     assert page.locator("#view-chain table.paths tr").count() == 1 + 10 + 1  # head, 10 paths, Σ
     picked = page.evaluate(
@@ -828,7 +830,7 @@ def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page,
     assert "L2 not included" in page.locator("#view-gradient").inner_text()
     landscape.scroll_into_view_if_needed()
     screenshot(page, "landscape")
-    page.get_by_role("spinbutton", name="Layer").fill("2")
+    page.get_by_test_id("gradient-neuron-layer").select_option("2")
     page.get_by_role("button", name="Show what it looks for").click()
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=neuron-top-any] figure').length === 8"

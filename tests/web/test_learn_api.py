@@ -134,7 +134,8 @@ def test_averaging_table_rows_are_each_examples_wish_and_their_mean(client, mode
     assert [e["split"] for e in body["examples"]] == ["drawing"] + ["train"] * 4
     assert (
         len(body["rows"]) == 6
-        and body["rows"][-1]["name"] == "weight pixel (0, 0) → hidden 1 neuron 0"
+        and body["rows"][-1]["name"]
+        == "weight from pixel (row 0, column 0) to neuron 0 of hidden layer 1"
     )
     train = web_data.full_train()
     X = np.vstack([drawing, train.images[:4]])

@@ -30,6 +30,7 @@ MODULES = (
     "chain-math.js",
     "gradient-math.js",
     "chapters.js",
+    "example.js",
     "pick-diagram.js",
     "backprop.js",
     "gradient.js",

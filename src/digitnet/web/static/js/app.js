@@ -6,7 +6,7 @@ import { DrawView } from "./draw.js";
 import { WeightsView } from "./weights.js";
 import { LearnView } from "./learn.js";
 import { ExperimentsView } from "./experiments.js";
-import { Example } from "./chapters.js";
+import { Example } from "./example.js";
 import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
@@ -21,7 +21,8 @@ const experiments = new ExperimentsView($("#view-experiments"), (pixels, note) =
   select($("#tab-draw"));
   draw.showImage(pixels, note);
 });
-const example = new Example(true); // the example the learning views study, shared
+// the learner's digit, which the learning views study: a test digit until they draw
+const example = new Example({ drawOwn: () => openDraw() });
 const backprop = new BackpropView($("#view-backprop"), example);
 const gradient = new GradientView($("#view-gradient"), example);
 const chain = new ChainView($("#view-chain"), example);
@@ -32,7 +33,10 @@ draw.onResult((x, activations) => {
 const select = setUpTabs();
 const story = new StoryView($("#view-story"), example, { select: () => select($("#tab-story")) });
 window.digitnet = { draw, example, backprop, gradient, chain, story };
-
+function openDraw() {
+  select($("#tab-draw"));
+  draw.pad.focus();
+}
 $("#go-learn").addEventListener("click", () => select($("#tab-learn")));
 
 function useModel(json, refreshList = false) {
@@ -48,10 +52,11 @@ function useModel(json, refreshList = false) {
 async function listModels() {
   const { models, current, outside } = await api("/api/models");
   const pick = $("#model-select");
-  const options = models.map((name) => new Option(name, name, false, name === current));
+  const shown = (name) => name.replace(/\.safetensors$/, "");
+  const options = models.map((name) => new Option(shown(name), name, false, name === current));
   if (outside) {
     // the model the server was started with, from another folder: listed, and chosen again
-    const text = `${outside.name} (outside the models folder)`;
+    const text = `${shown(outside.name)} (outside the models folder)`;
     const option = new Option(text, outside.name, false, outside.name === current);
     option.title = outside.path;
     options.unshift(option);
@@ -61,10 +66,13 @@ async function listModels() {
 }
 
 $("#model-select").addEventListener("change", async (e) => {
+  const said = $("#model-status");
   try {
     useModel(await api("/api/model", { method: "PUT", body: { name: e.target.value } }));
+    said.textContent = "";
   } catch (err) {
-    alert(`Could not load ${e.target.value}: ${err.message}`);
+    said.textContent = `Could not load ${e.target.value}: ${err.message}`;
+    listModels(); // the menu shows the model really loaded
   }
 });
 
@@ -75,6 +83,8 @@ async function start() {
   } catch (e) {
     if (e.status !== 404) throw e;
     $("#no-model").hidden = false;
+    return;
   }
+  example.start();
 }
 start();

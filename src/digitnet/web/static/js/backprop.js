@@ -44,8 +44,10 @@ export class BackpropView {
     this.clicked = []; // parameters the user added to the averaging table
     this.latency = new Latency();
     this.build();
-    example.onChange(() => {
+    example.onChange((_, what) => {
       this.lastStep = null;
+      this.neuron = null; // the chosen output belonged to the old example or label
+      if (what === "example") this.forgetAverages();
       this.update();
     });
     whenShown(root, () => this.update());
@@ -126,8 +128,8 @@ export class BackpropView {
     // 4. the first layer's weight changes
     this.firstLayer = el("div", { className: "pairs" });
     const firstSection = section(
-      "The first layer's weight changes for this example",
-      "Each first-layer neuron's desired weight changes −∂C/∂wⱼₖ = −δⱼ aₖ form a copy of the input, green where its weights should grow, red where they should shrink; all on one scale. Beside each, its current weights.",
+      "Hidden layer 1's weight changes for this example",
+      "Each pair is one neuron of hidden layer 1: left, its current weights; right, its desired weight changes −∂C/∂wⱼₖ = −δⱼ aₖ, a copy of the input, green where its weights should grow, red where they should shrink (all changes on one scale).",
       this.firstLayer,
     );
     // 5. the step
@@ -184,6 +186,7 @@ export class BackpropView {
     this.cosineChart = el("canvas", {
       className: "chart short",
       role: "img",
+      hidden: true, // until measured
       "aria-label":
         "How closely a mini-batch's gradient points along the whole training set's, for mini-batches of 1 to 1,000 images",
     });
@@ -233,6 +236,13 @@ export class BackpropView {
     this.working = model;
     this.steps = 0;
     this.lastStep = null;
+    this.neuron = null;
+    this.reset.disabled = true;
+    this.weightBars = null;
+    this.forgetAverages();
+    this.cosineStatus.textContent = ""; // measured on the old model
+    this.cosineChart.hidden = true;
+    delete this.cosineChart.dataset.points;
     this.buildSums();
     this.buildFirstLayer();
     this.convention.textContent = `This model's cost: ${costName(model)}. Every number here is computed from its ${model.sizes.join("-")} weights for the example chosen below.`;
@@ -244,10 +254,14 @@ export class BackpropView {
   }
 
   chooseLabel(d) {
-    this.example.label = d;
-    this.neuron = null;
-    this.lastStep = null;
-    this.example.changed();
+    this.example.setLabel(d);
+  }
+
+  // The averaging table's columns and clicked rows belong to one example and one model.
+  forgetAverages() {
+    this.clicked = [];
+    this.averageTable.replaceChildren();
+    this.averageStatus.textContent = "";
   }
 
   update() {
@@ -459,18 +473,26 @@ export class BackpropView {
     for (let j = 0; j < n; j++) {
       const now = el("canvas", {
         role: "img",
-        "aria-label": `first-layer neuron ${j}: its weights`,
+        "aria-label": `neuron ${j} of hidden layer 1: its weights`,
       });
       const wish = el("canvas", {
         role: "img",
-        "aria-label": `first-layer neuron ${j}: desired changes`,
+        "aria-label": `neuron ${j} of hidden layer 1: its desired changes`,
       });
       const caption = el("figcaption");
       this.pairs.push({ now, wish, caption });
     }
     this.firstLayer.replaceChildren(
       ...this.pairs.map(({ now, wish, caption }) =>
-        el("figure", { className: "pair" }, now, wish, caption),
+        el(
+          "figure",
+          { className: "pair" },
+          now,
+          wish,
+          el("span", { "aria-hidden": "true" }, "weights"),
+          el("span", { "aria-hidden": "true" }, "change"),
+          caption,
+        ),
       ),
     );
   }
@@ -486,7 +508,7 @@ export class BackpropView {
     this.pairs.forEach(({ now, wish, caption }, j) => {
       if (redraw) drawSigned(now, this.working.weights[0], j * nIn); // as the Weights view
       drawSigned(wish, change, j * nIn, top);
-      caption.textContent = `${j}: −δ = ${signed(-result.deltas[0][j], 2)}`;
+      caption.textContent = `neuron ${j}: −δ = ${signed(-result.deltas[0][j], 2)}`;
     });
     this.weightsDrawn = this.working;
   }
@@ -613,6 +635,7 @@ export class BackpropView {
 
   async average() {
     this.averageStatus.textContent = "Computing every example's gradient…";
+    const [model, x] = [this.model, this.example.x];
     try {
       const r = await api("/api/averaging", {
         method: "POST",
@@ -625,6 +648,7 @@ export class BackpropView {
           params: this.clicked,
         },
       });
+      if (model !== this.model || x !== this.example.x) return; // another model or example came
       this.averageStatus.textContent = `${r.examples.length} examples; rows ranked by ${r.ranked_by}; cost: ${r.cost_function}.`;
       this.averageTable.replaceChildren(averagingTable(r));
     } catch (e) {
@@ -634,6 +658,7 @@ export class BackpropView {
 
   async cosine() {
     this.cosineStatus.textContent = "Measuring (each batch size, many random draws)…";
+    const model = this.model;
     try {
       // 1 to 1,000 images; a small training set (409: a batch bigger than the set) gets fewer
       let sizes = [1, 10, 100, 1000];
@@ -649,8 +674,10 @@ export class BackpropView {
           sizes = sizes.slice(0, -1);
         }
       }
+      if (model !== this.model) return; // measured on another model
       this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean ± std over ${r.draws} random batches`;
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
+      this.cosineChart.hidden = false;
       lineChart(
         this.cosineChart,
         [

@@ -178,16 +178,22 @@ function nudgeActivation(model, activations, label, l, k) {
   return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
 }
 
-/** A parameter or activation in words, e.g. "weight pixel (12, 7) → hidden 1 neuron 3". */
+/** A parameter or activation in words, as explain.describe names it, e.g. "weight from pixel
+ * (row 12, column 7) to neuron 3 of hidden layer 1". */
 export function pickName(model, pick) {
   const L = model.sizes.length - 1;
-  const layerName = (l) => (l === 0 ? "input" : l === L ? "output" : `hidden ${l}`);
-  if (pick.kind === "activation")
-    return `activation of ${layerName(pick.layer)} neuron ${pick.neuron}`;
-  if (pick.kind === "bias") return `bias of ${layerName(pick.layer)} neuron ${pick.to}`;
+  const neuron = (l, j) => `neuron ${j} of ${layerName(L, l)}`;
+  if (pick.kind === "activation") return `activation of ${neuron(pick.layer, pick.neuron)}`;
+  if (pick.kind === "bias") return `bias of ${neuron(pick.layer, pick.to)}`;
   const from =
     pick.layer === 1 && model.sizes[0] === PIXELS
-      ? `pixel (${Math.floor(pick.from / SIDE)}, ${pick.from % SIDE})`
-      : `${layerName(pick.layer - 1)} neuron ${pick.from}`;
-  return `weight ${from} → ${layerName(pick.layer)} neuron ${pick.to}`;
+      ? `pixel (row ${Math.floor(pick.from / SIDE)}, column ${pick.from % SIDE})`
+      : neuron(pick.layer - 1, pick.from);
+  return `weight from ${from} to ${neuron(pick.layer, pick.to)}`;
+}
+
+/** Layer l of a network whose output layer is L, in the video's words: "the input layer",
+ * "hidden layer 2", "the output layer". */
+export function layerName(L, l) {
+  return l === 0 ? "the input layer" : l === L ? "the output layer" : `hidden layer ${l}`;
 }

@@ -7,7 +7,7 @@
 import { PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, exampleCost } from "./backprop-math.js";
-import { chainCost, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
+import { chainCost, layerName, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
 import {
   Latency,
   button,
@@ -20,7 +20,7 @@ import {
   signed,
   whenShown,
 } from "./chapters.js";
-import { PickDiagram } from "./pick-diagram.js";
+import { PickDiagram, PickInputs } from "./pick-diagram.js";
 
 const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 const sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
@@ -37,6 +37,7 @@ const KNOBS = [
   ["y", "target y", 0, 1, 1],
 ];
 const NUDGE = 2; // the tangent chart spans the knob's value ± this
+const ACTIVATION = [0, 1]; // where a sigmoid's activation lives: nudges stop at its ends
 
 export class ChainView {
   constructor(root, example) {
@@ -107,10 +108,12 @@ export class ChainView {
     this.tangentChart = el("canvas", { className: "chart", role: "img" });
     this.tangentText = el("p", { "aria-live": "polite" });
     this.tangentSelect.addEventListener("change", (e) =>
-      this.latency.measure(
-        e,
-        () => ((this.tangentKnob = this.tangentSelect.value), this.updateChain()),
-      ),
+      this.latency.measure(e, () => {
+        this.tangentKnob = this.tangentSelect.value;
+        this.nudge = 0;
+        this.nudgeSlider.value = "0";
+        this.updateChain();
+      }),
     );
     this.nudgeSlider.addEventListener("input", (e) =>
       this.latency.measure(
@@ -160,22 +163,9 @@ export class ChainView {
       new Option("a bias", "bias"),
       new Option("a hidden activation", "activation"),
     );
-    this.layerPick = el("input", { type: "number", min: 1, value: 3, "aria-label": "Layer" });
-    this.toPick = el("input", {
-      type: "number",
-      min: 0,
-      value: 0,
-      "aria-label": "Neuron j (into) or k (activation)",
-    });
-    this.fromPick = el("input", {
-      type: "number",
-      min: 0,
-      value: 0,
-      "aria-label": "Neuron k (from)",
-    });
-    for (const input of [this.kind, this.layerPick, this.toPick, this.fromPick]) {
-      input.addEventListener("change", (e) => this.latency.measure(e, () => this.pickFromInputs()));
-    }
+    const fromInputs = (e) => this.latency.measure(e, () => this.pickFromInputs());
+    this.kind.addEventListener("change", fromInputs);
+    this.pickInputs = new PickInputs(fromInputs, "chain-pick");
     this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
     this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
     this.realPaths = el("div", { className: "table-wrap" });
@@ -204,9 +194,7 @@ export class ChainView {
         "div",
         { className: "buttons" },
         el("label", {}, "Differentiate ", this.kind),
-        el("label", {}, "layer ", this.layerPick),
-        el("label", {}, "neuron ", this.toPick),
-        el("label", {}, "from ", this.fromPick),
+        ...this.pickInputs.labels,
       ),
       el(
         "div",
@@ -229,12 +217,14 @@ export class ChainView {
 
   setModel(model) {
     this.model = model;
-    const L = model.sizes.length - 1;
-    this.layerPick.max = L;
-    this.convention.textContent = `This model's cost: ${costName(model)}. Its layers: ${model.sizes.join("-")}; layer 0 is the input, layer ${L} the output.`;
+    const hidden = model.sizes.length - 2;
+    this.convention.textContent = `This model's cost: ${costName(model)}. Its ${model.sizes.join("-")} neurons: the input layer, ${hidden === 1 ? "one hidden layer" : `hidden layers 1–${hidden}`} and the output layer.`;
     this.diagram.setModel(model);
     this.diagram.showValues(model.weights);
     this.pick = null; // chosen on the first update: into the label's output, from the brightest
+    this.result = null;
+    this.realNudge = 0;
+    this.realNudgeSlider.value = "0";
     this.updateChain();
     this.updateReal();
   }
@@ -344,6 +334,8 @@ export class ChainView {
       b3: r.dC_db[2],
       x: r.dC_dx,
     }[key];
+    const bounds = key === "x" ? ACTIVATION : null; // the input a⁰ is an activation
+    this.nudge = boundNudge(this.nudgeSlider, p, this.nudge, NUDGE, bounds);
     tangentChart(this.tangentChart, this.tangentText, {
       label,
       p,
@@ -351,6 +343,7 @@ export class ChainView {
       slope,
       costAt,
       nudge: this.nudge,
+      bounds,
     });
   }
 
@@ -376,18 +369,7 @@ export class ChainView {
   }
 
   pickFromInputs() {
-    const L = this.model.sizes.length - 1;
-    const kind = this.kind.value;
-    const maxLayer = kind === "activation" ? L - 1 : L;
-    const layer = clamp(Number(this.layerPick.value), 1, maxLayer);
-    const to = clamp(Number(this.toPick.value), 0, this.model.sizes[layer] - 1);
-    const from = clamp(Number(this.fromPick.value), 0, this.model.sizes[layer - 1] - 1);
-    this.pick =
-      kind === "weight"
-        ? { kind, layer, to, from }
-        : kind === "bias"
-          ? { kind, layer, to }
-          : { kind, layer, neuron: to };
+    this.pick = this.pickInputs.read(this.kind.value);
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";
     this.updateReal();
@@ -404,12 +386,8 @@ export class ChainView {
     this.pick ??= { kind: "weight", layer: L, to: label, from: argmax(result.activations[L - 1]) };
     const pick = this.pick;
     const p = pickChain(this.model, x, label, pick, result);
-    // the inputs show the pick
     this.kind.value = pick.kind;
-    this.layerPick.value = String(pick.layer);
-    this.toPick.value = String(pick.kind === "activation" ? pick.neuron : pick.to);
-    this.fromPick.value = String(pick.from ?? 0);
-    this.fromPick.disabled = pick.kind !== "weight";
+    this.pickInputs.show(this.model, pick);
     this.diagram.update(x, result.activations.slice(1));
     if (pick.kind === "weight")
       this.diagram.pickEdge({ layer: pick.layer, to: pick.to, from: pick.from });
@@ -436,7 +414,7 @@ export class ChainView {
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
         const follow = button(
-          `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`,
+          `∂C/∂aⱼ is itself a sum over paths: follow neuron ${pick.to} of ${layerName(L, pick.layer)}`,
         );
         follow.addEventListener("click", (e) =>
           this.latency.measure(
@@ -453,7 +431,7 @@ export class ChainView {
     } else {
       rows.push(
         el("p", {
-          textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · σ′(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of layer ${pick.layer + 1} it feeds:`,
+          textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · σ′(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`,
         }),
       );
       const softmax = p.paths[0].sigma_prime === null;
@@ -534,6 +512,10 @@ export class ChainView {
       );
     };
     const name = pick.kind === "activation" ? "aₖ" : pick.kind === "weight" ? "wⱼₖ" : "bⱼ";
+    // an activation stays where its σ can put it: sigmoid in [0, 1], ReLU at 0 or above
+    const sigmoid = this.model.activation !== "relu";
+    const bounds = pick.kind !== "activation" ? null : sigmoid ? ACTIVATION : [0, Infinity];
+    this.realNudge = boundNudge(this.realNudgeSlider, p.value, this.realNudge, 1, bounds);
     tangentChart(this.realTangent, this.realTangentText, {
       label: name,
       p: p.value,
@@ -542,30 +524,48 @@ export class ChainView {
       costAt: at,
       nudge: this.realNudge,
       span: 1,
+      bounds,
     });
   }
 }
 
-function clamp(v, lo, hi) {
-  return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
+// A nudge slider's range: ±span around the value p, within bounds [lo, hi] if any; returns the
+// nudge, moved inside the range.
+function boundNudge(slider, p, nudge, span, bounds) {
+  const [lo, hi] = bounds
+    ? [Math.max(-span, bounds[0] - p), Math.min(span, bounds[1] - p)]
+    : [-span, span];
+  slider.min = String(lo);
+  slider.max = String(hi);
+  const kept = Math.min(hi, Math.max(lo, nudge));
+  if (kept !== nudge) slider.value = String(kept);
+  return kept;
 }
 
 // C as a function of one knob around its value p, the tangent C(p) + (v − p)·slope, and the
 // nudged point on both.
-function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span = NUDGE }) {
+// bounds: where the knob can be (an activation's [0, 1]); the chart stops there.
+function tangentChart(
+  canvas,
+  text,
+  { label, p, cost, slope, costAt, nudge, span = NUDGE, bounds = null },
+) {
   const points = [];
   const tangent = [];
+  const [lo, hi] = bounds
+    ? [Math.max(bounds[0], p - span), Math.min(bounds[1], p + span)]
+    : [p - span, p + span];
   for (let i = 0; i <= 80; i++) {
-    const v = p - span + (2 * span * i) / 80;
+    const v = lo + ((hi - lo) * i) / 80;
     points.push([v, costAt(v)]);
     tangent.push([v, cost + (v - p) * slope]);
   }
   const moved = costAt(p + nudge);
   const predicted = cost + nudge * slope;
   const costs = points.map((q) => q[1]);
-  const lo = Math.min(...costs);
-  const hi = Math.max(...costs);
-  const pad = (hi - lo) * 0.3 + 1e-6;
+  const low = Math.min(...costs);
+  const high = Math.max(...costs);
+  const pad = (high - low) * 0.3 + 1e-6;
   lineChart(
     canvas,
     [
@@ -575,7 +575,7 @@ function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span
     {
       xLabel: `${label} (white: the cost; blue dashed: its tangent line at the current value)`,
       yLabel: "C",
-      yRange: [Math.max(lo - pad, Math.min(lo, 0)), hi + pad],
+      yRange: [Math.max(low - pad, Math.min(low, 0)), high + pad],
       marks: [
         { x: p, y: cost, color: "#93a0b8" },
         { x: p + nudge, y: moved, color: "#ffd54a", label: "nudged" },
@@ -629,7 +629,8 @@ function drawChain(canvas, values, r) {
   ctx.fillText(`= ${num(r.cost, 4)}`, xs[3] + 30, y + 14);
 }
 
-// A number line for each z (−8…8), a (0…1) and C (0…1), the current value marked.
+// A number line for each z (−8…8), a (0…1) and C (0…1), numbered at both ends and the middle,
+// the current value marked; a value beyond the line sits at its end as an arrow, "beyond".
 function drawNumberLines(canvas, r) {
   const sized = fit(canvas);
   if (!sized) return;
@@ -641,28 +642,42 @@ function drawNumberLines(canvas, r) {
   ];
   const h = height / rows.length;
   const left = 40;
-  const right = width - 70;
-  ctx.font = "12px system-ui, sans-serif";
+  const right = width - 110; // room for "−12.3 (beyond)"
+  const at = (t, lo, hi) => left + ((t - lo) / (hi - lo)) * (right - left);
   rows.forEach(([name, v, lo, hi], i) => {
-    const y = h * (i + 0.5);
+    const y = h * (i + 0.5) - 4;
     ctx.strokeStyle = "#3a4660";
     ctx.beginPath();
     ctx.moveTo(left, y);
     ctx.lineTo(right, y);
     ctx.stroke();
+    ctx.font = "10px system-ui, sans-serif";
+    ctx.textAlign = "center";
     for (const t of [lo, (lo + hi) / 2, hi]) {
-      const tx = left + ((t - lo) / (hi - lo)) * (right - left);
       ctx.fillStyle = "#56617a";
-      ctx.fillRect(tx - 0.5, y - 4, 1, 8);
+      ctx.fillRect(at(t, lo, hi) - 0.5, y - 4, 1, 8);
+      ctx.fillStyle = "#93a0b8";
+      ctx.fillText(num(t, Number.isInteger(t) ? 0 : 1), at(t, lo, hi), y + 14);
     }
-    const x = left + ((Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo)) * (right - left);
+    const beyond = v < lo ? -1 : v > hi ? 1 : 0;
+    const x = at(Math.min(hi, Math.max(lo, v)), lo, hi);
     ctx.fillStyle = name === "C" ? "#ffd54a" : name.startsWith("z") ? "#4fc3ff" : "#e6ebf5";
     ctx.beginPath();
-    ctx.arc(x, y, 5, 0, 2 * Math.PI);
+    if (beyond) {
+      // an arrowhead past the end: the value is off this line
+      ctx.moveTo(x + beyond * 10, y);
+      ctx.lineTo(x, y - 6);
+      ctx.lineTo(x, y + 6);
+    } else ctx.arc(x, y, 5, 0, 2 * Math.PI);
     ctx.fill();
+    ctx.font = "12px system-ui, sans-serif";
     ctx.textAlign = "right";
     ctx.fillText(name, left - 8, y + 4);
     ctx.textAlign = "left";
-    ctx.fillText(num(v, 3), right + 8, y + 4);
+    ctx.fillText(
+      `${num(v, 3)}${beyond ? " (beyond)" : ""}`,
+      right + 8 + (beyond > 0 ? 10 : 0),
+      y + 4,
+    );
   });
 }

@@ -1,12 +1,9 @@
 // What the three learning views (Backprop, Gradient descent, Chain rule) share: elements made
-// with textContent (never HTML strings), number formats, the example they study (the drawing
-// or an MNIST image, with its label), and two small canvas charts.
+// with textContent (never HTML strings), number formats and small canvas charts. The example
+// they study is example.js's.
 
 import { DIGITS, PIXELS, SIDE } from "./constants.js";
-import { api } from "./api.js";
-import { drawGray, GREEN, RED, paper } from "./render.js";
-import { argmax } from "./network.js";
-import { forwardAll } from "./backprop-math.js";
+import { GREEN, RED, paper } from "./render.js";
 
 /** An element: el("p", {className: "muted", textContent: "…"}, child, "text", …). */
 export function el(tag, props = {}, ...children) {
@@ -41,178 +38,6 @@ export function num(v, decimals = 4) {
 }
 
 export const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
-
-/**
- * The example the three views study, shared between them: x (784 inputs in [0, 1]), its true
- * label (null for a drawing), where it came from, and the label the user chose. Views
- * subscribe with onChange; the chooser's controls live in each view (chooser()).
- */
-export class Example {
-  constructor(served) {
-    this.served = served; // false in the exported page: no MNIST images, only the drawing
-    this.x = new Float64Array(PIXELS);
-    this.trueLabel = null;
-    this.origin = { split: "drawing", index: null };
-    this.label = null; // the label chosen in a view; null = the default
-    this.listeners = [];
-    this.choosers = [];
-  }
-
-  onChange(listener) {
-    this.listeners.push(listener);
-  }
-
-  changed() {
-    this.choosers.forEach((c) => c.show());
-    this.listeners.forEach((f) => f(this));
-  }
-
-  /** A view chose the label d: every view follows. */
-  setLabel(d) {
-    this.label = d;
-    this.changed();
-  }
-
-  /** The drawing pad's latest input; followed while the drawing is the chosen source. */
-  setDrawing(x) {
-    this.drawing = Float64Array.from(x);
-    if (this.origin.split !== "drawing") return;
-    this.x = this.drawing;
-    this.changed();
-  }
-
-  useDrawing() {
-    this.origin = { split: "drawing", index: null };
-    this.trueLabel = null;
-    this.x = this.drawing || new Float64Array(PIXELS);
-    this.label = null;
-    this.changed();
-  }
-
-  /** An MNIST image from the server (split "train" or "test", index N; null = at random). */
-  async load(split, index = null) {
-    const count = split === "train" ? 60000 : 10000;
-    const n = index === null ? Math.floor(Math.random() * count) : index;
-    const r = await api("/api/backprop", {
-      method: "POST",
-      body: { example: { split, index: n }, first_layer: false },
-    });
-    this.x = Float64Array.from(r.activations[0]);
-    this.trueLabel = r.example ? r.example.label : r.label;
-    this.origin = { split, index: n };
-    this.label = null;
-    this.changed();
-  }
-
-  blank() {
-    return !this.x.some((v) => v > 0);
-  }
-
-  describe() {
-    const { split, index } = this.origin;
-    if (split === "drawing") return "your drawing";
-    return `${split === "train" ? "training" : "test"} image ${index.toLocaleString()} (a ${this.trueLabel})`;
-  }
-
-  /** The label a view works with: the one chosen there, else the true one, else the model's answer. */
-  labelFor(model) {
-    return this.label ?? this.trueLabel ?? argmax(forwardAll(model, this.x).activations.at(-1));
-  }
-
-  /** The bar atop a view: the chooser, the view's label picker (labelPicker), then its own controls. */
-  topBar(label, ...controls) {
-    return el(
-      "div",
-      { className: "chapter-top" },
-      this.chooser(),
-      el("label", {}, "Label ", label),
-      ...controls,
-    );
-  }
-
-  /** Controls to choose the example: source, index, a thumbnail. Returns the element. */
-  chooser() {
-    const source = el(
-      "select",
-      { "aria-label": "The example to study" },
-      new Option("the drawing", "drawing"),
-      ...(this.served
-        ? [
-            new Option("a random training image", "random"),
-            new Option("training image #", "train"),
-            new Option("test image #", "test"),
-          ]
-        : []),
-    );
-    const index = el("input", {
-      type: "number",
-      min: 0,
-      max: 59999,
-      value: 0,
-      hidden: true,
-      "aria-label": "Image index",
-    });
-    const go = button("Load", { hidden: true });
-    const thumb = el("canvas", {
-      width: SIDE,
-      height: SIDE,
-      className: "example-thumb",
-      role: "img",
-    });
-    const said = el("span", { className: "muted" });
-    const status = el("span", { className: "muted", "aria-live": "polite" });
-    const load = async () => {
-      status.textContent = "loading…";
-      try {
-        if (source.value === "random") await this.load("train");
-        else await this.load(source.value, Number(index.value));
-        status.textContent = "";
-      } catch (e) {
-        status.textContent = e.message;
-      }
-    };
-    source.addEventListener("change", () => {
-      const pick = source.value;
-      index.hidden = go.hidden = pick === "drawing" || pick === "random";
-      go.hidden = pick === "drawing";
-      go.textContent = pick === "random" ? "Another" : "Load";
-      index.max = pick === "test" ? 9999 : 59999;
-      if (pick === "drawing") this.useDrawing();
-      else if (pick === "random") load();
-    });
-    go.addEventListener("click", load);
-    index.addEventListener("keydown", (e) => e.key === "Enter" && load());
-    const wrap = el(
-      "div",
-      { className: "example-chooser" },
-      thumb,
-      el("label", {}, "Input ", source),
-      index,
-      go,
-      said,
-      status,
-    );
-    const chooser = {
-      show: () => {
-        drawGray(thumb, this.x);
-        thumb.setAttribute("aria-label", `the input: ${this.describe()}`);
-        said.textContent = this.blank()
-          ? "(blank: draw a digit in the Draw view, or choose an image)"
-          : this.describe();
-        const wanted =
-          this.origin.split === "drawing"
-            ? "drawing"
-            : source.value === "random"
-              ? "random"
-              : this.origin.split;
-        if (source.value !== wanted) source.value = wanted;
-      },
-    };
-    this.choosers.push(chooser);
-    chooser.show();
-    return wrap;
-  }
-}
 
 /** A label picker 0–9 (a select), calling onPick with the digit. */
 export function labelPicker(testid, onPick) {
@@ -362,7 +187,7 @@ function ticks(lo, hi, log) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
   const found = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step)
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     found.push(Math.round(t / step) * step);
   return found;
 }

@@ -17,7 +17,8 @@ export class DrawView {
     this.processed = root.querySelector("#processed");
     this.answer = root.querySelector("#answer");
     this.bars = root.querySelector("#bars");
-    this.timing = root.querySelector("#timing");
+    this.timing = root.querySelector("#timing"); // a developer's readout: shown with ?debug
+    if (this.timing) this.timing.hidden = !new URLSearchParams(location.search).has("debug");
     this.diagram = new Diagram(root.querySelector("#diagram"));
     this.model = null;
     this.given = null; // an image opened from elsewhere (784 values in [0, 1]), until drawn on

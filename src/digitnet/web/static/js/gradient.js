@@ -8,7 +8,7 @@ import { api } from "./api.js";
 import { DIGITS, FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, largestComponents } from "./backprop-math.js";
-import { pickName } from "./chain-math.js";
+import { layerName, pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
 import {
   Latency,
@@ -25,7 +25,7 @@ import {
   signedBars,
   whenShown,
 } from "./chapters.js";
-import { PickDiagram } from "./pick-diagram.js";
+import { PickDiagram, PickInputs } from "./pick-diagram.js";
 import { drawGray } from "./render.js";
 
 const TOP_LISTED = 10;
@@ -43,6 +43,7 @@ export class GradientView {
     example.onChange(() => {
       this.batch = null;
       this.scope.value = "example";
+      this.showScope();
       this.update();
     });
     whenShown(root, () => this.update());
@@ -60,14 +61,8 @@ export class GradientView {
       new Option("this example", "example"),
       ...(served ? [new Option("a mini-batch of random training images", "batch")] : []),
     );
-    this.batchSize = el("input", {
-      type: "number",
-      min: 1,
-      max: 1000,
-      value: 100,
-      hidden: true,
-      "aria-label": "How many random training images",
-    });
+    this.batchSize = el("input", { type: "number", min: 1, max: 1000, value: 100 });
+    this.batchSizeLabel = el("label", { hidden: true }, "images ", this.batchSize);
     this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
@@ -97,16 +92,24 @@ export class GradientView {
       "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
       (hit, e) => this.latency.measure(e, () => this.pickEdge(hit)),
     );
+    this.edgePick = new PickInputs(
+      (e) =>
+        this.latency.measure(e, () =>
+          this.pickEdge({ kind: "edge", ...this.edgePick.read("weight") }),
+        ),
+      "gradient-edge",
+    );
     this.edgeInfo = el("p", {
       className: "muted",
       "aria-live": "polite",
-      textContent: "Click an edge to see its component.",
+      textContent: "Click an edge, or name a weight, to see its component.",
     });
     this.grids = el("div", { className: "grids small" });
     const pictures = section(
       "Where the gradient points",
-      "The diagram shows each neuron's incoming edges with the largest desired changes −∂C/∂w, green to grow, red to shrink, brighter for bigger. Below, every first-layer neuron's 784 components as a 28×28 grid, all on one scale.",
+      "The diagram shows each neuron's incoming edges with the largest desired changes −∂C/∂w, green to grow, red to shrink, brighter for bigger. Below, each neuron of hidden layer 1: its 784 components as a 28×28 grid, all on one scale.",
       this.diagram.canvas,
+      el("div", { className: "buttons" }, "A weight: ", ...this.edgePick.labels),
       this.edgeInfo,
       this.grids,
     );
@@ -160,9 +163,10 @@ export class GradientView {
     this.pathCurves = el("canvas", {
       className: "chart",
       role: "img",
+      hidden: true, // until a landscape with paths comes
       dataset: { testid: "landscape-curves" },
     });
-    this.lineCurve = el("canvas", { className: "chart short", role: "img" });
+    this.lineCurve = el("canvas", { className: "chart short", role: "img", hidden: true });
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
@@ -188,33 +192,29 @@ export class GradientView {
       ),
     );
     // the neurons (server)
-    this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
-    this.neuronIndex = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron" });
+    this.neuronPick = new PickInputs(() => this.neuronOut.replaceChildren(), "gradient-neuron");
     this.neuronButton = button("Show what it looks for");
     this.neuronOut = el("div", { "aria-live": "polite" });
     this.neuronButton.addEventListener("click", () => this.neuron());
     const neurons = section(
       "What the layers really look for",
-      "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
+      "The hope was that hidden layer 1 finds little edges and hidden layer 2 loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a neuron of hidden layer 2 its incoming weights' combination of hidden layer 1's patterns.",
       servedPart(
         served,
-        [
-          el("label", {}, "layer ", this.neuronLayer),
-          el("label", {}, "neuron ", this.neuronIndex),
-          this.neuronButton,
-        ],
+        [...this.neuronPick.labels, this.neuronButton],
         [this.neuronOut],
         "Needs the test images: run digitnet serve and open this view there.",
       ),
     );
+    this.top = this.example.topBar(
+      this.label,
+      el("label", {}, "Gradient of ", this.scope),
+      this.batchSizeLabel,
+      this.scopeStatus,
+    );
     this.root.replaceChildren(
       this.convention,
-      this.example.topBar(
-        this.label,
-        el("label", {}, "Gradient of ", this.scope),
-        this.batchSize,
-        this.scopeStatus,
-      ),
+      this.top,
       this.summary,
       ranked,
       pictures,
@@ -228,23 +228,43 @@ export class GradientView {
     this.model = model;
     this.batch = null;
     this.scope.value = "example";
-    this.neuronLayer.max = model.sizes.length - 1;
+    this.showScope();
+    const L = model.sizes.length - 1;
+    // every choice made on the old model goes: the picks, the answers fetched for it
+    this.wish = null;
+    this.edgePick.show(model, { kind: "weight", layer: L, to: 0, from: 0 });
+    this.edgeInfo.textContent = "Click an edge, or name a weight, to see its component.";
+    this.neuronPick.show(model, { kind: "bias", layer: Math.min(2, L), to: 0 });
+    this.neuronOut.replaceChildren();
+    this.landscapeCanvas.hidden = true;
+    this.landscapeFacts.replaceChildren();
+    this.landscapeStatus.textContent = "";
+    this.pathCurves.hidden = this.lineCurve.hidden = true;
     this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
     this.diagram.setModel(model);
     this.grids.replaceChildren();
     this.update();
   }
 
+  // A mini-batch's gradient has no one input or label: their choosers hide.
+  showScope() {
+    const batch = this.scope.value === "batch";
+    this.batchSizeLabel.hidden = !batch;
+    for (const part of this.top.querySelectorAll(".example-chooser, .label-pick"))
+      part.hidden = batch;
+  }
+
   async chooseScope() {
-    this.batchSize.hidden = this.scope.value !== "batch";
+    this.showScope();
     if (this.scope.value === "example") {
       this.batch = null;
       this.update();
       return;
     }
     this.scopeStatus.textContent = "computing the mini-batch's gradient…";
+    const asked = this.model;
     try {
-      this.batch = await api("/api/gradient", {
+      const batch = await api("/api/gradient", {
         method: "POST",
         body: {
           batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 100000) },
@@ -252,7 +272,9 @@ export class GradientView {
           first_layer: true,
         },
       });
-      this.scopeStatus.textContent = `${this.batch.n_examples} random training images`;
+      if (asked !== this.model || this.scope.value !== "batch") return; // asked for another
+      this.batch = batch;
+      this.scopeStatus.textContent = `${batch.n_examples} random training images`;
       this.update();
     } catch (e) {
       this.scopeStatus.textContent = `Failed: ${e.message}`;
@@ -330,8 +352,7 @@ export class GradientView {
           { dataset: { testid: "gradient-share", layer: String(s.layer) } },
           el("th", {
             scope: "row",
-            textContent:
-              s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer),
+            textContent: s.layer === "all" ? "all" : layerName(L, s.layer),
           }),
           el("td", { textContent: s.n.toLocaleString() }),
           el("td", { textContent: pct(s.top1) }),
@@ -363,7 +384,7 @@ export class GradientView {
           el(
             "figure",
             {},
-            el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: −∂C/∂w` }),
+            el("canvas", { role: "img", "aria-label": `neuron ${j} of hidden layer 1: −∂C/∂w` }),
             el("figcaption", { textContent: String(j) }),
           ),
         ),
@@ -383,6 +404,7 @@ export class GradientView {
     const all = rankedMagnitudes(this.wish, []);
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
+    this.edgePick.show(this.model, { kind: "weight", ...hit });
     this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
   }
 
@@ -444,7 +466,9 @@ export class GradientView {
     try {
       const body = { directions: this.landscapeKind.value, grid: 41 };
       if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
+      const asked = this.model;
       const r = await api("/api/landscape", { method: "POST", body });
+      if (asked !== this.model) return; // about another model
       this.landscapeData = r;
       this.landscapeCanvas.dataset.paths = String(r.paths.length);
       this.landscapeCanvas.hidden = false;
@@ -526,6 +550,7 @@ export class GradientView {
           { points: xs.map((n, i) => [n, p.cost_slice[i]]), color, dash: [3, 3], width: 1 },
         ];
       });
+      this.pathCurves.hidden = false;
       lineChart(this.pathCurves, series, {
         xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
         yLabel: "C",
@@ -534,6 +559,7 @@ export class GradientView {
       });
     }
     if (r.line && r.line.t) {
+      this.lineCurve.hidden = false;
       lineChart(
         this.lineCurve,
         [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
@@ -563,11 +589,12 @@ export class GradientView {
   // ---- the neurons --------------------------------------------------------------------------
 
   async neuron() {
-    const layer = Number(this.neuronLayer.value);
-    const j = Number(this.neuronIndex.value);
+    const { layer, to: j } = this.neuronPick.read("bias");
     this.neuronOut.replaceChildren(el("p", { className: "muted", textContent: "loading…" }));
     try {
+      const asked = this.model;
       const r = await api(`/api/neurons/${layer}/${j}?k=8`);
+      if (asked !== this.model) return; // about another model
       const L = this.model.sizes.length - 1;
       const thumbs = r.top.map((t) => {
         const canvas = el("canvas", {
@@ -589,7 +616,7 @@ export class GradientView {
       });
       const parts = [
         el("h4", {
-          textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z`,
+          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`,
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h4", { textContent: "labels of its 100 most exciting test digits" }),
@@ -599,11 +626,14 @@ export class GradientView {
         const canvas = el("canvas", {
           className: "pattern",
           role: "img",
-          "aria-label": "its incoming weights' combination of first-layer patterns",
+          "aria-label": "its incoming weights' combination of hidden layer 1's patterns",
         });
         drawSigned(canvas, r.pattern, 0);
         const terms = (r.terms || []).slice(0, 6).map((t) => {
-          const c = el("canvas", { role: "img", "aria-label": `first-layer neuron ${t.from}` });
+          const c = el("canvas", {
+            role: "img",
+            "aria-label": `neuron ${t.from} of hidden layer 1`,
+          });
           drawSigned(c, this.model.weights[0], t.from * PIXELS);
           return el(
             "figure",
@@ -617,7 +647,7 @@ export class GradientView {
             textContent:
               layer === 1
                 ? "its own weights"
-                : "Σₖ wⱼₖ · (first-layer neuron k's weights): the pattern it is built from",
+                : "Σₖ wⱼₖ · (the weights of neuron k of hidden layer 1): the pattern it is built from",
           }),
           el(
             "div",

@@ -2,9 +2,10 @@
 // values (the weights themselves, or the desired changes −∂C/∂w), and clickable: a click picks
 // a neuron, an edge, or a pixel of the input grid. Layers are numbered like the activations.
 
-import { SIDE } from "./constants.js";
+import { PIXELS, SIDE } from "./constants.js";
 import { Diagram } from "./diagram.js";
 import { el } from "./chapters.js";
+import { layerName } from "./chain-math.js";
 
 const HIT = 5; // pixels from an edge or a disc that still count as a click on it
 
@@ -101,4 +102,66 @@ function segmentDistance(x, y, p, q) {
   const dy = q.y - p.y;
   const t = Math.max(0, Math.min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy || 1)));
   return Math.hypot(x - (p.x + t * dx), y - (p.y + t * dy));
+}
+
+/**
+ * Labelled inputs for what a diagram click picks, for the keyboard and for neurons a wide
+ * layer does not draw: the layer (named), the neuron, and for a weight the neuron or pixel it
+ * comes from. show(model, pick) fills them in for that model; read(kind) returns the pick they
+ * say, kept within the model; onChange() on every change. testid: their data-testid's prefix.
+ */
+export class PickInputs {
+  constructor(onChange, testid) {
+    this.layer = el("select", { dataset: { testid: `${testid}-layer` } });
+    const number = (part) => ({
+      type: "number",
+      min: 0,
+      value: 0,
+      dataset: { testid: `${testid}-${part}` },
+    });
+    this.to = el("input", number("neuron"));
+    this.from = el("input", number("from"));
+    this.fromName = el("span", { textContent: "from neuron" });
+    this.fromLabel = el("label", {}, this.fromName, " ", this.from);
+    this.labels = [
+      el("label", {}, "in ", this.layer),
+      el("label", {}, "neuron ", this.to),
+      this.fromLabel,
+    ];
+    for (const input of [this.layer, this.to, this.from])
+      input.addEventListener("change", (e) => onChange(e));
+  }
+
+  show(model, pick) {
+    const { sizes } = model;
+    const L = sizes.length - 1;
+    const last = pick.kind === "activation" ? L - 1 : L;
+    const names = Array.from({ length: last }, (_, i) => layerName(L, i + 1));
+    if (Array.from(this.layer.options, (o) => o.text).join() !== names.join()) {
+      this.layer.replaceChildren(...names.map((name, i) => new Option(name, String(i + 1))));
+    }
+    this.model = model;
+    this.layer.value = String(pick.layer);
+    this.to.value = String(pick.kind === "activation" ? pick.neuron : pick.to);
+    this.to.max = String(sizes[pick.layer] - 1);
+    this.from.value = String(pick.from ?? 0);
+    this.from.max = String(sizes[pick.layer - 1] - 1);
+    this.fromLabel.hidden = pick.kind !== "weight";
+    this.fromName.textContent =
+      pick.layer === 1 && sizes[0] === PIXELS ? "from pixel" : "from neuron";
+  }
+
+  read(kind) {
+    const { sizes } = this.model;
+    const L = sizes.length - 1;
+    const layer = clamp(Number(this.layer.value), 1, kind === "activation" ? L - 1 : L);
+    const to = clamp(Number(this.to.value), 0, sizes[layer] - 1);
+    const from = clamp(Number(this.from.value), 0, sizes[layer - 1] - 1);
+    if (kind === "weight") return { kind, layer, to, from };
+    return kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+  }
+}
+
+function clamp(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
 }

@@ -3,7 +3,7 @@
 
 import { decodeModel } from "./network.js";
 import { DrawView } from "./draw.js";
-import { Example } from "./chapters.js";
+import { Example } from "./example.js";
 import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
@@ -14,7 +14,7 @@ const samplesTag = document.getElementById("digitnet-samples"); // a few test di
 const samples = samplesTag ? JSON.parse(samplesTag.textContent) : null;
 const model = decodeModel(embedded);
 const exported = new DrawView(document.getElementById("view-draw"));
-const example = new Example(false);
+const example = new Example({ served: false, samples, drawOwn: () => openDraw() });
 const views = {
   backprop: new BackpropView(document.getElementById("view-backprop"), example, { samples }),
   gradient: new GradientView(document.getElementById("view-gradient"), example),
@@ -23,5 +23,9 @@ const views = {
 exported.onResult((x) => example.setDrawing(x));
 exported.setModel(model);
 for (const view of Object.values(views)) view.setModel(model);
-setUpTabs();
+const select = setUpTabs();
+function openDraw() {
+  select(document.getElementById("tab-draw"));
+  exported.pad.focus();
+}
 window.digitnet = { draw: exported, example, ...views };

@@ -1,5 +1,6 @@
-// The Weights view: the first hidden layer's weight grids; choosing one highlights the neuron in
-// the diagrams and shows its bias and the test digits that excite it most.
+// The Weights view: hidden layer 1's weight grids; choosing one (a grid, or its number for the
+// neurons past the grids shown) highlights the neuron in the diagrams and shows its bias and
+// the test digits that excite it most.
 
 import { api } from "./api.js";
 import { MAX_GRIDS, PIXELS } from "./constants.js";
@@ -19,7 +20,7 @@ export function showGrids(container, weights, shown, onChoose = null) {
     if (onChoose) {
       button.type = "button";
       button.setAttribute("aria-pressed", "false");
-      button.setAttribute("aria-label", `first-layer neuron ${j}`);
+      button.setAttribute("aria-label", `neuron ${j}`);
       button.addEventListener("click", () => onChoose(j, button));
     }
     buttons.push(button);
@@ -33,18 +34,24 @@ export class WeightsView {
     this.drawDiagram = drawDiagram;
     this.diagram = new Diagram(root.querySelector("#weights-diagram"));
     this.model = null;
+    this.pick = root.querySelector("#neuron-pick");
+    this.pick.addEventListener("change", () => {
+      const j = Math.round(Number(this.pick.value));
+      const n = this.model.sizes[1];
+      this.choose(Math.min(n - 1, Math.max(0, Number.isFinite(j) ? j : 0)));
+    });
   }
 
   setModel(model) {
     this.model = model;
     this.diagram.setModel(model);
     const shown = Math.min(model.sizes[1], MAX_GRIDS);
-    showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j, b) =>
-      this.choose(j, b),
-    );
+    this.pick.max = String(model.sizes[1] - 1);
+    this.pick.value = "0";
+    showGrids(this.root.querySelector("#grids"), model.weights[0], shown, (j) => this.choose(j));
     this.root.querySelector("#neuron-title").textContent =
       model.sizes[1] > shown
-        ? `Choose a neuron (first ${shown} of ${model.sizes[1]})`
+        ? `Choose a neuron (grids for the first ${shown} of ${model.sizes[1]}; any by its number)`
         : "Choose a neuron";
     this.root.querySelector("#neuron-bias").textContent = "";
     this.root.querySelector("#neuron-top").replaceChildren();
@@ -54,19 +61,22 @@ export class WeightsView {
     this.diagram.update(x, activations);
   }
 
-  async choose(j, button) {
+  async choose(j) {
+    this.pick.value = String(j);
     this.root
       .querySelectorAll("#grids button")
-      .forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+      .forEach((b, i) => b.setAttribute("aria-pressed", String(i === j)));
     this.diagram.setHighlight(1, j);
     this.drawDiagram.setHighlight(1, j);
     const bias = this.model.biases[0][j];
-    this.root.querySelector("#neuron-title").textContent = `Neuron ${j} of the first hidden layer`;
+    this.root.querySelector("#neuron-title").textContent = `Neuron ${j} of hidden layer 1`;
     this.root.querySelector("#neuron-bias").textContent =
       `bias b = ${bias.toFixed(4)}; loading the test digits that excite it most…`;
     const top = this.root.querySelector("#neuron-top");
     try {
+      const asked = this.model;
       const info = await api(`/api/neurons/${j}?k=8`);
+      if (asked !== this.model) return; // another model came meanwhile
       this.root.querySelector("#neuron-bias").textContent =
         `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most, ranked by ` +
         "its weighted input z = w·x + b (its activation a = σ(z) reads 1.00 for many):";
