@@ -4,6 +4,9 @@
 // function that undoes what it started (the Story calls it when the scene is left).
 
 import { NETWORK_SCENES } from "./story-network.js";
+import { DESCENT_SCENES, STOCHASTIC } from "./story-descent.js";
+import { BACKPROP_SCENES } from "./story-backprop.js";
+import { CALCULUS_SCENES } from "./story-calculus.js";
 
 export const CHAPTERS = [
   "Chapter 1 · What the network is",
@@ -12,4 +15,12 @@ export const CHAPTERS = [
   "Chapter 4 · The calculus",
 ];
 
-export const SCENES = [...NETWORK_SCENES];
+// chapter 3 ends with the careful walk against the stumbling one, then this example's step
+const backprop = [...BACKPROP_SCENES.slice(0, -1), STOCHASTIC, BACKPROP_SCENES.at(-1)];
+
+export const SCENES = [
+  ...NETWORK_SCENES,
+  ...DESCENT_SCENES,
+  ...backprop.map((scene) => ({ ...scene, chapter: 2 })),
+  ...CALCULUS_SCENES,
+];

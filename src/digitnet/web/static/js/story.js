@@ -23,9 +23,16 @@ export class StoryView {
   /**
    * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
    * tab switcher); served: a server answers (else the scenes that need one say so);
-   * samples: test digits embedded in an exported page ([{label, pixels_255}]).
+   * samples: test digits embedded in an exported page ([{label, pixels_255}]); mountBall: the
+   * landscape-ball module's mountBall(container, options) → {destroy()}, for the two scenes
+   * of the ball on the real landscape.
    */
-  constructor(root, example, { served = true, select = () => {}, samples = null } = {}) {
+  constructor(
+    root,
+    example,
+    { served = true, select = () => {}, samples = null, mountBall = null } = {},
+  ) {
+    this.mountBall = mountBall;
     this.root = root;
     this.example = example;
     this.served = served;
@@ -178,15 +185,29 @@ export class StoryView {
       stage: this.stage,
       served: this.served,
       samples: this.samples,
+      mountBall: this.mountBall,
       timeline: this.timeline,
       motion: this.motion,
       say: (text) => (this.words.textContent = text),
+      busy: (promise) => this.busy(promise),
       animate: (stages, render) => this.timeline.run(stages, render, { autoplay }),
     };
+    this.article.dataset.ready = "yes";
     this.scene = { exit: null };
     const exit = scene.enter(view, example);
     this.scene.exit = typeof exit === "function" ? exit : null;
     this.showControls();
+  }
+
+  /** The scene waits for promise (digits from the server): data-ready="no" until it is done. */
+  busy(promise) {
+    const scene = this.scene;
+    this.article.dataset.ready = "no";
+    const done = () => {
+      if (this.scene === scene) this.article.dataset.ready = "yes";
+    };
+    promise.then(done, done);
+    return promise;
   }
 
   showStrip() {
