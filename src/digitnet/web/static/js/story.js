@@ -163,10 +163,6 @@ export class StoryView {
 
   enter(autoplay) {
     this.leave();
-    if (this.served && this.example.blank() && !this.fetching) {
-      // a real test digit until the learner draws or picks one (the first of the test set)
-      this.fetching = this.example.load("test", 0).catch(() => {});
-    }
     const scene = SCENES[this.index];
     const { model, example } = this;
     const label = example.labelFor(model);
