@@ -9,6 +9,7 @@ layer l" feeds layer l and lives in ``net.weights[l − 1]``. No pictures and no
 
 from __future__ import annotations
 
+import base64
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -34,6 +35,39 @@ def check_label(net: Network, label: int) -> int:
     if not 0 <= int(label) < net.sizes[-1]:
         raise ValueError(f"label must be 0–{net.sizes[-1] - 1}, got {label}")
     return int(label)
+
+
+# ---- as JSON, for the page and the widgets -----------------------------------------------
+
+
+def encode_array(a: Array) -> str:
+    """Little-endian bytes of a float array, base64: exact and compact for the browser."""
+    little_endian = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
+    return base64.b64encode(little_endian.tobytes()).decode()
+
+
+def network_json(net: Network) -> dict[str, Any]:
+    """The network as the page's `decodeModel` (network.js) reads it: shape and weights."""
+    return {
+        "sizes": net.sizes,
+        "activation": net.activation,
+        "cost": net.cost.name,
+        "dtype": net.dtype.name,
+        "weights": [encode_array(W) for W in net.weights],
+        "biases": [encode_array(b) for b in net.biases],
+    }
+
+
+def finite(value: Any) -> Any:
+    """A JSON answer with null wherever a number is not finite (a diverged path, a cost
+    beyond float range): JSON has no NaN or Infinity."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [finite(v) for v in value]
+    return value
 
 
 # ---- one example, layer by layer ---------------------------------------------------------

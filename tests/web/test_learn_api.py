@@ -246,7 +246,7 @@ def test_requests_too_big_to_answer_quickly_get_less_work(client, monkeypatch):
 
 
 def test_numbers_beyond_float_range_come_back_as_null(client):
-    from digitnet.web.learn import finite
+    from digitnet.explain import finite
 
     assert finite({"a": [1.0, float("nan"), float("inf")], "b": (2, -float("inf"))}) == {
         "a": [1.0, None, None],

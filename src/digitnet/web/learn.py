@@ -7,7 +7,6 @@ includes the router; the contract is in the OpenAPI schema.
 from __future__ import annotations
 
 import json
-import math
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -216,21 +215,9 @@ NetworkChainRequest = ChainPixels | ChainExample
 GradientRequest = GradientPixels | GradientExample | GradientBatch
 
 
-def finite(value: Any) -> Any:
-    """The JSON answer with null wherever a number is not finite (a diverged path, a cost
-    beyond float range): JSON has no NaN or Infinity."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: finite(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [finite(v) for v in value]
-    return value
-
-
 class FiniteJSON(JSONResponse):
     def render(self, content: Any) -> bytes:
-        text = json.dumps(finite(content), ensure_ascii=False, allow_nan=False)
+        text = json.dumps(explain.finite(content), ensure_ascii=False, allow_nan=False)
         return text.encode("utf-8")
 
 

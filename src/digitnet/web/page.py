@@ -6,7 +6,6 @@ No FastAPI here, so that `digitnet export-html` works without the web extra inst
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ import numpy as np
 
 from .. import metrics
 from ..data import Split
+from ..explain import network_json
 from ..images import to_mnist
 from ..modelfile import ModelFile
 from ..network import Network
@@ -21,24 +21,12 @@ from ..network import Network
 STATIC = Path(__file__).parent / "static"
 
 
-def encode_array(a: np.ndarray) -> str:
-    """Little-endian bytes of a float array, base64: exact and compact for the browser."""
-    little_endian = np.ascontiguousarray(a, dtype=a.dtype.newbyteorder("<"))
-    return base64.b64encode(little_endian.tobytes()).decode()
-
-
 def model_json(model: ModelFile, name: str) -> dict[str, Any]:
     """The weights and what the page shows about a model, as JSON."""
-    net = model.network
     metrics = {k: v for k, v in model.metrics.items() if k != "history"}
     return {
         "name": name,
-        "sizes": net.sizes,
-        "activation": net.activation,
-        "cost": net.cost.name,
-        "dtype": net.dtype.name,
-        "weights": [encode_array(W) for W in net.weights],
-        "biases": [encode_array(b) for b in net.biases],
+        **network_json(model.network),
         "metrics": metrics,
         "history": model.metrics.get("history", []),
         "training": {k: model.training.get(k) for k in ("epochs_done", "dataset")},

@@ -16,6 +16,7 @@ from fastapi import HTTPException
 
 from ..ball import MAX_IMAGES, Ball
 from ..data import DataError
+from ..explain import encode_array
 from ..files import MODEL_SUFFIX, model_files
 from ..modelfile import ModelFile, ModelFileError, load_digit_model, newest_model, save_model
 from ..network import Network
@@ -30,7 +31,7 @@ from ..training import (
     fit,
     stuck_hint,
 )
-from .page import encode_array, model_json
+from .page import model_json
 
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
 COST_POINTS_PER_EPOCH = 50  # the cost curve's points: each the mean of the mini-batches since
