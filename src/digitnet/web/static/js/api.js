@@ -15,9 +15,10 @@ function takeToken() {
   return sessionStorage.getItem(TOKEN_KEY);
 }
 
-const token = takeToken();
+let token; // taken at the first request, so importing this module changes nothing
 
 export async function api(path, options = {}) {
+  if (token === undefined) token = takeToken();
   const headers = { "Content-Type": "application/json" };
   if (token) headers["X-Digitnet-Token"] = token;
   const init = { ...options, headers };

@@ -4,7 +4,6 @@
 // this example's step with η, and (with the server) the averaging over a mini-batch. Every
 // number comes from backprop-math.js on the loaded model, so it works in the exported page too.
 
-import { api } from "./api.js";
 import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, forwardAll, oneHot, costTerms, takeStep } from "./backprop-math.js";
@@ -586,7 +585,7 @@ export class BackpropView {
     if (!this.others && this.example.served && !this.othersAsked) {
       this.othersAsked = true; // once: the same held-out digits for every step
       try {
-        const r = await api("/api/backprop/step", {
+        const r = await this.example.api("/api/backprop/step", {
           method: "POST",
           body: { pixels: Array.from(this.example.x), label: this.currentLabel(), others: OTHERS },
         });
@@ -637,7 +636,7 @@ export class BackpropView {
     this.averageStatus.textContent = "Computing every example's gradient…";
     const [model, x] = [this.model, this.example.x];
     try {
-      const r = await api("/api/averaging", {
+      const r = await this.example.api("/api/averaging", {
         method: "POST",
         body: {
           batch_size: Number(this.batchSize.value),
@@ -665,7 +664,7 @@ export class BackpropView {
       let r = null;
       while (!r) {
         try {
-          r = await api("/api/gradient/cosine", {
+          r = await this.example.api("/api/gradient/cosine", {
             method: "POST",
             body: { batch_sizes: sizes, draws: 50 },
           });

@@ -21,9 +21,11 @@ const SPLIT_SIZES = { test: 10000, train: 60000 }; // MNIST's; a smaller set ans
  */
 export class Example {
   /** served: MNIST images come from the server; samples: test digits embedded in an exported
-   * page ([{index, label, pixels_255}]); drawOwn(): opens the drawing pad. */
-  constructor({ served = true, samples = null, drawOwn = null } = {}) {
+   * page ([{index, label, pixels_255}]); drawOwn(): opens the drawing pad; request(path,
+   * options): answers api.js's requests (a Jupyter widget's kernel answers instead). */
+  constructor({ served = true, samples = null, drawOwn = null, request = api } = {}) {
     this.served = served;
+    this.api = request; // how the views ask what the page cannot compute: api.js, or a kernel
     this.samples = samples && samples.length ? samples : null;
     this.drawOwn = drawOwn;
     this.x = new Float64Array(PIXELS);
@@ -99,7 +101,7 @@ export class Example {
       if (split !== "test" || at < 0) throw new Error(this.offline());
       this.take(this.fromSample(at));
     } else {
-      const r = await api("/api/backprop", {
+      const r = await this.api("/api/backprop", {
         method: "POST",
         body: { example: { split, index: n }, first_layer: false },
       });

@@ -4,7 +4,6 @@
 // point; with the server, the same for a mini-batch, the cost landscape around the trained
 // weights with the training paths, and what the neurons of each layer really look for.
 
-import { api } from "./api.js";
 import { DIGITS, FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, largestComponents } from "./backprop-math.js";
@@ -264,7 +263,7 @@ export class GradientView {
     this.scopeStatus.textContent = "computing the mini-batch's gradient…";
     const asked = this.model;
     try {
-      const batch = await api("/api/gradient", {
+      const batch = await this.example.api("/api/gradient", {
         method: "POST",
         body: {
           batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 100000) },
@@ -467,7 +466,7 @@ export class GradientView {
       const body = { directions: this.landscapeKind.value, grid: 41 };
       if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
       const asked = this.model;
-      const r = await api("/api/landscape", { method: "POST", body });
+      const r = await this.example.api("/api/landscape", { method: "POST", body });
       if (asked !== this.model) return; // about another model
       this.landscapeData = r;
       this.landscapeCanvas.dataset.paths = String(r.paths.length);
@@ -593,7 +592,7 @@ export class GradientView {
     this.neuronOut.replaceChildren(el("p", { className: "muted", textContent: "loading…" }));
     try {
       const asked = this.model;
-      const r = await api(`/api/neurons/${layer}/${j}?k=8`);
+      const r = await this.example.api(`/api/neurons/${layer}/${j}?k=8`);
       if (asked !== this.model) return; // about another model
       const L = this.model.sizes.length - 1;
       const thumbs = r.top.map((t) => {
