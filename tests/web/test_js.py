@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE = shutil.which("node")
-FORMATTED = ["src/digitnet/web/static", "tests/js"]  # every .js, .css and .html of the page
+# every .js, .css and .html of the page, and the widgets' entry (their bundle is esbuild's)
+FORMATTED = ["src/digitnet/web/static", "src/digitnet/widgets/widget.js", "tests/js"]
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="needs Node.js (node) for the page's tools")
 

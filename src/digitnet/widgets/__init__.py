@@ -1,0 +1,176 @@
+"""The page's views as Jupyter widgets (anywidget) on a `Network` in the kernel: `Draw`,
+`Backprop`, `GradientDescent`, `ChainRule`. Each shows the page's own view (one bundled ES
+module, static/widget.js, built from web/static by esbuild) and keeps Python and the view in
+step through synced traits; what the served page asks its server, the view asks the kernel,
+and the answers come from the same tools (explain.py). Needs the `notebook` extra.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .. import explain
+from ..images import SIDE
+from ..network import Network
+
+N_PIXELS = SIDE * SIDE
+BUNDLE = Path(__file__).parent / "static" / "widget.js"
+
+
+class Pixels(traitlets.TraitType):
+    """An image as the network reads it: 784 numbers in [0, 1] (any array-like of 784 or
+    28×28 values), held as a list of floats."""
+
+    default_value: list[float] = [0.0] * N_PIXELS
+    info_text = f"{N_PIXELS} numbers in [0, 1] (a 28×28 image, row by row)"
+
+    def validate(self, obj: Any, value: Any) -> list[float]:
+        try:
+            x = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            bad = f"{self.name}: {self.info_text}, got {value!r:.60}"
+            raise traitlets.TraitError(bad) from None
+        if x.size != N_PIXELS:
+            raise traitlets.TraitError(f"{self.name}: {self.info_text}, got shape {x.shape}")
+        if not np.isfinite(x).all():
+            raise traitlets.TraitError(f"{self.name}: {self.info_text}, got NaN or infinity")
+        if not np.all((x >= 0) & (x <= 1)):
+            low, high = x.min(), x.max()
+            hint = " (divide 0–255 pixels by 255)" if high > 1 else ""
+            raise traitlets.TraitError(
+                f"{self.name}: {self.info_text}, got values from {low:g} to {high:g}{hint}"
+            )
+        return x.ravel().tolist()
+
+
+class View(anywidget.AnyWidget):
+    """A view of the page on ``net``: the network is sent once, and again by `refresh`."""
+
+    _esm = BUNDLE
+    _view = traitlets.Unicode().tag(sync=True)  # which view of the bundle to show
+    network = traitlets.Dict().tag(sync=True)  # explain.network_json(net)
+    served = traitlets.Bool(False).tag(sync=True)  # True: the kernel has images to answer with
+
+    def __init__(self, net: Network, **traits: Any) -> None:
+        if not isinstance(net, Network):
+            raise TypeError(f"a widget shows a digitnet Network, got {type(net).__name__}")
+        if net.sizes[0] != N_PIXELS:
+            raise ValueError(f"the views read 28×28 digits: the network takes {net.sizes[0]}")
+        self.net = net
+        super().__init__(network=explain.network_json(net), **traits)
+        self.on_msg(self._on_message)
+
+    def refresh(self) -> None:
+        """Show ``net`` again, after its weights changed (a `fit` step, `load`...)."""
+        self.network = explain.network_json(self.net)
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Bring the traits that Python computes up to date with ``net``."""
+
+    # ---- the view's requests (api.js's paths), answered by the kernel ----
+
+    def _on_message(self, _: Any, content: Any, buffers: list[bytes]) -> None:
+        if not isinstance(content, dict) or content.get("type") != "request":
+            return
+        reply: dict[str, Any] = {"type": "answer", "id": content.get("id")}
+        try:
+            reply["answer"] = explain.finite(self.answer(str(content.get("path")), content))
+        except LookupError as e:
+            reply |= {"error": str(e).strip("'\""), "status": 404}
+        except ValueError as e:
+            reply |= {"error": str(e), "status": 409}
+        self.send(reply)
+
+    def answer(self, path: str, request: dict[str, Any]) -> dict[str, Any]:
+        """The answer to one of the view's requests (a LookupError: no such thing here)."""
+        raise LookupError(f"{path} needs digitnet serve: not answered in a notebook")
+
+
+class Draw(View):
+    """A pad to draw a digit on: ``pixels`` (784 floats, both ways: drawing sets them, setting
+    them redraws the pad) and what ``net`` makes of them, ``outputs`` and ``prediction``
+    (None while the pad is blank)."""
+
+    _view = traitlets.Unicode("draw").tag(sync=True)
+    pixels = Pixels().tag(sync=True)
+    outputs = traitlets.List(traitlets.Float()).tag(sync=True)
+    prediction = traitlets.Int(None, allow_none=True).tag(sync=True)
+
+    def __init__(self, net: Network, **traits: Any) -> None:
+        super().__init__(net, **traits)
+        self.recompute()
+
+    @traitlets.observe("pixels")
+    def _pixels_changed(self, _: Any) -> None:
+        self.recompute()
+
+    def recompute(self) -> None:
+        x = np.asarray(self.pixels)
+        if not x.any():
+            self.outputs, self.prediction = [], None
+            return
+        outputs = self.net.feedforward(x[None, :])[0]
+        self.outputs = outputs.astype(np.float64).tolist()
+        self.prediction = int(outputs.argmax())
+
+
+class Studied(View):
+    """A learning view on one example: ``example`` (784 floats) and ``label`` (the answer
+    wanted; default: what ``net`` answers), both ways."""
+
+    example = Pixels().tag(sync=True)
+    label = traitlets.Int().tag(sync=True)
+
+    def __init__(
+        self, net: Network, example: Any = None, label: int | None = None, **traits: Any
+    ) -> None:
+        x = Studied.example.validate(self, np.zeros(N_PIXELS) if example is None else example)
+        if label is None:
+            label = int(net.predict(np.asarray(x)[None, :])[0])
+        super().__init__(net, example=x, label=explain.check_label(net, label), **traits)
+        self.recompute()
+
+    @traitlets.validate("label")
+    def _check_label(self, proposal: Any) -> int:
+        try:
+            return explain.check_label(self.net, proposal["value"])
+        except ValueError as e:
+            raise traitlets.TraitError(str(e)) from None
+
+    @traitlets.observe("example", "label")
+    def _example_changed(self, _: Any) -> None:
+        self.recompute()
+
+
+class Backprop(Studied):
+    """Chapter 3: what one example asks of every layer. ``cost`` (this example's, for
+    ``label``) and ``nudges`` (per layer l = 1…L, −∂C/∂aˡ) come from `explain.backprop_example`."""
+
+    _view = traitlets.Unicode("backprop").tag(sync=True)
+    cost = traitlets.Float().tag(sync=True)
+    nudges = traitlets.List(traitlets.List(traitlets.Float())).tag(sync=True)
+
+    def recompute(self) -> None:
+        found = explain.backprop_example(self.net, np.asarray(self.example), self.label, False)
+        self.cost, self.nudges = found["cost"], found["nudges"]
+
+
+class ChainRule(Studied):
+    """Chapter 4: the chain rule, one neuron per layer and then in the real network."""
+
+    _view = traitlets.Unicode("chain").tag(sync=True)
+
+
+class GradientDescent(Studied):
+    """Chapter 2: the gradient's components, where it points, one step along it."""
+
+    _view = traitlets.Unicode("gradient").tag(sync=True)
+
+
+__all__ = ["Backprop", "ChainRule", "Draw", "GradientDescent"]

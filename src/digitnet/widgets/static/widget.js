@@ -1,0 +1,4399 @@
+// Built by esbuild from src/digitnet/widgets/widget.js and the page's modules (npm run build): do not edit.
+
+// src/digitnet/web/static/index.html
+var static_default = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <title>digitnet</title>
+    <link rel="icon" href="data:," />
+    <link rel="stylesheet" href="/static/style.css" />
+    <link rel="stylesheet" href="/static/chapters.css" />
+  </head>
+  <body>
+    <header class="top">
+      <h1>digitnet</h1>
+      <nav role="tablist" aria-label="Views">
+        <button
+          role="tab"
+          id="tab-draw"
+          data-testid="tab-draw"
+          aria-controls="view-draw"
+          aria-selected="true"
+        >
+          Draw
+        </button>
+        <button
+          role="tab"
+          id="tab-weights"
+          data-testid="tab-weights"
+          aria-controls="view-weights"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Weights
+        </button>
+        <button
+          role="tab"
+          id="tab-learn"
+          data-testid="tab-learn"
+          aria-controls="view-learn"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Learn
+        </button>
+        <button
+          role="tab"
+          id="tab-experiments"
+          data-testid="tab-experiments"
+          aria-controls="view-experiments"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Experiments
+        </button>
+        <button
+          role="tab"
+          id="tab-gradient"
+          data-testid="tab-gradient"
+          aria-controls="view-gradient"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Gradient descent
+        </button>
+        <button
+          role="tab"
+          id="tab-backprop"
+          data-testid="tab-backprop"
+          aria-controls="view-backprop"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Backprop
+        </button>
+        <button
+          role="tab"
+          id="tab-chain"
+          data-testid="tab-chain"
+          aria-controls="view-chain"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Chain rule
+        </button>
+      </nav>
+      <label class="model-pick"
+        >Model
+        <select id="model-select" aria-label="Model from the models folder"></select>
+      </label>
+    </header>
+    <p id="no-model" class="banner" hidden>
+      No model yet. <button id="go-learn" type="button">Train one in the Learn view</button>
+    </p>
+    <main>
+      <!-- export:draw -->
+      <section id="view-draw" role="tabpanel" aria-labelledby="tab-draw" class="view draw">
+        <div class="pad-column">
+          <canvas
+            id="pad"
+            data-testid="draw-canvas"
+            class="pad"
+            aria-label="Drawing pad: draw one digit with the mouse, a finger or a pen"
+          ></canvas>
+          <div class="pad-tools">
+            <button id="clear" type="button">Clear</button>
+            <span id="timing" class="muted" aria-live="off"></span>
+          </div>
+        </div>
+        <div class="result">
+          <div class="answer-row">
+            <figure class="processed">
+              <canvas
+                id="processed"
+                width="28"
+                height="28"
+                role="img"
+                aria-label="The 28\xD728 input the network sees"
+              ></canvas>
+              <figcaption>what the network sees (28\xD728)</figcaption>
+            </figure>
+            <div>
+              <div class="label">answer</div>
+              <div id="answer" data-testid="answer" class="answer" aria-live="polite"></div>
+            </div>
+          </div>
+          <div id="bars" class="bars" aria-label="The ten output activations"></div>
+          <p class="hint muted">Draw a digit on the black pad. Outputs light up as you draw.</p>
+        </div>
+        <canvas
+          id="diagram"
+          class="diagram"
+          role="img"
+          aria-label="The network: input grid, hidden neurons and outputs lit by their activations; edges green for positive weights, red for negative"
+        ></canvas>
+      </section>
+      <!-- /export:draw -->
+      <section id="view-weights" role="tabpanel" aria-labelledby="tab-weights" class="view" hidden>
+        <p class="muted">
+          Each first-layer neuron's 784 incoming weights as a 28\xD728 grid: green positive, red
+          negative, brightness = size. Choose one to see its bias and the test digits that excite it
+          most.
+        </p>
+        <div class="weights-layout">
+          <div id="grids" class="grids"></div>
+          <div class="neuron-detail">
+            <h2 id="neuron-title">Choose a neuron</h2>
+            <p id="neuron-bias" class="muted"></p>
+            <div id="neuron-top" class="thumbs"></div>
+            <canvas
+              id="weights-diagram"
+              class="diagram small"
+              role="img"
+              aria-label="The network diagram with the chosen neuron highlighted"
+            ></canvas>
+          </div>
+        </div>
+      </section>
+      <section id="view-learn" role="tabpanel" aria-labelledby="tab-learn" class="view" hidden>
+        <form id="learn-form" class="knobs">
+          <label
+            >Preset
+            <select name="preset" aria-describedby="preset-help"></select
+          ></label>
+          <label
+            >Hidden layers <input name="layers" pattern="[0-9 ]*" aria-describedby="layers-help"
+          /></label>
+          <span id="layers-help" class="muted">sizes separated by spaces</span>
+          <label
+            >Activation
+            <select name="activation">
+              <option>sigmoid</option>
+              <option>relu</option>
+            </select></label
+          >
+          <label
+            >Cost
+            <select name="cost">
+              <option>quadratic</option>
+              <option>cross-entropy</option>
+            </select></label
+          >
+          <label
+            >Learning rate \u03B7 <input name="learning_rate" type="number" step="any" min="0" max="100"
+          /></label>
+          <label
+            >Momentum \u03BC <input name="momentum" type="number" step="any" min="0" max="0.999"
+          /></label>
+          <label
+            >Schedule
+            <select name="schedule">
+              <option>constant</option>
+              <option>cosine</option>
+            </select></label
+          >
+          <label>Batch size <input name="batch_size" type="number" min="1" /></label>
+          <label>Epochs <input name="epochs" type="number" min="1" max="100" /></label>
+          <label>Seed <input name="seed" type="number" min="0" /></label>
+          <div class="buttons">
+            <button id="train-start" type="submit" data-testid="train-start" disabled>Start</button>
+            <button id="train-stop" type="button" disabled>Stop</button>
+          </div>
+        </form>
+        <p id="preset-help" class="muted"></p>
+        <p id="train-status" class="status" aria-live="polite">Not started.</p>
+        <p id="train-hint" class="warning" data-testid="train-hint" role="status" hidden></p>
+        <canvas
+          id="curves"
+          class="curves"
+          data-testid="learn-curve"
+          data-points="0"
+          role="img"
+          aria-label="The mini-batch cost (averaged, log scale) and the accuracy after each epoch"
+        ></canvas>
+        <div class="table-wrap">
+          <table id="epoch-table" data-testid="epoch-table" hidden>
+            <thead></thead>
+            <tbody></tbody>
+          </table>
+        </div>
+        <form id="save-form" class="save">
+          <label>Save as <input name="name" value="web-model" required maxlength="80" /></label>
+          <button id="train-save" type="submit" data-testid="train-save" disabled>Save</button>
+          <span id="save-status" class="muted" aria-live="polite"></span>
+        </form>
+        <h2>First-layer weights, live</h2>
+        <div id="learn-grids" class="grids small"></div>
+      </section>
+      <section
+        id="view-experiments"
+        role="tabpanel"
+        aria-labelledby="tab-experiments"
+        class="view"
+        hidden
+      >
+        <article class="experiment">
+          <h2>Noise in</h2>
+          <p class="muted">
+            Random pixels are not a digit, yet the network answers, often with confidence.
+          </p>
+          <button id="noise-run" type="button" data-testid="noise-run">
+            Feed 1,000 noise images
+          </button>
+          <p id="noise-summary" data-testid="noise-result"></p>
+          <div id="noise-thumbs" class="thumbs"></div>
+        </article>
+        <article class="experiment">
+          <h2>Dreams</h2>
+          <p class="muted">
+            For each output, an input changed step by step to make that output fire: what the
+            network "thinks" each digit looks like.
+          </p>
+          <button id="dream-run" type="button">Dream the ten digits</button>
+          <p id="dream-status" class="muted" aria-live="polite"></p>
+          <div id="dream-thumbs" class="thumbs"></div>
+        </article>
+        <article class="experiment">
+          <h2>Mistakes on the test set</h2>
+          <div class="buttons">
+            <button id="mistakes-prev" type="button">Previous</button>
+            <button id="mistakes-next" type="button">Next</button>
+            <span id="mistakes-status" class="muted" aria-live="polite"></span>
+          </div>
+          <div id="mistakes-thumbs" class="thumbs"></div>
+        </article>
+      </section>
+      <!-- The learning views build their own markup (js/backprop.js, gradient.js, chain.js). -->
+      <!-- export:gradient -->
+      <section
+        id="view-gradient"
+        role="tabpanel"
+        aria-labelledby="tab-gradient"
+        class="view"
+        hidden
+      ></section>
+      <!-- /export:gradient -->
+      <!-- export:backprop -->
+      <section
+        id="view-backprop"
+        role="tabpanel"
+        aria-labelledby="tab-backprop"
+        class="view"
+        hidden
+      ></section>
+      <!-- /export:backprop -->
+      <!-- export:chain -->
+      <section
+        id="view-chain"
+        role="tabpanel"
+        aria-labelledby="tab-chain"
+        class="view"
+        hidden
+      ></section>
+      <!-- /export:chain -->
+    </main>
+    <script type="module" src="/static/js/app.js"><\/script>
+  </body>
+</html>
+`;
+
+// src/digitnet/web/static/style.css
+var style_default = `/* Dark page, clear type, the story's colours: green/red weights, bright neurons. */
+:root {
+  --bg: #0b0f17;
+  --panel: #131a26;
+  --line: #2a3447;
+  --text: #e6ebf5;
+  --muted: #93a0b8;
+  --accent: #4fc3ff;
+  --gold: #ffd54a;
+  --red: #f04848;
+  color-scheme: dark;
+}
+* {
+  box-sizing: border-box;
+}
+body {
+  margin: 0;
+  background: var(--bg);
+  color: var(--text);
+  font:
+    16px/1.45 system-ui,
+    -apple-system,
+    "Segoe UI",
+    Roboto,
+    sans-serif;
+}
+h1 {
+  font-size: 1.3rem;
+  margin: 0;
+  letter-spacing: 0.02em;
+}
+h2 {
+  font-size: 1.05rem;
+  margin: 0.2rem 0 0.6rem;
+}
+.muted {
+  color: var(--muted);
+}
+button,
+select,
+input {
+  font: inherit;
+  color: var(--text);
+  background: var(--panel);
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  padding: 0.35rem 0.7rem;
+}
+button {
+  cursor: pointer;
+}
+button:hover:not(:disabled) {
+  border-color: var(--accent);
+}
+button:disabled {
+  opacity: 0.45;
+  cursor: default;
+}
+:focus-visible {
+  outline: 2px solid var(--accent);
+  outline-offset: 2px;
+}
+
+.top {
+  display: flex;
+  flex-wrap: wrap;
+  align-items: center;
+  gap: 0.6rem 1.2rem;
+  padding: 0.7rem 1rem;
+  border-bottom: 1px solid var(--line);
+}
+nav {
+  display: flex;
+  gap: 0.3rem;
+  flex-wrap: wrap;
+}
+nav [role="tab"][aria-selected="true"] {
+  background: var(--accent);
+  color: #04111c;
+  border-color: var(--accent);
+}
+.model-pick {
+  margin-left: auto;
+  display: flex;
+  gap: 0.4rem;
+  align-items: center;
+  color: var(--muted);
+}
+.model-pick select {
+  max-width: 14rem;
+}
+.banner {
+  margin: 0.8rem 1rem;
+  padding: 0.6rem 0.9rem;
+  background: #2a2110;
+  border: 1px solid #6b5520;
+  border-radius: 6px;
+}
+main {
+  padding: 1rem;
+}
+.view[hidden] {
+  display: none;
+}
+
+/* Draw */
+.draw {
+  display: grid;
+  grid-template-columns: auto minmax(15rem, 19rem) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+  align-items: start;
+}
+.pad {
+  width: min(280px, 80vw);
+  aspect-ratio: 1;
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  touch-action: none;
+  cursor: crosshair;
+  display: block;
+}
+.pad-tools {
+  display: flex;
+  gap: 0.8rem;
+  align-items: center;
+  margin-top: 0.5rem;
+  font-size: 0.85rem;
+}
+.answer-row {
+  display: flex;
+  gap: 1.2rem;
+  align-items: center;
+}
+.processed {
+  margin: 0;
+  text-align: center;
+  font-size: 0.75rem;
+  color: var(--muted);
+}
+.processed canvas,
+.thumb canvas,
+.grids canvas {
+  image-rendering: pixelated;
+  display: block;
+}
+.processed canvas {
+  width: 84px;
+  height: 84px;
+  border: 1px solid var(--line);
+  margin: 0 auto 0.2rem;
+}
+.label {
+  color: var(--muted);
+  font-size: 0.8rem;
+  text-transform: uppercase;
+  letter-spacing: 0.08em;
+}
+.answer {
+  font-size: 4rem;
+  line-height: 1;
+  font-weight: 700;
+  color: var(--gold);
+  min-width: 2.5rem;
+  min-height: 4rem;
+}
+.bars {
+  display: grid;
+  gap: 0.25rem;
+  margin-top: 0.8rem;
+  max-width: 28rem;
+}
+.bar {
+  display: grid;
+  grid-template-columns: 1.2rem 1fr 3.2rem;
+  gap: 0.5rem;
+  align-items: center;
+  font-variant-numeric: tabular-nums;
+}
+.bar .track {
+  height: 0.8rem;
+  background: #1b2333;
+  border-radius: 3px;
+  overflow: hidden;
+}
+.bar .fill {
+  display: block;
+  height: 100%;
+  background: #8fa3c7;
+}
+.bar.best .fill {
+  background: var(--gold);
+}
+.bar.best .digit {
+  color: var(--gold);
+  font-weight: 700;
+}
+.bar .value {
+  color: var(--muted);
+  font-size: 0.85rem;
+  text-align: right;
+}
+.diagram {
+  width: 100%;
+  height: 440px;
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  display: block;
+}
+.diagram.small {
+  height: 300px;
+  margin-top: 1rem;
+}
+
+/* Weights */
+.weights-layout {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1.5rem;
+}
+.grids {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(76px, 1fr));
+  gap: 0.5rem;
+  align-content: start;
+}
+.grids.small {
+  grid-template-columns: repeat(auto-fill, minmax(56px, 1fr));
+  font-size: 0.7rem;
+  color: var(--muted);
+  text-align: center;
+}
+.grids button {
+  padding: 3px;
+  display: flex;
+  flex-direction: column;
+  align-items: center;
+  gap: 2px;
+  font-size: 0.75rem;
+  color: var(--muted);
+}
+.grids button[aria-pressed="true"] {
+  border-color: var(--accent);
+  box-shadow: 0 0 0 2px var(--accent);
+  color: var(--text);
+}
+.grids canvas {
+  width: 100%;
+  aspect-ratio: 1;
+}
+.grids figure {
+  margin: 0;
+}
+.thumbs {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.6rem;
+}
+.thumb {
+  margin: 0;
+  font-size: 0.78rem;
+  color: var(--muted);
+  text-align: center;
+}
+.thumb canvas {
+  width: 64px;
+  height: 64px;
+  border: 1px solid var(--line);
+  margin-bottom: 0.15rem;
+}
+.thumb.wrong figcaption b {
+  color: var(--red);
+}
+.open-thumb {
+  padding: 2px;
+  background: none;
+}
+
+/* Learn */
+.knobs {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.7rem 1.2rem;
+  align-items: end;
+}
+.knobs label,
+.save label {
+  display: flex;
+  flex-direction: column;
+  font-size: 0.85rem;
+  color: var(--muted);
+  gap: 0.2rem;
+}
+.knobs input {
+  width: 8rem;
+}
+.buttons {
+  display: flex;
+  gap: 0.5rem;
+  align-items: center;
+  flex-wrap: wrap;
+}
+.status {
+  margin: 0.8rem 0;
+}
+.warning {
+  margin: 0 0 0.8rem;
+  padding: 0.4rem 0.7rem;
+  border-left: 3px solid var(--gold);
+  background: #2a2410;
+}
+#epoch-table {
+  margin-top: 0.6rem;
+}
+.curves {
+  width: 100%;
+  height: 260px;
+  border: 1px solid var(--line);
+  border-radius: 6px;
+  display: block;
+}
+.save {
+  display: flex;
+  gap: 0.7rem;
+  align-items: end;
+  margin: 0.8rem 0 1rem;
+  flex-wrap: wrap;
+}
+
+/* Experiments */
+.experiment {
+  background: var(--panel);
+  border: 1px solid var(--line);
+  border-radius: 8px;
+  padding: 0.8rem 1rem 1rem;
+  margin-bottom: 1rem;
+}
+
+@media (max-width: 1100px) {
+  .draw {
+    grid-template-columns: auto minmax(15rem, 1fr);
+  }
+  .draw .diagram {
+    grid-column: 1 / -1;
+    height: 400px;
+  }
+}
+@media (max-width: 700px) {
+  main {
+    padding: 0.6rem;
+  }
+  .top {
+    padding: 0.5rem 0.6rem;
+    gap: 0.5rem 0.8rem;
+  }
+  nav [role="tab"] {
+    padding: 0.3rem 0.5rem;
+    font-size: 0.9rem;
+  }
+  .draw,
+  .weights-layout {
+    grid-template-columns: 1fr;
+  }
+  .pad {
+    margin: 0 auto;
+  }
+  .draw .diagram,
+  .diagram {
+    height: 300px;
+  }
+  .model-pick {
+    margin-left: 0;
+  }
+  .answer {
+    font-size: 3rem;
+    min-height: 3rem;
+  }
+}
+`;
+
+// src/digitnet/web/static/chapters.css
+var chapters_default = '/* The learning views: Backprop, Gradient descent, Chain rule. Same colours as style.css. */\n.convention {\n  margin: 0 0 0.8rem;\n  padding: 0.45rem 0.8rem;\n  border-left: 3px solid var(--gold);\n  background: var(--panel);\n  border-radius: 0 6px 6px 0;\n}\n.chapter-top {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.6rem 1.2rem;\n  align-items: center;\n  margin-bottom: 0.8rem;\n}\n.chapter-top label,\n.buttons label {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  max-width: 100%;\n  color: var(--muted);\n}\n.chapter-part select,\n.chapter-top select {\n  max-width: 100%;\n}\n.example-chooser {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n}\n.example-chooser input[type="number"] {\n  width: 6.5rem;\n}\n.example-thumb {\n  width: 56px;\n  height: 56px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.chapter-part {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  margin-bottom: 1rem;\n}\n.chapter-part h3 {\n  font-size: 1rem;\n  margin: 0.8rem 0 0.4rem;\n}\n.chapter-part h4 {\n  font-size: 0.9rem;\n  margin: 0.4rem 0;\n  color: var(--muted);\n  font-weight: 600;\n}\n.help {\n  max-width: 62rem;\n  margin-top: 0;\n}\n.chart {\n  width: 100%;\n  height: 240px;\n  display: block;\n}\n.chart.short {\n  height: 150px;\n}\n.chart-figure {\n  margin: 0;\n}\n.chart-figure figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n  margin-bottom: 0.3rem;\n}\n.legend {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.2rem 0.8rem;\n  font-size: 0.8rem;\n  color: var(--muted);\n}\n.legend i,\n.swatch {\n  display: inline-block;\n  width: 0.8rem;\n  height: 0.8rem;\n  border-radius: 2px;\n  margin-right: 0.3rem;\n  vertical-align: -0.1rem;\n}\n.up {\n  color: #40dc78;\n}\n.down {\n  color: var(--red);\n}\n.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n}\ntable {\n  border-collapse: collapse;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.88rem;\n}\nth,\ntd {\n  padding: 0.25rem 0.55rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\nth {\n  color: var(--muted);\n  font-weight: 600;\n}\nth[scope="row"] {\n  text-align: left;\n  color: var(--text);\n  font-weight: 500;\n}\ntr.total td,\ntr.total th {\n  border-top: 2px solid var(--muted);\n  font-weight: 700;\n}\n\n/* Backprop */\n.bp-cost {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.bp-outputs {\n  display: grid;\n  gap: 0.15rem;\n}\n.bp-row {\n  display: grid;\n  grid-template-columns: 1.6rem minmax(4rem, 1fr) 1.6rem 4.6rem 6.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  padding: 0.1rem 0.4rem;\n  text-align: right;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.9rem;\n  border-color: transparent;\n  background: transparent;\n}\n.bp-row.head {\n  color: var(--muted);\n  font-size: 0.78rem;\n}\n.bp-row .digit {\n  text-align: center;\n  font-weight: 700;\n}\n.bp-row .track {\n  height: 0.75rem;\n  background: #1b2333;\n  border-radius: 3px;\n  overflow: hidden;\n}\n.bp-row .fill {\n  display: block;\n  height: 100%;\n  background: #8fa3c7;\n}\n.bp-row.wanted .digit {\n  color: var(--gold);\n}\n.bp-row.wanted .fill {\n  background: var(--gold);\n}\n.bp-row[aria-pressed="true"] {\n  border-color: var(--accent);\n}\n.cost-sum {\n  font-weight: 600;\n  margin: 0.5rem 0 0;\n}\n.ways {\n  display: grid;\n  grid-template-columns: minmax(0, 0.7fr) minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.ways canvas {\n  cursor: pointer;\n}\n.sums {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.pairs {\n  display: grid;\n  grid-template-columns: repeat(auto-fill, minmax(118px, 1fr));\n  gap: 0.6rem;\n}\n.pair {\n  margin: 0;\n  display: grid;\n  grid-template-columns: 1fr 1fr;\n  gap: 3px;\n  font-size: 0.75rem;\n  color: var(--muted);\n  text-align: center;\n}\n.pair canvas,\n.pattern,\n.chapter-part .grids canvas {\n  width: 100%;\n  aspect-ratio: 1;\n  image-rendering: pixelated;\n  display: block;\n}\n.pair figcaption {\n  grid-column: 1 / -1;\n}\n.bp-step {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.thumb.up figcaption {\n  color: #40dc78;\n}\n.thumb.down figcaption {\n  color: var(--red);\n}\n.thumb.big canvas {\n  width: 112px;\n  height: 112px;\n}\n.eta {\n  width: 6rem;\n}\n.bp-average {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr);\n  gap: 1rem;\n}\n.bp-average .chart {\n  max-width: 40rem;\n}\n.averaging td {\n  white-space: nowrap;\n}\n.averaging th[scope="row"] {\n  min-width: 16rem;\n  font-size: 0.8rem;\n}\n.averaging canvas {\n  width: 36px;\n  height: 36px;\n  image-rendering: pixelated;\n  display: block;\n  margin: 0 auto 2px;\n}\n.averaging th {\n  font-size: 0.75rem;\n  text-align: center;\n}\n.averaging td.avg {\n  font-weight: 700;\n  border-left: 2px solid var(--muted);\n}\n\n/* Gradient descent */\n.gd-ranked {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.top-list {\n  margin: 0;\n  padding-left: 1.4rem;\n  font-size: 0.85rem;\n}\n.gd-landscape {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.landscape {\n  width: 100%;\n  aspect-ratio: 1;\n  display: block;\n  border: 1px solid var(--line);\n  border-radius: 6px;\n}\n.landscape[hidden] {\n  display: none;\n}\n\n/* Chain rule */\n.chain-top {\n  display: grid;\n  grid-template-columns: minmax(16rem, 0.8fr) minmax(0, 1.2fr);\n  gap: 1rem 1.5rem;\n}\n.knob-grid {\n  display: grid;\n  gap: 0.35rem;\n}\n.knob-grid label {\n  display: grid;\n  grid-template-columns: 5.5rem minmax(0, 1fr) 3.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  font-variant-numeric: tabular-nums;\n}\n.knob-grid output {\n  text-align: right;\n}\n.chain-picture {\n  width: 100%;\n  height: 110px;\n  display: block;\n}\n.number-lines {\n  width: 100%;\n  height: 200px;\n  display: block;\n}\n.derivatives th:nth-child(2),\n.derivatives td:nth-child(2) {\n  text-align: left;\n  color: var(--muted);\n}\n.derivatives .product,\n.derivatives .fd {\n  font-weight: 600;\n}\n.grow {\n  flex: 1;\n  min-width: 12rem;\n}\n.grow input[type="range"] {\n  flex: 1;\n}\n.chain-real {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.formula p {\n  margin: 0.3rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.formula .verdict {\n  font-weight: 600;\n}\n.paths td.up,\n.paths td.down {\n  font-weight: 600;\n}\n.buttons input[type="number"] {\n  width: 5.5rem;\n}\n\n@media (max-width: 900px) {\n  .bp-cost,\n  .ways,\n  .sums,\n  .bp-step,\n  .bp-average,\n  .gd-ranked,\n  .gd-landscape,\n  .chain-top,\n  .chain-real {\n    grid-template-columns: minmax(0, 1fr);\n  }\n  .bp-row {\n    grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;\n    gap: 0.3rem;\n    font-size: 0.82rem;\n  }\n}\n.verdict {\n  display: grid;\n  grid-template-columns: max-content max-content;\n  gap: 0.1rem 1rem;\n  margin: 0.5rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.verdict dt {\n  color: var(--muted);\n}\n.verdict dd {\n  margin: 0;\n  font-weight: 600;\n  text-align: right;\n}\n';
+
+// src/digitnet/web/static/js/network.js
+function decodeFloats(b64, dtype = "float32") {
+  const bytes = Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0));
+  return dtype === "float64" ? new Float64Array(bytes.buffer) : new Float32Array(bytes.buffer);
+}
+function decodeModel(json) {
+  const decode = (b64) => decodeFloats(b64, json.dtype);
+  return { ...json, weights: json.weights.map(decode), biases: json.biases.map(decode) };
+}
+var sigmoid = (z) => z.map((v) => 0.5 + 0.5 * Math.tanh(v / 2));
+var relu = (z) => z.map((v) => Math.max(v, 0));
+function softmax(z) {
+  const top = Math.max(...z);
+  const e = z.map((v) => Math.exp(v - top));
+  const total = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total);
+}
+function forward(model, x) {
+  const { sizes } = model;
+  const last = sizes.length - 2;
+  const activations = [];
+  let a = x;
+  for (let l = 0; l <= last; l++) {
+    const W = model.weights[l];
+    const b = model.biases[l];
+    const nIn = sizes[l];
+    const z = new Float64Array(sizes[l + 1]);
+    for (let j = 0; j < z.length; j++) {
+      let s = b[j];
+      for (let i = 0, row = j * nIn; i < nIn; i++) s += W[row + i] * a[i];
+      z[j] = s;
+    }
+    if (l < last) a = model.activation === "relu" ? relu(z) : sigmoid(z);
+    else a = model.cost === "cross-entropy" ? softmax(z) : sigmoid(z);
+    activations.push(a);
+  }
+  return activations;
+}
+function argmax(values) {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
+  return best;
+}
+
+// src/digitnet/web/static/js/constants.js
+var SIDE = 28;
+var PIXELS = SIDE * SIDE;
+var DIGITS = 10;
+var PAD = 280;
+var FIRST_LAYER_SHOWN = 16;
+
+// src/digitnet/web/static/js/normalize.js
+var BOX = 20;
+var INK_THRESHOLD = 0.1;
+var MIN_CONTRAST = 0.1;
+var COARSE = 100;
+function toMnist(gray2, height, width, invert = null) {
+  let g = Float64Array.from(gray2);
+  if (invert === null) invert = median(border(g, height, width)) > 0.5;
+  if (invert) for (let i = 0; i < g.length; i++) g[i] = 1 - g[i];
+  const ink = removePaper(g, height, width);
+  const blank = new Float32Array(PIXELS);
+  if (maxOf(ink) < MIN_CONTRAST) return blank;
+  const digit = fitBox(cropToInk({ data: ink, h: height, w: width }));
+  const mass = sumOf(digit.data);
+  if (mass <= 0) return blank;
+  const canvas = centreByMass(digit, mass);
+  const top = maxOf(canvas);
+  return Float32Array.from(canvas, (v) => v / top);
+}
+function roundHalfEven(x) {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+function maxOf(a) {
+  let m = -Infinity;
+  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
+  return m;
+}
+function sumOf(a) {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return s;
+}
+function median(values) {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+}
+function border(a, h, w) {
+  const out = [];
+  for (let c = 0; c < w; c++) out.push(a[c]);
+  for (let c = 0; c < w; c++) out.push(a[(h - 1) * w + c]);
+  for (let r = 0; r < h; r++) out.push(a[r * w]);
+  for (let r = 0; r < h; r++) out.push(a[r * w + w - 1]);
+  return out;
+}
+function removePaper(ink, h, w) {
+  const b = border(ink, h, w);
+  const level = median(b);
+  const noise = 1.4826 * median(b.map((v) => Math.abs(v - level)));
+  const out = new Float64Array(ink.length);
+  for (let i = 0; i < ink.length; i++) {
+    const v = ink[i] - level - 3 * noise;
+    out[i] = v < 0 ? 0 : v > 1 ? 1 : v;
+  }
+  return out;
+}
+function reduce(img, k) {
+  if (k === 1) return { data: Float32Array.from(img.data), h: img.h, w: img.w };
+  const h = Math.ceil(img.h / k);
+  const w = Math.ceil(img.w / k);
+  const out = new Float32Array(h * w);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) {
+      let s = 0;
+      let n = 0;
+      for (let y = r * k; y < Math.min((r + 1) * k, img.h); y++) {
+        for (let x = c * k; x < Math.min((c + 1) * k, img.w); x++) {
+          s += Math.fround(img.data[y * img.w + x]);
+          n++;
+        }
+      }
+      out[r * w + c] = s / n;
+    }
+  }
+  return { data: out, h, w };
+}
+function inkSpan(img, float32) {
+  const top = maxOf(img.data);
+  const t = float32 ? Math.fround(Math.fround(INK_THRESHOLD) * top) : INK_THRESHOLD * top;
+  let r0 = img.h;
+  let r1 = -1;
+  let c0 = img.w;
+  let c1 = -1;
+  for (let r = 0; r < img.h; r++) {
+    const row = r * img.w;
+    for (let c = 0; c < img.w; c++) {
+      if (img.data[row + c] > t) {
+        if (r < r0) r0 = r;
+        r1 = r;
+        if (c < c0) c0 = c;
+        if (c > c1) c1 = c;
+      }
+    }
+  }
+  return [r0, r1, c0, c1];
+}
+function slice(img, r0, r1, c0, c1) {
+  r1 = Math.min(r1, img.h);
+  c1 = Math.min(c1, img.w);
+  const h = r1 - r0;
+  const w = c1 - c0;
+  const out = new Float64Array(h * w);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) out[r * w + c] = img.data[(r + r0) * img.w + c + c0];
+  }
+  return { data: out, h, w };
+}
+function cropToInk(ink) {
+  const k = Math.max(1, Math.floor(Math.max(ink.h, ink.w) / COARSE));
+  let [r0, r1, c0, c1] = inkSpan(reduce(ink, k), true);
+  const box = slice(ink, r0 * k, (r1 + 1) * k, c0 * k, (c1 + 1) * k);
+  [r0, r1, c0, c1] = inkSpan(box, false);
+  return slice(box, r0, r1 + 1, c0, c1 + 1);
+}
+function fitBox(box) {
+  const scale = BOX / Math.max(box.h, box.w);
+  const w = Math.max(1, roundHalfEven(box.w * scale));
+  const h = Math.max(1, roundHalfEven(box.h * scale));
+  const small = lanczosResize({ data: Float32Array.from(box.data), h: box.h, w: box.w }, h, w);
+  return { data: Float64Array.from(small.data, (v) => Math.min(Math.max(v, 0), 1)), h, w };
+}
+function lanczos(x) {
+  const sinc = (t) => t === 0 ? 1 : Math.sin(t * Math.PI) / (t * Math.PI);
+  return -3 <= x && x < 3 ? sinc(x) * sinc(x / 3) : 0;
+}
+function coefficients(inSize, outSize) {
+  const scale = inSize / outSize;
+  const filterscale = Math.max(scale, 1);
+  const support = 3 * filterscale;
+  const result = [];
+  for (let xx = 0; xx < outSize; xx++) {
+    const center = (xx + 0.5) * scale;
+    const ss = 1 / filterscale;
+    const xmin = Math.max(Math.trunc(center - support + 0.5), 0);
+    const xmax = Math.min(Math.trunc(center + support + 0.5), inSize) - xmin;
+    const k = new Float64Array(xmax);
+    let ww = 0;
+    for (let x = 0; x < xmax; x++) {
+      k[x] = lanczos((x + xmin - center + 0.5) * ss);
+      ww += k[x];
+    }
+    if (ww !== 0) for (let x = 0; x < xmax; x++) k[x] /= ww;
+    result.push({ xmin, k });
+  }
+  return result;
+}
+function lanczosResize(img, outH, outW) {
+  let cur = img;
+  if (outW !== cur.w) {
+    const co = coefficients(cur.w, outW);
+    const out = new Float32Array(cur.h * outW);
+    for (let y = 0; y < cur.h; y++) {
+      for (let xx = 0; xx < outW; xx++) {
+        const { xmin, k } = co[xx];
+        let s = 0;
+        for (let x = 0; x < k.length; x++) s += cur.data[y * cur.w + x + xmin] * k[x];
+        out[y * outW + xx] = s;
+      }
+    }
+    cur = { data: out, h: cur.h, w: outW };
+  }
+  if (outH !== cur.h) {
+    const co = coefficients(cur.h, outH);
+    const out = new Float32Array(outH * cur.w);
+    for (let yy = 0; yy < outH; yy++) {
+      const { xmin, k } = co[yy];
+      for (let x = 0; x < cur.w; x++) {
+        let s = 0;
+        for (let y = 0; y < k.length; y++) s += cur.data[(y + xmin) * cur.w + x] * k[y];
+        out[yy * cur.w + x] = s;
+      }
+    }
+    cur = { data: out, h: outH, w: cur.w };
+  }
+  return cur;
+}
+function centreByMass(digit, mass) {
+  const { h, w, data } = digit;
+  let cy = 0;
+  let cx = 0;
+  for (let r = 0; r < h; r++) {
+    let row = 0;
+    for (let c = 0; c < w; c++) row += data[r * w + c];
+    cy += row * r;
+  }
+  for (let c = 0; c < w; c++) {
+    let col = 0;
+    for (let r = 0; r < h; r++) col += data[r * w + c];
+    cx += col * c;
+  }
+  cy /= mass;
+  cx /= mass;
+  const top = Math.min(Math.max(roundHalfEven(SIDE / 2 - cy), 0), SIDE - h);
+  const left = Math.min(Math.max(roundHalfEven(SIDE / 2 - cx), 0), SIDE - w);
+  const canvas = new Float64Array(PIXELS);
+  for (let r = 0; r < h; r++) {
+    for (let c = 0; c < w; c++) canvas[(r + top) * SIDE + c + left] = data[r * w + c];
+  }
+  return canvas;
+}
+
+// src/digitnet/web/static/js/render.js
+var GREEN = [64, 220, 120];
+var RED = [240, 72, 72];
+function sharpCanvas(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (!width || !height) return null;
+  canvas.width = Math.round(width * ratio);
+  canvas.height = Math.round(height * ratio);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  return paper({ ctx, width, height });
+}
+function paper(sized) {
+  sized.ctx.fillStyle = "#0b0f17";
+  sized.ctx.fillRect(0, 0, sized.width, sized.height);
+  return sized;
+}
+function drawGray(canvas, values, scale = 1) {
+  if (canvas.width !== SIDE || canvas.height !== SIDE) {
+    canvas.width = SIDE;
+    canvas.height = SIDE;
+  }
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(SIDE, SIDE);
+  const rgba = img.data;
+  for (let i = 0; i < PIXELS; i++) {
+    const v = Math.round(Math.min(Math.max(values[i] / scale, 0), 1) * 255);
+    rgba[4 * i] = rgba[4 * i + 1] = rgba[4 * i + 2] = v;
+    rgba[4 * i + 3] = 255;
+  }
+  ctx.putImageData(img, 0, 0);
+}
+
+// src/digitnet/web/static/js/diagram.js
+var TOP_EDGES = 8;
+var MAX_DISCS = 32;
+var Diagram = class {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.model = null;
+    this.input = new Float32Array(PIXELS);
+    this.activations = null;
+    this.highlight = null;
+    this.sized = null;
+    new ResizeObserver(() => {
+      this.sized = null;
+      this.draw();
+    }).observe(canvas);
+  }
+  setModel(model) {
+    this.model = model;
+    this.activations = null;
+    this.input = new Float32Array(model.sizes[0]);
+    this.edges = model.weights.map((W, l) => {
+      const nIn = model.sizes[l];
+      const shownIn = l === 0 ? nIn : Math.min(nIn, MAX_DISCS);
+      return range(Math.min(model.sizes[l + 1], MAX_DISCS)).map((j) => {
+        const row = range(shownIn).map((i) => [i, W[j * nIn + i]]);
+        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
+        return row.slice(0, TOP_EDGES);
+      });
+    });
+    this.maxAbs = this.edges.map(
+      (layer) => Math.max(1e-12, ...layer.flat().map(([, w]) => Math.abs(w)))
+    );
+    this.draw();
+  }
+  update(input, activations) {
+    this.input = input;
+    this.activations = activations;
+    this.draw();
+  }
+  setHighlight(layer, neuron) {
+    this.highlight = { layer, neuron };
+    this.draw();
+  }
+  layout(width, height) {
+    const sizes = this.model.sizes;
+    const pad = 16;
+    const grid = Math.min(height - 2 * pad, width * 0.3);
+    const cell = grid / SIDE;
+    const gx = pad;
+    const gy = (height - grid) / 2;
+    const cols = sizes.length - 1;
+    const left = gx + grid + width * 0.08;
+    const right = width - pad - 28;
+    const columns = [];
+    for (let l = 1; l <= cols; l++) {
+      const x = cols === 1 ? right : left + (right - left) * (l - 1) / (cols - 1);
+      const n = Math.min(sizes[l], MAX_DISCS);
+      const step = (height - 2 * pad) / n;
+      const radius = Math.max(2, Math.min(11, step * 0.38));
+      columns.push(range(n).map((j) => ({ x, y: pad + step * (j + 0.5), r: radius })));
+    }
+    const pixel = (i) => ({
+      x: gx + (i % SIDE + 0.5) * cell,
+      y: gy + (Math.floor(i / SIDE) + 0.5) * cell
+    });
+    return { grid: { x: gx, y: gy, size: grid, cell }, columns, pixel };
+  }
+  draw() {
+    this.sized ??= sharpCanvas(this.canvas);
+    if (!this.sized) return;
+    const { ctx, width, height } = paper(this.sized);
+    if (!this.model) return;
+    const geo = this.layout(width, height);
+    const scales = this.activations ? this.scales() : null;
+    const value = (l, j) => l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1];
+    const position = (l, i) => l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
+    this.edges.forEach((layer, l) => {
+      layer.forEach((incoming, j) => {
+        const to = geo.columns[l][j];
+        const lit = this.highlight && this.highlight.layer === l + 1 && this.highlight.neuron === j;
+        for (const [i, w] of incoming) {
+          const from = position(l, i);
+          const strength = Math.abs(w) / this.maxAbs[l];
+          const signal = this.activations ? 0.15 + 0.85 * Math.min(1, value(l, i)) : 0.4;
+          const [r, g, b] = w >= 0 ? GREEN : RED;
+          ctx.strokeStyle = `rgba(${r},${g},${b},${lit ? 0.95 : 0.12 + 0.6 * signal * strength})`;
+          ctx.lineWidth = (lit ? 1.5 : 0.4) + 2.2 * strength;
+          ctx.beginPath();
+          ctx.moveTo(from.x, from.y);
+          ctx.lineTo(to.x, to.y);
+          ctx.stroke();
+        }
+      });
+    });
+    const { grid } = geo;
+    for (let i = 0; i < PIXELS; i++) {
+      const v = Math.round(Math.min(1, Math.max(0, this.input[i] || 0)) * 255);
+      ctx.fillStyle = `rgb(${v},${v},${v})`;
+      const p = geo.pixel(i);
+      ctx.fillRect(p.x - grid.cell / 2, p.y - grid.cell / 2, grid.cell - 0.3, grid.cell - 0.3);
+    }
+    ctx.strokeStyle = "#3a4660";
+    ctx.lineWidth = 1;
+    ctx.strokeRect(grid.x - 0.5, grid.y - 0.5, grid.size + 1, grid.size + 1);
+    const outputs = this.model.sizes.length - 1;
+    const answer = this.activations ? argmax(this.activations[outputs - 1]) : -1;
+    geo.columns.forEach((column, c) => {
+      const l = c + 1;
+      column.forEach((disc, j) => {
+        const v = this.activations ? Math.min(1, value(l, j)) : 0;
+        ctx.beginPath();
+        ctx.arc(disc.x, disc.y, disc.r, 0, 2 * Math.PI);
+        ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
+        ctx.fill();
+        const lit = this.highlight && this.highlight.layer === l && this.highlight.neuron === j;
+        ctx.lineWidth = lit || l === outputs && j === answer ? 2.5 : 1;
+        ctx.strokeStyle = lit ? "#4fc3ff" : l === outputs && j === answer ? "#ffd54a" : "#56617a";
+        ctx.stroke();
+        if (l === outputs) {
+          ctx.fillStyle = j === answer ? "#ffd54a" : "#c8d0e0";
+          ctx.font = `${Math.max(10, disc.r * 1.3)}px system-ui, sans-serif`;
+          ctx.textBaseline = "middle";
+          ctx.fillText(String(j), disc.x + disc.r + 6, disc.y);
+        }
+      });
+    });
+  }
+  // What each layer's activations are divided by to lie in [0, 1], once per draw: a ReLU hidden
+  // layer's largest (at least 1), else 1.
+  scales() {
+    const last = this.activations.length - 1;
+    const relu2 = this.model.activation === "relu";
+    return this.activations.map((a, k) => relu2 && k < last ? Math.max(1, ...a) : 1);
+  }
+};
+function range(n) {
+  return Array.from({ length: n }, (_, i) => i);
+}
+
+// src/digitnet/web/static/js/draw.js
+var PEN = 20;
+var TIMES_KEPT = 500;
+var DrawView = class {
+  constructor(root) {
+    this.pad = root.querySelector("#pad");
+    this.processed = root.querySelector("#processed");
+    this.answer = root.querySelector("#answer");
+    this.bars = root.querySelector("#bars");
+    this.timing = root.querySelector("#timing");
+    this.diagram = new Diagram(root.querySelector("#diagram"));
+    this.model = null;
+    this.given = null;
+    this.hint = root.querySelector(".hint");
+    this.hintText = this.hint ? this.hint.textContent : "";
+    this.pending = null;
+    this.latencies = [];
+    this.work = [];
+    this.listeners = [];
+    this.pad.width = PAD;
+    this.pad.height = PAD;
+    this.ctx = this.pad.getContext("2d", { willReadFrequently: true });
+    this.clear();
+    this.listen();
+    root.querySelector("#clear").addEventListener("click", () => this.clear());
+  }
+  setModel(model) {
+    this.model = model;
+    this.diagram.setModel(model);
+    this.update();
+  }
+  onResult(listener) {
+    this.listeners.push(listener);
+  }
+  clear() {
+    this.ctx.fillStyle = "#000";
+    this.ctx.fillRect(0, 0, PAD, PAD);
+    this.ink = false;
+    this.open(null, this.hintText);
+  }
+  // An MNIST image (784 values 0–255, e.g. a test image the network got wrong) as the input,
+  // exactly; the pad shows it enlarged, and drawing on it makes it a drawing like any other.
+  showImage(values, note) {
+    const x = Float32Array.from(values, (v) => v / 255);
+    const small = document.createElement("canvas");
+    drawGray(small, x);
+    this.ctx.drawImage(small, 0, 0, PAD, PAD);
+    this.ink = true;
+    this.open(x, note);
+  }
+  open(x, note) {
+    this.given = x;
+    if (this.hint) this.hint.textContent = note;
+    this.update();
+  }
+  listen() {
+    let last = null;
+    const point = (e) => {
+      const rect = this.pad.getBoundingClientRect();
+      return [
+        (e.clientX - rect.left) * PAD / rect.width,
+        (e.clientY - rect.top) * PAD / rect.height
+      ];
+    };
+    const stroke = (from, to) => {
+      const { ctx } = this;
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = PEN;
+      ctx.lineCap = "round";
+      ctx.lineJoin = "round";
+      ctx.beginPath();
+      ctx.moveTo(...from);
+      ctx.lineTo(...to);
+      ctx.stroke();
+      this.ink = true;
+      this.given = null;
+    };
+    this.pad.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      this.pad.setPointerCapture(e.pointerId);
+      last = point(e);
+      stroke(last, last);
+      this.schedule(e.timeStamp);
+    });
+    this.pad.addEventListener("pointermove", (e) => {
+      if (last === null) return;
+      const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
+      for (const ev of events.length ? events : [e]) {
+        const p = point(ev);
+        stroke(last, p);
+        last = p;
+      }
+      this.schedule(e.timeStamp);
+    });
+    const end = () => {
+      last = null;
+    };
+    this.pad.addEventListener("pointerup", end);
+    this.pad.addEventListener("pointercancel", end);
+  }
+  // One update per frame at most: strokes arriving meanwhile are shown together.
+  schedule(timeStamp) {
+    if (this.pending !== null) return;
+    this.pending = timeStamp;
+    requestAnimationFrame(() => {
+      const started = performance.now();
+      this.update();
+      const now = performance.now();
+      const ms = now - this.pending;
+      this.pending = null;
+      keep(this.work, now - started);
+      keep(this.latencies, ms);
+      if (this.timing) this.timing.textContent = `stroke \u2192 update: ${ms.toFixed(1)} ms`;
+    });
+  }
+  pixels() {
+    const rgba = this.ctx.getImageData(0, 0, PAD, PAD).data;
+    const gray2 = new Float64Array(PAD * PAD);
+    for (let i = 0; i < gray2.length; i++) gray2[i] = rgba[4 * i] / 255;
+    return gray2;
+  }
+  update() {
+    if (!this.model) return;
+    const x = this.given ?? (this.ink ? toMnist(this.pixels(), PAD, PAD) : new Float32Array(PIXELS));
+    const blank = !x.some((v) => v > 0);
+    drawGray(this.processed, x);
+    if (blank) {
+      this.answer.textContent = "";
+      this.bars.replaceChildren();
+      this.diagram.update(x, null);
+      this.listeners.forEach((f) => f(x, null));
+      return;
+    }
+    const activations = forward(this.model, x);
+    const outputs = activations[activations.length - 1];
+    this.answer.textContent = String(argmax(outputs));
+    this.showBars(outputs);
+    this.diagram.update(x, activations);
+    this.listeners.forEach((f) => f(x, activations));
+  }
+  showBars(outputs) {
+    if (this.bars.children.length !== DIGITS) this.bars.replaceChildren(...newBars());
+    const best = argmax(outputs);
+    Array.from(this.bars.children).forEach((bar, d) => {
+      const v = outputs[d];
+      bar.dataset.value = v.toFixed(6);
+      bar.classList.toggle("best", d === best);
+      bar.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, v))).toFixed(1)}%`;
+      bar.querySelector(".value").textContent = v.toFixed(3);
+      bar.setAttribute("aria-label", `output ${d}: ${v.toFixed(3)}`);
+    });
+  }
+};
+function newBars() {
+  const span = (className, ...children) => {
+    const s = document.createElement("span");
+    s.className = className;
+    s.append(...children);
+    return s;
+  };
+  return Array.from({ length: DIGITS }, (_, d) => {
+    const bar = document.createElement("div");
+    bar.className = "bar";
+    bar.dataset.testid = "output-bar";
+    bar.dataset.digit = String(d);
+    bar.append(span("digit", String(d)), span("track", span("fill")), span("value"));
+    return bar;
+  });
+}
+function keep(times, ms) {
+  times.push(ms);
+  if (times.length > TIMES_KEPT) times.shift();
+}
+
+// src/digitnet/web/static/js/api.js
+var TOKEN_KEY = "digitnet-token";
+function takeToken() {
+  const url = new URL(window.location.href);
+  const given = url.searchParams.get("token");
+  if (given) {
+    sessionStorage.setItem(TOKEN_KEY, given);
+    url.searchParams.delete("token");
+    window.history.replaceState(null, "", url);
+  }
+  return sessionStorage.getItem(TOKEN_KEY);
+}
+var token;
+async function api(path, options = {}) {
+  if (token === void 0) token = takeToken();
+  const headers = { "Content-Type": "application/json" };
+  if (token) headers["X-Digitnet-Token"] = token;
+  const init = { ...options, headers };
+  if (options.body !== void 0) init.body = JSON.stringify(options.body);
+  const response = await fetch(path, init);
+  const payload = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const error = new Error(payload.detail || `${response.status} ${response.statusText}`);
+    error.status = response.status;
+    throw error;
+  }
+  return payload;
+}
+
+// src/digitnet/web/static/js/backprop-math.js
+function costName(model) {
+  return model.cost === "cross-entropy" ? "cross-entropy C = \u2212\u03A3\u2C7C y\u2C7C ln a\u2C7C on softmax outputs" : "quadratic C = \u03A3\u2C7C (a\u2C7C \u2212 y\u2C7C)\xB2, the video's cost (no \xBD)";
+}
+var isSigmoid = (model) => model.activation !== "relu";
+var logistic = (z) => 0.5 + 0.5 * Math.tanh(z / 2);
+function hiddenPrime(model, z, a) {
+  return isSigmoid(model) ? a - a * a : z > 0 ? 1 : 0;
+}
+function oneHot(label, n = DIGITS) {
+  const y = new Float64Array(n);
+  y[label] = 1;
+  return y;
+}
+function forwardAll(model, x) {
+  const { sizes } = model;
+  const last = sizes.length - 2;
+  const zs = [];
+  const activations = [Float64Array.from(x)];
+  for (let l = 0; l <= last; l++) {
+    const W = model.weights[l];
+    const b = model.biases[l];
+    const nIn = sizes[l];
+    const prev = activations[l];
+    const z = new Float64Array(sizes[l + 1]);
+    for (let j = 0; j < z.length; j++) {
+      let s = b[j];
+      for (let k = 0, row = j * nIn; k < nIn; k++) s += W[row + k] * prev[k];
+      z[j] = s;
+    }
+    let a;
+    if (l < last && !isSigmoid(model)) a = z.map((v) => Math.max(v, 0));
+    else if (l === last && model.cost === "cross-entropy") a = softmax64(z);
+    else a = z.map(logistic);
+    zs.push(z);
+    activations.push(a);
+  }
+  return { zs, activations };
+}
+function softmax64(z) {
+  let top = -Infinity;
+  for (const v of z) top = Math.max(top, v);
+  const e = z.map((v) => Math.exp(v - top));
+  const total = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total);
+}
+function costTerms(model, a, y) {
+  if (model.cost === "cross-entropy") {
+    return a.map((v, j) => y[j] ? -y[j] * Math.log(Math.max(v, Number.MIN_VALUE)) : 0);
+  }
+  return a.map((v, j) => (v - y[j]) ** 2);
+}
+function outputCost(model, z, label) {
+  const a = model.cost === "cross-entropy" ? softmax64(z) : z.map(logistic);
+  return costTerms(model, a, oneHot(label, a.length)).reduce((s, v) => s + v, 0);
+}
+function exampleCost(model, x, label) {
+  const { activations } = forwardAll(model, x);
+  const a = activations[activations.length - 1];
+  return costTerms(model, a, oneHot(label, a.length)).reduce((s, v) => s + v, 0);
+}
+function backprop(model, x, label) {
+  const { sizes } = model;
+  const L = sizes.length - 1;
+  const { zs, activations } = forwardAll(model, x);
+  const a = activations[L];
+  const y = oneHot(label, a.length);
+  const terms = costTerms(model, a, y);
+  const dC_da = new Array(L);
+  const deltas = new Array(L);
+  const contributions = new Array(L - 1);
+  if (model.cost === "cross-entropy") {
+    dC_da[L - 1] = a.map((v, j) => y[j] ? -y[j] / Math.max(v, Number.MIN_VALUE) : 0);
+    deltas[L - 1] = a.map((v, j) => v - y[j]);
+  } else {
+    dC_da[L - 1] = a.map((v, j) => 2 * (v - y[j]));
+    deltas[L - 1] = a.map((v, j) => v * (1 - v) * dC_da[L - 1][j]);
+  }
+  for (let l = L - 1; l >= 1; l--) {
+    const W = model.weights[l];
+    const nIn = sizes[l];
+    const delta = deltas[l];
+    const rows = [];
+    const back = new Float64Array(nIn);
+    for (let j = 0; j < delta.length; j++) {
+      const row = new Float64Array(nIn);
+      for (let k = 0; k < nIn; k++) {
+        row[k] = W[j * nIn + k] * delta[j];
+        back[k] += row[k];
+      }
+      rows.push(row);
+    }
+    contributions[l - 1] = rows;
+    dC_da[l - 1] = back;
+    deltas[l - 1] = back.map((v, k) => v * hiddenPrime(model, zs[l - 1][k], activations[l][k]));
+  }
+  const gradWeights = deltas.map((delta, i) => {
+    const prev = activations[i];
+    const g = new Float64Array(delta.length * prev.length);
+    for (let j = 0; j < delta.length; j++) {
+      for (let k = 0; k < prev.length; k++) g[j * prev.length + k] = delta[j] * prev[k];
+    }
+    return g;
+  });
+  return {
+    activations,
+    zs,
+    target: y,
+    cost_terms: terms,
+    cost: terms.reduce((s, v) => s + v, 0),
+    dC_da,
+    nudges: dC_da.map((g) => g.map((v) => -v)),
+    deltas,
+    grad_biases: deltas,
+    grad_weights: gradWeights,
+    contributions
+  };
+}
+function takeStep(model, result, eta) {
+  const weights = model.weights.map(
+    (W, l) => Float64Array.from(W, (w, i) => w - eta * result.grad_weights[l][i])
+  );
+  const biases = model.biases.map(
+    (b, l) => Float64Array.from(b, (v, j) => v - eta * result.deltas[l][j])
+  );
+  return { ...model, dtype: "float64", weights, biases };
+}
+function largestComponents(gradWeights, gradBiases, sizes, count) {
+  const flat = [...gradWeights, ...gradBiases];
+  const values = new Float64Array(flat.reduce((n, a) => n + a.length, 0));
+  let at = 0;
+  for (const a of flat) for (let k = 0; k < a.length; k++) values[at++] = a[k];
+  const order = Uint32Array.from(values.keys()).sort(
+    (p, q) => Math.abs(values[q]) - Math.abs(values[p])
+  );
+  const found = [];
+  for (const index of order.subarray(0, count)) {
+    let rest = index;
+    let i = 0;
+    while (i < gradWeights.length && rest >= gradWeights[i].length) rest -= gradWeights[i++].length;
+    if (i < gradWeights.length) {
+      const nIn = sizes[i];
+      found.push({
+        kind: "weight",
+        layer: i + 1,
+        to: Math.floor(rest / nIn),
+        from: rest % nIn,
+        value: values[index]
+      });
+    } else {
+      let b = 0;
+      while (rest >= gradBiases[b].length) rest -= gradBiases[b++].length;
+      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[index] });
+    }
+  }
+  return found;
+}
+
+// src/digitnet/web/static/js/chapters.js
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("aria-") || key === "role" || key === "for")
+      node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  node.append(...children.filter((c) => c !== null && c !== void 0));
+  return node;
+}
+function button(textContent, props = {}) {
+  return el("button", { type: "button", textContent, ...props });
+}
+function signed(v, digits = 3) {
+  if (v === null || v === void 0 || Number.isNaN(v)) return "\u2014";
+  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(digits) : v.toExponential(digits - 1);
+  return (v < 0 ? "\u2212" : "+") + text.replace(/^-/, "");
+}
+function num(v, decimals = 4) {
+  if (v === null || v === void 0 || Number.isNaN(v)) return "\u2014";
+  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(decimals) : v.toExponential(2);
+  return text.replace(/^-/, "\u2212");
+}
+var rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
+var Example = class {
+  constructor(served, request = api) {
+    this.served = served;
+    this.api = request;
+    this.x = new Float64Array(PIXELS);
+    this.trueLabel = null;
+    this.origin = { split: "drawing", index: null };
+    this.label = null;
+    this.listeners = [];
+    this.choosers = [];
+  }
+  onChange(listener) {
+    this.listeners.push(listener);
+  }
+  changed() {
+    this.choosers.forEach((c) => c.show());
+    this.listeners.forEach((f) => f(this));
+  }
+  /** A view chose the label d: every view follows. */
+  setLabel(d) {
+    this.label = d;
+    this.changed();
+  }
+  /** The drawing pad's latest input; followed while the drawing is the chosen source. */
+  setDrawing(x) {
+    this.drawing = Float64Array.from(x);
+    if (this.origin.split !== "drawing") return;
+    this.x = this.drawing;
+    this.changed();
+  }
+  useDrawing() {
+    this.origin = { split: "drawing", index: null };
+    this.trueLabel = null;
+    this.x = this.drawing || new Float64Array(PIXELS);
+    this.label = null;
+    this.changed();
+  }
+  /** An MNIST image from the server (split "train" or "test", index N; null = at random). */
+  async load(split, index = null) {
+    const count = split === "train" ? 6e4 : 1e4;
+    const n = index === null ? Math.floor(Math.random() * count) : index;
+    const r = await this.api("/api/backprop", {
+      method: "POST",
+      body: { example: { split, index: n }, first_layer: false }
+    });
+    this.x = Float64Array.from(r.activations[0]);
+    this.trueLabel = r.example ? r.example.label : r.label;
+    this.origin = { split, index: n };
+    this.label = null;
+    this.changed();
+  }
+  blank() {
+    return !this.x.some((v) => v > 0);
+  }
+  describe() {
+    const { split, index } = this.origin;
+    if (split === "drawing") return "your drawing";
+    return `${split === "train" ? "training" : "test"} image ${index.toLocaleString()} (a ${this.trueLabel})`;
+  }
+  /** The label a view works with: the one chosen there, else the true one, else the model's answer. */
+  labelFor(model) {
+    return this.label ?? this.trueLabel ?? argmax(forwardAll(model, this.x).activations.at(-1));
+  }
+  /** The bar atop a view: the chooser, the view's label picker (labelPicker), then its own controls. */
+  topBar(label, ...controls) {
+    return el(
+      "div",
+      { className: "chapter-top" },
+      this.chooser(),
+      el("label", {}, "Label ", label),
+      ...controls
+    );
+  }
+  /** Controls to choose the example: source, index, a thumbnail. Returns the element. */
+  chooser() {
+    const source = el(
+      "select",
+      { "aria-label": "The example to study" },
+      new Option("the drawing", "drawing"),
+      ...this.served ? [
+        new Option("a random training image", "random"),
+        new Option("training image #", "train"),
+        new Option("test image #", "test")
+      ] : []
+    );
+    const index = el("input", {
+      type: "number",
+      min: 0,
+      max: 59999,
+      value: 0,
+      hidden: true,
+      "aria-label": "Image index"
+    });
+    const go = button("Load", { hidden: true });
+    const thumb = el("canvas", {
+      width: SIDE,
+      height: SIDE,
+      className: "example-thumb",
+      role: "img"
+    });
+    const said = el("span", { className: "muted" });
+    const status = el("span", { className: "muted", "aria-live": "polite" });
+    const load = async () => {
+      status.textContent = "loading\u2026";
+      try {
+        if (source.value === "random") await this.load("train");
+        else await this.load(source.value, Number(index.value));
+        status.textContent = "";
+      } catch (e) {
+        status.textContent = e.message;
+      }
+    };
+    source.addEventListener("change", () => {
+      const pick = source.value;
+      index.hidden = go.hidden = pick === "drawing" || pick === "random";
+      go.hidden = pick === "drawing";
+      go.textContent = pick === "random" ? "Another" : "Load";
+      index.max = pick === "test" ? 9999 : 59999;
+      if (pick === "drawing") this.useDrawing();
+      else if (pick === "random") load();
+    });
+    go.addEventListener("click", load);
+    index.addEventListener("keydown", (e) => e.key === "Enter" && load());
+    const wrap = el(
+      "div",
+      { className: "example-chooser" },
+      thumb,
+      el("label", {}, "Input ", source),
+      index,
+      go,
+      said,
+      status
+    );
+    const chooser = {
+      show: () => {
+        drawGray(thumb, this.x);
+        thumb.setAttribute("aria-label", `the input: ${this.describe()}`);
+        said.textContent = this.blank() ? "(blank: draw a digit in the Draw view, or choose an image)" : this.describe();
+        const wanted = this.origin.split === "drawing" ? "drawing" : source.value === "random" ? "random" : this.origin.split;
+        if (source.value !== wanted) source.value = wanted;
+      }
+    };
+    this.choosers.push(chooser);
+    chooser.show();
+    return wrap;
+  }
+};
+function labelPicker(testid, onPick) {
+  const select = el("select", {
+    dataset: { testid },
+    "aria-label": "The label: the digit this example should be"
+  });
+  for (let d = 0; d < DIGITS; d++) select.append(new Option(String(d), String(d)));
+  select.addEventListener("change", (e) => onPick(Number(select.value), e));
+  return select;
+}
+function signedBars(canvas, values, { scale = null, labels = null, highlight = -1, colors = null } = {}) {
+  const sized = fit(canvas);
+  if (!sized) return null;
+  const { ctx, width, height } = sized;
+  const n = values.length;
+  const top = scale ?? Math.max(1e-12, ...Array.from(values, Math.abs));
+  const pad = 18;
+  const mid = (height - pad) / 2;
+  const slot = width / n;
+  const bar = Math.max(2, slot * 0.62);
+  ctx.strokeStyle = "#3a4660";
+  ctx.beginPath();
+  ctx.moveTo(0, mid);
+  ctx.lineTo(width, mid);
+  ctx.stroke();
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    const h = Math.min(1, Math.abs(v) / top) * (mid - 4) * Math.sign(v);
+    const x = slot * i + (slot - bar) / 2;
+    ctx.fillStyle = colors ? colors[i] : rgb(v >= 0 ? GREEN : RED);
+    ctx.fillRect(x, mid - Math.max(h, 0), bar, Math.abs(h));
+    if (i === highlight) {
+      ctx.strokeStyle = "#ffd54a";
+      ctx.lineWidth = 2;
+      ctx.strokeRect(x - 2, 2, bar + 4, height - pad - 4);
+      ctx.lineWidth = 1;
+    }
+    if (labels && (n <= 20 || i % 2 === 0)) {
+      ctx.fillStyle = i === highlight ? "#ffd54a" : "#93a0b8";
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.fillText(String(labels[i]), slot * (i + 0.5), height - 4);
+    }
+  }
+  return sized;
+}
+function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, logY = false, marks = [], yRange = null } = {}) {
+  const sized = fit(canvas);
+  if (!sized) return null;
+  const { ctx, width, height } = sized;
+  const left = 56;
+  const bottom = 34;
+  const right = 22;
+  const topPad = 12;
+  const fx = logX ? Math.log10 : (v) => v;
+  const fy = logY ? Math.log10 : (v) => v;
+  const all = series.flatMap((s) => s.points).concat(marks.map((m) => [m.x, m.y]));
+  const xs = all.map((p) => fx(p[0])).filter(Number.isFinite);
+  const ys = all.map((p) => fy(p[1])).filter(Number.isFinite);
+  if (!xs.length || !ys.length) return null;
+  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
+  let [y0, y1] = yRange ? yRange.map(fy) : [Math.min(...ys), Math.max(...ys)];
+  if (x1 === x0) x1 = x0 + 1;
+  if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
+  const margin = (y1 - y0) * 0.05;
+  y0 -= margin;
+  y1 += margin;
+  const toX = (v) => left + (fx(v) - x0) / (x1 - x0) * (width - left - right);
+  const toY = (v) => topPad + (1 - (fy(v) - y0) / (y1 - y0)) * (height - topPad - bottom);
+  ctx.strokeStyle = "#3a4660";
+  ctx.strokeRect(left, topPad, width - left - right, height - topPad - bottom);
+  ctx.fillStyle = "#93a0b8";
+  ctx.font = "11px system-ui, sans-serif";
+  for (const [v, y] of ticks(y0, y1, logY).map((t) => [t, toY(logY ? 10 ** t : t)])) {
+    ctx.textAlign = "right";
+    ctx.fillText(tick(logY ? 10 ** v : v), left - 4, y + 4);
+  }
+  for (const [v, x] of ticks(x0, x1, logX).map((t) => [t, toX(logX ? 10 ** t : t)])) {
+    ctx.textAlign = "center";
+    ctx.fillText(tick(logX ? 10 ** v : v), x, height - bottom + 14);
+  }
+  ctx.fillText(xLabel, left + (width - left - right) / 2, height - 4);
+  ctx.save();
+  ctx.translate(12, topPad + (height - topPad - bottom) / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(yLabel, 0, 0);
+  ctx.restore();
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(left, topPad, width - left - right, height - topPad - bottom);
+  ctx.clip();
+  for (const s of series) {
+    ctx.strokeStyle = s.color;
+    ctx.fillStyle = s.color;
+    ctx.lineWidth = s.width || 1.8;
+    ctx.setLineDash(s.dash || []);
+    ctx.beginPath();
+    s.points.forEach(([x, y], i) => i ? ctx.lineTo(toX(x), toY(y)) : ctx.moveTo(toX(x), toY(y)));
+    ctx.stroke();
+    if (s.dots) for (const [x, y] of s.points) ctx.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
+  }
+  ctx.setLineDash([]);
+  for (const m of marks) {
+    ctx.fillStyle = m.color;
+    ctx.beginPath();
+    ctx.arc(toX(m.x), toY(m.y), m.radius || 5, 0, 2 * Math.PI);
+    ctx.fill();
+    if (m.label) {
+      ctx.textAlign = "left";
+      ctx.fillText(m.label, toX(m.x) + 8, toY(m.y) - 6);
+    }
+  }
+  ctx.restore();
+  return { toX, toY, ctx };
+}
+function ticks(lo, hi, log) {
+  if (log) {
+    const first = Math.ceil(lo - 1e-9);
+    const last = Math.floor(hi + 1e-9);
+    const every = Math.max(1, Math.ceil((last - first + 1) / 6));
+    const found2 = [];
+    for (let t = first; t <= last; t += every) found2.push(t);
+    return found2;
+  }
+  const raw = (hi - lo) / 5;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
+  const found = [];
+  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step)
+    found.push(Math.round(t / step) * step);
+  return found;
+}
+function tick(v) {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e3 || a < 0.01) return v.toExponential(0).replace("-", "\u2212");
+  return Number(v.toPrecision(3)).toString().replace("-", "\u2212");
+}
+function legend(items) {
+  return el(
+    "div",
+    { className: "legend" },
+    ...items.map(
+      ({ color, label }) => el("span", {}, el("i", { style: `background:${color}` }), label)
+    )
+  );
+}
+var PALETTE = [
+  "#4fc3ff",
+  "#ff9f43",
+  "#a78bfa",
+  "#f472b6",
+  "#34d399",
+  "#facc15",
+  "#60a5fa",
+  "#fb7185",
+  "#2dd4bf",
+  "#c084fc"
+];
+function fit(canvas) {
+  const ratio = window.devicePixelRatio || 1;
+  const width = canvas.clientWidth;
+  const height = canvas.clientHeight;
+  if (!width || !height) return null;
+  const w = Math.round(width * ratio);
+  const h = Math.round(height * ratio);
+  if (canvas.width !== w || canvas.height !== h) {
+    canvas.width = w;
+    canvas.height = h;
+  }
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+  ctx.setLineDash([]);
+  ctx.lineWidth = 1;
+  return paper({ ctx, width, height });
+}
+function drawSigned(canvas, values, offset = 0, top = null) {
+  if (canvas.width !== SIDE || canvas.height !== SIDE) {
+    canvas.width = SIDE;
+    canvas.height = SIDE;
+  }
+  let scale = top;
+  if (scale === null) {
+    scale = 1e-12;
+    for (let i = 0; i < PIXELS; i++) scale = Math.max(scale, Math.abs(values[offset + i]));
+  }
+  const ctx = canvas.getContext("2d");
+  const img = ctx.createImageData(SIDE, SIDE);
+  for (let i = 0; i < PIXELS; i++) {
+    const v = values[offset + i];
+    const t = Math.min(1, Math.abs(v) / Math.max(scale, 1e-12));
+    const [r, g, b] = v >= 0 ? GREEN : RED;
+    img.data.set([r * t, g * t, b * t, 255], 4 * i);
+  }
+  ctx.putImageData(img, 0, 0);
+}
+var LATENCIES_KEPT = 200;
+var Latency = class {
+  constructor() {
+    this.times = [];
+    this.work = [];
+  }
+  measure(event, update) {
+    const started = performance.now();
+    update();
+    const done = performance.now();
+    const since = event ? event.timeStamp : started;
+    keepLatest(this.work, done - started);
+    requestAnimationFrame(() => keepLatest(this.times, performance.now() - since));
+  }
+};
+function keepLatest(list, value) {
+  list.push(value);
+  if (list.length > LATENCIES_KEPT) list.shift();
+}
+function whenShown(root, fn) {
+  new MutationObserver(() => {
+    if (!root.hidden) fn();
+  }).observe(root, { attributes: true, attributeFilter: ["hidden"] });
+}
+function section(title, help, ...children) {
+  return el(
+    "section",
+    { className: "chapter-part" },
+    el("h2", { textContent: title }),
+    el("p", { className: "muted help", textContent: help }),
+    ...children
+  );
+}
+var SUBSCRIPTS = "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089";
+var sub = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+function pairedBars(canvas, groups, labels, top = 1) {
+  const sized = fit(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const bottom = 18;
+  const slot = width / labels.length;
+  const bar = slot * 0.7 / groups.length;
+  ctx.strokeStyle = "#3a4660";
+  ctx.beginPath();
+  ctx.moveTo(0, height - bottom);
+  ctx.lineTo(width, height - bottom);
+  ctx.stroke();
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  labels.forEach((label, i) => {
+    groups.forEach((g, n) => {
+      const h = Math.min(top, Math.max(0, g.values[i])) / top * (height - bottom - 6);
+      ctx.fillStyle = g.color;
+      ctx.fillRect(slot * i + slot * 0.15 + n * bar, height - bottom - h, bar - 1, h);
+    });
+    ctx.fillStyle = "#93a0b8";
+    ctx.fillText(String(label), slot * (i + 0.5), height - 4);
+  });
+}
+
+// src/digitnet/web/static/js/backprop.js
+var OTHERS = 8;
+var BackpropView = class {
+  constructor(root, example, { samples = null } = {}) {
+    this.root = root;
+    this.example = example;
+    this.model = null;
+    this.working = null;
+    this.steps = 0;
+    this.neuron = null;
+    this.others = samples;
+    this.lastStep = null;
+    this.clicked = [];
+    this.latency = new Latency();
+    this.build();
+    example.onChange(() => {
+      this.lastStep = null;
+      this.update();
+    });
+    whenShown(root, () => this.update());
+  }
+  build() {
+    const r = this.root;
+    this.convention = el("p", { className: "convention" });
+    this.label = labelPicker(
+      "backprop-label",
+      (d, e) => this.latency.measure(e, () => this.chooseLabel(d))
+    );
+    const top = this.example.topBar(
+      this.label,
+      el("span", { className: "muted" }, "the digit this example should be")
+    );
+    this.outputs = el("div", {
+      className: "bp-outputs",
+      role: "group",
+      "aria-label": "The ten outputs"
+    });
+    this.costSum = el("p", { className: "cost-sum" });
+    this.nudgeCanvas = el("canvas", { className: "chart short", role: "img" });
+    const costSection = section(
+      "The cost of this example, term by term",
+      "Each output's term is how far it is from what the label wants (1 for the label, 0 for the others). The desired nudges \u2212\u2202C/\u2202a are the arrows: up for the label, down for the others, as long as their real size. Click an output to see the three ways to move it.",
+      el(
+        "div",
+        { className: "bp-cost" },
+        el("div", {}, this.outputs, this.costSum),
+        el(
+          "figure",
+          { className: "chart-figure" },
+          this.nudgeCanvas,
+          el("figcaption", {}, "desired nudges of the outputs, \u2212\u2202C/\u2202a\u1D38")
+        )
+      )
+    );
+    this.waysTitle = el("h3");
+    this.waysBias = el("p");
+    this.waysWeights = el("canvas", { className: "chart short", role: "img" });
+    this.waysActivations = el("canvas", { className: "chart short", role: "img" });
+    this.waysWeightsText = el("p", { className: "muted" });
+    this.waysActivationsText = el("p", { className: "muted" });
+    this.waysWeights.addEventListener("click", (e) => this.clickWeight(e));
+    const waysSection = section(
+      "Three ways to move one output",
+      "An output moves with its z = \u03A3\u2096 w\u2C7C\u2096 a\u2096 + b\u2C7C, and z with three kinds of knobs.",
+      this.waysTitle,
+      el(
+        "div",
+        { className: "ways" },
+        el("div", {}, el("h4", {}, "1. its bias"), this.waysBias),
+        el(
+          "div",
+          {},
+          el("h4", {}, "2. its weights, in proportion to a\u2096"),
+          this.waysWeights,
+          this.waysWeightsText
+        ),
+        el(
+          "div",
+          {},
+          el("h4", {}, "3. the previous activations, in proportion to w\u2C7C\u2096"),
+          this.waysActivations,
+          this.waysActivationsText
+        )
+      )
+    );
+    this.sums = el("div", { className: "sums" });
+    const sumSection = section(
+      "The previous layer's nudges: every neuron's wishes, added up",
+      "For each hidden neuron k, the bars stacked in its column are the wishes \u2212w\u2C7C\u2096 \u03C3\u2032(z\u2C7C) \u2202C/\u2202a\u2C7C of every neuron j it feeds (one colour each); the white mark is their total, the nudge that neuron is asked for. Then the same again, one layer further back: propagating backwards.",
+      this.sums
+    );
+    this.firstLayer = el("div", { className: "pairs" });
+    const firstSection = section(
+      "The first layer's weight changes for this example",
+      "Each first-layer neuron's desired weight changes \u2212\u2202C/\u2202w\u2C7C\u2096 = \u2212\u03B4\u2C7C a\u2096 form a copy of the input, green where its weights should grow, red where they should shrink; all on one scale. Beside each, its current weights.",
+      this.firstLayer
+    );
+    this.eta = el("input", {
+      type: "number",
+      min: 0,
+      step: "any",
+      value: 3,
+      className: "eta",
+      "aria-label": "Step size \u03B7"
+    });
+    this.apply = button("Take this example's step", { dataset: { testid: "apply-step" } });
+    this.reset = button("Back to the loaded model", { disabled: true });
+    this.stepStatus = el("p", { "aria-live": "polite" });
+    this.stepChart = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "This example's ten outputs before and after the step"
+    });
+    this.stepLegend = el("div");
+    this.otherThumbs = el("div", { className: "thumbs" });
+    this.apply.addEventListener("click", (e) => this.latency.measure(e, () => this.takeStep()));
+    this.reset.addEventListener("click", (e) => this.latency.measure(e, () => this.backToLoaded()));
+    const stepSection = section(
+      "Take this example's step",
+      "\u03B8 \u2190 \u03B8 \u2212 \u03B7 \u2207C\u2093 with this one example's gradient: its own outputs move towards the label, and every other digit's outputs move too. The steps stay in this view until you go back to the loaded model.",
+      el("div", { className: "buttons" }, el("label", {}, "\u03B7 ", this.eta), this.apply, this.reset),
+      this.stepStatus,
+      el(
+        "div",
+        { className: "bp-step" },
+        el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend),
+        el(
+          "div",
+          {},
+          el("h4", {}, "held-out digits: their own label's output, before \u2192 after the last step"),
+          this.otherThumbs
+        )
+      )
+    );
+    this.batchSize = el("input", {
+      type: "number",
+      min: 1,
+      max: 32,
+      value: 8,
+      "aria-label": "Training images to average with this example"
+    });
+    this.averageButton = button("Average over a mini-batch");
+    this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.averageTable = el("div", { className: "table-wrap" });
+    this.cosineButton = button("Measure how well mini-batches aim");
+    this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.cosineChart = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "How closely a mini-batch's gradient points along the whole training set's, for mini-batches of 1 to 1,000 images"
+    });
+    this.averageButton.addEventListener("click", () => this.average());
+    this.cosineButton.addEventListener("click", () => this.cosine());
+    const averageSection = section(
+      "Averaging: a mini-batch's step",
+      "Rows: the parameters with the largest average desired change (and any weight you click in chart 2 above). Columns: this example and real training images; each cell is that example's wish \u2212\u2202C\u2093/\u2202\u03B8, the last column their average, the mini-batch's step. Beside it: how closely a mini-batch's gradient points along the whole training set's, by batch size.",
+      this.example.served ? el(
+        "div",
+        {},
+        el(
+          "div",
+          { className: "buttons" },
+          el("label", {}, "training images ", this.batchSize),
+          this.averageButton
+        ),
+        this.averageStatus,
+        el(
+          "div",
+          { className: "bp-average" },
+          this.averageTable,
+          el("div", {}, this.cosineButton, this.cosineStatus, this.cosineChart)
+        )
+      ) : el(
+        "p",
+        { className: "muted" },
+        "The averaging needs MNIST images: run digitnet serve and open this view there."
+      )
+    );
+    r.replaceChildren(
+      this.convention,
+      top,
+      costSection,
+      waysSection,
+      sumSection,
+      firstSection,
+      stepSection,
+      averageSection
+    );
+  }
+  setModel(model) {
+    this.model = model;
+    this.working = model;
+    this.steps = 0;
+    this.lastStep = null;
+    this.buildSums();
+    this.buildFirstLayer();
+    this.convention.textContent = `This model's cost: ${costName(model)}. Every number here is computed from its ${model.sizes.join("-")} weights for the example chosen below.`;
+    this.update();
+  }
+  currentLabel() {
+    return this.example.labelFor(this.working);
+  }
+  chooseLabel(d) {
+    this.example.label = d;
+    this.neuron = null;
+    this.lastStep = null;
+    this.example.changed();
+  }
+  update() {
+    if (!this.working || this.root.hidden) return;
+    const label = this.currentLabel();
+    this.label.value = String(label);
+    const result = backprop(this.working, this.example.x, label);
+    this.result = result;
+    this.showCost(result, label);
+    this.showWays(result, this.neuron ?? label);
+    this.showSums(result);
+    this.showFirstLayer(result);
+    this.showStep(result, label);
+  }
+  showCost(result, label) {
+    const a = result.activations.at(-1);
+    const nudges = result.nudges.at(-1);
+    const best = argmax(a);
+    if (this.outputs.children.length !== a.length) {
+      this.outputs.replaceChildren(
+        el(
+          "div",
+          { className: "bp-row head", "aria-hidden": "true" },
+          ...[
+            "digit",
+            "output a\u2C7C",
+            "y\u2C7C",
+            this.model.cost === "cross-entropy" ? "\u2212y\u2C7C ln a\u2C7C" : "(a\u2C7C \u2212 y\u2C7C)\xB2",
+            "nudge"
+          ].map((t) => el("span", { textContent: t }))
+        ),
+        ...Array.from(a, (_, d) => {
+          const row = el(
+            "button",
+            {
+              type: "button",
+              className: "bp-row",
+              dataset: { testid: "backprop-output", digit: String(d) }
+            },
+            el("span", { className: "digit", textContent: String(d) }),
+            el("span", { className: "track" }, el("span", { className: "fill" })),
+            el("span", { className: "y" }),
+            el("span", { className: "term" }),
+            el("span", { className: "nudge" })
+          );
+          row.addEventListener("click", (e) => this.latency.measure(e, () => this.chooseNeuron(d)));
+          return row;
+        })
+      );
+    }
+    const rows = Array.from(this.outputs.querySelectorAll("[data-testid=backprop-output]"));
+    const shown = this.neuron ?? label;
+    rows.forEach((row, d) => {
+      row.dataset.value = a[d].toFixed(6);
+      row.classList.toggle("wanted", d === label);
+      row.classList.toggle("best", d === best);
+      row.setAttribute("aria-pressed", String(d === shown));
+      row.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
+      row.querySelector(".y").textContent = String(result.target[d]);
+      row.querySelector(".term").textContent = num(result.cost_terms[d]);
+      const nudge = row.querySelector(".nudge");
+      nudge.textContent = `${nudges[d] >= 0 ? "\u25B2" : "\u25BC"} ${signed(nudges[d])}`;
+      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
+      row.setAttribute(
+        "aria-label",
+        `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`
+      );
+    });
+    this.costSum.textContent = `C = \u03A3 of the terms = ${num(result.cost, 5)}   (answer ${best}, label ${label})`;
+    signedBars(this.nudgeCanvas, nudges, {
+      labels: [...Array(nudges.length).keys()],
+      highlight: label
+    });
+    this.nudgeCanvas.setAttribute(
+      "aria-label",
+      `desired nudges: ${Array.from(nudges, (v, d) => `${d}: ${signed(v)}`).join(", ")}`
+    );
+  }
+  chooseNeuron(d) {
+    this.neuron = d;
+    this.update();
+  }
+  showWays(result, j) {
+    const L = this.model.sizes.length - 1;
+    const delta = result.deltas[L - 1][j];
+    const prev = result.activations[L - 1];
+    const nIn = prev.length;
+    const W = this.working.weights[L - 1];
+    const nudge = result.nudges[L - 1][j];
+    const softmax2 = this.model.cost === "cross-entropy";
+    this.waysTitle.textContent = `Output ${j} wants to move by ${signed(nudge)} (${nudge >= 0 ? "up" : "down"}); through \u03C3\u2032 that asks its z to move by \u2212\u03B4 = ${signed(-delta)}${softmax2 ? " (softmax: \u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C)" : ` = \u2212\u03C3\u2032(z) \xB7 \u2202C/\u2202a`}.`;
+    this.waysBias.textContent = `\u2212\u2202C/\u2202b${sub(j)} = \u2212\u03B4${sub(j)} = ${signed(-delta)}: the bias moves z one for one, whatever the input.`;
+    const weightWish = Array.from(prev, (a) => -delta * a);
+    const activationWish = Array.from({ length: nIn }, (_, k) => -W[j * nIn + k] * delta);
+    const labels = [...Array(nIn).keys()];
+    this.weightBars = { j, nIn };
+    signedBars(this.waysWeights, weightWish, { labels });
+    stripUnder(this.waysWeights, prev, (v) => gray(v));
+    signedBars(this.waysActivations, activationWish, { labels });
+    const wTop = Math.max(
+      1e-12,
+      ...Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k]))
+    );
+    stripUnder(
+      this.waysActivations,
+      Array.from({ length: nIn }, (_, k) => W[j * nIn + k]),
+      (w) => rgb(w >= 0 ? GREEN : RED, Math.abs(w) / wTop)
+    );
+    const brightest = argmax(prev);
+    const strongest = argmax(Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
+    this.waysWeightsText.textContent = `\u2212\u2202C/\u2202w${sub(j)}\u2096 = \u2212\u03B4 \xB7 a\u2096. The squares under the bars are the a\u2096: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar to add that weight to the averaging table.`;
+    this.waysActivationsText.textContent = `\u2212w${sub(j)}\u2096 \xB7 \u03B4: the squares are the weights w${sub(j)}\u2096 (green +, red \u2212); the strongest (from ${strongest}) asks its neuron for the biggest change. The previous layer cannot be moved directly: these wishes are passed back.`;
+    this.waysWeights.setAttribute(
+      "aria-label",
+      `desired changes of output ${j}'s weights: ${weightWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`
+    );
+    this.waysActivations.setAttribute(
+      "aria-label",
+      `output ${j}'s wishes for the previous activations: ${activationWish.map((v, k) => `${k}: ${signed(v)}`).join(", ")}`
+    );
+  }
+  clickWeight(e) {
+    if (!this.weightBars) return;
+    const rect = this.waysWeights.getBoundingClientRect();
+    const k = Math.floor((e.clientX - rect.left) / rect.width * this.weightBars.nIn);
+    const L = this.model.sizes.length - 1;
+    const param = { kind: "weight", layer: L, to: this.weightBars.j, from: k };
+    if (!this.clicked.some((p) => p.to === param.to && p.from === param.from))
+      this.clicked.push(param);
+    this.averageStatus.textContent = `Added the weight from neuron ${k} into output ${param.to}; press \u201CAverage over a mini-batch\u201D.`;
+  }
+  // One figure per hidden layer (made once per model): a stacked chart of the wishes of the
+  // neurons it feeds, their colours, and the largest nudge.
+  buildSums() {
+    const L = this.model.sizes.length - 1;
+    this.sumCharts = [];
+    const blocks = [];
+    for (let l = L - 1; l >= 1; l--) {
+      const n = this.model.sizes[l + 1];
+      const above = l + 1 === L ? "output" : `hidden ${l + 1}`;
+      const colors = Array.from(
+        { length: n },
+        (_, j) => n <= PALETTE.length ? PALETTE[j] : `hsl(${360 * j / n}, 70%, 62%)`
+      );
+      const canvas = el("canvas", { className: "chart", role: "img" });
+      const largest = el("p", { className: "muted" });
+      const back = l < L - 1 ? " (propagated backwards)" : "";
+      blocks.push(
+        el(
+          "figure",
+          { className: "chart-figure" },
+          el(
+            "figcaption",
+            {},
+            `hidden layer ${l}: each neuron's nudge as the sum of the wishes of the ${n} ${above} neurons it feeds${back}`
+          ),
+          canvas,
+          n <= PALETTE.length ? legend(
+            colors.map((color, j) => ({
+              color,
+              label: `${above === "output" ? "digit" : "neuron"} ${j}`
+            }))
+          ) : el(
+            "p",
+            { className: "muted" },
+            `one colour for each of the ${n} neurons of ${above}`
+          ),
+          largest
+        )
+      );
+      this.sumCharts.push({ l, canvas, largest, colors });
+    }
+    this.sums.replaceChildren(...blocks);
+  }
+  showSums(result) {
+    for (const { l, canvas, largest, colors } of this.sumCharts) {
+      const rows = result.contributions[l - 1];
+      const wishes = rows.map((row) => Array.from(row, (v) => -v));
+      const totals = result.nudges[l - 1];
+      const biggest = argmax(Array.from(totals, Math.abs));
+      stacked(canvas, wishes, totals, colors);
+      largest.textContent = `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`;
+      canvas.setAttribute(
+        "aria-label",
+        `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`
+      );
+    }
+  }
+  // The first layer's pairs (made once per model): its current weights beside the changes.
+  buildFirstLayer() {
+    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    this.pairs = [];
+    this.weightsDrawn = null;
+    if (this.model.sizes[0] !== PIXELS) {
+      this.firstLayer.replaceChildren(
+        el("p", { className: "muted" }, "Only 28\xD728 inputs are drawn as grids.")
+      );
+      return;
+    }
+    for (let j = 0; j < n; j++) {
+      const now = el("canvas", {
+        role: "img",
+        "aria-label": `first-layer neuron ${j}: its weights`
+      });
+      const wish = el("canvas", {
+        role: "img",
+        "aria-label": `first-layer neuron ${j}: desired changes`
+      });
+      const caption = el("figcaption");
+      this.pairs.push({ now, wish, caption });
+    }
+    this.firstLayer.replaceChildren(
+      ...this.pairs.map(
+        ({ now, wish, caption }) => el("figure", { className: "pair" }, now, wish, caption)
+      )
+    );
+  }
+  showFirstLayer(result) {
+    if (!this.pairs.length) return;
+    const g = result.grad_weights[0];
+    const nIn = this.model.sizes[0];
+    let top = 1e-12;
+    for (let i = 0; i < this.pairs.length * nIn; i++) top = Math.max(top, Math.abs(g[i]));
+    const change = g.map((v) => -v);
+    const redraw = this.weightsDrawn !== this.working;
+    this.pairs.forEach(({ now, wish, caption }, j) => {
+      if (redraw) drawSigned(now, this.working.weights[0], j * nIn);
+      drawSigned(wish, change, j * nIn, top);
+      caption.textContent = `${j}: \u2212\u03B4 = ${signed(-result.deltas[0][j], 2)}`;
+    });
+    this.weightsDrawn = this.working;
+  }
+  // ---- the step -------------------------------------------------------------------------
+  takeStep() {
+    const eta = Number(this.eta.value);
+    if (!(eta > 0) || !Number.isFinite(eta)) {
+      this.stepStatus.textContent = "\u03B7 must be a positive number.";
+      return;
+    }
+    const label = this.currentLabel();
+    const before = this.working;
+    const result = backprop(before, this.example.x, label);
+    this.working = takeStep(before, result, eta);
+    this.steps += 1;
+    this.lastStep = { before, after: this.working, eta, label };
+    this.reset.disabled = false;
+    this.update();
+  }
+  backToLoaded() {
+    this.working = this.model;
+    this.steps = 0;
+    this.lastStep = null;
+    this.reset.disabled = true;
+    this.update();
+  }
+  showStep(result, label) {
+    const s = this.lastStep;
+    if (!s) {
+      this.stepStatus.textContent = this.steps ? `${this.steps} step(s) taken here; choose the example again or take another.` : "No step taken yet: the outputs above are the loaded model's.";
+      const now2 = result.activations.at(-1);
+      pairedBars(this.stepChart, [{ values: now2, color: "#8fa3c7" }], [...now2.keys()]);
+      this.stepLegend.replaceChildren(legend([{ color: "#8fa3c7", label: "the outputs now" }]));
+      this.showOthers(null);
+      return;
+    }
+    const x = this.example.x;
+    const outBefore = forwardAll(s.before, x).activations.at(-1);
+    const outAfter = forwardAll(s.after, x).activations.at(-1);
+    const cost = (out) => costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
+    const [was, now] = [outBefore[s.label], outAfter[s.label]];
+    let why = "";
+    if (now < was && this.model.cost !== "cross-entropy") {
+      const sp = was * (1 - was);
+      why = ` It fell: output ${s.label} is nearly saturated (\u03C3\u2032(z) = a(1 \u2212 a) = ${num(sp, 4)}), so its own wish moved it little, while the other outputs' wishes, sent back through the hidden layers they share, moved it the other way. Take another step.`;
+    } else if (now < was) {
+      why = ` It fell: the other outputs' wishes, sent back through the hidden layers they share, outweighed its own. Take another step.`;
+    }
+    this.stepStatus.textContent = `Step ${this.steps} with \u03B7 = ${s.eta}: output ${s.label} went ${num(was, 4)} \u2192 ${num(now, 4)}; this example's cost ${num(cost(outBefore), 4)} \u2192 ${num(cost(outAfter), 4)}.${why}`;
+    pairedBars(
+      this.stepChart,
+      [
+        { values: outBefore, color: "#5d6b86" },
+        { values: outAfter, color: "#ffd54a" }
+      ],
+      [...outBefore.keys()]
+    );
+    this.stepLegend.replaceChildren(
+      legend([
+        { color: "#5d6b86", label: `before step ${this.steps}` },
+        { color: "#ffd54a", label: `after step ${this.steps}` }
+      ])
+    );
+    this.showOthers(s);
+  }
+  async showOthers(s) {
+    if (!this.others && this.example.served && !this.othersAsked) {
+      this.othersAsked = true;
+      try {
+        const r = await this.example.api("/api/backprop/step", {
+          method: "POST",
+          body: { pixels: Array.from(this.example.x), label: this.currentLabel(), others: OTHERS }
+        });
+        this.others = r.others;
+      } catch (e) {
+        this.otherThumbs.replaceChildren(
+          el("p", { className: "muted" }, `Held-out digits unavailable: ${e.message}`)
+        );
+        return;
+      }
+    }
+    if (!this.others) {
+      if (!this.example.served) {
+        this.otherThumbs.replaceChildren(
+          el("p", { className: "muted" }, "This page was exported without MNIST test digits.")
+        );
+      }
+      return;
+    }
+    if (!this.otherFigures) {
+      this.otherFigures = this.others.map((o) => {
+        const x = Float64Array.from(o.pixels_255, (v) => v / 255);
+        const canvas = el("canvas", { role: "img", "aria-label": `a held-out ${o.label}` });
+        drawGray(canvas, x);
+        const caption = el("figcaption");
+        return {
+          x,
+          label: o.label,
+          caption,
+          figure: el("figure", { className: "thumb" }, canvas, caption)
+        };
+      });
+      this.otherThumbs.replaceChildren(...this.otherFigures.map((f) => f.figure));
+    }
+    const after = s ? s.after : this.working;
+    const before = s ? s.before : this.working;
+    for (const { x, label, caption, figure } of this.otherFigures) {
+      const a0 = forwardAll(before, x).activations.at(-1)[label];
+      const a1 = forwardAll(after, x).activations.at(-1)[label];
+      caption.textContent = `${label}: ${s ? `${num(a0, 2)} \u2192 ${num(a1, 2)}` : num(a0, 2)}`;
+      figure.className = `thumb ${!s || Math.abs(a1 - a0) < 5e-4 ? "" : a1 > a0 ? "up" : "down"}`;
+    }
+  }
+  // ---- averaging (server) ----------------------------------------------------------------
+  async average() {
+    this.averageStatus.textContent = "Computing every example's gradient\u2026";
+    try {
+      const r = await this.example.api("/api/averaging", {
+        method: "POST",
+        body: {
+          batch_size: Number(this.batchSize.value),
+          seed: Math.floor(Math.random() * 1e5),
+          pixels: Array.from(this.example.x),
+          label: this.currentLabel(),
+          top: 8,
+          params: this.clicked
+        }
+      });
+      this.averageStatus.textContent = `${r.examples.length} examples; rows ranked by ${r.ranked_by}; cost: ${r.cost_function}.`;
+      this.averageTable.replaceChildren(averagingTable(r));
+    } catch (e) {
+      this.averageStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+  async cosine() {
+    this.cosineStatus.textContent = "Measuring (each batch size, many random draws)\u2026";
+    try {
+      let sizes = [1, 10, 100, 1e3];
+      let r = null;
+      while (!r) {
+        try {
+          r = await this.example.api("/api/gradient/cosine", {
+            method: "POST",
+            body: { batch_sizes: sizes, draws: 50 }
+          });
+        } catch (e) {
+          if (e.status !== 409 || sizes.length <= 2) throw e;
+          sizes = sizes.slice(0, -1);
+        }
+      }
+      this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean \xB1 std over ${r.draws} random batches`;
+      const points = r.cosine.map((c) => [c.batch_size, c.mean]);
+      lineChart(
+        this.cosineChart,
+        [
+          { points, color: "#4fc3ff", dots: true },
+          {
+            points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]),
+            color: "#4fc3ff",
+            dash: [2, 3],
+            width: 1
+          },
+          {
+            points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]),
+            color: "#4fc3ff",
+            dash: [2, 3],
+            width: 1
+          }
+        ],
+        { xLabel: "mini-batch size", yLabel: "cosine", logX: true, yRange: [0, 1] }
+      );
+      this.cosineChart.dataset.points = String(points.length);
+    } catch (e) {
+      this.cosineStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+};
+var gray = (v) => {
+  const g = Math.round(40 + 215 * Math.min(1, Math.max(0, v)));
+  return `rgb(${g},${g},${g})`;
+};
+function stripUnder(canvas, values, color) {
+  const sized = {
+    ctx: canvas.getContext("2d"),
+    width: canvas.clientWidth,
+    height: canvas.clientHeight
+  };
+  if (!sized.width) return;
+  const slot = sized.width / values.length;
+  const size = Math.min(12, slot * 0.6);
+  values.forEach((v, i) => {
+    sized.ctx.fillStyle = color(v);
+    sized.ctx.fillRect(slot * (i + 0.5) - size / 2, sized.height - 18 - size - 2, size, size);
+  });
+}
+function stacked(canvas, wishes, totals, colors) {
+  const sized = fit(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const n = totals.length;
+  let top = 1e-12;
+  for (let k = 0; k < n; k++) {
+    let up = 0;
+    let down = 0;
+    for (const row of wishes) row[k] > 0 ? up += row[k] : down -= row[k];
+    top = Math.max(top, up, down);
+  }
+  const bottom = 18;
+  const mid = (height - bottom) / 2;
+  const scale = (mid - 6) / top;
+  const slot = width / n;
+  const bar = slot * 0.6;
+  ctx.strokeStyle = "#3a4660";
+  ctx.beginPath();
+  ctx.moveTo(0, mid);
+  ctx.lineTo(width, mid);
+  ctx.stroke();
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  for (let k = 0; k < n; k++) {
+    const x = slot * k + (slot - bar) / 2;
+    let up = mid;
+    let down = mid;
+    wishes.forEach((row, j) => {
+      const h = Math.abs(row[k]) * scale;
+      ctx.fillStyle = colors[j];
+      if (row[k] >= 0) {
+        up -= h;
+        ctx.fillRect(x, up, bar, h);
+      } else {
+        ctx.fillRect(x, down, bar, h);
+        down += h;
+      }
+    });
+    const y = mid - totals[k] * scale;
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
+    ctx.fillStyle = "#93a0b8";
+    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
+  }
+  ctx.textAlign = "left";
+  ctx.fillText(`\xB1${top.toPrecision(2)}`, 4, 12);
+}
+function averagingTable(r) {
+  const table = el("table", { className: "averaging" });
+  const head = el("tr", {}, el("th", { textContent: "parameter" }));
+  for (const ex of r.examples) {
+    const canvas = el("canvas", {
+      role: "img",
+      "aria-label": ex.split === "drawing" ? "your drawing" : `training image ${ex.index}`
+    });
+    drawGray(canvas, ex.pixels_255, 255);
+    head.append(
+      el(
+        "th",
+        {},
+        canvas,
+        el("div", {
+          textContent: `${ex.split === "drawing" ? "drawing" : "#" + ex.index}: ${ex.label}`
+        })
+      )
+    );
+  }
+  head.append(el("th", { textContent: "average" }));
+  table.append(head);
+  for (const row of r.rows) {
+    const top = Math.max(1e-12, ...row.values.map(Math.abs));
+    const tr = el("tr", {}, el("th", { scope: "row", textContent: row.name }));
+    for (const v of row.values) {
+      tr.append(
+        el("td", {
+          textContent: signed(v, 2),
+          dataset: { value: String(v) },
+          style: `background:${rgb(v >= 0 ? GREEN : RED, 0.55 * Math.abs(v) / top)}`
+        })
+      );
+    }
+    const average = signed(row.average, 2);
+    tr.append(
+      el("td", { className: "avg", textContent: average, dataset: { value: String(row.average) } })
+    );
+    table.append(tr);
+  }
+  return table;
+}
+
+// src/digitnet/web/static/js/chain-math.js
+var EPS = 1e-6;
+function oneNeuronChain({ weights, biases, x, y }) {
+  const result = chainExact(weights, biases, x, y);
+  const measure = (costWith) => (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
+  const moved = (list, l, d) => list.map((v, i) => i === l ? v + d : v);
+  const costOf = (w, b) => chainExact(w, b, x, y).cost;
+  const chainFrom = [x, ...result.a];
+  result.finite_difference = {
+    dC_dw: weights.map((_, l) => measure((d) => costOf(moved(weights, l, d), biases))),
+    dC_db: biases.map((_, l) => measure((d) => costOf(weights, moved(biases, l, d)))),
+    dC_da: weights.map((_, l) => measure((d) => cutAt(weights, biases, chainFrom, l + 1, d, y))),
+    dC_dx: measure((d) => cutAt(weights, biases, chainFrom, 0, d, y)),
+    eps: EPS
+  };
+  return result;
+}
+function cutAt(weights, biases, activations, l, d, y) {
+  let value = activations[l] + d;
+  for (let i = l; i < weights.length; i++) value = logistic(weights[i] * value + biases[i]);
+  return (value - y) ** 2;
+}
+function chainExact(weights, biases, x, y) {
+  const n = weights.length;
+  const z = [];
+  const a = [];
+  let prev = x;
+  for (let i = 0; i < n; i++) {
+    z.push(weights[i] * prev + biases[i]);
+    prev = logistic(z[i]);
+    a.push(prev);
+  }
+  const dC_dw = new Array(n);
+  const dC_db = new Array(n);
+  const dC_da = new Array(n);
+  const factors = new Array(n);
+  let upstream = 2 * (a[n - 1] - y);
+  for (let i = n - 1; i >= 0; i--) {
+    const sp = a[i] * (1 - a[i]);
+    const aPrev = i === 0 ? x : a[i - 1];
+    dC_da[i] = upstream;
+    factors[i] = { layer: i + 1, a_prev: aPrev, sigma_prime: sp, dC_da: upstream, w: weights[i] };
+    dC_dw[i] = aPrev * sp * upstream;
+    dC_db[i] = sp * upstream;
+    upstream = weights[i] * sp * upstream;
+  }
+  return { z, a, cost: (a[n - 1] - y) ** 2, dC_dw, dC_db, dC_da, dC_dx: upstream, factors };
+}
+function chainCost({ weights, biases, x, y }) {
+  return chainExact(weights, biases, x, y).cost;
+}
+function pickChain(model, x, label, pick, result = backprop(model, x, label)) {
+  const L = model.sizes.length - 1;
+  const { activations, zs, dC_da, deltas } = result;
+  const local = (l2, j) => {
+    const delta = deltas[l2 - 1][j];
+    if (l2 === L && model.cost === "cross-entropy") {
+      return { sigma_prime: null, dC_da: null, delta };
+    }
+    const a = activations[l2][j];
+    const sp = l2 === L ? a * (1 - a) : hiddenPrime(model, zs[l2 - 1][j], a);
+    return { sigma_prime: sp, dC_da: dC_da[l2 - 1][j], delta };
+  };
+  const l = pick.layer;
+  if (pick.kind === "weight" || pick.kind === "bias") {
+    const nIn2 = model.sizes[l - 1];
+    const weight = pick.kind === "weight";
+    const first = weight ? { a_prev: activations[l - 1][pick.from] } : { one: 1 };
+    const factors = { ...first, ...local(l, pick.to) };
+    return {
+      kind: pick.kind,
+      value: weight ? model.weights[l - 1][pick.to * nIn2 + pick.from] : model.biases[l - 1][pick.to],
+      cost: result.cost,
+      derivative: weight ? result.grad_weights[l - 1][pick.to * nIn2 + pick.from] : deltas[l - 1][pick.to],
+      finite_difference: nudgeParameter(model, x, label, pick),
+      factors,
+      product: (weight ? factors.a_prev : 1) * factors.delta
+    };
+  }
+  const k = pick.neuron;
+  const nIn = model.sizes[l];
+  const W = model.weights[l];
+  const paths = [];
+  for (let j = 0; j < model.sizes[l + 1]; j++) {
+    const w = W[j * nIn + k];
+    const f = local(l + 1, j);
+    paths.push({ to: j, w, ...f, term: w * f.delta });
+  }
+  const sum = paths.reduce((s, p) => s + p.term, 0);
+  return {
+    kind: "activation",
+    value: activations[l][k],
+    cost: result.cost,
+    derivative: dC_da[l - 1][k],
+    finite_difference: nudgeActivation(model, activations, label, l, k),
+    paths,
+    sum
+  };
+}
+function nudgeParameter(model, x, label, pick) {
+  const i = pick.layer - 1;
+  const weight = pick.kind === "weight";
+  const index = weight ? pick.to * model.sizes[i] + pick.from : pick.to;
+  const list = weight ? model.weights : model.biases;
+  const costWith = (d) => {
+    const moved = Float64Array.from(list[i]);
+    moved[index] += d;
+    const replaced = list.map((v, n) => n === i ? moved : v);
+    return exampleCost({ ...model, [weight ? "weights" : "biases"]: replaced }, x, label);
+  };
+  return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
+}
+function nudgeActivation(model, activations, label, l, k) {
+  const above = {
+    ...model,
+    sizes: model.sizes.slice(l),
+    weights: model.weights.slice(l),
+    biases: model.biases.slice(l)
+  };
+  const y = oneHot(label, model.sizes[model.sizes.length - 1]);
+  const costWith = (d) => {
+    const a = Float64Array.from(activations[l]);
+    a[k] += d;
+    const out = forwardAll(above, a).activations;
+    return costTerms(model, out[out.length - 1], y).reduce((s, v) => s + v, 0);
+  };
+  return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
+}
+function pickName(model, pick) {
+  const L = model.sizes.length - 1;
+  const layerName = (l) => l === 0 ? "input" : l === L ? "output" : `hidden ${l}`;
+  if (pick.kind === "activation")
+    return `activation of ${layerName(pick.layer)} neuron ${pick.neuron}`;
+  if (pick.kind === "bias") return `bias of ${layerName(pick.layer)} neuron ${pick.to}`;
+  const from = pick.layer === 1 && model.sizes[0] === PIXELS ? `pixel (${Math.floor(pick.from / SIDE)}, ${pick.from % SIDE})` : `${layerName(pick.layer - 1)} neuron ${pick.from}`;
+  return `weight ${from} \u2192 ${layerName(pick.layer)} neuron ${pick.to}`;
+}
+
+// src/digitnet/web/static/js/gradient-math.js
+function magnitudes(arrays) {
+  const out = new Float64Array(arrays.reduce((n, a) => n + a.length, 0));
+  let i = 0;
+  for (const a of arrays) for (let k = 0; k < a.length; k++) out[i++] = Math.abs(a[k]);
+  return out;
+}
+function shares(gradWeights, gradBiases) {
+  const groups = gradWeights.map((g, i) => ({ layer: i + 1, arrays: [g, gradBiases[i]] }));
+  groups.push({ layer: "all", arrays: groups.flatMap((group) => group.arrays) });
+  return groups.map(({ layer, arrays }) => {
+    const abs = magnitudes(arrays).sort().reverse();
+    const n = abs.length;
+    let total = 0;
+    let squares = 0;
+    for (const v of abs) {
+      total += v;
+      squares += v * v;
+    }
+    const top = (fraction, power) => {
+      const count = Math.max(1, Math.ceil(fraction * n));
+      let s = 0;
+      for (let i = 0; i < count; i++) s += abs[i] ** power;
+      const whole = power === 1 ? total : squares;
+      return whole > 0 ? s / whole : 0;
+    };
+    let zeros = 0;
+    for (const v of abs) if (v === 0) zeros += 1;
+    return {
+      layer,
+      n,
+      top1: top(0.01, 1),
+      top10: top(0.1, 1),
+      top1_sq: top(0.01, 2),
+      top10_sq: top(0.1, 2),
+      zero_fraction: zeros / n
+    };
+  });
+}
+function rankedMagnitudes(gradWeights, gradBiases) {
+  return magnitudes([...gradWeights, ...gradBiases]).sort().reverse();
+}
+function gradientNorm(gradWeights, gradBiases) {
+  let s = 0;
+  for (const g of [...gradWeights, ...gradBiases]) for (const v of g) s += v * v;
+  return Math.sqrt(s);
+}
+function lineSlice(model, x, label, result, tMax, points = 41) {
+  const t = Array.from({ length: points }, (_, i) => tMax * i / (points - 1));
+  const z1 = result.zs[0];
+  const G = result.grad_weights[0];
+  const nIn = model.sizes[0];
+  const dz1 = Float64Array.from(result.grad_biases[0]);
+  for (let j = 0; j < dz1.length; j++) {
+    let s = 0;
+    for (let k = 0, row = j * nIn; k < nIn; k++) s += G[row + k] * x[k];
+    dz1[j] += s;
+  }
+  const above = { ...model, sizes: model.sizes.slice(1) };
+  const cost = t.map((ti) => {
+    const moved = moveAlong(model, result, ti, 1);
+    const z = z1.map((v, j) => v - ti * dz1[j]);
+    if (model.sizes.length === 2) return outputCost(model, z, label);
+    const a = z.map((v) => model.activation === "relu" ? Math.max(v, 0) : logistic(v));
+    const rest = { ...above, weights: moved.weights.slice(1), biases: moved.biases.slice(1) };
+    return exampleCost(rest, a, label);
+  });
+  const norm = gradientNorm(result.grad_weights, result.grad_biases);
+  return { t, cost, slope: -norm * norm };
+}
+function moveAlong(model, result, t, first = 0) {
+  const move = (list, grads) => list.map((values, i) => {
+    if (i < first) return values;
+    const g = grads[i];
+    const out = new Float64Array(values.length);
+    for (let n = 0; n < out.length; n++) out[n] = values[n] - t * g[n];
+    return out;
+  });
+  return {
+    ...model,
+    weights: move(model.weights, result.grad_weights),
+    biases: move(model.biases, result.grad_biases)
+  };
+}
+
+// src/digitnet/web/static/js/pick-diagram.js
+var SHOWN_EDGES = 8;
+var SHOWN_NEURONS = 32;
+var HIT = 5;
+var PickDiagram = class _PickDiagram extends Diagram {
+  /** A diagram on a new canvas described by ariaLabel; onPick(hit, event) on a click. */
+  static inCanvas(ariaLabel, onPick = null) {
+    const canvas = el("canvas", { className: "diagram", role: "img", "aria-label": ariaLabel });
+    return new _PickDiagram(canvas, onPick);
+  }
+  constructor(canvas, onPick = null) {
+    super(canvas);
+    this.edgeValues = null;
+    this.pickedEdge = null;
+    if (onPick) {
+      canvas.addEventListener("click", (e) => {
+        const rect = canvas.getBoundingClientRect();
+        const hit = this.pickAt(e.clientX - rect.left, e.clientY - rect.top);
+        if (hit) onPick(hit, e);
+      });
+      canvas.style.cursor = "pointer";
+    }
+  }
+  setModel(model) {
+    super.setModel(model);
+    if (this.edgeValues) this.showValues(this.edgeValues);
+  }
+  /** Show, for every layer l of weights, the values (flat, n_l × n_{l−1}) on the edges. */
+  showValues(values) {
+    this.edgeValues = values;
+    if (!this.model) return;
+    const sizes = this.model.sizes;
+    this.edges = values.map((V, l) => {
+      const nIn = sizes[l];
+      const shownIn = l === 0 ? nIn : Math.min(nIn, SHOWN_NEURONS);
+      return Array.from({ length: Math.min(sizes[l + 1], SHOWN_NEURONS) }, (_, j) => {
+        const row = [];
+        for (let i = 0; i < shownIn; i++) row.push([i, V[j * nIn + i]]);
+        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
+        const kept = row.slice(0, SHOWN_EDGES);
+        const picked = this.pickedEdge;
+        if (picked && picked.layer === l + 1 && picked.to === j && !kept.some(([i]) => i === picked.from)) {
+          kept.push([picked.from, V[j * nIn + picked.from]]);
+        }
+        return kept;
+      });
+    });
+    this.maxAbs = this.edges.map(
+      (layer) => Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v)))
+    );
+    this.draw();
+  }
+  pickEdge(edge) {
+    this.pickedEdge = edge;
+    this.highlight = null;
+    if (this.edgeValues) this.showValues(this.edgeValues);
+    else this.draw();
+  }
+  pickNeuron(layer, neuron) {
+    this.pickedEdge = null;
+    this.setHighlight(layer, neuron);
+  }
+  draw() {
+    super.draw();
+    if (!this.sized || !this.model || !this.pickedEdge) return;
+    const { layer, to, from } = this.pickedEdge;
+    const geo = this.layout(this.sized.width, this.sized.height);
+    const end = geo.columns[layer - 1][to];
+    const start = layer === 1 ? geo.pixel(from) : geo.columns[layer - 2][from];
+    if (!end || !start) return;
+    const { ctx } = this.sized;
+    ctx.strokeStyle = "#4fc3ff";
+    ctx.lineWidth = 3;
+    ctx.beginPath();
+    ctx.moveTo(start.x, start.y);
+    ctx.lineTo(end.x, end.y);
+    ctx.stroke();
+    ctx.lineWidth = 1;
+  }
+  /** What is at (x, y) in CSS pixels: {kind: "neuron", layer, neuron} | {kind: "edge", layer,
+   * to, from} | {kind: "pixel", index}, or null. */
+  pickAt(x, y) {
+    if (!this.sized || !this.model) return null;
+    const geo = this.layout(this.sized.width, this.sized.height);
+    for (const [c, column] of geo.columns.entries()) {
+      for (const [j, disc] of column.entries()) {
+        if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT)
+          return { kind: "neuron", layer: c + 1, neuron: j };
+      }
+    }
+    const { grid } = geo;
+    if (x >= grid.x && x < grid.x + grid.size && y >= grid.y && y < grid.y + grid.size) {
+      const index = Math.floor((y - grid.y) / grid.cell) * SIDE + Math.floor((x - grid.x) / grid.cell);
+      return { kind: "pixel", index };
+    }
+    let best = null;
+    let bestDistance = HIT;
+    this.edges.forEach((layer, l) => {
+      layer.forEach((incoming, j) => {
+        const to = geo.columns[l][j];
+        for (const [i] of incoming) {
+          const from = l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
+          const d = segmentDistance(x, y, from, to);
+          if (d < bestDistance) {
+            bestDistance = d;
+            best = { kind: "edge", layer: l + 1, to: j, from: i };
+          }
+        }
+      });
+    });
+    return best;
+  }
+};
+function segmentDistance(x, y, p, q) {
+  const dx = q.x - p.x;
+  const dy = q.y - p.y;
+  const t = Math.max(0, Math.min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy || 1)));
+  return Math.hypot(x - (p.x + t * dx), y - (p.y + t * dy));
+}
+
+// src/digitnet/web/static/js/gradient.js
+var TOP_LISTED = 10;
+var PATH_COLORS = ["#ffd54a", "#4fc3ff", "#34d399", "#f472b6", "#a78bfa"];
+var pathColor = (i) => PATH_COLORS[i % PATH_COLORS.length];
+var GradientView = class {
+  constructor(root, example) {
+    this.root = root;
+    this.example = example;
+    this.model = null;
+    this.batch = null;
+    this.latency = new Latency();
+    this.build();
+    example.onChange(() => {
+      this.batch = null;
+      this.scope.value = "example";
+      this.update();
+    });
+    whenShown(root, () => this.update());
+  }
+  build() {
+    const served = this.example.served;
+    this.convention = el("p", { className: "convention" });
+    this.label = labelPicker(
+      "gradient-label",
+      (d, e) => this.latency.measure(e, () => this.example.setLabel(d))
+    );
+    this.scope = el(
+      "select",
+      { "aria-label": "Whose gradient" },
+      new Option("this example", "example"),
+      ...served ? [new Option("a mini-batch of random training images", "batch")] : []
+    );
+    this.batchSize = el("input", {
+      type: "number",
+      min: 1,
+      max: 1e3,
+      value: 100,
+      hidden: true,
+      "aria-label": "How many random training images"
+    });
+    this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
+    this.scope.addEventListener("change", () => this.chooseScope());
+    this.batchSize.addEventListener("change", () => this.chooseScope());
+    this.summary = el("p", { dataset: { testid: "gradient-summary" } });
+    this.rankChart = el("canvas", { className: "chart", role: "img" });
+    this.sharesTable = el("table", { className: "shares" });
+    this.topList = el("ol", { className: "top-list" });
+    const ranked = section(
+      "Which knobs matter: the components ranked by size",
+      "The gradient has one component per weight and bias. Sorted by size, a few matter a lot and most hardly at all (a weight from a black pixel gets exactly none). The table gives the share of each layer's total |\u2202C/\u2202\u03B8| held by its largest 1% and 10%.",
+      el(
+        "div",
+        { className: "gd-ranked" },
+        this.rankChart,
+        el(
+          "div",
+          {},
+          el("div", { className: "table-wrap" }, this.sharesTable),
+          el("h4", { textContent: "the largest components" }),
+          this.topList
+        )
+      )
+    );
+    this.diagram = PickDiagram.inCanvas(
+      "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
+      (hit, e) => this.latency.measure(e, () => this.pickEdge(hit))
+    );
+    this.edgeInfo = el("p", {
+      className: "muted",
+      "aria-live": "polite",
+      textContent: "Click an edge to see its component."
+    });
+    this.grids = el("div", { className: "grids small" });
+    const pictures = section(
+      "Where the gradient points",
+      "The diagram shows each neuron's incoming edges with the largest desired changes \u2212\u2202C/\u2202w, green to grow, red to shrink, brighter for bigger. Below, every first-layer neuron's 784 components as a 28\xD728 grid, all on one scale.",
+      this.diagram.canvas,
+      this.edgeInfo,
+      this.grids
+    );
+    this.eta = el("input", {
+      type: "number",
+      min: 0,
+      step: "any",
+      value: 3,
+      "aria-label": "Step size \u03B7"
+    });
+    this.eta.addEventListener("input", (e) => this.latency.measure(e, () => this.showSlice()));
+    this.sliceChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      dataset: { testid: "gradient-slice" }
+    });
+    this.sliceText = el("p", { "aria-live": "polite" });
+    const slice2 = section(
+      "One step along the negative gradient",
+      "The real cost C(\u03B8 \u2212 t \u2207C) as t grows, beside its tangent line C(\u03B8) \u2212 t \u2016\u2207C\u2016\xB2. A step of learning rate \u03B7 moves to t = \u03B7: the steeper the slope, the longer the step. Where the curve leaves the tangent, a big \u03B7 overshoots the valley's floor and a small one stops short.",
+      el("div", { className: "buttons" }, el("label", {}, "\u03B7 ", this.eta)),
+      this.sliceText,
+      this.sliceChart
+    );
+    this.landscapeKind = el(
+      "select",
+      { "aria-label": "Directions of the slice" },
+      new Option("two random directions (filter-normalised)", "random"),
+      new Option("the recorded training path's principal plane", "path"),
+      new Option("four optimizers from the same start", "optimizers")
+    );
+    this.landscapeImages = el("input", {
+      type: "number",
+      min: 100,
+      max: 6e4,
+      step: 100,
+      placeholder: "default",
+      "aria-label": "Training images in the cost"
+    });
+    this.landscapeButton = button("Draw the landscape", { dataset: { testid: "landscape-run" } });
+    this.landscapeStatus = el("p", { className: "muted", "aria-live": "polite" });
+    this.landscapeCanvas = el("canvas", {
+      className: "landscape",
+      role: "img",
+      hidden: true,
+      dataset: { testid: "landscape" }
+    });
+    this.landscapeFacts = el("div", {});
+    this.pathCurves = el("canvas", {
+      className: "chart",
+      role: "img",
+      dataset: { testid: "landscape-curves" }
+    });
+    this.lineCurve = el("canvas", { className: "chart short", role: "img" });
+    this.landscapeButton.addEventListener("click", () => this.landscape());
+    const landscape = section(
+      "The cost landscape around the trained weights",
+      "A 2-D slice of the real cost (training images, unshifted) through the model's weights \u03B8*: C(\u03B8* + \u03B1 d\u2081 + \u03B2 d\u2082), contours log-spaced; \u201Cfour optimizers\u201D centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel. The dashed white line runs from the initial to the trained weights.",
+      servedPart(
+        served,
+        [
+          el("label", {}, "directions ", this.landscapeKind),
+          el("label", {}, "images (default 10,000; optimizers 1,000) ", this.landscapeImages),
+          this.landscapeButton
+        ],
+        [
+          this.landscapeStatus,
+          el(
+            "div",
+            { className: "gd-landscape" },
+            this.landscapeCanvas,
+            el("div", {}, this.landscapeFacts, this.pathCurves, this.lineCurve)
+          )
+        ],
+        "The landscape needs the training images and some seconds of NumPy: run digitnet serve and open this view there.",
+        { dataset: { testid: "landscape-offline" } }
+      )
+    );
+    this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
+    this.neuronIndex = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron" });
+    this.neuronButton = button("Show what it looks for");
+    this.neuronOut = el("div", { "aria-live": "polite" });
+    this.neuronButton.addEventListener("click", () => this.neuron());
+    const neurons = section(
+      "What the layers really look for",
+      "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
+      servedPart(
+        served,
+        [
+          el("label", {}, "layer ", this.neuronLayer),
+          el("label", {}, "neuron ", this.neuronIndex),
+          this.neuronButton
+        ],
+        [this.neuronOut],
+        "Needs the test images: run digitnet serve and open this view there."
+      )
+    );
+    this.root.replaceChildren(
+      this.convention,
+      this.example.topBar(
+        this.label,
+        el("label", {}, "Gradient of ", this.scope),
+        this.batchSize,
+        this.scopeStatus
+      ),
+      this.summary,
+      ranked,
+      pictures,
+      slice2,
+      landscape,
+      neurons
+    );
+  }
+  setModel(model) {
+    this.model = model;
+    this.batch = null;
+    this.scope.value = "example";
+    this.neuronLayer.max = model.sizes.length - 1;
+    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
+    this.diagram.setModel(model);
+    this.grids.replaceChildren();
+    this.update();
+  }
+  async chooseScope() {
+    this.batchSize.hidden = this.scope.value !== "batch";
+    if (this.scope.value === "example") {
+      this.batch = null;
+      this.update();
+      return;
+    }
+    this.scopeStatus.textContent = "computing the mini-batch's gradient\u2026";
+    try {
+      this.batch = await this.example.api("/api/gradient", {
+        method: "POST",
+        body: {
+          batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 1e5) },
+          learning_rate: Number(this.eta.value) || 3,
+          first_layer: true
+        }
+      });
+      this.scopeStatus.textContent = `${this.batch.n_examples} random training images`;
+      this.update();
+    } catch (e) {
+      this.scopeStatus.textContent = `Failed: ${e.message}`;
+    }
+  }
+  /** The gradient shown: {gradWeights, gradBiases, cost, activations?, label?, n}. */
+  gradient() {
+    if (this.batch) {
+      return {
+        gradWeights: this.batch.grad_weights,
+        gradBiases: this.batch.grad_biases,
+        cost: this.batch.cost,
+        n: this.batch.n_examples,
+        label: null
+      };
+    }
+    const x = this.example.x;
+    const label = this.example.labelFor(this.model);
+    const r = backprop(this.model, x, label);
+    this.result = r;
+    return {
+      gradWeights: r.grad_weights,
+      gradBiases: r.grad_biases,
+      cost: r.cost,
+      n: 1,
+      label,
+      result: r
+    };
+  }
+  update() {
+    if (!this.model || this.root.hidden) return;
+    const g = this.gradient();
+    this.current = g;
+    if (g.label !== null) this.label.value = String(g.label);
+    const flatW = g.gradWeights.map((W) => W ? Float64Array.from(W.flat ? W.flat() : W) : null);
+    const flatB = g.gradBiases.map((b) => Float64Array.from(b));
+    const norm = gradientNorm(flatW.filter(Boolean), flatB);
+    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${num(g.cost, 5)}, \u2016\u2207C\u2016 = ${num(norm, 5)}.`;
+    this.showRanked(flatW, flatB);
+    this.showPictures(flatW, g);
+    this.showSlice();
+  }
+  showRanked(flatW, flatB) {
+    const sorted = rankedMagnitudes(flatW, flatB);
+    const nonzero = sorted.findIndex((v) => v === 0);
+    const last = nonzero < 0 ? sorted.length : nonzero;
+    const points = [];
+    for (let r = 1; r <= last; r = Math.max(r + 1, Math.round(r * 1.05)))
+      points.push([r, sorted[r - 1]]);
+    if (last > 0) points.push([last, sorted[last - 1]]);
+    const zeros = sorted.length - last;
+    lineChart(this.rankChart, [{ points, color: "#4fc3ff" }], {
+      xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
+      yLabel: "|\u2202C/\u2202\u03B8|",
+      logX: true,
+      logY: true
+    });
+    const L = this.model.sizes.length - 1;
+    const rows = shares(flatW, flatB);
+    const pct = (v) => `${(100 * v).toFixed(1)}%`;
+    this.sharesTable.replaceChildren(
+      el(
+        "tr",
+        {},
+        ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map(
+          (t) => el("th", { textContent: t })
+        )
+      ),
+      ...rows.map(
+        (s) => el(
+          "tr",
+          { dataset: { testid: "gradient-share", layer: String(s.layer) } },
+          el("th", {
+            scope: "row",
+            textContent: s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer)
+          }),
+          el("td", { textContent: s.n.toLocaleString() }),
+          el("td", { textContent: pct(s.top1) }),
+          el("td", { textContent: pct(s.top10) }),
+          el("td", { textContent: pct(s.zero_fraction) })
+        )
+      )
+    );
+    const top = largestComponents(flatW, flatB, this.model.sizes, TOP_LISTED);
+    this.topList.replaceChildren(
+      ...top.map(
+        (p) => el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) }))
+      )
+    );
+  }
+  showPictures(flatW, g) {
+    const wish = flatW.map((W) => W.map((v) => -v));
+    this.wish = wish;
+    this.diagram.input = g.result ? this.example.x : new Float32Array(PIXELS);
+    this.diagram.activations = g.result ? g.result.activations.slice(1) : null;
+    this.diagram.showValues(wish);
+    if (this.model.sizes[0] !== PIXELS) return;
+    const n = Math.min(this.model.sizes[1], FIRST_LAYER_SHOWN);
+    if (this.grids.children.length !== n) {
+      this.grids.replaceChildren(
+        ...Array.from(
+          { length: n },
+          (_, j) => el(
+            "figure",
+            {},
+            el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: \u2212\u2202C/\u2202w` }),
+            el("figcaption", { textContent: String(j) })
+          )
+        )
+      );
+    }
+    let top = 1e-12;
+    for (let i = 0; i < n * PIXELS; i++) top = Math.max(top, Math.abs(wish[0][i]));
+    this.grids.querySelectorAll("canvas").forEach((canvas, j) => drawSigned(canvas, wish[0], j * PIXELS, top));
+  }
+  pickEdge(hit) {
+    if (hit.kind !== "edge" || !this.wish) return;
+    const nIn = this.model.sizes[hit.layer - 1];
+    const v = -this.wish[hit.layer - 1][hit.to * nIn + hit.from];
+    const all = rankedMagnitudes(this.wish, []);
+    const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
+    this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
+  }
+  showSlice() {
+    if (!this.current) return;
+    const eta = Number(this.eta.value);
+    if (!(eta > 0)) return;
+    let line;
+    if (this.current.result) {
+      line = lineSlice(
+        this.model,
+        this.example.x,
+        this.current.label,
+        this.current.result,
+        2 * eta,
+        41
+      );
+      line.eta = eta;
+      line.cost_at_eta = line.cost[20];
+    } else {
+      line = this.batch.line;
+    }
+    const c0 = line.cost[0];
+    const points = line.t.map((t, i) => [t, line.cost[i]]);
+    const lowest = argmax(line.cost.map((c) => -c));
+    const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
+    lineChart(
+      this.sliceChart,
+      [
+        { points, color: "#e6ebf5" },
+        { points: tangent, color: "#4fc3ff", dash: [5, 4] }
+      ],
+      {
+        xLabel: "t (white: C(\u03B8 \u2212 t\u2207C); blue dashed: its tangent)",
+        yLabel: "C",
+        yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
+        marks: [
+          { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `\u03B7 = ${line.eta}` },
+          { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" }
+        ]
+      }
+    );
+    const verdict = line.t[lowest] < line.eta * 0.9 ? "overshoots: the lowest point comes before \u03B7" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = \u03B7 = ${line.eta}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceChart.dataset.eta = String(line.eta);
+  }
+  // ---- the landscape ----------------------------------------------------------------------
+  async landscape() {
+    this.landscapeStatus.textContent = "Computing the cost on a 41\xD741 grid (cached once done)\u2026";
+    this.landscapeButton.disabled = true;
+    const started = performance.now();
+    try {
+      const body = { directions: this.landscapeKind.value, grid: 41 };
+      if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
+      const r = await this.example.api("/api/landscape", { method: "POST", body });
+      this.landscapeData = r;
+      this.landscapeCanvas.dataset.paths = String(r.paths.length);
+      this.landscapeCanvas.hidden = false;
+      drawLandscape(this.landscapeCanvas, r);
+      this.showLandscapeFacts(r);
+      this.landscapeStatus.textContent = `${r.alphas.length}\xD7${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1e3).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
+    } catch (e) {
+      this.landscapeStatus.textContent = `Failed: ${e.message}`;
+    } finally {
+      this.landscapeButton.disabled = false;
+    }
+  }
+  showLandscapeFacts(r) {
+    const d = r.directions;
+    const facts = [
+      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
+      d.explained_variance ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`
+    ];
+    if (r.line && r.line.distance)
+      facts.push(
+        `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${num(r.line.distance, 3)}`
+      );
+    const table = el(
+      "table",
+      { className: "paths" },
+      el(
+        "tr",
+        {},
+        ...[
+          "path",
+          "examples",
+          "length",
+          "travel",
+          "true C at the end",
+          "slice's C there",
+          "off the plane"
+        ].map((t) => el("th", { textContent: t }))
+      )
+    );
+    r.paths.forEach((p, n) => {
+      const last = p.points.length - 1;
+      table.append(
+        el(
+          "tr",
+          {},
+          el(
+            "th",
+            { scope: "row" },
+            el("i", { className: "swatch", style: `background:${pathColor(n)}` }),
+            p.name
+          ),
+          el("td", { textContent: p.examples.toLocaleString() }),
+          el("td", { textContent: num(p.length, 2) }),
+          el("td", { textContent: num(p.travel, 2) }),
+          el("td", { textContent: num(p.cost_true[last], 4) }),
+          el("td", { textContent: num(p.cost_slice[last], 4) }),
+          el("td", { textContent: num(Math.max(...p.off_plane), 2) })
+        )
+      );
+    });
+    this.landscapeFacts.replaceChildren(
+      el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))),
+      r.paths.length ? el("div", { className: "table-wrap" }, table) : el("p", {
+        className: "muted",
+        textContent: "Random directions: no paths on this slice."
+      })
+    );
+    if (r.paths.length) {
+      const series = r.paths.flatMap((p, n) => {
+        const color = pathColor(n);
+        const xs = p.examples_seen.map((n2) => Math.max(n2, 1));
+        return [
+          { points: xs.map((n2, i) => [n2, p.cost_true[i]]), color },
+          { points: xs.map((n2, i) => [n2, p.cost_slice[i]]), color, dash: [3, 3], width: 1 }
+        ];
+      });
+      lineChart(this.pathCurves, series, {
+        xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
+        yLabel: "C",
+        logX: true,
+        logY: true
+      });
+    }
+    if (r.line && r.line.t) {
+      lineChart(
+        this.lineCurve,
+        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
+        {
+          xLabel: "t: \u03B8_init + t (\u03B8_final \u2212 \u03B8_init)",
+          yLabel: "C",
+          logY: true,
+          marks: [
+            {
+              x: 0,
+              y: r.line.cost[r.line.t.findIndex((t) => t >= 0)],
+              color: "#93a0b8",
+              label: "init"
+            },
+            {
+              x: 1,
+              y: r.line.cost[r.line.t.findIndex((t) => t >= 1)],
+              color: "#ffd54a",
+              label: "final"
+            }
+          ]
+        }
+      );
+    }
+  }
+  // ---- the neurons --------------------------------------------------------------------------
+  async neuron() {
+    const layer = Number(this.neuronLayer.value);
+    const j = Number(this.neuronIndex.value);
+    this.neuronOut.replaceChildren(el("p", { className: "muted", textContent: "loading\u2026" }));
+    try {
+      const r = await this.example.api(`/api/neurons/${layer}/${j}?k=8`);
+      const L = this.model.sizes.length - 1;
+      const thumbs = r.top.map((t) => {
+        const canvas = el("canvas", {
+          role: "img",
+          "aria-label": `test image ${t.index}, a ${t.label}`
+        });
+        drawGray(canvas, t.pixels_255, 255);
+        return el(
+          "figure",
+          { className: "thumb" },
+          canvas,
+          el("figcaption", { textContent: `${t.label} \xB7 z=${num(t.z, 1)}` })
+        );
+      });
+      const counts = el("canvas", {
+        className: "chart short",
+        role: "img",
+        "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}`
+      });
+      const parts = [
+        el("h4", {
+          textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z`
+        }),
+        el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
+        el("h4", { textContent: "labels of its 100 most exciting test digits" }),
+        counts
+      ];
+      if (r.pattern) {
+        const canvas = el("canvas", {
+          className: "pattern",
+          role: "img",
+          "aria-label": "its incoming weights' combination of first-layer patterns"
+        });
+        drawSigned(canvas, r.pattern, 0);
+        const terms = (r.terms || []).slice(0, 6).map((t) => {
+          const c = el("canvas", { role: "img", "aria-label": `first-layer neuron ${t.from}` });
+          drawSigned(c, this.model.weights[0], t.from * PIXELS);
+          return el(
+            "figure",
+            { className: "thumb" },
+            c,
+            el("figcaption", { textContent: `${signed(t.weight, 2)} \xD7 #${t.from}` })
+          );
+        });
+        parts.push(
+          el("h4", {
+            textContent: layer === 1 ? "its own weights" : "\u03A3\u2096 w\u2C7C\u2096 \xB7 (first-layer neuron k's weights): the pattern it is built from"
+          }),
+          el(
+            "div",
+            { className: "thumbs" },
+            el(
+              "figure",
+              { className: "thumb big" },
+              canvas,
+              el("figcaption", { textContent: "the combination" })
+            ),
+            ...terms
+          )
+        );
+      }
+      this.neuronOut.replaceChildren(...parts);
+      signedBars(counts, r.label_counts, { labels: [...Array(DIGITS).keys()], colors: PALETTE });
+    } catch (e) {
+      this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
+    }
+  }
+};
+function servedPart(served, controls, rest, note, props = {}) {
+  return served ? el("div", {}, el("div", { className: "buttons" }, ...controls), ...rest) : el("p", { className: "muted", ...props }, note);
+}
+function countParams(sizes) {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
+  return n;
+}
+function drawLandscape(canvas, r) {
+  const sized = fit(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const { alphas, betas, cost } = r;
+  const pad = 36;
+  const w = width - 2 * pad;
+  const h = height - 2 * pad;
+  const [a0, a1] = [alphas[0], alphas.at(-1)];
+  const [b0, b1] = [betas[0], betas.at(-1)];
+  const toX = (a) => pad + (a - a0) / (a1 - a0) * w;
+  const toY = (b) => pad + (1 - (b - b0) / (b1 - b0)) * h;
+  const lo = Math.log(Math.max(r.min_cost, 1e-9));
+  const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
+  const [na, nb] = [alphas.length, betas.length];
+  const tiny = document.createElement("canvas");
+  tiny.width = na;
+  tiny.height = nb;
+  const tctx = tiny.getContext("2d");
+  const img = tctx.createImageData(na, nb);
+  for (let i = 0; i < nb; i++) {
+    for (let j = 0; j < na; j++) {
+      const t = (Math.log(Math.max(cost[i][j], 1e-9)) - lo) / (hi - lo || 1);
+      img.data.set([...heat(t), 255], 4 * ((nb - 1 - i) * na + j));
+    }
+  }
+  tctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h);
+  ctx.strokeStyle = "rgba(255,255,255,0.45)";
+  ctx.lineWidth = 1;
+  for (const level of r.levels || []) {
+    ctx.beginPath();
+    for (let i = 0; i + 1 < betas.length; i++) {
+      for (let j = 0; j + 1 < alphas.length; j++) {
+        const corners = [
+          [alphas[j], betas[i], cost[i][j]],
+          [alphas[j + 1], betas[i], cost[i][j + 1]],
+          [alphas[j + 1], betas[i + 1], cost[i + 1][j + 1]],
+          [alphas[j], betas[i + 1], cost[i + 1][j]]
+        ];
+        const crossings = [];
+        for (let c = 0; c < 4; c++) {
+          const [xa, ya, va] = corners[c];
+          const [xb, yb, vb] = corners[(c + 1) % 4];
+          if (va < level !== vb < level) {
+            const t = (level - va) / (vb - va);
+            crossings.push([xa + t * (xb - xa), ya + t * (yb - ya)]);
+          }
+        }
+        for (let c = 0; c + 1 < crossings.length; c += 2) {
+          ctx.moveTo(toX(crossings[c][0]), toY(crossings[c][1]));
+          ctx.lineTo(toX(crossings[c + 1][0]), toY(crossings[c + 1][1]));
+        }
+      }
+    }
+    ctx.stroke();
+  }
+  ctx.strokeStyle = "#3a4660";
+  ctx.strokeRect(pad, pad, w, h);
+  ctx.fillStyle = "#93a0b8";
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillText(
+    `\u03B1 (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`,
+    pad + w / 2,
+    height - 10
+  );
+  ctx.save();
+  ctx.translate(12, pad + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+  ctx.restore();
+  if (r.line && r.line.init) {
+    ctx.strokeStyle = "#ffffff";
+    ctx.setLineDash([6, 4]);
+    ctx.beginPath();
+    ctx.moveTo(toX(r.line.init[0]), toY(r.line.init[1]));
+    ctx.lineTo(toX(0), toY(0));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  for (const [n, p] of r.paths.entries()) {
+    const color = pathColor(n);
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    p.points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
+    ctx.stroke();
+    const near = 0.1 * Math.max(p.travel, 1e-9);
+    p.points.forEach(([a, b], i) => {
+      ctx.beginPath();
+      ctx.arc(toX(a), toY(b), 3, 0, 2 * Math.PI);
+      if (p.off_plane[i] <= near) {
+        ctx.fillStyle = color;
+        ctx.fill();
+      } else {
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 1;
+        ctx.stroke();
+      }
+    });
+    const [ea, eb] = p.points.at(-1);
+    const text = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
+    outlined(ctx, text, toX(ea) + 6, toY(eb) - 6, color);
+  }
+  ctx.fillStyle = "#ffffff";
+  ctx.beginPath();
+  ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
+  ctx.fill();
+  const centre = r.center === "initial" ? "\u03B8\u2080, the initial weights" : "\u03B8*, the trained model";
+  outlined(ctx, `${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16, "#ffffff");
+}
+function outlined(ctx, text, x, y, color) {
+  ctx.textAlign = "left";
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(11,15,23,0.85)";
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
+  ctx.lineWidth = 1;
+}
+function heat(t) {
+  const s = Math.min(1, Math.max(0, t));
+  const stops = [
+    [13, 27, 62],
+    [25, 110, 140],
+    [90, 190, 120],
+    [250, 220, 90]
+  ];
+  const x = s * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  return stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
+}
+
+// src/digitnet/web/static/js/chain.js
+var SUPERSCRIPTS = "\u2070\xB9\xB2\xB3\u2074\u2075\u2076\u2077\u2078\u2079";
+var sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
+var KNOBS = [
+  ["w1", `w${sup(1)}`, -6, 6, 1.8],
+  ["b1", `b${sup(1)}`, -6, 6, -0.4],
+  ["w2", `w${sup(2)}`, -6, 6, -1.6],
+  ["b2", `b${sup(2)}`, -6, 6, 0.9],
+  ["w3", `w${sup(3)}`, -6, 6, 2.4],
+  ["b3", `b${sup(3)}`, -6, 6, -0.7],
+  ["x", `input a${sup(0)}`, 0, 1, 0.8],
+  ["y", "target y", 0, 1, 1]
+];
+var NUDGE = 2;
+var ChainView = class {
+  constructor(root, example) {
+    this.root = root;
+    this.example = example;
+    this.model = null;
+    this.values = Object.fromEntries(KNOBS.map(([key, , , , start]) => [key, start]));
+    this.tangentKnob = "w3";
+    this.nudge = 0.5;
+    this.pick = null;
+    this.realNudge = 0;
+    this.latency = new Latency();
+    this.build();
+    example.onChange(() => this.updateReal());
+    whenShown(root, () => {
+      this.updateChain();
+      this.updateReal();
+    });
+  }
+  build() {
+    this.sliders = {};
+    const knobs = el("div", { className: "knob-grid" });
+    for (const [key, label, min, max, start] of KNOBS) {
+      const input = el("input", {
+        type: "range",
+        min,
+        max,
+        step: 0.01,
+        value: start,
+        dataset: { testid: `chain-${key}` },
+        "aria-label": label
+      });
+      const shown = el("output", { textContent: num(start, 2) });
+      input.addEventListener(
+        "input",
+        (e) => this.latency.measure(e, () => {
+          this.values[key] = Number(input.value);
+          shown.textContent = num(this.values[key], 2);
+          this.updateChain();
+        })
+      );
+      this.sliders[key] = { input, shown };
+      knobs.append(el("label", {}, el("span", { textContent: label }), input, shown));
+    }
+    this.chainPicture = el("canvas", { className: "chain-picture", role: "img" });
+    this.numberLines = el("canvas", { className: "number-lines", role: "img" });
+    this.derivatives = el("table", {
+      className: "derivatives",
+      dataset: { testid: "chain-derivatives" }
+    });
+    this.tangentSelect = el(
+      "select",
+      { "aria-label": "The knob to nudge" },
+      ...KNOBS.filter(([key]) => key !== "y").map(
+        ([key, label]) => new Option(label, key, false, key === this.tangentKnob)
+      )
+    );
+    this.nudgeSlider = el("input", {
+      type: "range",
+      min: -NUDGE,
+      max: NUDGE,
+      step: 0.01,
+      value: this.nudge,
+      dataset: { testid: "chain-nudge" },
+      "aria-label": "Nudge"
+    });
+    this.tangentChart = el("canvas", { className: "chart", role: "img" });
+    this.tangentText = el("p", { "aria-live": "polite" });
+    this.tangentSelect.addEventListener(
+      "change",
+      (e) => this.latency.measure(
+        e,
+        () => (this.tangentKnob = this.tangentSelect.value, this.updateChain())
+      )
+    );
+    this.nudgeSlider.addEventListener(
+      "input",
+      (e) => this.latency.measure(
+        e,
+        () => (this.nudge = Number(this.nudgeSlider.value), this.updateChain())
+      )
+    );
+    const chainPart = section(
+      "One neuron per layer",
+      "a\u2070 \u2192 a\xB9 \u2192 a\xB2 \u2192 a\xB3 with z\u02E1 = w\u02E1 a\u02E1\u207B\xB9 + b\u02E1, a\u02E1 = \u03C3(z\u02E1) and the cost C = (a\xB3 \u2212 y)\xB2. Move any knob: every number below follows.",
+      el(
+        "div",
+        { className: "chain-top" },
+        knobs,
+        el("div", {}, this.chainPicture, this.numberLines)
+      ),
+      el("h3", { textContent: "Each derivative as its factors, beside the ratio of nudges" }),
+      el("p", {
+        className: "muted",
+        textContent: "Reading backwards from the cost: \u2202C/\u2202a\xB3 = 2(a\xB3 \u2212 y) starts the chain; each layer multiplies by \u03C3\u2032(z\u02E1) and then by a\u02E1\u207B\xB9 (for its weight), 1 (its bias) or w\u02E1 (to pass it one layer further back). The last column nudges the knob by \xB10.000001 and measures the change in C."
+      }),
+      el("div", { className: "table-wrap" }, this.derivatives),
+      el("h3", { textContent: "The cost follows its tangent line" }),
+      el(
+        "div",
+        { className: "buttons" },
+        el("label", {}, "nudge ", this.tangentSelect),
+        el("label", { className: "grow" }, "by ", this.nudgeSlider)
+      ),
+      this.tangentText,
+      this.tangentChart
+    );
+    this.convention = el("p", { className: "convention" });
+    this.label = labelPicker(
+      "chain-label",
+      (d, e) => this.latency.measure(e, () => this.example.setLabel(d))
+    );
+    this.diagram = PickDiagram.inCanvas(
+      "The network: click a neuron (its bias or activation) or an edge (its weight)",
+      (hit, e) => this.latency.measure(e, () => this.pickFromDiagram(hit))
+    );
+    this.kind = el(
+      "select",
+      { "aria-label": "What to differentiate" },
+      new Option("a weight", "weight"),
+      new Option("a bias", "bias"),
+      new Option("a hidden activation", "activation")
+    );
+    this.layerPick = el("input", { type: "number", min: 1, value: 3, "aria-label": "Layer" });
+    this.toPick = el("input", {
+      type: "number",
+      min: 0,
+      value: 0,
+      "aria-label": "Neuron j (into) or k (activation)"
+    });
+    this.fromPick = el("input", {
+      type: "number",
+      min: 0,
+      value: 0,
+      "aria-label": "Neuron k (from)"
+    });
+    for (const input of [this.kind, this.layerPick, this.toPick, this.fromPick]) {
+      input.addEventListener("change", (e) => this.latency.measure(e, () => this.pickFromInputs()));
+    }
+    this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
+    this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
+    this.realPaths = el("div", { className: "table-wrap" });
+    this.realNudgeSlider = el("input", {
+      type: "range",
+      min: -1,
+      max: 1,
+      step: 0.01,
+      value: 0,
+      "aria-label": "Nudge the picked value"
+    });
+    this.realNudgeSlider.addEventListener(
+      "input",
+      (e) => this.latency.measure(
+        e,
+        () => (this.realNudge = Number(this.realNudgeSlider.value), this.updateReal())
+      )
+    );
+    this.realTangent = el("canvas", { className: "chart short", role: "img" });
+    this.realTangentText = el("p");
+    const realPart = section(
+      "The same in the real network",
+      "Pick any weight (an edge), bias or hidden activation (a neuron) in the diagram, for the example and label chosen here. A hidden activation reaches the cost through every neuron it feeds, so its derivative is a sum over those paths.",
+      this.convention,
+      this.example.topBar(this.label),
+      el(
+        "div",
+        { className: "buttons" },
+        el("label", {}, "Differentiate ", this.kind),
+        el("label", {}, "layer ", this.layerPick),
+        el("label", {}, "neuron ", this.toPick),
+        el("label", {}, "from ", this.fromPick)
+      ),
+      el(
+        "div",
+        { className: "chain-real" },
+        this.diagram.canvas,
+        el(
+          "div",
+          {},
+          this.realTitle,
+          this.realFormula,
+          this.realPaths,
+          el("label", { className: "grow" }, "nudge it by ", this.realNudgeSlider),
+          this.realTangentText,
+          this.realTangent
+        )
+      )
+    );
+    this.root.replaceChildren(chainPart, realPart);
+  }
+  setModel(model) {
+    this.model = model;
+    const L = model.sizes.length - 1;
+    this.layerPick.max = L;
+    this.convention.textContent = `This model's cost: ${costName(model)}. Its layers: ${model.sizes.join("-")}; layer 0 is the input, layer ${L} the output.`;
+    this.diagram.setModel(model);
+    this.diagram.showValues(model.weights);
+    this.pick = null;
+    this.updateChain();
+    this.updateReal();
+  }
+  // ---- the one-neuron chain -------------------------------------------------------------
+  params(values = this.values) {
+    return {
+      weights: [values.w1, values.w2, values.w3],
+      biases: [values.b1, values.b2, values.b3],
+      x: values.x,
+      y: values.y
+    };
+  }
+  updateChain() {
+    if (this.root.hidden) return;
+    const r = oneNeuronChain(this.params());
+    this.chain = r;
+    drawChain(this.chainPicture, this.values, r);
+    drawNumberLines(this.numberLines, r);
+    this.showDerivatives(r);
+    this.showTangent(r);
+  }
+  showDerivatives(r) {
+    const rows = [
+      el(
+        "tr",
+        {},
+        ...["derivative", "= its factors", "= product", "ratio of nudges"].map(
+          (t) => el("th", { textContent: t })
+        )
+      )
+    ];
+    const line = (which, name, factors, product, fd2) => el(
+      "tr",
+      { dataset: { which } },
+      el("th", { scope: "row", textContent: name }),
+      el("td", { textContent: factors }),
+      el("td", {
+        className: "product",
+        dataset: { testid: "chain-product", which },
+        textContent: num(product, 6)
+      }),
+      el("td", {
+        className: "fd",
+        dataset: { testid: "chain-fd", which },
+        textContent: num(fd2, 6)
+      })
+    );
+    const fd = r.finite_difference;
+    rows.push(
+      line(
+        "dC_da3",
+        "\u2202C/\u2202a\xB3",
+        `2(a\xB3 \u2212 y) = 2(${num(r.a[2])} \u2212 ${num(this.values.y, 2)})`,
+        r.dC_da[2],
+        fd.dC_da[2]
+      )
+    );
+    for (let i = 2; i >= 0; i--) {
+      const f = r.factors[i];
+      const l = i + 1;
+      const prev = i === 0 ? "a\u2070" : `a${sup(i)}`;
+      const tail = `\u03C3\u2032(z${sup(l)}) \xB7 \u2202C/\u2202a${sup(l)} = `;
+      const values = `${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
+      rows.push(
+        line(
+          `dC_dw${l}`,
+          `\u2202C/\u2202w${sup(l)}`,
+          `${prev} \xB7 ${tail}${num(f.a_prev)} \xB7 ${values}`,
+          r.dC_dw[i],
+          fd.dC_dw[i]
+        )
+      );
+      rows.push(
+        line(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
+      );
+      const below = i === 0 ? r.dC_dx : r.dC_da[i - 1];
+      const belowFd = i === 0 ? fd.dC_dx : fd.dC_da[i - 1];
+      rows.push(
+        line(
+          i === 0 ? "dC_dx" : `dC_da${i}`,
+          `\u2202C/\u2202${prev}`,
+          `w${sup(l)} \xB7 ${tail}${num(f.w)} \xB7 ${values}`,
+          below,
+          belowFd
+        )
+      );
+    }
+    this.derivatives.replaceChildren(...rows);
+  }
+  showTangent(r) {
+    const key = this.tangentKnob;
+    const label = KNOBS.find(([k]) => k === key)[1];
+    const p = this.values[key];
+    const costAt = (v) => chainCost(this.params({ ...this.values, [key]: v }));
+    const slope = {
+      w1: r.dC_dw[0],
+      w2: r.dC_dw[1],
+      w3: r.dC_dw[2],
+      b1: r.dC_db[0],
+      b2: r.dC_db[1],
+      b3: r.dC_db[2],
+      x: r.dC_dx
+    }[key];
+    tangentChart(this.tangentChart, this.tangentText, {
+      label,
+      p,
+      cost: r.cost,
+      slope,
+      costAt,
+      nudge: this.nudge
+    });
+  }
+  // ---- the real network ---------------------------------------------------------------------
+  pickFromDiagram(hit) {
+    const L = this.model.sizes.length - 1;
+    if (hit.kind === "edge")
+      this.pick = { kind: "weight", layer: hit.layer, to: hit.to, from: hit.from };
+    else if (hit.kind === "pixel") {
+      const g = this.result.grad_weights[0];
+      const n = this.model.sizes[1];
+      const blame = Array.from({ length: n }, (_, j) => Math.abs(g[j * PIXELS + hit.index]));
+      const to = this.pick && this.pick.layer === 1 ? this.pick.to : argmax(blame);
+      this.pick = { kind: "weight", layer: 1, to, from: hit.index };
+    } else if (hit.layer === L || this.kind.value === "bias")
+      this.pick = { kind: "bias", layer: hit.layer, to: hit.neuron };
+    else this.pick = { kind: "activation", layer: hit.layer, neuron: hit.neuron };
+    this.realNudge = 0;
+    this.realNudgeSlider.value = "0";
+    this.updateReal();
+  }
+  pickFromInputs() {
+    const L = this.model.sizes.length - 1;
+    const kind = this.kind.value;
+    const maxLayer = kind === "activation" ? L - 1 : L;
+    const layer = clamp(Number(this.layerPick.value), 1, maxLayer);
+    const to = clamp(Number(this.toPick.value), 0, this.model.sizes[layer] - 1);
+    const from = clamp(Number(this.fromPick.value), 0, this.model.sizes[layer - 1] - 1);
+    this.pick = kind === "weight" ? { kind, layer, to, from } : kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+    this.realNudge = 0;
+    this.realNudgeSlider.value = "0";
+    this.updateReal();
+  }
+  updateReal() {
+    if (!this.model || this.root.hidden) return;
+    const x = this.example.x;
+    const label = this.example.labelFor(this.model);
+    this.label.value = String(label);
+    const result = backprop(this.model, x, label);
+    this.result = result;
+    const L = this.model.sizes.length - 1;
+    this.pick ??= { kind: "weight", layer: L, to: label, from: argmax(result.activations[L - 1]) };
+    const pick = this.pick;
+    const p = pickChain(this.model, x, label, pick, result);
+    this.kind.value = pick.kind;
+    this.layerPick.value = String(pick.layer);
+    this.toPick.value = String(pick.kind === "activation" ? pick.neuron : pick.to);
+    this.fromPick.value = String(pick.from ?? 0);
+    this.fromPick.disabled = pick.kind !== "weight";
+    this.diagram.update(x, result.activations.slice(1));
+    if (pick.kind === "weight")
+      this.diagram.pickEdge({ layer: pick.layer, to: pick.to, from: pick.from });
+    else this.diagram.pickNeuron(pick.layer, pick.kind === "activation" ? pick.neuron : pick.to);
+    this.realTitle.textContent = `${pickName(this.model, pick)}: ${pick.kind === "activation" ? "a" : pick.kind === "weight" ? "w" : "b"} = ${num(p.value)}; C = ${num(p.cost, 5)} for label ${label}`;
+    this.showReal(p, pick);
+    this.showRealTangent(p, pick, x, label);
+  }
+  showReal(p, pick) {
+    const L = this.model.sizes.length - 1;
+    const rows = [];
+    const out = (l) => l === L;
+    const dCda = (l) => out(l) ? this.model.cost === "quadratic" ? "2(a\u2C7C \u2212 y\u2C7C)" : "\u2202C/\u2202a\u2C7C" : "\u2202C/\u2202a\u2C7C";
+    if (pick.kind !== "activation") {
+      const f = p.factors;
+      const first = pick.kind === "weight" ? ["a\u2096", f.a_prev] : ["1", 1];
+      const name = pick.kind === "weight" ? "\u2202C/\u2202w\u2C7C\u2096" : "\u2202C/\u2202b\u2C7C";
+      const text = f.sigma_prime === null ? `${name} = ${first[0]} \xB7 \u03B4\u2C7C = ${num(first[1])} \xB7 ${num(f.delta)}   (softmax + cross-entropy: \u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C)` : `${name} = ${first[0]} \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer)} = ${num(first[1])} \xB7 ${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
+      rows.push(el("p", { textContent: text }));
+      if (!out(pick.layer)) {
+        const follow2 = button(
+          `\u2202C/\u2202a\u2C7C is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`
+        );
+        follow2.addEventListener(
+          "click",
+          (e) => this.latency.measure(
+            e,
+            () => (this.pick = { kind: "activation", layer: pick.layer, neuron: pick.to }, this.updateReal())
+          )
+        );
+        rows.push(follow2);
+      }
+      this.realPaths.replaceChildren();
+    } else {
+      rows.push(
+        el("p", {
+          textContent: `\u2202C/\u2202a\u2096 = \u03A3\u2C7C w\u2C7C\u2096 \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of layer ${pick.layer + 1} it feeds:`
+        })
+      );
+      const softmax2 = p.paths[0].sigma_prime === null;
+      const head = el(
+        "tr",
+        {},
+        ...[
+          "j",
+          "w\u2C7C\u2096",
+          softmax2 ? "\u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C" : "\u03C3\u2032(z\u2C7C)",
+          softmax2 ? "" : dCda(pick.layer + 1),
+          "term"
+        ].map((t) => el("th", { textContent: t }))
+      );
+      const body = p.paths.map(
+        (q) => el(
+          "tr",
+          {},
+          el("td", { textContent: String(q.to) }),
+          el("td", { textContent: num(q.w) }),
+          el("td", { textContent: num(softmax2 ? q.delta : q.sigma_prime) }),
+          el("td", { textContent: softmax2 ? "" : num(q.dC_da) }),
+          el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) })
+        )
+      );
+      const total = el(
+        "tr",
+        { className: "total" },
+        el("th", { textContent: "\u03A3" }),
+        el("td"),
+        el("td"),
+        el("td"),
+        el("td", { textContent: signed(p.sum, 4) })
+      );
+      this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total));
+    }
+    const value = pick.kind === "activation" ? p.sum : p.product;
+    rows.push(
+      el(
+        "dl",
+        { className: "verdict" },
+        el("dt", { textContent: "product" }),
+        el("dd", { textContent: num(value, 8) }),
+        el("dt", { textContent: "backprop" }),
+        el("dd", { textContent: num(p.derivative, 8) }),
+        el("dt", { textContent: "ratio of nudges (\xB11e-6)" }),
+        el("dd", {
+          dataset: { testid: "chain-real-fd" },
+          textContent: num(p.finite_difference, 8)
+        })
+      )
+    );
+    this.realFormula.replaceChildren(...rows);
+  }
+  showRealTangent(p, pick, x, label) {
+    const slope = p.derivative;
+    const at = (v) => {
+      if (pick.kind === "activation") {
+        const above = {
+          ...this.model,
+          sizes: this.model.sizes.slice(pick.layer),
+          weights: this.model.weights.slice(pick.layer),
+          biases: this.model.biases.slice(pick.layer)
+        };
+        const a = Float64Array.from(this.result.activations[pick.layer]);
+        a[pick.neuron] = v;
+        return exampleCost(above, a, label);
+      }
+      const list = pick.kind === "weight" ? "weights" : "biases";
+      const i = pick.layer - 1;
+      const moved = Float64Array.from(this.model[list][i]);
+      moved[pick.kind === "weight" ? pick.to * this.model.sizes[i] + pick.from : pick.to] = v;
+      return exampleCost(
+        { ...this.model, [list]: this.model[list].map((arr, n) => n === i ? moved : arr) },
+        x,
+        label
+      );
+    };
+    const name = pick.kind === "activation" ? "a\u2096" : pick.kind === "weight" ? "w\u2C7C\u2096" : "b\u2C7C";
+    tangentChart(this.realTangent, this.realTangentText, {
+      label: name,
+      p: p.value,
+      cost: p.cost,
+      slope,
+      costAt: at,
+      nudge: this.realNudge,
+      span: 1
+    });
+  }
+};
+function clamp(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
+}
+function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span = NUDGE }) {
+  const points = [];
+  const tangent = [];
+  for (let i = 0; i <= 80; i++) {
+    const v = p - span + 2 * span * i / 80;
+    points.push([v, costAt(v)]);
+    tangent.push([v, cost + (v - p) * slope]);
+  }
+  const moved = costAt(p + nudge);
+  const predicted = cost + nudge * slope;
+  const costs = points.map((q) => q[1]);
+  const lo = Math.min(...costs);
+  const hi = Math.max(...costs);
+  const pad = (hi - lo) * 0.3 + 1e-6;
+  lineChart(
+    canvas,
+    [
+      { points, color: "#e6ebf5", label: "C" },
+      { points: tangent, color: "#4fc3ff", dash: [5, 4], label: "tangent" }
+    ],
+    {
+      xLabel: `${label} (white: the cost; blue dashed: its tangent line at the current value)`,
+      yLabel: "C",
+      yRange: [Math.max(lo - pad, Math.min(lo, 0)), hi + pad],
+      marks: [
+        { x: p, y: cost, color: "#93a0b8" },
+        { x: p + nudge, y: moved, color: "#ffd54a", label: "nudged" },
+        { x: p + nudge, y: predicted, color: "#4fc3ff", radius: 4 }
+      ]
+    }
+  );
+  const ratio = nudge ? (moved - cost) / nudge : slope;
+  text.textContent = nudge ? `Nudged by ${signed(nudge, 3)}: C goes ${num(cost, 5)} \u2192 ${num(moved, 5)} (\u0394C = ${signed(moved - cost, 3)}); the tangent predicts ${signed(predicted - cost, 3)}. \u0394C/\u0394 = ${num(ratio, 5)} vs \u2202C/\u2202${label} = ${num(slope, 5)}: the smaller the nudge, the closer.` : `\u2202C/\u2202${label} = ${num(slope, 6)}: move the slider to nudge it.`;
+}
+function drawChain(canvas, values, r) {
+  const sized = fit(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const acts = [values.x, ...r.a];
+  const step = (width - 170) / 3;
+  const y = height / 2 - 6;
+  const xs = acts.map((_, i) => 40 + i * step);
+  ctx.font = "12px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  for (let i = 0; i < 3; i++) {
+    const w = [values.w1, values.w2, values.w3][i];
+    ctx.strokeStyle = w >= 0 ? "rgba(64,220,120,0.9)" : "rgba(240,72,72,0.9)";
+    ctx.lineWidth = 1 + Math.min(6, Math.abs(w));
+    ctx.beginPath();
+    ctx.moveTo(xs[i] + 18, y);
+    ctx.lineTo(xs[i + 1] - 18, y);
+    ctx.stroke();
+    ctx.fillStyle = "#c8d0e0";
+    ctx.fillText(`w${sup(i + 1)} = ${num(w, 2)}`, (xs[i] + xs[i + 1]) / 2, y - 12);
+  }
+  acts.forEach((a, i) => {
+    const v = Math.min(1, Math.max(0, a));
+    ctx.beginPath();
+    ctx.arc(xs[i], y, 18, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
+    ctx.fill();
+    ctx.strokeStyle = "#56617a";
+    ctx.lineWidth = 1;
+    ctx.stroke();
+    ctx.fillStyle = "#e6ebf5";
+    ctx.fillText(`a${sup(i)} = ${num(a, 3)}`, xs[i], y + 36);
+  });
+  ctx.fillStyle = "#ffd54a";
+  ctx.textAlign = "left";
+  ctx.fillText(`C = (a\xB3 \u2212 y)\xB2`, xs[3] + 30, y - 4);
+  ctx.fillText(`= ${num(r.cost, 4)}`, xs[3] + 30, y + 14);
+}
+function drawNumberLines(canvas, r) {
+  const sized = fit(canvas);
+  if (!sized) return;
+  const { ctx, width, height } = sized;
+  const rows = [
+    ...r.z.map((v, i) => [`z${sup(i + 1)}`, v, -8, 8]),
+    ...r.a.map((v, i) => [`a${sup(i + 1)}`, v, 0, 1]),
+    ["C", r.cost, 0, 1]
+  ];
+  const h = height / rows.length;
+  const left = 40;
+  const right = width - 70;
+  ctx.font = "12px system-ui, sans-serif";
+  rows.forEach(([name, v, lo, hi], i) => {
+    const y = h * (i + 0.5);
+    ctx.strokeStyle = "#3a4660";
+    ctx.beginPath();
+    ctx.moveTo(left, y);
+    ctx.lineTo(right, y);
+    ctx.stroke();
+    for (const t of [lo, (lo + hi) / 2, hi]) {
+      const tx = left + (t - lo) / (hi - lo) * (right - left);
+      ctx.fillStyle = "#56617a";
+      ctx.fillRect(tx - 0.5, y - 4, 1, 8);
+    }
+    const x = left + (Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo) * (right - left);
+    ctx.fillStyle = name === "C" ? "#ffd54a" : name.startsWith("z") ? "#4fc3ff" : "#e6ebf5";
+    ctx.beginPath();
+    ctx.arc(x, y, 5, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.textAlign = "right";
+    ctx.fillText(name, left - 8, y + 4);
+    ctx.textAlign = "left";
+    ctx.fillText(num(v, 3), right + 8, y + 4);
+  });
+}
+
+// src/digitnet/widgets/widget.js
+var CSS = (style_default + chapters_default).replace(/^(?::root|body) \{/gm, ":host {");
+function markup(view) {
+  const found = static_default.match(new RegExp(`<!-- export:${view} -->([\\s\\S]*?)<!-- /export:${view}`));
+  if (!found) throw new Error(`index.html lost its export:${view} markers`);
+  return found[1];
+}
+function kernelApi(model) {
+  const waiting = /* @__PURE__ */ new Map();
+  let next = 0;
+  const listen = (msg) => {
+    if (msg.type !== "answer" || !waiting.has(msg.id)) return;
+    const { resolve, reject } = waiting.get(msg.id);
+    waiting.delete(msg.id);
+    if (msg.error === void 0) return resolve(msg.answer);
+    reject(Object.assign(new Error(msg.error), { status: msg.status }));
+  };
+  model.on("msg:custom", listen);
+  const request = (path, options = {}) => new Promise((resolve, reject) => {
+    next += 1;
+    waiting.set(next, { resolve, reject });
+    const { method = "GET", body = null } = options;
+    model.send({ type: "request", id: next, path, method, body });
+  });
+  return { request, close: () => model.off("msg:custom", listen) };
+}
+function follow(model, name, show) {
+  const changed = () => show(model.get(name));
+  model.on(`change:${name}`, changed);
+  return () => model.off(`change:${name}`, changed);
+}
+function send(model, values) {
+  for (const [name, value] of Object.entries(values)) model.set(name, value);
+  model.save_changes();
+}
+var same = (a, b) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
+function drawWidget(model, root) {
+  root.innerHTML = markup("draw");
+  const view = new DrawView(root.querySelector("#view-draw"));
+  let shown = [];
+  view.onResult((x) => {
+    shown = Array.from(x);
+    if (!same(shown, model.get("pixels"))) send(model, { pixels: shown });
+  });
+  const show = (pixels) => {
+    if (same(pixels, shown)) return;
+    if (pixels.some((v) => v > 0))
+      view.showImage(
+        pixels.map((v) => v * 255),
+        "set from Python"
+      );
+    else view.clear();
+  };
+  return { view, start: () => show(model.get("pixels")), undo: [follow(model, "pixels", show)] };
+}
+function learningWidget(View) {
+  return (model, root, example) => {
+    const view = new View(root, example);
+    const show = () => {
+      const x = Float64Array.from(model.get("example"));
+      const label = model.get("label");
+      if (same(x, example.x) && label === example.label) return;
+      Object.assign(example, { x, drawing: x, trueLabel: null, label });
+      example.origin = { split: "drawing", index: null };
+      example.changed();
+    };
+    example.onChange(() => {
+      const label = example.labelFor(view.model);
+      if (label !== model.get("label") || !same(example.x, model.get("example")))
+        send(model, { example: Array.from(example.x), label });
+    });
+    return {
+      view,
+      start: show,
+      undo: [follow(model, "example", show), follow(model, "label", show)]
+    };
+  };
+}
+var WIDGETS = {
+  draw: drawWidget,
+  backprop: learningWidget(BackpropView),
+  gradient: learningWidget(GradientView),
+  chain: learningWidget(ChainView)
+};
+function render({ model, el: el2 }) {
+  const host = document.createElement("div");
+  host.className = "digitnet-widget";
+  el2.append(host);
+  const shadow = host.attachShadow({ mode: "open" });
+  const root = document.createElement("section");
+  root.className = "view";
+  shadow.append(Object.assign(document.createElement("style"), { textContent: CSS }), root);
+  const kernel = kernelApi(model);
+  const example = new Example(model.get("served"), kernel.request);
+  const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
+  const useNetwork = () => view.setModel(decodeModel(model.get("network")));
+  useNetwork();
+  start();
+  const stop = follow(model, "network", useNetwork);
+  return () => [stop, ...undo, kernel.close].forEach((f) => f());
+}
+var widget_default = { render };
+export {
+  widget_default as default
+};

@@ -1,0 +1,172 @@
+"""The widgets in a real JupyterLab, driven by Chromium: a notebook's cells run, each widget
+renders with no console error, a digit drawn in `Draw` is read back as `prediction` by a later
+cell, a label chosen in `Backprop` is read back with its `cost`.
+
+JupyterLab runs on 127.0.0.1 with its own temporary root, token and Jupyter folders (config,
+data, runtime), `expose_app_in_browser` so the test runs cells through `jupyterapp.commands`;
+started and ended by its PID (with its kernels), nothing left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from .test_browser import CHROMIUM, chromium, draw_four, free_port  # noqa: F401 (a fixture)
+
+pytest.importorskip("anywidget")
+pytest.importorskip("jupyterlab")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+CELLS = [
+    # 0: a seeded untrained network and a stroke as the example: no file, no data needed
+    """import numpy as np
+from digitnet import explain
+from digitnet.network import Network
+from digitnet.widgets import Backprop, ChainRule, Draw, GradientDescent
+net = Network([784, 16, 16, 10], seed=0)
+x = np.zeros((28, 28)); x[5:23, 13:16] = 1.0  # a "1"
+""",
+    "draw = Draw(net)\ndraw",
+    "backprop = Backprop(net, example=x, label=3)\nbackprop",
+    "GradientDescent(net, example=x)",
+    "ChainRule(net, example=x)",
+    # 5: read back what the browser did
+    """ink = sum(v > 0 for v in draw.pixels)
+wanted = int(net.predict(np.array(draw.pixels)[None, :])[0])
+print(f"drawn {ink} {draw.prediction} {wanted}")""",
+    """same = explain.backprop_example(net, np.array(backprop.example), backprop.label)["cost"]
+print(f"label {backprop.label} {backprop.cost:.12f} {same:.12f}")""",
+]
+KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
+STARTUP_SECONDS = 60
+
+
+@contextlib.contextmanager
+def jupyterlab(root: Path):
+    """JupyterLab serving `root`, in its own Jupyter folders; yields (address, token)."""
+    token, port = secrets.token_hex(16), free_port()
+    env = dict(os.environ)
+    for name in ("CONFIG", "DATA", "RUNTIME"):
+        folder = root.parent / f"jupyter-{name.lower()}"
+        folder.mkdir()
+        env[f"JUPYTER_{name}_DIR"] = str(folder)
+    env["IPYTHONDIR"] = str(root.parent / "ipython")
+    # no "news?" notification over the notebook
+    labconfig = Path(env["JUPYTER_CONFIG_DIR"]) / "labconfig"
+    labconfig.mkdir()
+    announcements = {"@jupyterlab/apputils-extension:announcements": True}
+    (labconfig / "page_config.json").write_text(json.dumps({"disabledExtensions": announcements}))
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+        "--ip=127.0.0.1", f"--port={port}", f"--ServerApp.root_dir={root}",
+        f"--IdentityProvider.token={token}", "--LabApp.expose_app_in_browser=True",
+    ]  # fmt: skip
+    log = open(root.parent / "jupyterlab.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    address = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while True:
+            assert server.poll() is None, (root.parent / "jupyterlab.log").read_text()
+            assert time.monotonic() < deadline, "JupyterLab did not answer in time"
+            with contextlib.suppress(OSError):
+                with urllib.request.urlopen(f"{address}/api/status?token={token}", timeout=2):
+                    break
+            time.sleep(0.25)
+        yield address, token
+    finally:
+        started = psutil.Process(server.pid).children(recursive=True)  # its kernels
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        _, alive = psutil.wait_procs(started, timeout=10)
+        for process in alive:  # a kernel its server did not end
+            process.kill()
+        log.close()
+
+
+def run_cell(page, index: int) -> None:
+    page.evaluate(
+        """async (index) => {
+          const panel = window.jupyterapp.shell.currentWidget;
+          panel.content.activeCellIndex = index;
+          await window.jupyterapp.commands.execute("notebook:run-cell");
+        }""",
+        index,
+    )
+
+
+def output_of(page, index: int, starts: str) -> list[str]:
+    """The words of cell `index`'s printed output, once it starts with `starts`."""
+    cell = page.locator(".jp-Notebook .jp-Cell").nth(index)
+    text = cell.locator(".jp-OutputArea-output").filter(has_text=starts)
+    text.wait_for(timeout=30_000)
+    return text.inner_text().split()
+
+
+def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixture)
+    root = tmp_path / "root"
+    root.mkdir()
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    notebook.metadata["kernelspec"] = KERNEL
+    nbformat.write(notebook, root / "widgets.ipynb")
+    with jupyterlab(root) as (address, token):
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(f"{address}/lab/tree/widgets.ipynb?token={token}")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.shell.currentWidget")
+        page.wait_for_function(
+            """() => {
+              const panel = window.jupyterapp.shell.currentWidget;
+              return panel.content && panel.sessionContext.session?.kernel?.status === "idle";
+            }""",
+            timeout=60_000,
+        )
+        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+        # each widget renders its view
+        for testid in ("draw-canvas", "backprop-label", "gradient-summary", "chain-derivatives"):
+            page.get_by_test_id(testid).first.wait_for(state="attached", timeout=60_000)
+        assert page.locator(".digitnet-widget").count() == 4
+
+        # draw a digit; a later cell reads it back
+        canvas = page.get_by_test_id("draw-canvas")
+        canvas.scroll_into_view_if_needed()
+        draw_four(page)
+        answer = page.get_by_test_id("answer")
+        page.wait_for_function("(el) => el.textContent !== ''", arg=answer.element_handle())
+        time.sleep(0.5)  # the last stroke's pixels reach the kernel
+        run_cell(page, 5)
+        _, ink, prediction, wanted = output_of(page, 5, "drawn")
+        assert int(ink) > 20 and prediction == wanted == answer.text_content()
+
+        # choose a label in Backprop; a later cell reads its cost back
+        page.get_by_test_id("backprop-label").select_option("7")
+        time.sleep(0.5)
+        run_cell(page, 6)
+        _, label, cost, same = output_of(page, 6, "label")
+        assert label == "7" and cost == same
+
+        context.close()
+    assert errors == [], f"console errors: {errors}"
