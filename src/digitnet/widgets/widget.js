@@ -8,7 +8,7 @@ import style from "../web/static/style.css";
 import chapters from "../web/static/chapters.css";
 import { decodeModel } from "../web/static/js/network.js";
 import { DrawView } from "../web/static/js/draw.js";
-import { Example } from "../web/static/js/chapters.js";
+import { Example } from "../web/static/js/example.js";
 import { BackpropView } from "../web/static/js/backprop.js";
 import { GradientView } from "../web/static/js/gradient.js";
 import { ChainView } from "../web/static/js/chain.js";
@@ -92,8 +92,9 @@ function learningWidget(View) {
       const label = model.get("label");
       if (same(x, example.x) && label === example.label) return;
       // the kernel's example, as the drawing the views study, with the kernel's label
-      Object.assign(example, { x, drawing: x, trueLabel: null, label });
-      example.origin = { split: "drawing", index: null };
+      example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
+      example.drawing = x;
+      example.label = label;
       example.changed();
     };
     example.onChange(() => {
@@ -125,7 +126,7 @@ function render({ model, el }) {
   root.className = "view";
   shadow.append(Object.assign(document.createElement("style"), { textContent: CSS }), root);
   const kernel = kernelApi(model);
-  const example = new Example(model.get("served"), kernel.request);
+  const example = new Example({ served: model.get("served"), request: kernel.request });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();

@@ -7,7 +7,7 @@ var static_default = `<!doctype html>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>digitnet</title>
-    <link rel="icon" href="data:," />
+    <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
     <link rel="stylesheet" href="/static/style.css" />
     <link rel="stylesheet" href="/static/chapters.css" />
   </head>
@@ -15,6 +15,16 @@ var static_default = `<!doctype html>
     <header class="top">
       <h1>digitnet</h1>
       <nav role="tablist" aria-label="Views">
+        <button
+          role="tab"
+          id="tab-story"
+          data-testid="tab-story"
+          aria-controls="view-story"
+          aria-selected="false"
+          tabindex="-1"
+        >
+          Story
+        </button>
         <button
           role="tab"
           id="tab-draw"
@@ -89,11 +99,22 @@ var static_default = `<!doctype html>
         >Model
         <select id="model-select" aria-label="Model from the models folder"></select>
       </label>
+      <span id="model-status" class="warning" role="status"></span>
     </header>
     <p id="no-model" class="banner" hidden>
       No model yet. <button id="go-learn" type="button">Train one in the Learn view</button>
     </p>
     <main>
+      <!-- The story builds its own markup (js/story.js). -->
+      <!-- export:story -->
+      <section
+        id="view-story"
+        role="tabpanel"
+        aria-labelledby="tab-story"
+        class="view"
+        hidden
+      ></section>
+      <!-- /export:story -->
       <!-- export:draw -->
       <section id="view-draw" role="tabpanel" aria-labelledby="tab-draw" class="view draw">
         <div class="pad-column">
@@ -105,7 +126,7 @@ var static_default = `<!doctype html>
           ></canvas>
           <div class="pad-tools">
             <button id="clear" type="button">Clear</button>
-            <span id="timing" class="muted" aria-live="off"></span>
+            <span id="timing" class="muted" aria-live="off" hidden></span>
           </div>
         </div>
         <div class="result">
@@ -138,13 +159,16 @@ var static_default = `<!doctype html>
       <!-- /export:draw -->
       <section id="view-weights" role="tabpanel" aria-labelledby="tab-weights" class="view" hidden>
         <p class="muted">
-          Each first-layer neuron's 784 incoming weights as a 28\xD728 grid: green positive, red
-          negative, brightness = size. Choose one to see its bias and the test digits that excite it
-          most.
+          Each neuron of hidden layer 1: its 784 incoming weights as a 28\xD728 grid: green positive,
+          red negative, brightness = size. Choose one to see its bias and the test digits that
+          excite it most.
         </p>
         <div class="weights-layout">
           <div id="grids" class="grids"></div>
           <div class="neuron-detail">
+            <label class="neuron-pick"
+              >Neuron of hidden layer 1 <input id="neuron-pick" type="number" min="0" value="0"
+            /></label>
             <h2 id="neuron-title">Choose a neuron</h2>
             <p id="neuron-bias" class="muted"></p>
             <div id="neuron-top" class="thumbs"></div>
@@ -224,7 +248,7 @@ var static_default = `<!doctype html>
           <button id="train-save" type="submit" data-testid="train-save" disabled>Save</button>
           <span id="save-status" class="muted" aria-live="polite"></span>
         </form>
-        <h2>First-layer weights, live</h2>
+        <h2>Hidden layer 1's weights, live</h2>
         <div id="learn-grids" class="grids small"></div>
       </section>
       <section
@@ -389,7 +413,10 @@ nav [role="tab"][aria-selected="true"] {
   color: var(--muted);
 }
 .model-pick select {
-  max-width: 14rem;
+  max-width: 100%;
+}
+#model-status:empty {
+  display: none;
 }
 .banner {
   margin: 0.8rem 1rem;
@@ -680,7 +707,7 @@ main {
 `;
 
 // src/digitnet/web/static/chapters.css
-var chapters_default = '/* The learning views: Backprop, Gradient descent, Chain rule. Same colours as style.css. */\n.convention {\n  margin: 0 0 0.8rem;\n  padding: 0.45rem 0.8rem;\n  border-left: 3px solid var(--gold);\n  background: var(--panel);\n  border-radius: 0 6px 6px 0;\n}\n.chapter-top {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.6rem 1.2rem;\n  align-items: center;\n  margin-bottom: 0.8rem;\n}\n.chapter-top label,\n.buttons label {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  max-width: 100%;\n  color: var(--muted);\n}\n.chapter-part select,\n.chapter-top select {\n  max-width: 100%;\n}\n.example-chooser {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n}\n.example-chooser input[type="number"] {\n  width: 6.5rem;\n}\n.example-thumb {\n  width: 56px;\n  height: 56px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.chapter-part {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  margin-bottom: 1rem;\n}\n.chapter-part h3 {\n  font-size: 1rem;\n  margin: 0.8rem 0 0.4rem;\n}\n.chapter-part h4 {\n  font-size: 0.9rem;\n  margin: 0.4rem 0;\n  color: var(--muted);\n  font-weight: 600;\n}\n.help {\n  max-width: 62rem;\n  margin-top: 0;\n}\n.chart {\n  width: 100%;\n  height: 240px;\n  display: block;\n}\n.chart.short {\n  height: 150px;\n}\n.chart-figure {\n  margin: 0;\n}\n.chart-figure figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n  margin-bottom: 0.3rem;\n}\n.legend {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.2rem 0.8rem;\n  font-size: 0.8rem;\n  color: var(--muted);\n}\n.legend i,\n.swatch {\n  display: inline-block;\n  width: 0.8rem;\n  height: 0.8rem;\n  border-radius: 2px;\n  margin-right: 0.3rem;\n  vertical-align: -0.1rem;\n}\n.up {\n  color: #40dc78;\n}\n.down {\n  color: var(--red);\n}\n.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n}\ntable {\n  border-collapse: collapse;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.88rem;\n}\nth,\ntd {\n  padding: 0.25rem 0.55rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\nth {\n  color: var(--muted);\n  font-weight: 600;\n}\nth[scope="row"] {\n  text-align: left;\n  color: var(--text);\n  font-weight: 500;\n}\ntr.total td,\ntr.total th {\n  border-top: 2px solid var(--muted);\n  font-weight: 700;\n}\n\n/* Backprop */\n.bp-cost {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.bp-outputs {\n  display: grid;\n  gap: 0.15rem;\n}\n.bp-row {\n  display: grid;\n  grid-template-columns: 1.6rem minmax(4rem, 1fr) 1.6rem 4.6rem 6.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  padding: 0.1rem 0.4rem;\n  text-align: right;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.9rem;\n  border-color: transparent;\n  background: transparent;\n}\n.bp-row.head {\n  color: var(--muted);\n  font-size: 0.78rem;\n}\n.bp-row .digit {\n  text-align: center;\n  font-weight: 700;\n}\n.bp-row .track {\n  height: 0.75rem;\n  background: #1b2333;\n  border-radius: 3px;\n  overflow: hidden;\n}\n.bp-row .fill {\n  display: block;\n  height: 100%;\n  background: #8fa3c7;\n}\n.bp-row.wanted .digit {\n  color: var(--gold);\n}\n.bp-row.wanted .fill {\n  background: var(--gold);\n}\n.bp-row[aria-pressed="true"] {\n  border-color: var(--accent);\n}\n.cost-sum {\n  font-weight: 600;\n  margin: 0.5rem 0 0;\n}\n.ways {\n  display: grid;\n  grid-template-columns: minmax(0, 0.7fr) minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.ways canvas {\n  cursor: pointer;\n}\n.sums {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.pairs {\n  display: grid;\n  grid-template-columns: repeat(auto-fill, minmax(118px, 1fr));\n  gap: 0.6rem;\n}\n.pair {\n  margin: 0;\n  display: grid;\n  grid-template-columns: 1fr 1fr;\n  gap: 3px;\n  font-size: 0.75rem;\n  color: var(--muted);\n  text-align: center;\n}\n.pair canvas,\n.pattern,\n.chapter-part .grids canvas {\n  width: 100%;\n  aspect-ratio: 1;\n  image-rendering: pixelated;\n  display: block;\n}\n.pair figcaption {\n  grid-column: 1 / -1;\n}\n.bp-step {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.thumb.up figcaption {\n  color: #40dc78;\n}\n.thumb.down figcaption {\n  color: var(--red);\n}\n.thumb.big canvas {\n  width: 112px;\n  height: 112px;\n}\n.eta {\n  width: 6rem;\n}\n.bp-average {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr);\n  gap: 1rem;\n}\n.bp-average .chart {\n  max-width: 40rem;\n}\n.averaging td {\n  white-space: nowrap;\n}\n.averaging th[scope="row"] {\n  min-width: 16rem;\n  font-size: 0.8rem;\n}\n.averaging canvas {\n  width: 36px;\n  height: 36px;\n  image-rendering: pixelated;\n  display: block;\n  margin: 0 auto 2px;\n}\n.averaging th {\n  font-size: 0.75rem;\n  text-align: center;\n}\n.averaging td.avg {\n  font-weight: 700;\n  border-left: 2px solid var(--muted);\n}\n\n/* Gradient descent */\n.gd-ranked {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.top-list {\n  margin: 0;\n  padding-left: 1.4rem;\n  font-size: 0.85rem;\n}\n.gd-landscape {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.landscape {\n  width: 100%;\n  aspect-ratio: 1;\n  display: block;\n  border: 1px solid var(--line);\n  border-radius: 6px;\n}\n.landscape[hidden] {\n  display: none;\n}\n\n/* Chain rule */\n.chain-top {\n  display: grid;\n  grid-template-columns: minmax(16rem, 0.8fr) minmax(0, 1.2fr);\n  gap: 1rem 1.5rem;\n}\n.knob-grid {\n  display: grid;\n  gap: 0.35rem;\n}\n.knob-grid label {\n  display: grid;\n  grid-template-columns: 5.5rem minmax(0, 1fr) 3.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  font-variant-numeric: tabular-nums;\n}\n.knob-grid output {\n  text-align: right;\n}\n.chain-picture {\n  width: 100%;\n  height: 110px;\n  display: block;\n}\n.number-lines {\n  width: 100%;\n  height: 200px;\n  display: block;\n}\n.derivatives th:nth-child(2),\n.derivatives td:nth-child(2) {\n  text-align: left;\n  color: var(--muted);\n}\n.derivatives .product,\n.derivatives .fd {\n  font-weight: 600;\n}\n.grow {\n  flex: 1;\n  min-width: 12rem;\n}\n.grow input[type="range"] {\n  flex: 1;\n}\n.chain-real {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.formula p {\n  margin: 0.3rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.formula .verdict {\n  font-weight: 600;\n}\n.paths td.up,\n.paths td.down {\n  font-weight: 600;\n}\n.buttons input[type="number"] {\n  width: 5.5rem;\n}\n\n@media (max-width: 900px) {\n  .bp-cost,\n  .ways,\n  .sums,\n  .bp-step,\n  .bp-average,\n  .gd-ranked,\n  .gd-landscape,\n  .chain-top,\n  .chain-real {\n    grid-template-columns: minmax(0, 1fr);\n  }\n  .bp-row {\n    grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;\n    gap: 0.3rem;\n    font-size: 0.82rem;\n  }\n}\n.verdict {\n  display: grid;\n  grid-template-columns: max-content max-content;\n  gap: 0.1rem 1rem;\n  margin: 0.5rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.verdict dt {\n  color: var(--muted);\n}\n.verdict dd {\n  margin: 0;\n  font-weight: 600;\n  text-align: right;\n}\n';
+var chapters_default = '/* The learning views: Backprop, Gradient descent, Chain rule. Same colours as style.css. */\n.convention {\n  margin: 0 0 0.8rem;\n  padding: 0.45rem 0.8rem;\n  border-left: 3px solid var(--gold);\n  background: var(--panel);\n  border-radius: 0 6px 6px 0;\n}\n.chapter-top {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.6rem 1.2rem;\n  align-items: center;\n  margin-bottom: 0.8rem;\n}\n.chapter-top label,\n.buttons label {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  max-width: 100%;\n  color: var(--muted);\n}\n.chapter-part select,\n.chapter-top select {\n  max-width: 100%;\n}\n.example-chooser {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n}\n.example-chooser input[type="number"] {\n  width: 6.5rem;\n}\n.example-thumb {\n  width: 56px;\n  height: 56px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.chapter-part {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  margin-bottom: 1rem;\n}\n.chapter-part h3 {\n  font-size: 1rem;\n  margin: 0.8rem 0 0.4rem;\n}\n.chapter-part h4 {\n  font-size: 0.9rem;\n  margin: 0.4rem 0;\n  color: var(--muted);\n  font-weight: 600;\n}\n.help {\n  max-width: 62rem;\n  margin-top: 0;\n}\n.chart {\n  width: 100%;\n  height: 240px;\n  display: block;\n}\n.chart.short {\n  height: 150px;\n}\n.chart-figure {\n  margin: 0;\n}\n.chart-figure figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n  margin-bottom: 0.3rem;\n}\n.legend {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.2rem 0.8rem;\n  font-size: 0.8rem;\n  color: var(--muted);\n}\n.legend i,\n.swatch {\n  display: inline-block;\n  width: 0.8rem;\n  height: 0.8rem;\n  border-radius: 2px;\n  margin-right: 0.3rem;\n  vertical-align: -0.1rem;\n}\n.up {\n  color: #40dc78;\n}\n.down {\n  color: var(--red);\n}\n.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n}\ntable {\n  border-collapse: collapse;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.88rem;\n}\nth,\ntd {\n  padding: 0.25rem 0.55rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\nth {\n  color: var(--muted);\n  font-weight: 600;\n}\nth[scope="row"] {\n  text-align: left;\n  color: var(--text);\n  font-weight: 500;\n}\ntr.total td,\ntr.total th {\n  border-top: 2px solid var(--muted);\n  font-weight: 700;\n}\n\n/* Backprop */\n.bp-cost {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.bp-outputs {\n  display: grid;\n  gap: 0.15rem;\n}\n.bp-row {\n  display: grid;\n  grid-template-columns: 1.6rem minmax(4rem, 1fr) 1.6rem 4.6rem 6.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  padding: 0.1rem 0.4rem;\n  text-align: right;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.9rem;\n  border-color: transparent;\n  background: transparent;\n}\n.bp-row.head {\n  color: var(--muted);\n  font-size: 0.78rem;\n}\n.bp-row .digit {\n  text-align: center;\n  font-weight: 700;\n}\n.bp-row .track {\n  height: 0.75rem;\n  background: #1b2333;\n  border-radius: 3px;\n  overflow: hidden;\n}\n.bp-row .fill {\n  display: block;\n  height: 100%;\n  background: #8fa3c7;\n}\n.bp-row.wanted .digit {\n  color: var(--gold);\n}\n.bp-row.wanted .fill {\n  background: var(--gold);\n}\n.bp-row[aria-pressed="true"] {\n  border-color: var(--accent);\n}\n.cost-sum {\n  font-weight: 600;\n  margin: 0.5rem 0 0;\n}\n.ways {\n  display: grid;\n  grid-template-columns: minmax(0, 0.7fr) minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.ways canvas {\n  cursor: pointer;\n}\n.sums {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.pairs {\n  display: grid;\n  grid-template-columns: repeat(auto-fill, minmax(118px, 1fr));\n  gap: 0.6rem;\n}\n.pair {\n  margin: 0;\n  display: grid;\n  grid-template-columns: 1fr 1fr;\n  gap: 3px;\n  font-size: 0.75rem;\n  color: var(--muted);\n  text-align: center;\n}\n.pair canvas,\n.pattern,\n.chapter-part .grids canvas {\n  width: 100%;\n  aspect-ratio: 1;\n  image-rendering: pixelated;\n  display: block;\n}\n.pair figcaption {\n  grid-column: 1 / -1;\n}\n.bp-step {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.thumb.up figcaption {\n  color: #40dc78;\n}\n.thumb.down figcaption {\n  color: var(--red);\n}\n.thumb.big canvas {\n  width: 112px;\n  height: 112px;\n}\n.eta {\n  width: 6rem;\n}\n.bp-average {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr);\n  gap: 1rem;\n}\n.bp-average .chart {\n  max-width: 40rem;\n}\n.averaging td {\n  white-space: nowrap;\n}\n.averaging th[scope="row"] {\n  min-width: 16rem;\n  font-size: 0.8rem;\n}\n.averaging canvas {\n  width: 36px;\n  height: 36px;\n  image-rendering: pixelated;\n  display: block;\n  margin: 0 auto 2px;\n}\n.averaging th {\n  font-size: 0.75rem;\n  text-align: center;\n}\n.averaging td.avg {\n  font-weight: 700;\n  border-left: 2px solid var(--muted);\n}\n\n/* Gradient descent */\n.gd-ranked {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.top-list {\n  margin: 0;\n  padding-left: 1.4rem;\n  font-size: 0.85rem;\n}\n.gd-landscape {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.landscape {\n  width: 100%;\n  aspect-ratio: 1;\n  display: block;\n  border: 1px solid var(--line);\n  border-radius: 6px;\n}\n.landscape[hidden] {\n  display: none;\n}\n\n/* Chain rule */\n.chain-top {\n  display: grid;\n  grid-template-columns: minmax(16rem, 0.8fr) minmax(0, 1.2fr);\n  gap: 1rem 1.5rem;\n}\n.knob-grid {\n  display: grid;\n  gap: 0.35rem;\n}\n.knob-grid label {\n  display: grid;\n  grid-template-columns: 5.5rem minmax(0, 1fr) 3.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  font-variant-numeric: tabular-nums;\n}\n.knob-grid output {\n  text-align: right;\n}\n.chain-picture {\n  width: 100%;\n  height: 110px;\n  display: block;\n}\n.number-lines {\n  width: 100%;\n  height: 260px;\n  display: block;\n}\n.derivatives th:nth-child(2),\n.derivatives td:nth-child(2) {\n  text-align: left;\n  color: var(--muted);\n}\n.derivatives .product,\n.derivatives .fd {\n  font-weight: 600;\n}\n.grow {\n  flex: 1;\n  min-width: 12rem;\n}\n.grow input[type="range"] {\n  flex: 1;\n}\n.chain-real {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.formula p {\n  margin: 0.3rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.formula .verdict {\n  font-weight: 600;\n}\n.paths td.up,\n.paths td.down {\n  font-weight: 600;\n}\n.buttons input[type="number"] {\n  width: 5.5rem;\n}\n\n@media (max-width: 900px) {\n  .bp-cost,\n  .ways,\n  .sums,\n  .bp-step,\n  .bp-average,\n  .gd-ranked,\n  .gd-landscape,\n  .chain-top,\n  .chain-real {\n    grid-template-columns: minmax(0, 1fr);\n  }\n  .bp-row {\n    grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;\n    gap: 0.3rem;\n    font-size: 0.82rem;\n  }\n}\n.verdict {\n  display: grid;\n  grid-template-columns: max-content max-content;\n  gap: 0.1rem 1rem;\n  margin: 0.5rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.verdict dt {\n  color: var(--muted);\n}\n.verdict dd {\n  margin: 0;\n  font-weight: 600;\n  text-align: right;\n}\n\n/* The Story tab (js/story.js): one scene at a time, built for 390 px first. */\n.story-strip {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.3rem;\n  list-style: none;\n  padding: 0;\n  margin: 0 0 0.8rem;\n}\n.story-strip li.chapter-start:not(:first-child) {\n  margin-left: 0.6rem;\n}\n.story-strip a {\n  display: inline-block;\n  min-width: 1.9rem;\n  padding: 0.25rem 0;\n  text-align: center;\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  color: var(--muted);\n  text-decoration: none;\n}\n.story-strip a[aria-current="step"] {\n  background: var(--gold);\n  border-color: var(--gold);\n  color: #0b0f17;\n  font-weight: 700;\n}\n.story-scene {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  max-width: 60rem;\n}\n.story-where {\n  margin: 0;\n  font-size: 0.85rem;\n}\n.story-title {\n  margin: 0.2rem 0 0.4rem;\n}\n.story-words {\n  max-width: 44rem;\n  line-height: 1.45;\n  min-height: 4.4em;\n}\n.story-canvas {\n  display: block;\n  width: 100%;\n  height: 300px;\n}\n.story-canvas.story-net {\n  height: 340px;\n}\n.story-canvas.story-bars {\n  height: 200px;\n}\n.story-grids {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.8rem;\n}\n.story-grids figure {\n  margin: 0;\n}\n.story-grids figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n}\n.story-grid {\n  width: 112px;\n  height: 112px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.story-sum {\n  font-family: ui-monospace, monospace;\n  min-height: 1.5em;\n}\n.story-controls {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n  margin-top: 0.8rem;\n}\n.story-controls button {\n  min-height: 2rem;\n}\n.story-table-wrap {\n  overflow-x: auto;\n  margin-top: 0.6rem;\n}\n.story-table {\n  border-collapse: collapse;\n  font-size: 0.85rem;\n}\n.story-table caption {\n  text-align: left;\n  color: var(--muted);\n}\n.story-table th,\n.story-table td {\n  padding: 0.15rem 0.6rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\n.story-offline {\n  border-left: 3px solid var(--gold);\n  padding-left: 0.6rem;\n}\n@media (min-width: 900px) {\n  .story-canvas.story-net {\n    height: 400px;\n  }\n}\n.story-thumbs {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  margin-top: 0.6rem;\n}\n.story-thumbs > p {\n  flex-basis: 100%;\n  margin: 0;\n}\n.story-thumbs figure {\n  margin: 0;\n  text-align: center;\n  font-size: 0.8rem;\n}\n.story-thumb {\n  display: block;\n  width: 42px;\n  height: 42px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.story-thumbs figure.yours .story-thumb {\n  border: 2px solid var(--gold);\n}\n.story-thumbs .worse {\n  color: #ff8a8a;\n}\n.story-thumbs .better {\n  color: #6ee89a;\n}\n.story-table td {\n  white-space: nowrap;\n}\n.story-table tr.on td {\n  color: var(--gold);\n}\n.story-picks {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.3rem;\n}\n.story-picks button[aria-pressed="true"] {\n  border-color: var(--gold);\n  color: var(--gold);\n}\n.story-pick {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  margin-bottom: 0.4rem;\n}\n.story-pick select {\n  max-width: 100%;\n}\n.story-tree svg {\n  display: block;\n  width: 100%;\n  max-width: 420px;\n  margin-top: 0.6rem;\n}\n.chain-tree .tree-node rect {\n  fill: var(--bg);\n  stroke: var(--line);\n}\n.chain-tree .tree-node text {\n  fill: var(--text);\n  font-size: 13px;\n}\n.chain-tree .tree-node.on rect {\n  stroke: var(--gold);\n  stroke-width: 2.5;\n}\n.chain-tree .tree-edge {\n  stroke: #56617a;\n  stroke-width: 1.5;\n}\n.chain-tree .tree-edge.on {\n  stroke: var(--gold);\n  stroke-width: 3.5;\n}\n.story-formula {\n  font-family: ui-monospace, monospace;\n  font-size: 0.9rem;\n  overflow-wrap: anywhere;\n}\n.story-formula .factor.on {\n  color: var(--gold);\n  font-weight: 700;\n}\n.story-canvas.story-chain {\n  height: 220px;\n}\n.story-canvas.story-stack {\n  height: 320px;\n}\n';
 
 // src/digitnet/web/static/js/network.js
 function decodeFloats(b64, dtype = "float32") {
@@ -972,7 +999,15 @@ function drawGray(canvas, values, scale = 1) {
 
 // src/digitnet/web/static/js/diagram.js
 var TOP_EDGES = 8;
-var MAX_DISCS = 32;
+var MAX_DISCS = 20;
+var SUMMARY = 16;
+function shownNeurons(n, wanted = [], most = MAX_DISCS) {
+  if (n <= most) return range(n);
+  const must = [...new Set(wanted.filter((j) => j >= 0 && j < n))].slice(0, most);
+  const shown = new Set(must);
+  for (let j = 0; shown.size < most; j++) shown.add(j);
+  return [...shown].sort((a, b) => a - b);
+}
 var Diagram = class {
   constructor(canvas) {
     this.canvas = canvas;
@@ -980,6 +1015,8 @@ var Diagram = class {
     this.input = new Float32Array(PIXELS);
     this.activations = null;
     this.highlight = null;
+    this.pickedEdge = null;
+    this.values = null;
     this.sized = null;
     new ResizeObserver(() => {
       this.sized = null;
@@ -989,20 +1026,11 @@ var Diagram = class {
   setModel(model) {
     this.model = model;
     this.activations = null;
+    this.highlight = null;
+    this.pickedEdge = null;
+    this.values = null;
     this.input = new Float32Array(model.sizes[0]);
-    this.edges = model.weights.map((W, l) => {
-      const nIn = model.sizes[l];
-      const shownIn = l === 0 ? nIn : Math.min(nIn, MAX_DISCS);
-      return range(Math.min(model.sizes[l + 1], MAX_DISCS)).map((j) => {
-        const row = range(shownIn).map((i) => [i, W[j * nIn + i]]);
-        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
-        return row.slice(0, TOP_EDGES);
-      });
-    });
-    this.maxAbs = this.edges.map(
-      (layer) => Math.max(1e-12, ...layer.flat().map(([, w]) => Math.abs(w)))
-    );
-    this.draw();
+    this.choose();
   }
   update(input, activations) {
     this.input = input;
@@ -1011,8 +1039,43 @@ var Diagram = class {
   }
   setHighlight(layer, neuron) {
     this.highlight = { layer, neuron };
+    this.choose();
+  }
+  /** The neurons shown in each layer (index 0: the input, null) and each shown neuron's
+   * strongest incoming edges by |value|: edges[l] = [{to, incoming: [[from, value]…]}]. */
+  choose() {
+    if (!this.model) return;
+    const { sizes } = this.model;
+    const wanted = (l) => {
+      const found = [];
+      const h = this.highlight;
+      const e = this.pickedEdge;
+      if (h && h.layer === l) found.push(h.neuron);
+      if (e && e.layer === l) found.push(e.to);
+      if (e && e.layer - 1 === l) found.push(e.from);
+      return found;
+    };
+    this.shown = sizes.map((n, l) => l === 0 ? null : shownNeurons(n, wanted(l)));
+    const values = this.values ?? this.model.weights;
+    this.edges = values.map((V, l) => {
+      const nIn = sizes[l];
+      const sources = l === 0 ? range(nIn) : this.shown[l];
+      return this.shown[l + 1].map((j) => {
+        const row = sources.map((i) => [i, V[j * nIn + i]]);
+        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
+        const incoming = row.slice(0, TOP_EDGES);
+        const e = this.pickedEdge;
+        if (e && e.layer === l + 1 && e.to === j && !incoming.some(([i]) => i === e.from))
+          incoming.push([e.from, V[j * nIn + e.from]]);
+        return { to: j, incoming };
+      });
+    });
+    this.maxAbs = this.edges.map(
+      (layer) => Math.max(1e-12, ...layer.flatMap((t) => t.incoming.map(([, w]) => Math.abs(w))))
+    );
     this.draw();
   }
+  /** Positions: the input grid, a Map neuron → disc per column, pixel(i), at(l, j). */
   layout(width, height) {
     const sizes = this.model.sizes;
     const pad = 16;
@@ -1026,16 +1089,18 @@ var Diagram = class {
     const columns = [];
     for (let l = 1; l <= cols; l++) {
       const x = cols === 1 ? right : left + (right - left) * (l - 1) / (cols - 1);
-      const n = Math.min(sizes[l], MAX_DISCS);
-      const step = (height - 2 * pad) / n;
+      const shown = this.shown[l];
+      const room = height - 2 * pad - (shown.length < sizes[l] ? SUMMARY : 0);
+      const step = room / shown.length;
       const radius = Math.max(2, Math.min(11, step * 0.38));
-      columns.push(range(n).map((j) => ({ x, y: pad + step * (j + 0.5), r: radius })));
+      columns.push(new Map(shown.map((j, n) => [j, { x, y: pad + step * (n + 0.5), r: radius }])));
     }
     const pixel = (i) => ({
       x: gx + (i % SIDE + 0.5) * cell,
       y: gy + (Math.floor(i / SIDE) + 0.5) * cell
     });
-    return { grid: { x: gx, y: gy, size: grid, cell }, columns, pixel };
+    const at = (l, j) => l === 0 ? pixel(j) : columns[l - 1].get(j);
+    return { grid: { x: gx, y: gy, size: grid, cell }, columns, pixel, at, pad };
   }
   draw() {
     this.sized ??= sharpCanvas(this.canvas);
@@ -1045,13 +1110,12 @@ var Diagram = class {
     const geo = this.layout(width, height);
     const scales = this.activations ? this.scales() : null;
     const value = (l, j) => l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1];
-    const position = (l, i) => l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
     this.edges.forEach((layer, l) => {
-      layer.forEach((incoming, j) => {
-        const to = geo.columns[l][j];
+      for (const { to: j, incoming } of layer) {
+        const to = geo.at(l + 1, j);
         const lit = this.highlight && this.highlight.layer === l + 1 && this.highlight.neuron === j;
         for (const [i, w] of incoming) {
-          const from = position(l, i);
+          const from = geo.at(l, i);
           const strength = Math.abs(w) / this.maxAbs[l];
           const signal = this.activations ? 0.15 + 0.85 * Math.min(1, value(l, i)) : 0.4;
           const [r, g, b] = w >= 0 ? GREEN : RED;
@@ -1062,7 +1126,7 @@ var Diagram = class {
           ctx.lineTo(to.x, to.y);
           ctx.stroke();
         }
-      });
+      }
     });
     const { grid } = geo;
     for (let i = 0; i < PIXELS; i++) {
@@ -1076,9 +1140,12 @@ var Diagram = class {
     ctx.strokeRect(grid.x - 0.5, grid.y - 0.5, grid.size + 1, grid.size + 1);
     const outputs = this.model.sizes.length - 1;
     const answer = this.activations ? argmax(this.activations[outputs - 1]) : -1;
+    ctx.textBaseline = "middle";
     geo.columns.forEach((column, c) => {
       const l = c + 1;
-      column.forEach((disc, j) => {
+      const shown = this.shown[l];
+      for (const [n, j] of shown.entries()) {
+        const disc = column.get(j);
         const v = this.activations ? Math.min(1, value(l, j)) : 0;
         ctx.beginPath();
         ctx.arc(disc.x, disc.y, disc.r, 0, 2 * Math.PI);
@@ -1088,14 +1155,28 @@ var Diagram = class {
         ctx.lineWidth = lit || l === outputs && j === answer ? 2.5 : 1;
         ctx.strokeStyle = lit ? "#4fc3ff" : l === outputs && j === answer ? "#ffd54a" : "#56617a";
         ctx.stroke();
+        ctx.font = `${Math.max(10, Math.min(14, disc.r * 1.3))}px system-ui, sans-serif`;
         if (l === outputs) {
+          ctx.textAlign = "left";
           ctx.fillStyle = j === answer ? "#ffd54a" : "#c8d0e0";
-          ctx.font = `${Math.max(10, disc.r * 1.3)}px system-ui, sans-serif`;
-          ctx.textBaseline = "middle";
           ctx.fillText(String(j), disc.x + disc.r + 6, disc.y);
+        } else if (j !== n) {
+          ctx.textAlign = "right";
+          ctx.fillStyle = "#c8d0e0";
+          ctx.fillText(`#${j}`, disc.x - disc.r - 3, disc.y);
         }
-      });
+      }
+      const more = this.model.sizes[l] - shown.length;
+      if (more > 0) {
+        const x = column.get(shown[0]).x;
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        ctx.fillStyle = "#93a0b8";
+        ctx.fillText(`+${more.toLocaleString()} more`, x, height - geo.pad - SUMMARY / 2 + 4);
+      }
     });
+    ctx.textAlign = "left";
+    ctx.textBaseline = "alphabetic";
   }
   // What each layer's activations are divided by to lie in [0, 1], once per draw: a ReLU hidden
   // layer's largest (at least 1), else 1.
@@ -1119,6 +1200,7 @@ var DrawView = class {
     this.answer = root.querySelector("#answer");
     this.bars = root.querySelector("#bars");
     this.timing = root.querySelector("#timing");
+    if (this.timing) this.timing.hidden = !new URLSearchParams(location.search).has("debug");
     this.diagram = new Diagram(root.querySelector("#diagram"));
     this.model = null;
     this.given = null;
@@ -1496,153 +1578,6 @@ function num(v, decimals = 4) {
   return text.replace(/^-/, "\u2212");
 }
 var rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
-var Example = class {
-  constructor(served, request = api) {
-    this.served = served;
-    this.api = request;
-    this.x = new Float64Array(PIXELS);
-    this.trueLabel = null;
-    this.origin = { split: "drawing", index: null };
-    this.label = null;
-    this.listeners = [];
-    this.choosers = [];
-  }
-  onChange(listener) {
-    this.listeners.push(listener);
-  }
-  changed() {
-    this.choosers.forEach((c) => c.show());
-    this.listeners.forEach((f) => f(this));
-  }
-  /** A view chose the label d: every view follows. */
-  setLabel(d) {
-    this.label = d;
-    this.changed();
-  }
-  /** The drawing pad's latest input; followed while the drawing is the chosen source. */
-  setDrawing(x) {
-    this.drawing = Float64Array.from(x);
-    if (this.origin.split !== "drawing") return;
-    this.x = this.drawing;
-    this.changed();
-  }
-  useDrawing() {
-    this.origin = { split: "drawing", index: null };
-    this.trueLabel = null;
-    this.x = this.drawing || new Float64Array(PIXELS);
-    this.label = null;
-    this.changed();
-  }
-  /** An MNIST image from the server (split "train" or "test", index N; null = at random). */
-  async load(split, index = null) {
-    const count = split === "train" ? 6e4 : 1e4;
-    const n = index === null ? Math.floor(Math.random() * count) : index;
-    const r = await this.api("/api/backprop", {
-      method: "POST",
-      body: { example: { split, index: n }, first_layer: false }
-    });
-    this.x = Float64Array.from(r.activations[0]);
-    this.trueLabel = r.example ? r.example.label : r.label;
-    this.origin = { split, index: n };
-    this.label = null;
-    this.changed();
-  }
-  blank() {
-    return !this.x.some((v) => v > 0);
-  }
-  describe() {
-    const { split, index } = this.origin;
-    if (split === "drawing") return "your drawing";
-    return `${split === "train" ? "training" : "test"} image ${index.toLocaleString()} (a ${this.trueLabel})`;
-  }
-  /** The label a view works with: the one chosen there, else the true one, else the model's answer. */
-  labelFor(model) {
-    return this.label ?? this.trueLabel ?? argmax(forwardAll(model, this.x).activations.at(-1));
-  }
-  /** The bar atop a view: the chooser, the view's label picker (labelPicker), then its own controls. */
-  topBar(label, ...controls) {
-    return el(
-      "div",
-      { className: "chapter-top" },
-      this.chooser(),
-      el("label", {}, "Label ", label),
-      ...controls
-    );
-  }
-  /** Controls to choose the example: source, index, a thumbnail. Returns the element. */
-  chooser() {
-    const source = el(
-      "select",
-      { "aria-label": "The example to study" },
-      new Option("the drawing", "drawing"),
-      ...this.served ? [
-        new Option("a random training image", "random"),
-        new Option("training image #", "train"),
-        new Option("test image #", "test")
-      ] : []
-    );
-    const index = el("input", {
-      type: "number",
-      min: 0,
-      max: 59999,
-      value: 0,
-      hidden: true,
-      "aria-label": "Image index"
-    });
-    const go = button("Load", { hidden: true });
-    const thumb = el("canvas", {
-      width: SIDE,
-      height: SIDE,
-      className: "example-thumb",
-      role: "img"
-    });
-    const said = el("span", { className: "muted" });
-    const status = el("span", { className: "muted", "aria-live": "polite" });
-    const load = async () => {
-      status.textContent = "loading\u2026";
-      try {
-        if (source.value === "random") await this.load("train");
-        else await this.load(source.value, Number(index.value));
-        status.textContent = "";
-      } catch (e) {
-        status.textContent = e.message;
-      }
-    };
-    source.addEventListener("change", () => {
-      const pick = source.value;
-      index.hidden = go.hidden = pick === "drawing" || pick === "random";
-      go.hidden = pick === "drawing";
-      go.textContent = pick === "random" ? "Another" : "Load";
-      index.max = pick === "test" ? 9999 : 59999;
-      if (pick === "drawing") this.useDrawing();
-      else if (pick === "random") load();
-    });
-    go.addEventListener("click", load);
-    index.addEventListener("keydown", (e) => e.key === "Enter" && load());
-    const wrap = el(
-      "div",
-      { className: "example-chooser" },
-      thumb,
-      el("label", {}, "Input ", source),
-      index,
-      go,
-      said,
-      status
-    );
-    const chooser = {
-      show: () => {
-        drawGray(thumb, this.x);
-        thumb.setAttribute("aria-label", `the input: ${this.describe()}`);
-        said.textContent = this.blank() ? "(blank: draw a digit in the Draw view, or choose an image)" : this.describe();
-        const wanted = this.origin.split === "drawing" ? "drawing" : source.value === "random" ? "random" : this.origin.split;
-        if (source.value !== wanted) source.value = wanted;
-      }
-    };
-    this.choosers.push(chooser);
-    chooser.show();
-    return wrap;
-  }
-};
 function labelPicker(testid, onPick) {
   const select = el("select", {
     dataset: { testid },
@@ -1770,7 +1705,7 @@ function ticks(lo, hi, log) {
   const power = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
   const found = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + 1e-12; t += step)
+  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     found.push(Math.round(t / step) * step);
   return found;
 }
@@ -1898,6 +1833,211 @@ function pairedBars(canvas, groups, labels, top = 1) {
   });
 }
 
+// src/digitnet/web/static/js/example.js
+var FIRST_TEST_DIGIT = 0;
+var SPLIT_SIZES = { test: 1e4, train: 6e4 };
+var Example = class {
+  /** served: MNIST images come from the server; samples: test digits embedded in an exported
+   * page ([{index, label, pixels_255}]); drawOwn(): opens the drawing pad; request(path,
+   * options): answers api.js's requests (a Jupyter widget's kernel answers instead). */
+  constructor({ served = true, samples = null, drawOwn = null, request = api } = {}) {
+    this.served = served;
+    this.api = request;
+    this.samples = samples && samples.length ? samples : null;
+    this.drawOwn = drawOwn;
+    this.x = new Float64Array(PIXELS);
+    this.drawing = new Float64Array(PIXELS);
+    this.trueLabel = null;
+    this.origin = { split: "drawing", index: null };
+    this.picked = null;
+    this.blankPicked = false;
+    this.label = null;
+    this.listeners = [];
+    this.choosers = [];
+    if (this.samples) this.take(this.fromSample(0));
+  }
+  onChange(listener) {
+    this.listeners.push(listener);
+  }
+  changed(what = "example") {
+    this.choosers.forEach((c) => c.show());
+    this.listeners.forEach((f) => f(this, what));
+  }
+  /** The first test digit, from the server (an exported page starts with its own). */
+  async start() {
+    if (!this.served || this.picked || this.origin.split !== "drawing" || !this.blank()) return;
+    try {
+      await this.load("test", FIRST_TEST_DIGIT);
+    } catch {
+      this.changed();
+    }
+  }
+  /** A view chose the label d: every view follows. */
+  setLabel(d) {
+    this.label = d;
+    this.changed("label");
+  }
+  /** The drawing pad's input: studied once it has ink; when it is wiped, the last image again. */
+  setDrawing(x) {
+    if (sameValues(this.drawing, x)) return;
+    this.drawing = Float64Array.from(x);
+    const ink = this.drawing.some((v) => v > 0);
+    if (ink) {
+      if (this.origin.split !== "drawing") this.label = null;
+      this.origin = { split: "drawing", index: null };
+      this.trueLabel = null;
+      this.x = this.drawing;
+      this.changed();
+    } else if (this.origin.split === "drawing") {
+      if (this.picked && !this.blankPicked) this.take(this.picked);
+      else this.x = this.drawing;
+      this.changed();
+    }
+  }
+  /** The learner picked the drawing, blank or not. */
+  useDrawing() {
+    this.origin = { split: "drawing", index: null };
+    this.trueLabel = null;
+    this.x = this.drawing;
+    this.blankPicked = true;
+    this.label = null;
+    this.changed();
+  }
+  /** An MNIST image (split "train" or "test", index N; null = at random). */
+  async load(split, index = null) {
+    const n = index ?? Math.floor(Math.random() * SPLIT_SIZES[split]);
+    if (!this.served) {
+      const at = this.samples ? this.samples.findIndex((s) => s.index === n) : -1;
+      if (split !== "test" || at < 0) throw new Error(this.offline());
+      this.take(this.fromSample(at));
+    } else {
+      const r = await this.api("/api/backprop", {
+        method: "POST",
+        body: { example: { split, index: n }, first_layer: false }
+      });
+      const image = Float64Array.from(r.activations[0]);
+      this.take({ x: image, trueLabel: r.example.label, origin: { split, index: n } });
+    }
+    this.changed();
+  }
+  fromSample(at) {
+    const s = this.samples[at];
+    const x = Float64Array.from(s.pixels_255, (v) => v / 255);
+    return { x, trueLabel: s.label, origin: { split: "test", index: s.index } };
+  }
+  take(image) {
+    this.picked = image;
+    this.blankPicked = false;
+    this.x = image.x;
+    this.trueLabel = image.trueLabel;
+    this.origin = image.origin;
+    this.label = null;
+  }
+  offline() {
+    const indices = this.samples ? this.samples.map((s) => s.index) : [];
+    return indices.length ? `this page holds test images ${indices[0]}\u2013${indices.at(-1)} only` : "this page holds no test images: draw a digit";
+  }
+  blank() {
+    return !this.x.some((v) => v > 0);
+  }
+  describe() {
+    const { split, index } = this.origin;
+    if (split === "drawing") return this.blank() ? "your drawing (blank)" : "your drawing";
+    const which = split === "train" ? "training image" : "test image";
+    return `${which} ${index.toLocaleString()} (a ${this.trueLabel})`;
+  }
+  /** The label a view works with: the one chosen there, else the true one, else the model's answer. */
+  labelFor(model) {
+    return this.label ?? this.trueLabel ?? argmax(forwardAll(model, this.x).activations.at(-1));
+  }
+  /** The bar atop a view: the chooser, the view's label picker (labelPicker), then its own controls. */
+  topBar(label, ...controls) {
+    return el(
+      "div",
+      { className: "chapter-top" },
+      this.chooser(),
+      el("label", { className: "label-pick" }, "Label ", label),
+      ...controls
+    );
+  }
+  /** Controls to choose the example: what is studied (thumbnail and words), the source, a
+   * number (typed, or previous/next), and "Draw your own". Returns the element. */
+  chooser() {
+    const splits = this.served ? [
+      new Option("a test digit", "test"),
+      new Option("a training image", "train"),
+      new Option("a random training image", "random")
+    ] : this.samples ? [new Option("a test digit", "test")] : [];
+    const source = el("select", {}, new Option("the drawing", "drawing"), ...splits);
+    const index = el("input", { type: "number", min: 0, value: 0, className: "index" });
+    const number = el("label", {}, "number ", index);
+    const previous = button("Previous");
+    const next = button("Next");
+    const thumb = el("canvas", { width: SIDE, height: SIDE, className: "example-thumb" });
+    thumb.setAttribute("role", "img");
+    const said = el("span", { className: "studied" });
+    const status = el("span", { className: "muted", "aria-live": "polite" });
+    const load = async (n) => {
+      const split = source.value === "random" ? "train" : source.value;
+      status.textContent = "loading\u2026";
+      try {
+        await this.load(split, source.value === "random" ? null : n);
+        status.textContent = "";
+      } catch (e) {
+        status.textContent = e.message;
+      }
+    };
+    const step = (by) => load(Math.max(0, Number(index.value) + by));
+    source.addEventListener("change", () => {
+      if (source.value === "drawing") this.useDrawing();
+      else load(source.value === this.origin.split ? Number(index.value) : 0);
+    });
+    index.addEventListener("change", () => load(Number(index.value)));
+    previous.addEventListener("click", () => step(-1));
+    next.addEventListener("click", () => step(1));
+    const own = this.drawOwn ? button("Draw your own") : null;
+    if (own) own.addEventListener("click", () => this.drawOwn());
+    const wrap = el(
+      "div",
+      { className: "example-chooser" },
+      thumb,
+      el("p", { className: "studied-line" }, "Studying ", said),
+      el("label", {}, "Input ", source),
+      number,
+      previous,
+      next,
+      own,
+      status
+    );
+    const chooser = {
+      show: () => {
+        drawGray(thumb, this.x);
+        const what = this.describe();
+        thumb.setAttribute("aria-label", `the input: ${what}`);
+        said.textContent = this.blank() && this.origin.split === "drawing" ? `${what}: draw a digit${splits.length ? ", or choose an image" : ""}` : what;
+        const { split, index: n } = this.origin;
+        if (source.value !== "random" || split !== "train") source.value = split;
+        const image = split !== "drawing";
+        number.hidden = previous.hidden = next.hidden = !image || source.value === "random";
+        if (image) {
+          index.value = String(n);
+          index.max = String(
+            (this.served ? SPLIT_SIZES[split] : this.samples.at(-1).index + 1) - 1
+          );
+        }
+      }
+    };
+    this.choosers.push(chooser);
+    chooser.show();
+    return wrap;
+  }
+};
+function sameValues(a, b) {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 // src/digitnet/web/static/js/backprop.js
 var OTHERS = 8;
 var BackpropView = class {
@@ -1913,8 +2053,10 @@ var BackpropView = class {
     this.clicked = [];
     this.latency = new Latency();
     this.build();
-    example.onChange(() => {
+    example.onChange((_, what) => {
       this.lastStep = null;
+      this.neuron = null;
+      if (what === "example") this.forgetAverages();
       this.update();
     });
     whenShown(root, () => this.update());
@@ -1991,8 +2133,8 @@ var BackpropView = class {
     );
     this.firstLayer = el("div", { className: "pairs" });
     const firstSection = section(
-      "The first layer's weight changes for this example",
-      "Each first-layer neuron's desired weight changes \u2212\u2202C/\u2202w\u2C7C\u2096 = \u2212\u03B4\u2C7C a\u2096 form a copy of the input, green where its weights should grow, red where they should shrink; all on one scale. Beside each, its current weights.",
+      "Hidden layer 1's weight changes for this example",
+      "Each pair is one neuron of hidden layer 1: left, its current weights; right, its desired weight changes \u2212\u2202C/\u2202w\u2C7C\u2096 = \u2212\u03B4\u2C7C a\u2096, a copy of the input, green where its weights should grow, red where they should shrink (all changes on one scale).",
       this.firstLayer
     );
     this.eta = el("input", {
@@ -2047,6 +2189,8 @@ var BackpropView = class {
     this.cosineChart = el("canvas", {
       className: "chart short",
       role: "img",
+      hidden: true,
+      // until measured
       "aria-label": "How closely a mini-batch's gradient points along the whole training set's, for mini-batches of 1 to 1,000 images"
     });
     this.averageButton.addEventListener("click", () => this.average());
@@ -2092,6 +2236,13 @@ var BackpropView = class {
     this.working = model;
     this.steps = 0;
     this.lastStep = null;
+    this.neuron = null;
+    this.reset.disabled = true;
+    this.weightBars = null;
+    this.forgetAverages();
+    this.cosineStatus.textContent = "";
+    this.cosineChart.hidden = true;
+    delete this.cosineChart.dataset.points;
     this.buildSums();
     this.buildFirstLayer();
     this.convention.textContent = `This model's cost: ${costName(model)}. Every number here is computed from its ${model.sizes.join("-")} weights for the example chosen below.`;
@@ -2101,10 +2252,13 @@ var BackpropView = class {
     return this.example.labelFor(this.working);
   }
   chooseLabel(d) {
-    this.example.label = d;
-    this.neuron = null;
-    this.lastStep = null;
-    this.example.changed();
+    this.example.setLabel(d);
+  }
+  // The averaging table's columns and clicked rows belong to one example and one model.
+  forgetAverages() {
+    this.clicked = [];
+    this.averageTable.replaceChildren();
+    this.averageStatus.textContent = "";
   }
   update() {
     if (!this.working || this.root.hidden) return;
@@ -2306,18 +2460,26 @@ var BackpropView = class {
     for (let j = 0; j < n; j++) {
       const now = el("canvas", {
         role: "img",
-        "aria-label": `first-layer neuron ${j}: its weights`
+        "aria-label": `neuron ${j} of hidden layer 1: its weights`
       });
       const wish = el("canvas", {
         role: "img",
-        "aria-label": `first-layer neuron ${j}: desired changes`
+        "aria-label": `neuron ${j} of hidden layer 1: its desired changes`
       });
       const caption = el("figcaption");
       this.pairs.push({ now, wish, caption });
     }
     this.firstLayer.replaceChildren(
       ...this.pairs.map(
-        ({ now, wish, caption }) => el("figure", { className: "pair" }, now, wish, caption)
+        ({ now, wish, caption }) => el(
+          "figure",
+          { className: "pair" },
+          now,
+          wish,
+          el("span", { "aria-hidden": "true" }, "weights"),
+          el("span", { "aria-hidden": "true" }, "change"),
+          caption
+        )
       )
     );
   }
@@ -2332,7 +2494,7 @@ var BackpropView = class {
     this.pairs.forEach(({ now, wish, caption }, j) => {
       if (redraw) drawSigned(now, this.working.weights[0], j * nIn);
       drawSigned(wish, change, j * nIn, top);
-      caption.textContent = `${j}: \u2212\u03B4 = ${signed(-result.deltas[0][j], 2)}`;
+      caption.textContent = `neuron ${j}: \u2212\u03B4 = ${signed(-result.deltas[0][j], 2)}`;
     });
     this.weightsDrawn = this.working;
   }
@@ -2449,6 +2611,7 @@ var BackpropView = class {
   // ---- averaging (server) ----------------------------------------------------------------
   async average() {
     this.averageStatus.textContent = "Computing every example's gradient\u2026";
+    const [model, x] = [this.model, this.example.x];
     try {
       const r = await this.example.api("/api/averaging", {
         method: "POST",
@@ -2461,6 +2624,7 @@ var BackpropView = class {
           params: this.clicked
         }
       });
+      if (model !== this.model || x !== this.example.x) return;
       this.averageStatus.textContent = `${r.examples.length} examples; rows ranked by ${r.ranked_by}; cost: ${r.cost_function}.`;
       this.averageTable.replaceChildren(averagingTable(r));
     } catch (e) {
@@ -2469,6 +2633,7 @@ var BackpropView = class {
   }
   async cosine() {
     this.cosineStatus.textContent = "Measuring (each batch size, many random draws)\u2026";
+    const model = this.model;
     try {
       let sizes = [1, 10, 100, 1e3];
       let r = null;
@@ -2483,8 +2648,10 @@ var BackpropView = class {
           sizes = sizes.slice(0, -1);
         }
       }
+      if (model !== this.model) return;
       this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean \xB1 std over ${r.draws} random batches`;
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
+      this.cosineChart.hidden = false;
       lineChart(
         this.cosineChart,
         [
@@ -2749,12 +2916,14 @@ function nudgeActivation(model, activations, label, l, k) {
 }
 function pickName(model, pick) {
   const L = model.sizes.length - 1;
-  const layerName = (l) => l === 0 ? "input" : l === L ? "output" : `hidden ${l}`;
-  if (pick.kind === "activation")
-    return `activation of ${layerName(pick.layer)} neuron ${pick.neuron}`;
-  if (pick.kind === "bias") return `bias of ${layerName(pick.layer)} neuron ${pick.to}`;
-  const from = pick.layer === 1 && model.sizes[0] === PIXELS ? `pixel (${Math.floor(pick.from / SIDE)}, ${pick.from % SIDE})` : `${layerName(pick.layer - 1)} neuron ${pick.from}`;
-  return `weight ${from} \u2192 ${layerName(pick.layer)} neuron ${pick.to}`;
+  const neuron = (l, j) => `neuron ${j} of ${layerName(L, l)}`;
+  if (pick.kind === "activation") return `activation of ${neuron(pick.layer, pick.neuron)}`;
+  if (pick.kind === "bias") return `bias of ${neuron(pick.layer, pick.to)}`;
+  const from = pick.layer === 1 && model.sizes[0] === PIXELS ? `pixel (row ${Math.floor(pick.from / SIDE)}, column ${pick.from % SIDE})` : neuron(pick.layer - 1, pick.from);
+  return `weight from ${from} to ${neuron(pick.layer, pick.to)}`;
+}
+function layerName(L, l) {
+  return l === 0 ? "the input layer" : l === L ? "the output layer" : `hidden layer ${l}`;
 }
 
 // src/digitnet/web/static/js/gradient-math.js
@@ -2843,8 +3012,6 @@ function moveAlong(model, result, t, first = 0) {
 }
 
 // src/digitnet/web/static/js/pick-diagram.js
-var SHOWN_EDGES = 8;
-var SHOWN_NEURONS = 32;
 var HIT = 5;
 var PickDiagram = class _PickDiagram extends Diagram {
   /** A diagram on a new canvas described by ariaLabel; onPick(hit, event) on a click. */
@@ -2854,8 +3021,6 @@ var PickDiagram = class _PickDiagram extends Diagram {
   }
   constructor(canvas, onPick = null) {
     super(canvas);
-    this.edgeValues = null;
-    this.pickedEdge = null;
     if (onPick) {
       canvas.addEventListener("click", (e) => {
         const rect = canvas.getBoundingClientRect();
@@ -2865,40 +3030,15 @@ var PickDiagram = class _PickDiagram extends Diagram {
       canvas.style.cursor = "pointer";
     }
   }
-  setModel(model) {
-    super.setModel(model);
-    if (this.edgeValues) this.showValues(this.edgeValues);
-  }
   /** Show, for every layer l of weights, the values (flat, n_l × n_{l−1}) on the edges. */
   showValues(values) {
-    this.edgeValues = values;
-    if (!this.model) return;
-    const sizes = this.model.sizes;
-    this.edges = values.map((V, l) => {
-      const nIn = sizes[l];
-      const shownIn = l === 0 ? nIn : Math.min(nIn, SHOWN_NEURONS);
-      return Array.from({ length: Math.min(sizes[l + 1], SHOWN_NEURONS) }, (_, j) => {
-        const row = [];
-        for (let i = 0; i < shownIn; i++) row.push([i, V[j * nIn + i]]);
-        row.sort((p, q) => Math.abs(q[1]) - Math.abs(p[1]));
-        const kept = row.slice(0, SHOWN_EDGES);
-        const picked = this.pickedEdge;
-        if (picked && picked.layer === l + 1 && picked.to === j && !kept.some(([i]) => i === picked.from)) {
-          kept.push([picked.from, V[j * nIn + picked.from]]);
-        }
-        return kept;
-      });
-    });
-    this.maxAbs = this.edges.map(
-      (layer) => Math.max(1e-12, ...layer.flat().map(([, v]) => Math.abs(v)))
-    );
-    this.draw();
+    this.values = values;
+    this.choose();
   }
   pickEdge(edge) {
     this.pickedEdge = edge;
     this.highlight = null;
-    if (this.edgeValues) this.showValues(this.edgeValues);
-    else this.draw();
+    this.choose();
   }
   pickNeuron(layer, neuron) {
     this.pickedEdge = null;
@@ -2909,8 +3049,8 @@ var PickDiagram = class _PickDiagram extends Diagram {
     if (!this.sized || !this.model || !this.pickedEdge) return;
     const { layer, to, from } = this.pickedEdge;
     const geo = this.layout(this.sized.width, this.sized.height);
-    const end = geo.columns[layer - 1][to];
-    const start = layer === 1 ? geo.pixel(from) : geo.columns[layer - 2][from];
+    const end = geo.at(layer, to);
+    const start = geo.at(layer - 1, from);
     if (!end || !start) return;
     const { ctx } = this.sized;
     ctx.strokeStyle = "#4fc3ff";
@@ -2927,7 +3067,7 @@ var PickDiagram = class _PickDiagram extends Diagram {
     if (!this.sized || !this.model) return null;
     const geo = this.layout(this.sized.width, this.sized.height);
     for (const [c, column] of geo.columns.entries()) {
-      for (const [j, disc] of column.entries()) {
+      for (const [j, disc] of column) {
         if (Math.hypot(x - disc.x, y - disc.y) <= disc.r + HIT)
           return { kind: "neuron", layer: c + 1, neuron: j };
       }
@@ -2940,17 +3080,15 @@ var PickDiagram = class _PickDiagram extends Diagram {
     let best = null;
     let bestDistance = HIT;
     this.edges.forEach((layer, l) => {
-      layer.forEach((incoming, j) => {
-        const to = geo.columns[l][j];
+      for (const { to: j, incoming } of layer) {
         for (const [i] of incoming) {
-          const from = l === 0 ? geo.pixel(i) : geo.columns[l - 1][i];
-          const d = segmentDistance(x, y, from, to);
+          const d = segmentDistance(x, y, geo.at(l, i), geo.at(l + 1, j));
           if (d < bestDistance) {
             bestDistance = d;
             best = { kind: "edge", layer: l + 1, to: j, from: i };
           }
         }
-      });
+      }
     });
     return best;
   }
@@ -2960,6 +3098,57 @@ function segmentDistance(x, y, p, q) {
   const dy = q.y - p.y;
   const t = Math.max(0, Math.min(1, ((x - p.x) * dx + (y - p.y) * dy) / (dx * dx + dy * dy || 1)));
   return Math.hypot(x - (p.x + t * dx), y - (p.y + t * dy));
+}
+var PickInputs = class {
+  constructor(onChange, testid) {
+    this.layer = el("select", { dataset: { testid: `${testid}-layer` } });
+    const number = (part) => ({
+      type: "number",
+      min: 0,
+      value: 0,
+      dataset: { testid: `${testid}-${part}` }
+    });
+    this.to = el("input", number("neuron"));
+    this.from = el("input", number("from"));
+    this.fromName = el("span", { textContent: "from neuron" });
+    this.fromLabel = el("label", {}, this.fromName, " ", this.from);
+    this.labels = [
+      el("label", {}, "in ", this.layer),
+      el("label", {}, "neuron ", this.to),
+      this.fromLabel
+    ];
+    for (const input of [this.layer, this.to, this.from])
+      input.addEventListener("change", (e) => onChange(e));
+  }
+  show(model, pick) {
+    const { sizes } = model;
+    const L = sizes.length - 1;
+    const last = pick.kind === "activation" ? L - 1 : L;
+    const names = Array.from({ length: last }, (_, i) => layerName(L, i + 1));
+    if (Array.from(this.layer.options, (o) => o.text).join() !== names.join()) {
+      this.layer.replaceChildren(...names.map((name, i) => new Option(name, String(i + 1))));
+    }
+    this.model = model;
+    this.layer.value = String(pick.layer);
+    this.to.value = String(pick.kind === "activation" ? pick.neuron : pick.to);
+    this.to.max = String(sizes[pick.layer] - 1);
+    this.from.value = String(pick.from ?? 0);
+    this.from.max = String(sizes[pick.layer - 1] - 1);
+    this.fromLabel.hidden = pick.kind !== "weight";
+    this.fromName.textContent = pick.layer === 1 && sizes[0] === PIXELS ? "from pixel" : "from neuron";
+  }
+  read(kind) {
+    const { sizes } = this.model;
+    const L = sizes.length - 1;
+    const layer = clamp(Number(this.layer.value), 1, kind === "activation" ? L - 1 : L);
+    const to = clamp(Number(this.to.value), 0, sizes[layer] - 1);
+    const from = clamp(Number(this.from.value), 0, sizes[layer - 1] - 1);
+    if (kind === "weight") return { kind, layer, to, from };
+    return kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+  }
+};
+function clamp(v, lo, hi) {
+  return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
 }
 
 // src/digitnet/web/static/js/gradient.js
@@ -2977,6 +3166,7 @@ var GradientView = class {
     example.onChange(() => {
       this.batch = null;
       this.scope.value = "example";
+      this.showScope();
       this.update();
     });
     whenShown(root, () => this.update());
@@ -2994,14 +3184,8 @@ var GradientView = class {
       new Option("this example", "example"),
       ...served ? [new Option("a mini-batch of random training images", "batch")] : []
     );
-    this.batchSize = el("input", {
-      type: "number",
-      min: 1,
-      max: 1e3,
-      value: 100,
-      hidden: true,
-      "aria-label": "How many random training images"
-    });
+    this.batchSize = el("input", { type: "number", min: 1, max: 1e3, value: 100 });
+    this.batchSizeLabel = el("label", { hidden: true }, "images ", this.batchSize);
     this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
@@ -3029,16 +3213,24 @@ var GradientView = class {
       "The network, each neuron's incoming edges with the largest desired changes: green to grow, red to shrink",
       (hit, e) => this.latency.measure(e, () => this.pickEdge(hit))
     );
+    this.edgePick = new PickInputs(
+      (e) => this.latency.measure(
+        e,
+        () => this.pickEdge({ kind: "edge", ...this.edgePick.read("weight") })
+      ),
+      "gradient-edge"
+    );
     this.edgeInfo = el("p", {
       className: "muted",
       "aria-live": "polite",
-      textContent: "Click an edge to see its component."
+      textContent: "Click an edge, or name a weight, to see its component."
     });
     this.grids = el("div", { className: "grids small" });
     const pictures = section(
       "Where the gradient points",
-      "The diagram shows each neuron's incoming edges with the largest desired changes \u2212\u2202C/\u2202w, green to grow, red to shrink, brighter for bigger. Below, every first-layer neuron's 784 components as a 28\xD728 grid, all on one scale.",
+      "The diagram shows each neuron's incoming edges with the largest desired changes \u2212\u2202C/\u2202w, green to grow, red to shrink, brighter for bigger. Below, each neuron of hidden layer 1: its 784 components as a 28\xD728 grid, all on one scale.",
       this.diagram.canvas,
+      el("div", { className: "buttons" }, "A weight: ", ...this.edgePick.labels),
       this.edgeInfo,
       this.grids
     );
@@ -3090,9 +3282,11 @@ var GradientView = class {
     this.pathCurves = el("canvas", {
       className: "chart",
       role: "img",
+      hidden: true,
+      // until a landscape with paths comes
       dataset: { testid: "landscape-curves" }
     });
-    this.lineCurve = el("canvas", { className: "chart short", role: "img" });
+    this.lineCurve = el("canvas", { className: "chart short", role: "img", hidden: true });
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
@@ -3117,33 +3311,29 @@ var GradientView = class {
         { dataset: { testid: "landscape-offline" } }
       )
     );
-    this.neuronLayer = el("input", { type: "number", min: 1, value: 2, "aria-label": "Layer" });
-    this.neuronIndex = el("input", { type: "number", min: 0, value: 0, "aria-label": "Neuron" });
+    this.neuronPick = new PickInputs(() => this.neuronOut.replaceChildren(), "gradient-neuron");
     this.neuronButton = button("Show what it looks for");
     this.neuronOut = el("div", { "aria-live": "polite" });
     this.neuronButton.addEventListener("click", () => this.neuron());
     const neurons = section(
       "What the layers really look for",
-      "The hope was that the second layer finds little edges and the third loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a second-layer neuron its incoming weights' combination of the first layer's patterns.",
+      "The hope was that hidden layer 1 finds little edges and hidden layer 2 loops and lines. For any neuron: the test digits that excite it most (ranked by z, before the squashing), which labels they carry, and for a neuron of hidden layer 2 its incoming weights' combination of hidden layer 1's patterns.",
       servedPart(
         served,
-        [
-          el("label", {}, "layer ", this.neuronLayer),
-          el("label", {}, "neuron ", this.neuronIndex),
-          this.neuronButton
-        ],
+        [...this.neuronPick.labels, this.neuronButton],
         [this.neuronOut],
         "Needs the test images: run digitnet serve and open this view there."
       )
     );
+    this.top = this.example.topBar(
+      this.label,
+      el("label", {}, "Gradient of ", this.scope),
+      this.batchSizeLabel,
+      this.scopeStatus
+    );
     this.root.replaceChildren(
       this.convention,
-      this.example.topBar(
-        this.label,
-        el("label", {}, "Gradient of ", this.scope),
-        this.batchSize,
-        this.scopeStatus
-      ),
+      this.top,
       this.summary,
       ranked,
       pictures,
@@ -3156,22 +3346,40 @@ var GradientView = class {
     this.model = model;
     this.batch = null;
     this.scope.value = "example";
-    this.neuronLayer.max = model.sizes.length - 1;
+    this.showScope();
+    const L = model.sizes.length - 1;
+    this.wish = null;
+    this.edgePick.show(model, { kind: "weight", layer: L, to: 0, from: 0 });
+    this.edgeInfo.textContent = "Click an edge, or name a weight, to see its component.";
+    this.neuronPick.show(model, { kind: "bias", layer: Math.min(2, L), to: 0 });
+    this.neuronOut.replaceChildren();
+    this.landscapeCanvas.hidden = true;
+    this.landscapeFacts.replaceChildren();
+    this.landscapeStatus.textContent = "";
+    this.pathCurves.hidden = this.lineCurve.hidden = true;
     this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
     this.diagram.setModel(model);
     this.grids.replaceChildren();
     this.update();
   }
+  // A mini-batch's gradient has no one input or label: their choosers hide.
+  showScope() {
+    const batch = this.scope.value === "batch";
+    this.batchSizeLabel.hidden = !batch;
+    for (const part of this.top.querySelectorAll(".example-chooser, .label-pick"))
+      part.hidden = batch;
+  }
   async chooseScope() {
-    this.batchSize.hidden = this.scope.value !== "batch";
+    this.showScope();
     if (this.scope.value === "example") {
       this.batch = null;
       this.update();
       return;
     }
     this.scopeStatus.textContent = "computing the mini-batch's gradient\u2026";
+    const asked = this.model;
     try {
-      this.batch = await this.example.api("/api/gradient", {
+      const batch = await this.example.api("/api/gradient", {
         method: "POST",
         body: {
           batch: { size: Number(this.batchSize.value), seed: Math.floor(Math.random() * 1e5) },
@@ -3179,7 +3387,9 @@ var GradientView = class {
           first_layer: true
         }
       });
-      this.scopeStatus.textContent = `${this.batch.n_examples} random training images`;
+      if (asked !== this.model || this.scope.value !== "batch") return;
+      this.batch = batch;
+      this.scopeStatus.textContent = `${batch.n_examples} random training images`;
       this.update();
     } catch (e) {
       this.scopeStatus.textContent = `Failed: ${e.message}`;
@@ -3254,7 +3464,7 @@ var GradientView = class {
           { dataset: { testid: "gradient-share", layer: String(s.layer) } },
           el("th", {
             scope: "row",
-            textContent: s.layer === "all" ? "all" : s.layer === L ? `${s.layer} (output)` : String(s.layer)
+            textContent: s.layer === "all" ? "all" : layerName(L, s.layer)
           }),
           el("td", { textContent: s.n.toLocaleString() }),
           el("td", { textContent: pct(s.top1) }),
@@ -3285,7 +3495,7 @@ var GradientView = class {
           (_, j) => el(
             "figure",
             {},
-            el("canvas", { role: "img", "aria-label": `first-layer neuron ${j}: \u2212\u2202C/\u2202w` }),
+            el("canvas", { role: "img", "aria-label": `neuron ${j} of hidden layer 1: \u2212\u2202C/\u2202w` }),
             el("figcaption", { textContent: String(j) })
           )
         )
@@ -3302,6 +3512,7 @@ var GradientView = class {
     const all = rankedMagnitudes(this.wish, []);
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
+    this.edgePick.show(this.model, { kind: "weight", ...hit });
     this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
   }
   showSlice() {
@@ -3355,7 +3566,9 @@ var GradientView = class {
     try {
       const body = { directions: this.landscapeKind.value, grid: 41 };
       if (this.landscapeImages.value) body.n_images = Number(this.landscapeImages.value);
+      const asked = this.model;
       const r = await this.example.api("/api/landscape", { method: "POST", body });
+      if (asked !== this.model) return;
       this.landscapeData = r;
       this.landscapeCanvas.dataset.paths = String(r.paths.length);
       this.landscapeCanvas.hidden = false;
@@ -3432,6 +3645,7 @@ var GradientView = class {
           { points: xs.map((n2, i) => [n2, p.cost_slice[i]]), color, dash: [3, 3], width: 1 }
         ];
       });
+      this.pathCurves.hidden = false;
       lineChart(this.pathCurves, series, {
         xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
         yLabel: "C",
@@ -3440,6 +3654,7 @@ var GradientView = class {
       });
     }
     if (r.line && r.line.t) {
+      this.lineCurve.hidden = false;
       lineChart(
         this.lineCurve,
         [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
@@ -3467,11 +3682,12 @@ var GradientView = class {
   }
   // ---- the neurons --------------------------------------------------------------------------
   async neuron() {
-    const layer = Number(this.neuronLayer.value);
-    const j = Number(this.neuronIndex.value);
+    const { layer, to: j } = this.neuronPick.read("bias");
     this.neuronOut.replaceChildren(el("p", { className: "muted", textContent: "loading\u2026" }));
     try {
+      const asked = this.model;
       const r = await this.example.api(`/api/neurons/${layer}/${j}?k=8`);
+      if (asked !== this.model) return;
       const L = this.model.sizes.length - 1;
       const thumbs = r.top.map((t) => {
         const canvas = el("canvas", {
@@ -3493,7 +3709,7 @@ var GradientView = class {
       });
       const parts = [
         el("h4", {
-          textContent: `${layer === L ? "output" : `hidden ${layer}`} neuron ${j} (bias ${num(r.bias, 3)}): the test digits with the largest z`
+          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h4", { textContent: "labels of its 100 most exciting test digits" }),
@@ -3503,11 +3719,14 @@ var GradientView = class {
         const canvas = el("canvas", {
           className: "pattern",
           role: "img",
-          "aria-label": "its incoming weights' combination of first-layer patterns"
+          "aria-label": "its incoming weights' combination of hidden layer 1's patterns"
         });
         drawSigned(canvas, r.pattern, 0);
         const terms = (r.terms || []).slice(0, 6).map((t) => {
-          const c = el("canvas", { role: "img", "aria-label": `first-layer neuron ${t.from}` });
+          const c = el("canvas", {
+            role: "img",
+            "aria-label": `neuron ${t.from} of hidden layer 1`
+          });
           drawSigned(c, this.model.weights[0], t.from * PIXELS);
           return el(
             "figure",
@@ -3518,7 +3737,7 @@ var GradientView = class {
         });
         parts.push(
           el("h4", {
-            textContent: layer === 1 ? "its own weights" : "\u03A3\u2096 w\u2C7C\u2096 \xB7 (first-layer neuron k's weights): the pattern it is built from"
+            textContent: layer === 1 ? "its own weights" : "\u03A3\u2096 w\u2C7C\u2096 \xB7 (the weights of neuron k of hidden layer 1): the pattern it is built from"
           }),
           el(
             "div",
@@ -3698,6 +3917,7 @@ var KNOBS = [
   ["y", "target y", 0, 1, 1]
 ];
 var NUDGE = 2;
+var ACTIVATION = [0, 1];
 var ChainView = class {
   constructor(root, example) {
     this.root = root;
@@ -3767,10 +3987,12 @@ var ChainView = class {
     this.tangentText = el("p", { "aria-live": "polite" });
     this.tangentSelect.addEventListener(
       "change",
-      (e) => this.latency.measure(
-        e,
-        () => (this.tangentKnob = this.tangentSelect.value, this.updateChain())
-      )
+      (e) => this.latency.measure(e, () => {
+        this.tangentKnob = this.tangentSelect.value;
+        this.nudge = 0;
+        this.nudgeSlider.value = "0";
+        this.updateChain();
+      })
     );
     this.nudgeSlider.addEventListener(
       "input",
@@ -3820,22 +4042,9 @@ var ChainView = class {
       new Option("a bias", "bias"),
       new Option("a hidden activation", "activation")
     );
-    this.layerPick = el("input", { type: "number", min: 1, value: 3, "aria-label": "Layer" });
-    this.toPick = el("input", {
-      type: "number",
-      min: 0,
-      value: 0,
-      "aria-label": "Neuron j (into) or k (activation)"
-    });
-    this.fromPick = el("input", {
-      type: "number",
-      min: 0,
-      value: 0,
-      "aria-label": "Neuron k (from)"
-    });
-    for (const input of [this.kind, this.layerPick, this.toPick, this.fromPick]) {
-      input.addEventListener("change", (e) => this.latency.measure(e, () => this.pickFromInputs()));
-    }
+    const fromInputs = (e) => this.latency.measure(e, () => this.pickFromInputs());
+    this.kind.addEventListener("change", fromInputs);
+    this.pickInputs = new PickInputs(fromInputs, "chain-pick");
     this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
     this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
     this.realPaths = el("div", { className: "table-wrap" });
@@ -3865,9 +4074,7 @@ var ChainView = class {
         "div",
         { className: "buttons" },
         el("label", {}, "Differentiate ", this.kind),
-        el("label", {}, "layer ", this.layerPick),
-        el("label", {}, "neuron ", this.toPick),
-        el("label", {}, "from ", this.fromPick)
+        ...this.pickInputs.labels
       ),
       el(
         "div",
@@ -3889,12 +4096,14 @@ var ChainView = class {
   }
   setModel(model) {
     this.model = model;
-    const L = model.sizes.length - 1;
-    this.layerPick.max = L;
-    this.convention.textContent = `This model's cost: ${costName(model)}. Its layers: ${model.sizes.join("-")}; layer 0 is the input, layer ${L} the output.`;
+    const hidden = model.sizes.length - 2;
+    this.convention.textContent = `This model's cost: ${costName(model)}. Its ${model.sizes.join("-")} neurons: the input layer, ${hidden === 1 ? "one hidden layer" : `hidden layers 1\u2013${hidden}`} and the output layer.`;
     this.diagram.setModel(model);
     this.diagram.showValues(model.weights);
     this.pick = null;
+    this.result = null;
+    this.realNudge = 0;
+    this.realNudgeSlider.value = "0";
     this.updateChain();
     this.updateReal();
   }
@@ -3998,13 +4207,16 @@ var ChainView = class {
       b3: r.dC_db[2],
       x: r.dC_dx
     }[key];
+    const bounds = key === "x" ? ACTIVATION : null;
+    this.nudge = boundNudge(this.nudgeSlider, p, this.nudge, NUDGE, bounds);
     tangentChart(this.tangentChart, this.tangentText, {
       label,
       p,
       cost: r.cost,
       slope,
       costAt,
-      nudge: this.nudge
+      nudge: this.nudge,
+      bounds
     });
   }
   // ---- the real network ---------------------------------------------------------------------
@@ -4026,13 +4238,7 @@ var ChainView = class {
     this.updateReal();
   }
   pickFromInputs() {
-    const L = this.model.sizes.length - 1;
-    const kind = this.kind.value;
-    const maxLayer = kind === "activation" ? L - 1 : L;
-    const layer = clamp(Number(this.layerPick.value), 1, maxLayer);
-    const to = clamp(Number(this.toPick.value), 0, this.model.sizes[layer] - 1);
-    const from = clamp(Number(this.fromPick.value), 0, this.model.sizes[layer - 1] - 1);
-    this.pick = kind === "weight" ? { kind, layer, to, from } : kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+    this.pick = this.pickInputs.read(this.kind.value);
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";
     this.updateReal();
@@ -4049,10 +4255,7 @@ var ChainView = class {
     const pick = this.pick;
     const p = pickChain(this.model, x, label, pick, result);
     this.kind.value = pick.kind;
-    this.layerPick.value = String(pick.layer);
-    this.toPick.value = String(pick.kind === "activation" ? pick.neuron : pick.to);
-    this.fromPick.value = String(pick.from ?? 0);
-    this.fromPick.disabled = pick.kind !== "weight";
+    this.pickInputs.show(this.model, pick);
     this.diagram.update(x, result.activations.slice(1));
     if (pick.kind === "weight")
       this.diagram.pickEdge({ layer: pick.layer, to: pick.to, from: pick.from });
@@ -4074,7 +4277,7 @@ var ChainView = class {
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
         const follow2 = button(
-          `\u2202C/\u2202a\u2C7C is itself a sum over paths: follow neuron ${pick.to} of layer ${pick.layer}`
+          `\u2202C/\u2202a\u2C7C is itself a sum over paths: follow neuron ${pick.to} of ${layerName(L, pick.layer)}`
         );
         follow2.addEventListener(
           "click",
@@ -4089,7 +4292,7 @@ var ChainView = class {
     } else {
       rows.push(
         el("p", {
-          textContent: `\u2202C/\u2202a\u2096 = \u03A3\u2C7C w\u2C7C\u2096 \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of layer ${pick.layer + 1} it feeds:`
+          textContent: `\u2202C/\u2202a\u2096 = \u03A3\u2C7C w\u2C7C\u2096 \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`
         })
       );
       const softmax2 = p.paths[0].sigma_prime === null;
@@ -4169,6 +4372,9 @@ var ChainView = class {
       );
     };
     const name = pick.kind === "activation" ? "a\u2096" : pick.kind === "weight" ? "w\u2C7C\u2096" : "b\u2C7C";
+    const sigmoid2 = this.model.activation !== "relu";
+    const bounds = pick.kind !== "activation" ? null : sigmoid2 ? ACTIVATION : [0, Infinity];
+    this.realNudge = boundNudge(this.realNudgeSlider, p.value, this.realNudge, 1, bounds);
     tangentChart(this.realTangent, this.realTangentText, {
       label: name,
       p: p.value,
@@ -4176,27 +4382,34 @@ var ChainView = class {
       slope,
       costAt: at,
       nudge: this.realNudge,
-      span: 1
+      span: 1,
+      bounds
     });
   }
 };
-function clamp(v, lo, hi) {
-  return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
+function boundNudge(slider, p, nudge, span, bounds) {
+  const [lo, hi] = bounds ? [Math.max(-span, bounds[0] - p), Math.min(span, bounds[1] - p)] : [-span, span];
+  slider.min = String(lo);
+  slider.max = String(hi);
+  const kept = Math.min(hi, Math.max(lo, nudge));
+  if (kept !== nudge) slider.value = String(kept);
+  return kept;
 }
-function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span = NUDGE }) {
+function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span = NUDGE, bounds = null }) {
   const points = [];
   const tangent = [];
+  const [lo, hi] = bounds ? [Math.max(bounds[0], p - span), Math.min(bounds[1], p + span)] : [p - span, p + span];
   for (let i = 0; i <= 80; i++) {
-    const v = p - span + 2 * span * i / 80;
+    const v = lo + (hi - lo) * i / 80;
     points.push([v, costAt(v)]);
     tangent.push([v, cost + (v - p) * slope]);
   }
   const moved = costAt(p + nudge);
   const predicted = cost + nudge * slope;
   const costs = points.map((q) => q[1]);
-  const lo = Math.min(...costs);
-  const hi = Math.max(...costs);
-  const pad = (hi - lo) * 0.3 + 1e-6;
+  const low = Math.min(...costs);
+  const high = Math.max(...costs);
+  const pad = (high - low) * 0.3 + 1e-6;
   lineChart(
     canvas,
     [
@@ -4206,7 +4419,7 @@ function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span
     {
       xLabel: `${label} (white: the cost; blue dashed: its tangent line at the current value)`,
       yLabel: "C",
-      yRange: [Math.max(lo - pad, Math.min(lo, 0)), hi + pad],
+      yRange: [Math.max(low - pad, Math.min(low, 0)), high + pad],
       marks: [
         { x: p, y: cost, color: "#93a0b8" },
         { x: p + nudge, y: moved, color: "#ffd54a", label: "nudged" },
@@ -4266,29 +4479,42 @@ function drawNumberLines(canvas, r) {
   ];
   const h = height / rows.length;
   const left = 40;
-  const right = width - 70;
-  ctx.font = "12px system-ui, sans-serif";
+  const right = width - 110;
+  const at = (t, lo, hi) => left + (t - lo) / (hi - lo) * (right - left);
   rows.forEach(([name, v, lo, hi], i) => {
-    const y = h * (i + 0.5);
+    const y = h * (i + 0.5) - 4;
     ctx.strokeStyle = "#3a4660";
     ctx.beginPath();
     ctx.moveTo(left, y);
     ctx.lineTo(right, y);
     ctx.stroke();
+    ctx.font = "10px system-ui, sans-serif";
+    ctx.textAlign = "center";
     for (const t of [lo, (lo + hi) / 2, hi]) {
-      const tx = left + (t - lo) / (hi - lo) * (right - left);
       ctx.fillStyle = "#56617a";
-      ctx.fillRect(tx - 0.5, y - 4, 1, 8);
+      ctx.fillRect(at(t, lo, hi) - 0.5, y - 4, 1, 8);
+      ctx.fillStyle = "#93a0b8";
+      ctx.fillText(num(t, Number.isInteger(t) ? 0 : 1), at(t, lo, hi), y + 14);
     }
-    const x = left + (Math.min(hi, Math.max(lo, v)) - lo) / (hi - lo) * (right - left);
+    const beyond = v < lo ? -1 : v > hi ? 1 : 0;
+    const x = at(Math.min(hi, Math.max(lo, v)), lo, hi);
     ctx.fillStyle = name === "C" ? "#ffd54a" : name.startsWith("z") ? "#4fc3ff" : "#e6ebf5";
     ctx.beginPath();
-    ctx.arc(x, y, 5, 0, 2 * Math.PI);
+    if (beyond) {
+      ctx.moveTo(x + beyond * 10, y);
+      ctx.lineTo(x, y - 6);
+      ctx.lineTo(x, y + 6);
+    } else ctx.arc(x, y, 5, 0, 2 * Math.PI);
     ctx.fill();
+    ctx.font = "12px system-ui, sans-serif";
     ctx.textAlign = "right";
     ctx.fillText(name, left - 8, y + 4);
     ctx.textAlign = "left";
-    ctx.fillText(num(v, 3), right + 8, y + 4);
+    ctx.fillText(
+      `${num(v, 3)}${beyond ? " (beyond)" : ""}`,
+      right + 8 + (beyond > 0 ? 10 : 0),
+      y + 4
+    );
   });
 }
 
@@ -4354,8 +4580,9 @@ function learningWidget(View) {
       const x = Float64Array.from(model.get("example"));
       const label = model.get("label");
       if (same(x, example.x) && label === example.label) return;
-      Object.assign(example, { x, drawing: x, trueLabel: null, label });
-      example.origin = { split: "drawing", index: null };
+      example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
+      example.drawing = x;
+      example.label = label;
       example.changed();
     };
     example.onChange(() => {
@@ -4385,7 +4612,7 @@ function render({ model, el: el2 }) {
   root.className = "view";
   shadow.append(Object.assign(document.createElement("style"), { textContent: CSS }), root);
   const kernel = kernelApi(model);
-  const example = new Example(model.get("served"), kernel.request);
+  const example = new Example({ served: model.get("served"), request: kernel.request });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();
