@@ -143,3 +143,50 @@ def test_the_committed_bundle_is_built_from_the_current_modules(tmp_path):
     )  # fmt: skip
     assert found.returncode == 0, found.stderr
     assert fresh.read_text() == BUNDLE.read_text(), "the widgets' bundle is stale: npm run build"
+
+
+def test_with_data_the_kernel_answers_the_served_views_requests(tiny):
+    net = Network([784, 8, 10], seed=2)
+    frontend = Frontend(GradientDescent(net, data=tiny))
+    assert frontend.widget.served
+    train = tiny.full_train()
+    image = frontend.ask("/api/backprop", {"example": {"split": "train", "index": 3}})["answer"]
+    assert image["activations"][0] == pytest.approx(train.images[3].tolist())
+    assert image["example"]["label"] == train.labels[3] == image["label"]
+    batch = frontend.ask("/api/gradient", {"batch": {"size": 20, "seed": 1}, "first_layer": True})
+    assert batch["answer"]["n_examples"] == 20 and len(batch["answer"]["grad_weights"]) == 2
+    found = frontend.ask("/api/landscape", {"directions": "random", "grid": 21})["answer"]
+    assert len(found["cost"]) == 21 and found["n_images"] == len(train.labels)
+    assert found["center_cost"] == pytest.approx(net.mean_cost(train.images, train.labels))
+    neuron = frontend.ask("/api/neurons/1/5?k=8", method="GET")["answer"]
+    assert len(neuron["top"]) == 8 and len(neuron["top"][0]["pixels_255"]) == 784
+    refused = frontend.ask("/api/landscape", {"directions": "path"})
+    assert refused["status"] == 404 and "digitnet serve" in refused["error"]
+    missing = frontend.ask("/api/backprop", {"example": {"split": "test", "index": 10**6}})
+    assert missing["status"] == 404
+
+
+def test_the_ball_rolls_while_a_run_trains(tiny):
+    from digitnet.training import TrainConfig, fit
+
+    config = TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10, learning_rate=1.0)
+    gd = GradientDescent(config.build_network(), data=tiny)
+    frontend = Frontend(gd)
+    result = fit(tiny, config, on_event=gd.ride_along)
+    kinds = [m["type"] for m in frontend.received]
+    assert kinds[0] == "run" and kinds[1] == "plane" and "ball" in kinds
+    last = [m for m in frontend.received if m["type"] == "ball"][-1]
+    assert last["epoch"] == 2  # one position after the last epoch, at least
+    assert last["cost_true"] == pytest.approx(gd.ball.true_cost(result.network.params))
+    fit(tiny, config, on_event=gd.ride_along)  # another run: a new ball, from its own start
+    assert [m["type"] for m in frontend.received].count("run") == 2
+
+
+def test_the_ball_needs_data():
+    from digitnet.training import BatchEvent
+
+    net = Network([784, 8, 10])
+    with pytest.raises(ValueError, match=r"training images: GradientDescent\(net, data=...\)"):
+        GradientDescent(net).ride_along(BatchEvent(1, 1, 1, 0.5, 3.0, net))
+    with pytest.raises(TypeError, match="a digitnet Dataset"):
+        GradientDescent(net, data=np.zeros((3, 784)))

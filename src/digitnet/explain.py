@@ -58,6 +58,11 @@ def network_json(net: Network) -> dict[str, Any]:
     }
 
 
+def pixels_255(x: Array) -> list[int]:
+    """An input in [0, 1] → whole numbers 0–255 for the page to draw."""
+    return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
+
+
 def finite(value: Any) -> Any:
     """A JSON answer with null wherever a number is not finite (a diverged path, a cost
     beyond float range): JSON has no NaN or Infinity."""

@@ -235,10 +235,6 @@ class Routes:
         return self.app.post(path, response_class=FiniteJSON, **kwargs)
 
 
-def pixels_255(x: np.ndarray) -> list[int]:
-    return np.round(np.clip(x, 0.0, 1.0) * 255).astype(int).ravel().tolist()
-
-
 def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None], None]) -> None:
     """The learn views' endpoints, added to the app (answers as FiniteJSON). ``changes``
     checks the token a change of the served model needs (a step with ``apply``).
@@ -340,7 +336,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
             others = (images, test.labels[chosen])
         report, stepped = explain.take_step(model.network, x, label, body.learning_rate, others)
         for item, i, image in zip(report["others"], chosen, images):
-            item |= {"split": "test", "index": int(i), "pixels_255": pixels_255(image)}
+            item |= {"split": "test", "index": int(i), "pixels_255": explain.pixels_255(image)}
         if body.apply and not np.isfinite(stepped.params).all():
             raise HTTPException(409, "this step would make weights infinite: try a smaller η")
         if body.apply:
@@ -361,7 +357,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         X, labels = train.images[chosen].astype(np.float64), np.asarray(train.labels[chosen])
         examples = [
             {"split": "train", "index": int(i), "label": int(train.labels[i]),
-             "pixels_255": pixels_255(train.images[i])}
+             "pixels_255": explain.pixels_255(train.images[i])}
             for i in chosen
         ]  # fmt: skip
         if body.pixels is not None:
@@ -369,7 +365,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
             label = body.label if body.label is not None else int(net.predict(x[None, :])[0])
             X, labels = np.vstack([x, X]), np.concatenate([[label], labels])
             drawing = {"split": "drawing", "index": None, "label": label}
-            examples.insert(0, drawing | {"pixels_255": pixels_255(x)})
+            examples.insert(0, drawing | {"pixels_255": explain.pixels_255(x)})
         try:
             extra = [explain.param_index(net, p.as_dict()) for p in body.params]
         except ValueError as e:
@@ -463,7 +459,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         except ValueError as e:
             raise not_here(e) from None
         for item in result["top"]:
-            item["pixels_255"] = pixels_255(test.images[item["index"]])
+            item["pixels_255"] = explain.pixels_255(test.images[item["index"]])
         return result
 
     @router.post("/api/chain", summary="the one-neuron chain: each derivative as its factors")

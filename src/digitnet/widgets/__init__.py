@@ -2,7 +2,8 @@
 `Backprop`, `GradientDescent`, `ChainRule`. Each shows the page's own view (one bundled ES
 module, static/widget.js, built from web/static by esbuild) and keeps Python and the view in
 step through synced traits; what the served page asks its server, the view asks the kernel,
-and the answers come from the same tools (explain.py). Needs the `notebook` extra.
+and the answers come from the same tools (explain.py, the landscape, the ball). Needs the
+`notebook` extra.
 """
 
 from __future__ import annotations
@@ -15,8 +16,12 @@ import numpy as np
 import traitlets
 
 from .. import explain
+from ..ball import Ball
+from ..data import Dataset
+from ..experiments import landscape
 from ..images import SIDE
 from ..network import Network
+from ..training import BatchEvent, EpochEvent
 
 N_PIXELS = SIDE * SIDE
 BUNDLE = Path(__file__).parent / "static" / "widget.js"
@@ -168,9 +173,82 @@ class ChainRule(Studied):
 
 
 class GradientDescent(Studied):
-    """Chapter 2: the gradient's components, where it points, one step along it."""
+    """Chapter 2: the gradient's components, where it points, one step along it. With
+    ``data`` (a `Dataset`), also the gradient of a mini-batch, the cost landscape, what the
+    neurons look for, MNIST images to study, and the ball: pass `ride_along` as a training
+    run's ``on_event`` and the ball rolls on a slice of the run's real cost as the cell runs."""
 
     _view = traitlets.Unicode("gradient").tag(sync=True)
+    LANDSCAPE_IMAGES = 10_000  # the landscape's cost is measured on this many training images
+
+    def __init__(
+        self,
+        net: Network,
+        example: Any = None,
+        label: int | None = None,
+        *,
+        data: Dataset | None = None,
+        **traits: Any,
+    ) -> None:
+        if data is not None and not isinstance(data, Dataset):
+            raise TypeError(f"data must be a digitnet Dataset (load_dataset()), got {data!r:.60}")
+        self.data = data
+        self.ball: Ball | None = None  # following the run whose network it last saw
+        self._run: Network | None = None
+        super().__init__(net, example, label, served=data is not None, **traits)
+
+    def ride_along(self, event: BatchEvent | EpochEvent) -> None:
+        """An ``on_event`` handler for `training.fit` or `training.train`: the ball follows
+        the run's weights on a plane of its real cost (`ball.Ball`: at most 15 positions a
+        second, within 5% of the run's time), from the weights after its first step."""
+        if self.data is None:
+            raise ValueError("the ball needs training images: GradientDescent(net, data=...)")
+        if self._run is not event.network:  # a new run
+            self._run = event.network
+            train = self.data.train
+            start = event.network.params.copy()
+            self.ball = Ball(event.network, start, train.images, train.labels, self._roll)
+            self.send({"type": "run"})
+        assert self.ball is not None
+        self.ball(event)
+
+    def _roll(self, found: dict[str, Any]) -> None:
+        self.send(explain.finite(found))  # {"type": "plane" | "ball", ...}
+
+    def answer(self, path: str, request: dict[str, Any]) -> dict[str, Any]:
+        body = request.get("body") or {}
+        if self.data is None:
+            return super().answer(path, request)
+        net, train = self.net, self.data.full_train()
+        if path == "/api/backprop":  # an MNIST image to study
+            split = train if body["example"]["split"] == "train" else self.data.test
+            index = int(body["example"]["index"])
+            x, true = split.images[index], int(split.labels[index])
+            found = explain.backprop_example(net, x, true, False)
+            return found | {"example": body["example"] | {"label": true}}
+        if path == "/api/gradient":  # a mini-batch of random training images
+            batch = np.random.default_rng(body["batch"].get("seed", 0)).choice(
+                len(train.labels), min(int(body["batch"]["size"]), len(train.labels)), False
+            )
+            return explain.gradient_report(
+                net, train.images[batch], train.labels[batch], int(body.get("top", 20)),
+                float(body.get("learning_rate", 3.0)), first_layer=bool(body.get("first_layer")),
+            ) | {"label": None, "answer": None}  # fmt: skip
+        if path == "/api/landscape":
+            if body.get("directions", "random") != "random":
+                raise LookupError("the recorded paths and the optimisers need digitnet serve")
+            n = min(int(body.get("n_images") or self.LANDSCAPE_IMAGES), len(train.labels))
+            return {"cost_function": net.cost.name} | landscape.landscape(
+                net, train.images[:n], train.labels[:n], "random", grid=int(body.get("grid", 41))
+            )
+        if path.startswith("/api/neurons/"):
+            layer, neuron = (int(part) for part in path.split("?")[0].split("/")[3:5])
+            test = self.data.test
+            found = explain.neuron_report(net, layer, neuron, test.images, test.labels, 8)
+            for item in found["top"]:
+                item["pixels_255"] = explain.pixels_255(test.images[item["index"]])
+            return found
+        return super().answer(path, request)
 
 
 __all__ = ["Backprop", "ChainRule", "Draw", "GradientDescent"]
