@@ -123,10 +123,11 @@ def export_html(model: ModelFile, name: str, samples: list[dict] | None = None) 
 <style>{_inline(css)}</style>
 </head>
 <body>
+<a class="skip" href="#main">Skip to the view</a>
 <header class="top"><h1>digitnet</h1>
 <nav role="tablist" aria-label="Views">{tabs}</nav>
 <span class="muted">{html.escape(name)}: {about}</span></header>
-<main>{views}</main>
+<main id="main" tabindex="-1">{views}</main>
 <script type="application/json" id="digitnet-model">{_inline(weights)}</script>
 {digits}
 <script type="module">{_inline(bundle())}</script>

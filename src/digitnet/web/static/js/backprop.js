@@ -24,10 +24,13 @@ import {
   section,
   signed,
   signedBars,
+  scroller,
+  spoken,
   sub,
   whenShown,
 } from "./chapters.js";
 
+const SHADE = 0.42; // the averaging cells' strongest tint: their text keeps a 4.5:1 contrast
 const OTHERS = 8; // held-out digits shown moving with this example's step
 
 export class BackpropView {
@@ -160,11 +163,21 @@ export class BackpropView {
       el(
         "div",
         { className: "bp-step" },
-        el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend),
         el(
           "div",
           {},
-          el("h4", {}, "held-out digits: their own label's output, before → after the last step"),
+          el("h3", { className: "minor" }, "this example's outputs"),
+          this.stepChart,
+          this.stepLegend,
+        ),
+        el(
+          "div",
+          {},
+          el(
+            "h3",
+            { className: "minor" },
+            "held-out digits: their own label's output, before → after the last step",
+          ),
           this.otherThumbs,
         ),
       ),
@@ -179,7 +192,7 @@ export class BackpropView {
     });
     this.averageButton = button("Average over a mini-batch");
     this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
-    this.averageTable = el("div", { className: "table-wrap" });
+    this.averageTable = scroller("Each image's wish for each parameter, and their average");
     this.cosineButton = button("Measure how well mini-batches aim");
     this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.cosineChart = el("canvas", {
@@ -301,8 +314,9 @@ export class BackpropView {
               className: "bp-row",
               dataset: { testid: "backprop-output", digit: String(d) },
             },
-            el("span", { className: "digit", textContent: String(d) }),
-            el("span", { className: "track" }, el("span", { className: "fill" })),
+            // the row's name is its text: the hidden words say what each number is
+            el("span", { className: "digit" }, spoken("output "), String(d)),
+            el("span", { className: "track" }, el("span", { className: "fill" }), spoken("")),
             el("span", { className: "y" }),
             el("span", { className: "term" }),
             el("span", { className: "nudge" }),
@@ -321,15 +335,15 @@ export class BackpropView {
       row.setAttribute("aria-pressed", String(d === shown));
       row.querySelector(".fill").style.width =
         `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
+      row.querySelector(".track .sr-only").textContent = `: a = ${a[d].toFixed(3)}, y = `;
       row.querySelector(".y").textContent = String(result.target[d]);
-      row.querySelector(".term").textContent = num(result.cost_terms[d]);
+      row.querySelector(".term").replaceChildren(spoken(", cost term "), num(result.cost_terms[d]));
       const nudge = row.querySelector(".nudge");
-      nudge.textContent = `${nudges[d] >= 0 ? "▲" : "▼"} ${signed(nudges[d])}`;
-      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
-      row.setAttribute(
-        "aria-label",
-        `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`,
+      nudge.replaceChildren(
+        spoken(", nudge "),
+        `${nudges[d] >= 0 ? "▲" : "▼"} ${signed(nudges[d])}`,
       );
+      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
     });
     this.costSum.textContent = `C = Σ of the terms = ${num(result.cost, 5)}   (answer ${best}, label ${label})`;
     signedBars(this.nudgeCanvas, nudges, {
@@ -794,7 +808,7 @@ function averagingTable(r) {
       ),
     );
   }
-  head.append(el("th", { textContent: "average" }));
+  head.append(el("th", { className: "key", textContent: "average" }));
   table.append(head);
   for (const row of r.rows) {
     const top = Math.max(1e-12, ...row.values.map(Math.abs));
@@ -804,13 +818,17 @@ function averagingTable(r) {
         el("td", {
           textContent: signed(v, 2),
           dataset: { value: String(v) },
-          style: `background:${rgb(v >= 0 ? GREEN : RED, (0.55 * Math.abs(v)) / top)}`,
+          style: `background:${rgb(v >= 0 ? GREEN : RED, (SHADE * Math.abs(v)) / top)}`,
         }),
       );
     }
     const average = signed(row.average, 2);
     tr.append(
-      el("td", { className: "avg", textContent: average, dataset: { value: String(row.average) } }),
+      el("td", {
+        className: "avg key",
+        textContent: average,
+        dataset: { value: String(row.average) },
+      }),
     );
     table.append(tr);
   }

@@ -16,6 +16,7 @@ import {
   labelPicker,
   lineChart,
   num,
+  scroller,
   section,
   signed,
   whenShown,
@@ -83,8 +84,17 @@ export class ChainView {
       this.sliders[key] = { input, shown };
       knobs.append(el("label", {}, el("span", { textContent: label }), input, shown));
     }
-    this.chainPicture = el("canvas", { className: "chain-picture", role: "img" });
-    this.numberLines = el("canvas", { className: "number-lines", role: "img" });
+    this.chainPicture = el("canvas", {
+      className: "chain-picture",
+      role: "img",
+      "aria-label":
+        "The chain: input, three neurons and the cost, each weight on its edge (the sliders and the table give the numbers)",
+    });
+    this.numberLines = el("canvas", {
+      className: "number-lines",
+      role: "img",
+      "aria-label": "Number lines for each z, a and the cost, the current value marked",
+    });
     this.derivatives = el("table", {
       className: "derivatives",
       dataset: { testid: "chain-derivatives" },
@@ -105,7 +115,12 @@ export class ChainView {
       dataset: { testid: "chain-nudge" },
       "aria-label": "Nudge",
     });
-    this.tangentChart = el("canvas", { className: "chart", role: "img" });
+    this.tangentChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      "aria-label":
+        "The cost as the chosen knob is nudged, beside its tangent line (the text above gives the numbers)",
+    });
     this.tangentText = el("p", { "aria-live": "polite" });
     this.tangentSelect.addEventListener("change", (e) =>
       this.latency.measure(e, () => {
@@ -136,7 +151,7 @@ export class ChainView {
         textContent:
           "Reading backwards from the cost: ∂C/∂a³ = 2(a³ − y) starts the chain; each layer multiplies by σ′(zˡ) and then by aˡ⁻¹ (for its weight), 1 (its bias) or wˡ (to pass it one layer further back). The last column nudges the knob by ±0.000001 and measures the change in C.",
       }),
-      el("div", { className: "table-wrap" }, this.derivatives),
+      scroller("Each derivative as its factors, beside the ratio of nudges", this.derivatives),
       el("h3", { textContent: "The cost follows its tangent line" }),
       el(
         "div",
@@ -168,7 +183,7 @@ export class ChainView {
     this.pickInputs = new PickInputs(fromInputs, "chain-pick");
     this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
     this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
-    this.realPaths = el("div", { className: "table-wrap" });
+    this.realPaths = scroller("The paths from the picked value to the cost");
     this.realNudgeSlider = el("input", {
       type: "range",
       min: -1,
@@ -183,7 +198,12 @@ export class ChainView {
         () => ((this.realNudge = Number(this.realNudgeSlider.value)), this.updateReal()),
       ),
     );
-    this.realTangent = el("canvas", { className: "chart short", role: "img" });
+    this.realTangent = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label":
+        "The real network's cost as the picked value is nudged, beside its tangent line",
+    });
     this.realTangentText = el("p");
     const realPart = section(
       "The same in the real network",
@@ -255,9 +275,8 @@ export class ChainView {
       el(
         "tr",
         {},
-        ...["derivative", "= its factors", "= product", "ratio of nudges"].map((t) =>
-          el("th", { textContent: t }),
-        ),
+        ...["derivative", "= its factors", "= product"].map((t) => el("th", { textContent: t })),
+        el("th", { className: "key", textContent: "ratio of nudges" }),
       ),
     ];
     const line = (which, name, factors, product, fd) =>
@@ -272,7 +291,7 @@ export class ChainView {
           textContent: num(product, 6),
         }),
         el("td", {
-          className: "fd",
+          className: "fd key",
           dataset: { testid: "chain-fd", which },
           textContent: num(fd, 6),
         }),

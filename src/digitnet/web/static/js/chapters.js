@@ -18,6 +18,16 @@ export function el(tag, props = {}, ...children) {
   return node;
 }
 
+/** Words for a screen reader only (the .sr-only class hides them from the eye). */
+export const spoken = (textContent) => el("span", { className: "sr-only", textContent });
+
+/** A table in a box that scrolls sideways when the screen is narrow: a named region the
+ * keyboard can reach and scroll. Its key column (cells of class "key") stays in view. */
+export function scroller(name, ...table) {
+  const props = { className: "table-wrap", role: "region", tabIndex: 0, "aria-label": name };
+  return el("div", props, ...table);
+}
+
 /** A button that acts on the page (never a form's submit), with its text and other props. */
 export function button(textContent, props = {}) {
   return el("button", { type: "button", textContent, ...props });

@@ -9,6 +9,7 @@ import { Diagram } from "./diagram.js";
 import { DIGITS, PAD, PIXELS } from "./constants.js";
 
 const PEN = 20; // stroke width in pad pixels
+const KEY_STEP = 14; // how far an arrow key moves the keyboard's pen, in pad pixels
 const TIMES_KEPT = 500; // the latest update times kept (read by the browser test)
 
 export class DrawView {
@@ -114,6 +115,46 @@ export class DrawView {
     };
     this.pad.addEventListener("pointerup", end);
     this.pad.addEventListener("pointercancel", end);
+    this.listenToKeys(stroke);
+  }
+
+  // The keyboard's pen: arrows move it (Shift: finer), Space lowers or lifts it (a dot where it
+  // lands, a line as it moves while down), Delete, Backspace or Escape clears the pad.
+  listenToKeys(stroke) {
+    const pen = this.pad.parentElement.querySelector(".pen");
+    if (!pen) return;
+    let at = [PAD / 2, PAD / 2];
+    let down = false;
+    const show = () => {
+      pen.hidden = document.activeElement !== this.pad;
+      pen.classList.toggle("down", down);
+      pen.style.left = `${this.pad.offsetLeft + (at[0] / PAD) * this.pad.offsetWidth}px`;
+      pen.style.top = `${this.pad.offsetTop + (at[1] / PAD) * this.pad.offsetHeight}px`;
+    };
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    this.pad.addEventListener("keydown", (e) => {
+      if (e.key in moves) {
+        const step = e.shiftKey ? KEY_STEP / 4 : KEY_STEP;
+        const [dx, dy] = moves[e.key];
+        const to = [onPad(at[0] + dx * step), onPad(at[1] + dy * step)];
+        if (down) stroke(at, to);
+        at = to;
+      } else if (e.key === " ") {
+        down = !down;
+        if (down) stroke(at, at);
+      } else if (["Delete", "Backspace", "Escape"].includes(e.key)) {
+        down = false;
+        this.clear();
+      } else return;
+      e.preventDefault();
+      show();
+      if (down) this.schedule(e.timeStamp); // it drew
+    });
+    this.pad.addEventListener("focus", show);
+    this.pad.addEventListener("blur", () => {
+      down = false;
+      show();
+    });
   }
 
   // One update per frame at most: strokes arriving meanwhile are shown together.
@@ -191,6 +232,8 @@ function newBars() {
     return bar;
   });
 }
+
+const onPad = (v) => Math.min(PAD, Math.max(0, v));
 
 function keep(times, ms) {
   times.push(ms);

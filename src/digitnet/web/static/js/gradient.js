@@ -19,6 +19,7 @@ import {
   labelPicker,
   lineChart,
   num,
+  scroller,
   section,
   signed,
   signedBars,
@@ -67,7 +68,12 @@ export class GradientView {
     this.batchSize.addEventListener("change", () => this.chooseScope());
     this.summary = el("p", { dataset: { testid: "gradient-summary" } });
     // ranked components
-    this.rankChart = el("canvas", { className: "chart", role: "img" });
+    this.rankChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      "aria-label":
+        "Every component of the gradient, |∂C/∂θ| against its rank, largest first (the table beside gives the numbers)",
+    });
     this.sharesTable = el("table", { className: "shares" });
     this.topList = el("ol", { className: "top-list" });
     const ranked = section(
@@ -80,8 +86,8 @@ export class GradientView {
         el(
           "div",
           {},
-          el("div", { className: "table-wrap" }, this.sharesTable),
-          el("h4", { textContent: "the largest components" }),
+          scroller("Each layer's share of the gradient", this.sharesTable),
+          el("h3", { className: "minor", textContent: "the largest components" }),
           this.topList,
         ),
       ),
@@ -124,6 +130,8 @@ export class GradientView {
     this.sliceChart = el("canvas", {
       className: "chart",
       role: "img",
+      "aria-label":
+        "The cost along the negative gradient against the step t, with its tangent line and the step η marked (the text above gives the numbers)",
       dataset: { testid: "gradient-slice" },
     });
     this.sliceText = el("p", { "aria-live": "polite" });
@@ -155,6 +163,8 @@ export class GradientView {
     this.landscapeCanvas = el("canvas", {
       className: "landscape",
       role: "img",
+      "aria-label":
+        "The cost landscape: contours of the cost over a plane through the weights, with the training paths drawn on it (the text beside gives the numbers)",
       hidden: true,
       dataset: { testid: "landscape" },
     });
@@ -163,9 +173,15 @@ export class GradientView {
       className: "chart",
       role: "img",
       hidden: true, // until a landscape with paths comes
+      "aria-label": "Each path's true cost and the slice's value along the way",
       dataset: { testid: "landscape-curves" },
     });
-    this.lineCurve = el("canvas", { className: "chart short", role: "img", hidden: true });
+    this.lineCurve = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "The cost along the straight line from the initial to the trained weights",
+      hidden: true,
+    });
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
@@ -341,9 +357,10 @@ export class GradientView {
       el(
         "tr",
         {},
-        ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map((t) =>
+        ...["layer", "weights + biases", "top 1% hold", "top 10% hold"].map((t) =>
           el("th", { textContent: t }),
         ),
+        el("th", { className: "key", textContent: "exactly 0" }),
       ),
       ...rows.map((s) =>
         el(
@@ -356,7 +373,7 @@ export class GradientView {
           el("td", { textContent: s.n.toLocaleString() }),
           el("td", { textContent: pct(s.top1) }),
           el("td", { textContent: pct(s.top10) }),
-          el("td", { textContent: pct(s.zero_fraction) }),
+          el("td", { className: "key", textContent: pct(s.zero_fraction) }),
         ),
       ),
     );
@@ -534,7 +551,7 @@ export class GradientView {
     this.landscapeFacts.replaceChildren(
       el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))),
       r.paths.length
-        ? el("div", { className: "table-wrap" }, table)
+        ? scroller("The paths: their travel and their true and sliced costs", table)
         : el("p", {
             className: "muted",
             textContent: "Random directions: no paths on this slice.",
@@ -614,11 +631,15 @@ export class GradientView {
         "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}`,
       });
       const parts = [
-        el("h4", {
+        el("h3", {
+          className: "minor",
           textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`,
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
-        el("h4", { textContent: "labels of its 100 most exciting test digits" }),
+        el("h3", {
+          className: "minor",
+          textContent: "labels of its 100 most exciting test digits",
+        }),
         counts,
       ];
       if (r.pattern) {
@@ -642,7 +663,8 @@ export class GradientView {
           );
         });
         parts.push(
-          el("h4", {
+          el("h3", {
+            className: "minor",
             textContent:
               layer === 1
                 ? "its own weights"

@@ -1,0 +1,178 @@
+"""Every reader, every screen: axe-core (pinned in package-lock.json, injected by the test, never
+shipped) finds no WCAG 2.0/2.1 A or AA violation on any tab, before and after its main
+interactions, at 1440×900 and at 390×844; on the phone nothing scrolls sideways, the tables'
+key columns stay in view and every control is at least 24 px; the keyboard reaches the drawing
+pad, draws on it and picks what the mouse picks.
+
+Every tab in the tablist is walked, so a new view is checked as soon as it is added.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tests.web import test_browser as browser
+from tests.web.test_browser import CHROMIUM, draw_four, open_app
+
+# test_browser's browser and server fixtures, used here too (this module gets its own pair)
+chromium = browser.chromium
+server = browser.server
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+    pytest.mark.skipif(not AXE.exists(), reason="axe-core is not installed (npm ci)"),
+]
+
+RUN_AXE = """async (tags) => {
+    const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+        rules: {'heading-order': {enabled: true}}});
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' '))
+        .join(' | ')} (${v.nodes.length}) ${v.nodes[0].failureSummary.split('\\n')[1] || ''}`);
+}"""
+
+# On a phone: what sticks out sideways, key cells out of their table's view, small targets.
+PHONE_PROBLEMS = """() => {
+    const problems = [];
+    const root = document.documentElement;
+    if (root.scrollWidth > innerWidth) problems.push(`scrollWidth ${root.scrollWidth}`);
+    const shown = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    for (const cell of document.querySelectorAll('main td.key, main th.key')) {
+        if (!shown(cell)) continue;
+        const box = cell.getBoundingClientRect();
+        const wrap = (cell.closest('.table-wrap') || root).getBoundingClientRect();
+        if (box.left < wrap.left - 1 || box.right > Math.min(wrap.right, innerWidth) + 1)
+            problems.push(`key cell out of view: ${cell.textContent.trim().slice(0, 30)}`);
+    }
+    const controls = 'button, select, input, a[href], [tabindex="0"], [role=tab]';
+    for (const c of document.querySelectorAll(controls)) {
+        if (!shown(c)) continue;
+        const box = c.getBoundingClientRect();
+        if (box.width < 24 || box.height < 24)
+            problems.push(`target ${Math.round(box.width)}×${Math.round(box.height)}: ` +
+                (c.getAttribute('aria-label') || c.textContent.trim().slice(0, 30)
+                 || c.outerHTML.slice(0, 60)));
+    }
+    return problems;
+}"""
+
+
+def settle(page) -> None:
+    """Let the views finish their fetches and frames."""
+    page.wait_for_load_state("networkidle")
+    page.evaluate("() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
+def problems(page, phone: bool) -> list[str]:
+    settle(page)
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    found = page.evaluate(RUN_AXE, TAGS)
+    return found + (page.evaluate(PHONE_PROBLEMS) if phone else [])
+
+
+# The main interactions of each view (a tab without an entry is checked as it opens).
+def use_draw(page) -> None:
+    draw_four(page)
+    pad = page.get_by_test_id("draw-canvas")
+    pad.focus()  # the keyboard draws too: a stroke down from the pen's place
+    page.keyboard.press("Space")
+    for _ in range(4):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+
+
+def use_weights(page) -> None:
+    page.locator("#grids button").first.click()
+
+
+def use_learn(page) -> None:
+    page.wait_for_function("!document.querySelector('[data-testid=train-start]').disabled")
+    page.get_by_label("Hidden layers").fill("8")
+    page.get_by_label("Epochs").fill("1")
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=train-save]').disabled", timeout=30_000
+    )
+
+
+def use_experiments(page) -> None:
+    page.get_by_test_id("noise-run").click()
+    page.wait_for_function("document.querySelectorAll('#noise-thumbs figure').length === 12")
+    page.get_by_role("button", name="Next").click()
+    page.wait_for_function("document.querySelector('#mistakes-status').textContent !== ''")
+
+
+def use_gradient(page) -> None:
+    view = page.locator("#view-gradient")
+    assert page.locator("table.shares .key").count() == 5  # "exactly 0", in view
+    view.get_by_label("Step size η").fill("6")
+    page.get_by_test_id("landscape-run").click()
+    page.get_by_test_id("landscape").wait_for(state="visible", timeout=60_000)
+    view.get_by_role("spinbutton", name="Layer").fill("2")
+    view.get_by_role("button", name="Show what it looks for").click()
+    page.wait_for_function(
+        "document.querySelectorAll('[data-testid=neuron-top-any] figure').length === 8"
+    )
+
+
+def use_backprop(page) -> None:
+    page.get_by_test_id("backprop-label").select_option("3")
+    page.locator("[data-testid=backprop-output][data-digit='5']").click()
+    page.get_by_test_id("apply-step").click()
+    page.get_by_role("button", name="Average over a mini-batch").click()
+    page.wait_for_function("document.querySelectorAll('table.averaging tr').length === 9")
+    assert page.locator("table.averaging .key").count() == 9  # the average, kept in view
+
+
+def use_chain(page) -> None:
+    assert page.locator("table.derivatives .key").count() == 1 + 10  # the ratio of nudges
+    page.get_by_test_id("chain-w3").fill("-2.5")
+    page.get_by_test_id("chain-nudge").fill("0.05")
+    view = page.locator("#view-chain")
+    view.get_by_role("spinbutton", name="Layer").fill("2")
+    view.get_by_role("spinbutton", name="Layer").press("Enter")
+
+
+USE = {
+    "draw": use_draw,
+    "weights": use_weights,
+    "learn": use_learn,
+    "experiments": use_experiments,
+    "gradient": use_gradient,
+    "backprop": use_backprop,
+    "chain": use_chain,
+}
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_every_tab_has_no_accessibility_violation_before_and_after_use(
+    chromium, server, width, height
+):
+    phone = width < 500
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, has_touch=phone, is_mobile=phone
+    )
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_app(page, server)
+    found: dict[str, list[str]] = {}
+    tabs = page.locator("[role=tab]")
+    names = [tabs.nth(i).get_attribute("id").removeprefix("tab-") for i in range(tabs.count())]
+    assert len(names) >= 7
+    for name in names:
+        page.locator(f"#tab-{name}").click()
+        found[f"{name} opened"] = problems(page, phone)
+        if name in USE:
+            USE[name](page)
+            found[f"{name} used"] = problems(page, phone)
+    context.close()
+    assert errors == []
+    report = [f"{where}: {problem}" for where, listed in found.items() for problem in listed]
+    assert not report, "\n".join(report)
