@@ -118,9 +118,11 @@ def use_gradient(page) -> None:
     view = page.locator("#view-gradient")
     assert page.locator("table.shares .key").count() == 5  # "exactly 0", in view
     view.get_by_label("Step size η").fill("6")
+    page.get_by_test_id("gradient-edge-neuron").fill("2")  # an edge, by its numbers
+    page.get_by_test_id("gradient-edge-neuron").press("Tab")
     page.get_by_test_id("landscape-run").click()
     page.get_by_test_id("landscape").wait_for(state="visible", timeout=60_000)
-    view.get_by_role("spinbutton", name="Layer").fill("2")
+    page.get_by_test_id("gradient-neuron-layer").select_option("2")
     view.get_by_role("button", name="Show what it looks for").click()
     page.wait_for_function(
         "document.querySelectorAll('[data-testid=neuron-top-any] figure').length === 8"
@@ -140,9 +142,9 @@ def use_chain(page) -> None:
     assert page.locator("table.derivatives .key").count() == 1 + 10  # the ratio of nudges
     page.get_by_test_id("chain-w3").fill("-2.5")
     page.get_by_test_id("chain-nudge").fill("0.05")
-    view = page.locator("#view-chain")
-    view.get_by_role("spinbutton", name="Layer").fill("2")
-    view.get_by_role("spinbutton", name="Layer").press("Enter")
+    page.get_by_test_id("chain-pick-layer").select_option("1")  # a weight, by its numbers
+    page.get_by_test_id("chain-pick-neuron").fill("3")
+    page.get_by_test_id("chain-pick-neuron").press("Tab")
 
 
 USE = {
