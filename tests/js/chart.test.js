@@ -1,61 +1,71 @@
-// The Learn view's chart arithmetic: the log axis, its labels, the epoch ticks, the legend's place.
+// The charts' arithmetic: axes from scale.js (labels distinct, y running upwards), the legend's
+// place, the series palette.
 
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import {
-  chartLayout,
-  epochTicks,
-  logAxis,
-  logY,
-  tickLabel,
-} from "../../src/digitnet/web/static/js/chart.js";
+import { SERIES, axis, chartLayout, scaleFor } from "../../src/digitnet/web/static/js/chart.js";
 
 test("an empty chart has no axis to make up (no 1.0e-9)", () => {
-  assert.equal(logAxis([]), null);
-  assert.equal(logAxis([NaN, Infinity]), null);
+  assert.equal(scaleFor([], 200, 0), null);
+  assert.equal(scaleFor([NaN, Infinity], 200, 0, { log: true }), null);
 });
 
-test("the log axis holds every value between 1-2-5 numbers, with readable labels", () => {
-  const costs = [3.1, 0.9, 0.4, 0.21, 0.17, 0.15, 0.12];
-  const axis = logAxis(costs);
-  assert.equal(axis.lo, 0.1);
-  assert.equal(axis.hi, 5);
-  assert.deepEqual(axis.ticks.map(tickLabel), ["0.1", "0.2", "0.5", "1", "2", "5"]);
-  const one = logAxis([0.5]); // a single value still gets an axis around it
-  assert.ok(one.lo < 0.5 && one.hi > 0.5);
-  const wide = logAxis([1e-5, 50]); // many decades: powers of ten only
-  assert.deepEqual(wide.ticks.map(tickLabel), [
-    "1e-5",
-    "1e-4",
-    "0.001",
-    "0.01",
-    "0.1",
-    "1",
-    "10",
-    "100",
-  ]);
-});
-
-test("the first high cost does not squash the rest against the floor", () => {
-  const costs = [3.1, 0.2, 0.18, 0.15, 0.12, 0.1];
-  const axis = logAxis(costs);
-  const [top, bottom] = [0, 200];
-  const ys = costs.slice(1).map((c) => logY(axis, c, top, bottom));
-  const spread = (Math.max(...ys) - Math.min(...ys)) / (bottom - top);
-  const linear = (0.2 - 0.1) / 3.1; // what a 0-to-3.1 linear axis would give them
-  assert.ok(spread > 4 * linear, `spread ${spread}`);
-  for (const c of costs) {
-    const y = logY(axis, c, top, bottom);
-    assert.ok(y >= top && y <= bottom);
+test("every axis: distinct labels, y upwards, the data inside, for tiny to huge values", () => {
+  const cases = [
+    [0.0021, 0.0034],
+    [0.00088, 0.0009, 0.00093],
+    [-3e-3, -2e-3],
+    [0.3, 0.3],
+    [0],
+    [-12, 48000],
+    [2e9, 7e9],
+    [1e-7, 2e-7],
+  ];
+  for (const values of cases) {
+    for (const log of [false, true]) {
+      if (log && Math.min(...values) <= 0) continue;
+      const y = scaleFor(values, 300, 20, { log, pad: 0.05 });
+      const ticks = axis(y).filter((t) => t.label);
+      const labels = ticks.map((t) => t.label);
+      assert.ok(ticks.length >= 2, `${values} ${log}: ${labels}`);
+      assert.equal(new Set(labels).size, labels.length, `${values} ${log}: ${labels}`);
+      for (let i = 1; i < ticks.length; i++) assert.ok(ticks[i].at < ticks[i - 1].at); // upwards
+      for (const v of values) assert.ok(y(v) <= 300 && y(v) >= 20, `${v} in ${y.domain}`);
+      for (const label of labels) assert.ok(!label.includes("-"), label); // the real minus
+    }
   }
-  assert.equal(logY(axis, 0, top, bottom), bottom); // a zero cost sits on the floor, no NaN
 });
 
-test("epoch ticks: every epoch for short runs, at most 10 labels for long ones", () => {
-  assert.deepEqual(epochTicks(3), [0, 1, 2, 3]);
-  assert.deepEqual(epochTicks(40), [0, 5, 10, 15, 20, 25, 30, 35, 40]);
-  assert.ok(epochTicks(100).length <= 11);
+test("a log axis over many decades labels powers of ten; the floor takes zeros", () => {
+  const y = scaleFor([0, 1e-9, 3e-4, 0.5], 400, 0, { log: true });
+  const labels = axis(y).filter((t) => t.label);
+  assert.ok(
+    labels.every((t) => /^1(e−\d+)?$|^0\.0*1$/.test(t.label)),
+    labels.map((t) => t.label),
+  );
+  assert.ok(Number.isFinite(y(1e-12)));
+});
+
+test("a scale may carry its own tick count and label format", () => {
+  const x = scaleFor([0, 3], 0, 600, { nice: false });
+  x.axis = { count: 3 };
+  assert.deepEqual(
+    axis(x).map((t) => t.label),
+    ["0", "1", "2", "3"],
+  );
+  const acc = scaleFor([0.91, 0.97], 200, 0);
+  acc.axis = { spec: "%" };
+  assert.deepEqual(
+    axis(acc)
+      .map((t) => t.label)
+      .slice(0, 2),
+    ["91%", "92%"],
+  );
+});
+
+test("the series palette: eight distinct colours", () => {
+  assert.equal(new Set(SERIES).size, 8);
 });
 
 test("the legend sits above the plot, wrapping on a narrow chart, never inside it", () => {

@@ -7,6 +7,7 @@ import {
   gradientNorm,
   lineSlice,
   moveAlong,
+  overshoot,
   rankedMagnitudes,
   shares,
 } from "../../src/digitnet/web/static/js/gradient-math.js";
@@ -66,4 +67,16 @@ test("the slice's shortcut through the first layer equals moving every weight", 
       assert.ok(Math.abs(line.cost[i] - naive) < 1e-12, `${sizes} t=${t}`);
     });
   }
+});
+
+test("overshoot: a step that raises the cost, and the step sizes under which it falls", () => {
+  const line = { t: [0, 1, 2, 3, 4], cost: [1, 0.6, 0.5, 0.9, 1.3] };
+  const far = overshoot(line, 4, 1.3);
+  assert.equal(far.raises, true);
+  assert.ok(Math.abs(far.below - 3.25) < 1e-12); // 0.9 → 1.3 crosses 1 a quarter of the way
+  assert.equal(far.lowest, 2);
+  assert.equal(overshoot(line, 2, 0.5).raises, false);
+  const steep = overshoot({ t: [0, 1, 2], cost: [1, 1.5, 3] }, 2, 3);
+  assert.equal(steep.below, 1);
+  assert.equal(overshoot({ t: [0, 1], cost: [1, 0.5] }, 1, 0.5).below, null);
 });

@@ -363,6 +363,31 @@ def test_one_training_run_at_a_time_and_stop(client):
     assert client.post("/api/train", json={"layers": [4], "epochs": 1}).status_code == 202
 
 
+def test_a_run_stopped_mid_epoch_saves_the_weights_whose_accuracy_was_shown(
+    client, models, web_data
+):
+    r = client.post("/api/train", json={"layers": [16], "epochs": 100, "batch_size": 1})
+    assert r.status_code == 202
+    deadline = time.monotonic() + 60
+    while client.get("/api/train").json()["epochs_done"] < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert client.post("/api/train/stop", json={}).status_code == 200
+    while not client.get("/api/train").json()["finished"] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    status = client.get("/api/train").json()
+    assert status["stopped"]
+    shown = status["history"][-1]  # what the page said on stop
+    r = client.post("/api/train/save", json={"name": "stopped"})
+    assert r.status_code == 201, r.text
+    saved = r.json()
+    assert saved["epoch"] == status["epochs_done"] == shown["epoch"]
+    assert saved["test_accuracy"] == shown["test_accuracy"]
+    model = load_model(models / "stopped.safetensors")
+    assert model.training["epochs_done"] == saved["epoch"]
+    _, cost = model.network.evaluate(web_data.test.images, web_data.test.labels)
+    assert cost == pytest.approx(shown["test_cost"], rel=1e-9)  # the same weights, not later ones
+
+
 @pytest.mark.parametrize(
     "body",
     [

@@ -311,13 +311,18 @@ def test_training_from_the_page_grows_the_curve_and_saves(page, server, web_data
     status = page.locator("#train-status").inner_text()
     assert "Finished after 3 epoch" in status and "validation accuracy" in status
     assert page.locator("#epoch-table tbody tr").count() == 3  # a row per epoch
+    assert axes_read_right(page, "#view-learn") == 1
     screenshot(page, "learn", full_page=True)
     page.get_by_label("Save as").fill("from-the-page")
     page.get_by_test_id("train-save").click()
     page.wait_for_function("document.querySelector('#save-status').textContent.includes('Saved')")
     tested = f"{len(web_data.test.labels):,}"
     said = page.locator("#save-status").inner_text()
-    assert re.match(rf"Saved from-the-page.safetensors: \d+\.\d\d% of the {tested} test", said)
+    saved = (
+        r"Saved from-the-page.safetensors, the weights at the end of epoch 3: "
+        rf"\d+\.\d\d% of the {tested} test"
+    )
+    assert re.match(saved, said), said
     page.wait_for_function(
         "document.querySelector('#model-select').value === 'from-the-page.safetensors'"
     )
@@ -731,6 +736,8 @@ def test_backprop_view_nudges_every_layer_and_the_step_raises_the_label(page, se
     # batches (no batch of 1,000 among 250 images); nothing else may appear
     page.errors[:] = [e for e in page.errors if "409" not in e]
     page.locator(".bp-average").scroll_into_view_if_needed()
+    assert "a pretty good approximation" in page.locator(".bp-average").inner_text()
+    assert axes_read_right(page, "#view-backprop") >= 1
     screenshot(page, "averaging")
     for d in (label, answer, (label + 1) % 10):  # a few more timed interactions
         page.get_by_test_id("backprop-label").select_option(str(d))
@@ -791,6 +798,7 @@ def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, serve
             "param": {"kind": "activation", "layer": 2, "neuron": 3},
         },
     )
+    assert axes_read_right(page, "#view-chain") >= 1
     shown = number(page.get_by_test_id("chain-real-fd").inner_text())
     assert (
         abs(shown - api["finite_difference"]) < 1e-6 and abs(api["sum"] - api["derivative"]) < 1e-9
@@ -802,8 +810,33 @@ def test_chain_rule_view_follows_its_sliders_and_agrees_with_the_api(page, serve
 
 
 def number(text: str) -> float:
-    """A number as the page prints it (a real minus sign)."""
+    """A number as the page prints it (a real minus sign, in the exponent too)."""
     return float(text.replace("−", "-"))
+
+
+def axes_read_right(page, view: str) -> int:
+    """Every chart shown in the view: its tick labels distinct on each axis, its values rising
+    up every y axis (left and right) and along x. Returns how many charts were checked."""
+    charts = page.evaluate(
+        """(view) => Array.from(document.querySelectorAll(`${view} canvas[data-axes]`))
+                .filter((c) => c.offsetParent !== null)
+                .map((c) => ({name: c.dataset.testid || c.className,
+                              axes: JSON.parse(c.dataset.axes)}))""",
+        view,
+    )
+    for chart in charts:
+        for side, ticks in chart["axes"].items():
+            labels = [label for _, label, _ in ticks]
+            where = f"{view} {chart['name']} {side}: {labels}"
+            assert len(ticks) >= 2 and len(set(labels)) == len(labels), where
+            assert all("-" not in label for label in labels), where  # the real minus sign
+            values = [value for value, _, _ in ticks]
+            pixels = [pixel for _, _, pixel in ticks]
+            order = sorted(range(len(values)), key=values.__getitem__)
+            along = [pixels[i] for i in order]
+            rising = along == sorted(along, reverse=side != "x") and len(set(along)) == len(along)
+            assert rising, f"{where} at {pixels}"
+    return len(charts)
 
 
 def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page, server):
@@ -819,15 +852,23 @@ def test_gradient_view_ranks_components_and_draws_the_landscape_with_paths(page,
         assert cells.nth(1).inner_text() == f"{100 * row['top1']:.1f}%"
         assert cells.nth(2).inner_text() == f"{100 * row['top10']:.1f}%"
     assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == "3"
-    for eta in ("1", "6", "2", "0.25", "4", "0.5"):
+    for eta in ("1", "6", "2", "0.25", "4", "0.5", "20"):
         page.locator("#view-gradient").get_by_label("Step size η").fill(eta)
         assert page.get_by_test_id("gradient-slice").get_attribute("data-eta") == eta
+        assert axes_read_right(page, "#view-gradient") == 2  # the ranks and the slice
+    slice_text = page.locator("#view-gradient .overshoot")
+    if page.get_by_test_id("gradient-slice").get_attribute("data-overshoot") == "true":
+        assert "an overshoot. Any η below" in slice_text.inner_text()
     page.get_by_label("Directions of the slice").select_option("optimizers")
     page.get_by_test_id("landscape-run").click()
     landscape = page.get_by_test_id("landscape")
     landscape.wait_for(state="visible", timeout=120_000)
     assert int(landscape.get_attribute("data-paths")) == 4  # GD, SGD 100, SGD 10, momentum
     assert "L2 not included" in page.locator("#view-gradient").inner_text()
+    assert "the dashed white line on the slice runs from one to the other" in (
+        page.locator("#view-gradient").inner_text()
+    )
+    assert axes_read_right(page, "#view-gradient") == 4  # and the paths' costs, the line's
     landscape.scroll_into_view_if_needed()
     screenshot(page, "landscape")
     page.get_by_test_id("gradient-neuron-layer").select_option("2")

@@ -184,12 +184,17 @@ def test_landscape_random_and_recorded_path(client, models, trained):
     assert body["directions"]["filter_normalised"] and body["line"]["distance"] > 0
     missing = client.post("/api/landscape", json={"directions": "path", "grid": 21})
     assert missing.status_code == 404 and "--record-path" in missing.json()["detail"]
+    assert "path" not in client.get("/api/model").json()["landscape_directions"]  # not offered
     theta = trained.network.params.astype(np.float32)
     rng = np.random.default_rng(0)
     points = np.stack([theta + 0.1 * rng.standard_normal(theta.size) for _ in range(5)] + [theta])
     save_path(TrainingPath(points, np.arange(6) * 10), path_file(models / "tiny.safetensors"))
+    assert "path" in client.get("/api/model").json()["landscape_directions"]
     body = client.post("/api/landscape", json={"directions": "path", "grid": 21}).json()
     assert body["paths"][0]["name"] == "training" and len(body["paths"][0]["points"]) == 6
+    # the initial→trained line's ends on the slice: the trained weights are its centre
+    assert body["line"]["trained"] == pytest.approx([0, 0], abs=1e-9)
+    assert len(body["line"]["init"]) == 2
     assert sum(body["directions"]["explained_variance"]) <= 1 + 1e-9
 
 

@@ -418,6 +418,11 @@ def _landscape(
                 if directions != "random"
                 else None
             ),
+            "trained": (
+                project(theta[None, :], center, d1, d2)[0][0].tolist()
+                if directions != "random"
+                else None
+            ),
         }
     center_cost = cost_at(net, center, X64, labels)
     return {
@@ -449,15 +454,31 @@ def _landscape(
 # ---- the experiment's shape: run, text, picture ----
 
 
-def initial_params(model: ModelFile) -> np.ndarray | None:
-    """The model's weights before training, rebuilt from its seed (None if it has no config)."""
+def initial_config(model: ModelFile) -> TrainConfig | None:
+    """The config that rebuilds the model's weights before training (None if it has none)."""
     try:
         config = TrainConfig.from_dict(model.training)
     except (TypeError, ValueError):
         return None
-    if list(config.sizes) != model.network.sizes:
-        return None
-    return config.build_network().params
+    return config if list(config.sizes) == model.network.sizes else None
+
+
+def initial_params(model: ModelFile) -> np.ndarray | None:
+    """The model's weights before training, rebuilt from its seed (None if it has no config)."""
+    config = initial_config(model)
+    return None if config is None else config.build_network().params
+
+
+def directions_for(model: ModelFile, file: Path | None) -> list[str]:
+    """The slices the landscape can take for this model: random directions always; the
+    recorded path's plane when a path was recorded beside its file; the optimizers when its
+    initial weights can be rebuilt."""
+    found = ["random"]
+    if file is not None and path_file(file).is_file():
+        found.append("path")
+    if initial_config(model) is not None:
+        found.append("optimizers")
+    return found
 
 
 def run(

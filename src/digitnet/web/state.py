@@ -5,6 +5,7 @@ the event stream). Refusals are HTTPExceptions with one clear message; the route
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -16,6 +17,7 @@ from fastapi import HTTPException
 
 from ..ball import MAX_IMAGES, Ball
 from ..data import DataError
+from ..experiments import landscape as landscapes
 from ..explain import encode_array
 from ..files import MODEL_SUFFIX, model_files
 from ..modelfile import ModelFile, ModelFileError, load_digit_model, newest_model, save_model
@@ -58,6 +60,7 @@ class TrainingRun:
         self.data: Any = None
         self.events: list[dict[str, Any]] = []
         self.weights: dict[str, Any] | None = None  # the latest snapshot of the weight grids
+        self.measured: Network | None = None  # the weights at the last epoch's end (measured)
         self.weights_version = 0
         self.result: TrainResult | None = None
         self.error: str | None = None
@@ -82,8 +85,8 @@ class TrainingRun:
             self.weights_version += 1
 
     def on_event(self, event: BatchEvent | EpochEvent) -> None:
-        if self.stop_requested.is_set():
-            raise StopTraining
+        if isinstance(event, BatchEvent) and self.stop_requested.is_set():
+            raise StopTraining  # (an epoch's end is recorded first: its row is in the history)
         if self.ball is not None:
             self.ball(event)
         now = time.monotonic()
@@ -102,6 +105,7 @@ class TrainingRun:
                     }
                 )
         else:
+            self.measured = event.network.copy()  # the weights this row's accuracies are of
             row = {k: float(v) for k, v in event.row.items()}
             hint = stuck_hint(row, self.config)  # the CLI's own words for a run gone nowhere
             self._add(
@@ -116,6 +120,8 @@ class TrainingRun:
         if isinstance(event, EpochEvent) or now - self._last_weights >= WEIGHTS_EVERY_SECONDS:
             self._last_weights = now
             self._snapshot_weights(event.network)
+        if self.stop_requested.is_set():
+            raise StopTraining
 
     def _run(self) -> None:
         try:
@@ -145,6 +151,16 @@ class TrainingRun:
         """Events after `cursor`, whether the run is over, and the weight snapshot's version."""
         with self._lock:
             return self.events[cursor:], self.finished, self.weights_version, self.weights
+
+    def measured_result(self) -> TrainResult:
+        """The run as saved: a run stopped mid-epoch keeps the weights of its last complete
+        epoch, the ones whose accuracies the page showed (without momentum: the velocity of
+        that moment is gone; resuming starts it afresh)."""
+        result = self.result
+        assert result is not None
+        if result.interrupted and self.measured is not None:
+            return dataclasses.replace(result, network=self.measured, velocity=None)
+        return result
 
     def saveable(self) -> bool:
         """Whether there is a model to save: finished, with an epoch done and no error."""
@@ -200,6 +216,7 @@ class ServerState:
         self.load_data = data_loader  # None: the served model's own dataset (default loader)
         self.model: ModelFile | None = None
         self.name: str | None = None
+        self.path: Path | None = None  # the served model's file
         self.outside: Path | None = None  # the model given at start, if not in the folder
         self.run: TrainingRun | None = None
         self._data: dict[str, Any] = {}  # dataset name → loaded dataset
@@ -223,7 +240,7 @@ class ServerState:
 
     def use_model(self, path: Path) -> None:
         model = load_digit_model(path)
-        self.model, self.name = model, path.name
+        self.model, self.name, self.path = model, path.name, path
 
     def current(self) -> ModelFile:
         if self.model is None:
@@ -231,7 +248,11 @@ class ServerState:
         return self.model
 
     def model_json(self) -> dict[str, Any]:
-        return model_json(self.current(), self.name or "")
+        """The model's JSON, with the landscape's slices it can take (a recorded path?)."""
+        model = self.current()
+        return model_json(model, self.name or "") | {
+            "landscape_directions": landscapes.directions_for(model, self.path)
+        }
 
     def models(self) -> dict[str, Any]:
         """The folder's models, newest first, the one being served, and the model given at
@@ -316,7 +337,7 @@ class ServerState:
             raise HTTPException(409, f"{path.name} already exists: choose another name")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            save_model(checkpoint_model(run.result, run.data), path)
+            save_model(checkpoint_model(run.measured_result(), run.data), path)
         except OSError as e:  # a full disk, a file where the folder should be, no permission
             problem = e.strerror or str(e)
             raise HTTPException(
@@ -325,4 +346,9 @@ class ServerState:
         self.use_model(path)
         test = run.data.test
         accuracy, _ = self.current().network.evaluate(test.images, test.labels)
-        return {"saved": path.name, "test_accuracy": accuracy, "tested": len(test.labels)}
+        return {
+            "saved": path.name,
+            "test_accuracy": accuracy,
+            "tested": len(test.labels),
+            "epoch": len(run.result.history),  # the saved weights are this epoch's end
+        }

@@ -29,6 +29,8 @@ import {
   sub,
   whenShown,
 } from "./chapters.js";
+import { SERIES } from "./chart.js";
+import { count, value } from "./format.js";
 
 const SHADE = 0.42; // the averaging cells' strongest tint: their text keeps a 4.5:1 contrast
 const OTHERS = 8; // held-out digits shown moving with this example's step
@@ -670,7 +672,20 @@ export class BackpropView {
   }
 
   async cosine() {
-    this.cosineStatus.textContent = "Measuring (each batch size, many random draws)…";
+    // the measurement is one request (7–20 s the first time, then cached): a running clock
+    const started = performance.now();
+    const progress = el("progress", { "aria-label": "Measuring" });
+    const clock = el("span", {});
+    const tick = () =>
+      (clock.textContent = ` ${Math.round((performance.now() - started) / 1000)} s`);
+    tick();
+    const timer = setInterval(tick, 1000);
+    this.cosineButton.disabled = true;
+    this.cosineStatus.replaceChildren(
+      progress,
+      " Measuring: random mini-batches of each size, each compared with the gradient of the whole training set (7–20 s the first time, then remembered);",
+      clock,
+    );
     const model = this.model;
     try {
       // 1 to 1,000 images; a small training set (409: a batch bigger than the set) gets fewer
@@ -688,22 +703,24 @@ export class BackpropView {
         }
       }
       if (model !== this.model) return; // measured on another model
-      this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean ± std over ${r.draws} random batches`;
+      this.cosineStatus.textContent = cosineMeaning(r);
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
       this.cosineChart.hidden = false;
+      const colour = SERIES[1];
       lineChart(
         this.cosineChart,
         [
-          { points, color: "#4fc3ff", dots: true },
+          { points, color: colour, dots: true, label: `mean of ${r.draws} random batches` },
           {
             points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]),
-            color: "#4fc3ff",
+            color: colour,
             dash: [2, 3],
             width: 1,
+            label: "± one standard deviation",
           },
           {
             points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]),
-            color: "#4fc3ff",
+            color: colour,
             dash: [2, 3],
             width: 1,
           },
@@ -713,8 +730,25 @@ export class BackpropView {
       this.cosineChart.dataset.points = String(points.length);
     } catch (e) {
       this.cosineStatus.textContent = `Failed: ${e.message}`;
+    } finally {
+      clearInterval(timer);
+      this.cosineButton.disabled = false;
     }
   }
+}
+
+// What the cosines say, beside the video's words: 1 is the same direction, 0 unrelated; each
+// batch size's mean as an angle.
+function cosineMeaning(r) {
+  const angle = (c) => `${Math.round((Math.acos(Math.min(1, Math.max(-1, c))) * 180) / Math.PI)}°`;
+  const said = r.cosine
+    .map((c) => `${count(c.batch_size)}: cos ${value(c.mean)} (${angle(c.mean)} off)`)
+    .join("; ");
+  return (
+    `The video calls a mini-batch's gradient "a pretty good approximation" of the whole set's. ` +
+    `Measured against the gradient of ${count(r.n_images)} training images (1 = the same direction, ` +
+    `0 = no better than a random one), mean over ${r.draws} random batches of each size — ${said}.`
+  );
 }
 
 const gray = (v) => {

@@ -4,6 +4,8 @@
 
 import { DIGITS, PIXELS, SIDE } from "./constants.js";
 import { GREEN, RED, paper } from "./render.js";
+import { SERIES, axis, chartLayout, scaleFor } from "./chart.js";
+import { format, pretty } from "./format.js";
 
 /** An element: el("p", {className: "muted", textContent: "…"}, child, "text", …). */
 export function el(tag, props = {}, ...children) {
@@ -33,18 +35,18 @@ export function button(textContent, props = {}) {
   return el("button", { type: "button", textContent, ...props });
 }
 
-/** A number with a sign and a fixed number of significant digits: "+0.0123", "−1.20e-5". */
+/** A number with a sign and `digits` significant digits: "+0.0123", "−1.20e−5" (format.js). */
 export function signed(v, digits = 3) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
-  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(digits) : v.toExponential(digits - 1);
-  return (v < 0 ? "−" : "+") + text.replace(/^-/, "");
+  const small = Math.abs(v) < 1e-3 && v !== 0;
+  return pretty(format(small ? `+.${digits - 1}e` : `+.${digits}g`)(v));
 }
 
-/** A plain number, 4 decimals by default, with a real minus sign. */
+/** A plain number, 4 decimals by default (3 significant digits below 0.001), the real minus. */
 export function num(v, decimals = 4) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
-  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(decimals) : v.toExponential(2);
-  return text.replace(/^-/, "−");
+  const small = Math.abs(v) < 1e-3 && v !== 0;
+  return pretty(format(small ? ".2e" : `.${decimals}f`)(v));
 }
 
 export const rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
@@ -106,8 +108,8 @@ export function signedBars(
 }
 
 /**
- * A line chart: series [{points: [[x, y]…], color, dash?, label, dots?}], axes with a few
- * ticks, optional marks [{x, y, color, label}] and log-scaled axes. Returns {toX, toY}.
+ * A line chart: series [{points: [[x, y]…], color, dash?, label, dots?}], axes with ticks from
+ * scale.js, optional marks [{x, y, color, label}] and log-scaled axes. Returns {toX, toY, ctx}.
  */
 export function lineChart(
   canvas,
@@ -117,56 +119,63 @@ export function lineChart(
   const sized = fit(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
-  const left = 56;
-  const bottom = 34;
-  const right = 22; // room for the last tick's label
-  const topPad = 12;
-  const fx = logX ? Math.log10 : (v) => v;
-  const fy = logY ? Math.log10 : (v) => v;
-  const all = series.flatMap((s) => s.points).concat(marks.map((m) => [m.x, m.y]));
-  const xs = all.map((p) => fx(p[0])).filter(Number.isFinite);
-  const ys = all.map((p) => fy(p[1])).filter(Number.isFinite);
-  if (!xs.length || !ys.length) return null;
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = yRange ? yRange.map(fy) : [Math.min(...ys), Math.max(...ys)];
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
-  const margin = (y1 - y0) * 0.05;
-  y0 -= margin;
-  y1 += margin;
-  const toX = (v) => left + ((fx(v) - x0) / (x1 - x0)) * (width - left - right);
-  const toY = (v) => topPad + (1 - (fy(v) - y0) / (y1 - y0)) * (height - topPad - bottom);
-  ctx.strokeStyle = "#3a4660";
-  ctx.strokeRect(left, topPad, width - left - right, height - topPad - bottom);
-  ctx.fillStyle = "#93a0b8";
   ctx.font = "11px system-ui, sans-serif";
-  for (const [v, y] of ticks(y0, y1, logY).map((t) => [t, toY(logY ? 10 ** t : t)])) {
-    ctx.textAlign = "right";
-    ctx.fillText(tick(logY ? 10 ** v : v), left - 4, y + 4);
-  }
-  for (const [v, x] of ticks(x0, x1, logX).map((t) => [t, toX(logX ? 10 ** t : t)])) {
-    ctx.textAlign = "center";
-    ctx.fillText(tick(logX ? 10 ** v : v), x, height - bottom + 14);
-  }
-  ctx.fillText(xLabel, left + (width - left - right) / 2, height - 4);
+  // the named series' legend in rows above the plot: a short stretch of each line and its name
+  const named = series.filter((s) => s.label);
+  const measure = (text) => ctx.measureText(text).width;
+  const margin = { left: 56, right: 22, bottom: 34, row: 16 };
+  const laid = chartLayout(
+    width,
+    height,
+    named.map((s) => s.label),
+    measure,
+    margin,
+  );
+  const plot = { ...laid.plot, top: named.length ? laid.plot.top : 12 };
+  laid.legend.forEach((item, i) => {
+    ctx.strokeStyle = ctx.fillStyle = named[i].color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(named[i].dash || []);
+    ctx.beginPath();
+    ctx.moveTo(item.x, item.y);
+    ctx.lineTo(item.x + 16, item.y);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
+    ctx.fillText(named[i].label, item.x + 22, item.y);
+  });
+  const all = series.flatMap((s) => s.points).concat(marks.map((m) => [m.x, m.y]));
+  const positive = (log) => (v) => Number.isFinite(v) && (!log || v > 0);
+  const xs = all.map((p) => p[0]).filter(positive(logX));
+  const ys = all.map((p) => p[1]).filter(positive(logY));
+  if (!xs.length || !ys.length) return null;
+  const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });
+  const y = scaleFor(ys, plot.bottom, plot.top, { log: logY, domain: yRange, pad: 0.05 });
+  drawAxes(canvas, ctx, plot, { x, y });
+  ctx.fillStyle = "#93a0b8";
+  ctx.textAlign = "center";
+  ctx.fillText(xLabel, (plot.left + plot.right) / 2, height - 4);
   ctx.save();
-  ctx.translate(12, topPad + (height - topPad - bottom) / 2);
+  ctx.translate(12, (plot.top + plot.bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(yLabel, 0, 0);
   ctx.restore();
   ctx.save();
   ctx.beginPath();
-  ctx.rect(left, topPad, width - left - right, height - topPad - bottom);
+  ctx.rect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
   ctx.clip();
+  const toX = (v) => x(logX ? Math.max(v, 1e-12) : v);
+  const toY = (v) => y(logY ? Math.max(v, 1e-12) : v);
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.width || 1.8;
     ctx.setLineDash(s.dash || []);
     ctx.beginPath();
-    s.points.forEach(([x, y], i) => (i ? ctx.lineTo(toX(x), toY(y)) : ctx.moveTo(toX(x), toY(y))));
+    s.points.forEach(([a, b], i) => (i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b))));
     ctx.stroke();
-    if (s.dots) for (const [x, y] of s.points) ctx.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
+    if (s.dots) for (const [a, b] of s.points) ctx.fillRect(toX(a) - 2, toY(b) - 2, 4, 4);
   }
   ctx.setLineDash([]);
   for (const m of marks) {
@@ -183,30 +192,43 @@ export function lineChart(
   return { toX, toY, ctx };
 }
 
-// Tick positions between lo and hi (in log10 units on a log axis: the whole powers of ten).
-function ticks(lo, hi, log) {
-  if (log) {
-    const first = Math.ceil(lo - 1e-9);
-    const last = Math.floor(hi + 1e-9);
-    const every = Math.max(1, Math.ceil((last - first + 1) / 6));
-    const found = [];
-    for (let t = first; t <= last; t += every) found.push(t);
-    return found;
+/**
+ * A plot's frame and its axes' ticks and labels: axes {x?, y?, right?} are scales (chart.js's
+ * scaleFor) drawn below, left and right of the plot {left, right, top, bottom}; a log axis's
+ * unlabelled ticks are short marks. The labelled ticks are kept on the canvas as
+ * data-axes='{"x": [[value, label, pixel]…], "y": …}' for the tests.
+ */
+export function drawAxes(canvas, ctx, plot, axes) {
+  ctx.strokeStyle = "#3a4660";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+  ctx.fillStyle = "#93a0b8";
+  const kept = {};
+  for (const [side, scale] of Object.entries(axes)) {
+    if (!scale) continue;
+    const ticks = axis(scale);
+    kept[side] = ticks.filter((t) => t.label).map((t) => [t.value, t.label, t.at]);
+    ctx.textAlign = side === "x" ? "center" : side === "y" ? "right" : "left";
+    ctx.textBaseline = side === "x" ? "top" : "middle";
+    ctx.beginPath();
+    for (const { label, at } of ticks) {
+      const long = label ? 5 : 3;
+      if (side === "x") {
+        ctx.moveTo(at, plot.bottom);
+        ctx.lineTo(at, plot.bottom + long);
+        ctx.fillText(label, at, plot.bottom + 6);
+      } else {
+        const edge = side === "y" ? plot.left : plot.right;
+        const out = side === "y" ? -1 : 1;
+        ctx.moveTo(edge, at);
+        ctx.lineTo(edge + out * long, at);
+        ctx.fillText(label, edge + out * 7, at);
+      }
+    }
+    ctx.stroke();
   }
-  const raw = (hi - lo) / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
-  const found = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-    found.push(Math.round(t / step) * step);
-  return found;
-}
-
-function tick(v) {
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1000 || a < 0.01) return v.toExponential(0).replace("-", "−");
-  return Number(v.toPrecision(3)).toString().replace("-", "−");
+  ctx.textBaseline = "alphabetic";
+  canvas.dataset.axes = JSON.stringify(kept);
 }
 
 /** A legend: [{color, label}] as small swatches. */
@@ -220,19 +242,9 @@ export function legend(items) {
   );
 }
 
-/** Ten distinct colours for the ten outputs (and for up to ten contributions). */
-export const PALETTE = [
-  "#4fc3ff",
-  "#ff9f43",
-  "#a78bfa",
-  "#f472b6",
-  "#34d399",
-  "#facc15",
-  "#60a5fa",
-  "#fb7185",
-  "#2dd4bf",
-  "#c084fc",
-];
+/** Ten colours for the ten outputs (and for up to ten contributions): the colour-blind-safe
+ * series palette, then two greys; always shown with the digit they stand for. */
+export const PALETTE = [...SERIES, "#9aa5b8", "#5d6b85"];
 
 /**
  * Like render.sharpCanvas (pixels for the CSS box at the screen's pixel ratio, cleared to the

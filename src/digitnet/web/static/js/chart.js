@@ -1,61 +1,71 @@
-// The Learn view's chart, the parts that are plain arithmetic (tested under Node): a log axis
-// that suits the costs, the epoch ticks, and a layout that keeps the legend above the plot,
-// clear of the lines. learn.js draws with them.
+// What every chart on the page shares that is plain arithmetic (tested under Node): an axis's
+// scale and labelled ticks from scale.js, the legend's place above the plot. chapters.js and
+// learn.js draw with them.
 
-const MANTISSAS = [1, 2, 5]; // log-axis ticks at 1, 2, 5 × 10ᵏ
-const FLOOR = 1e-6; // costs below this (or zero) sit on the floor of a log axis
+import { linearScale, logScale, axisTicks } from "./scale.js";
 
-/** The first digit of a number: 2 for 0.02. */
-const leading = (v) => Number(v.toExponential(0)[0]);
+/**
+ * Series colours: Okabe and Ito's palette, designed to stay distinct for colour-blind readers
+ * (their black is the page's near-white here, on the dark background). Every chart takes its
+ * series' colours from it, in this order, and names them in a legend.
+ */
+export const SERIES = [
+  "#e69f00", // orange
+  "#56b4e9", // sky blue
+  "#009e73", // bluish green
+  "#f0e442", // yellow
+  "#cc79a7", // reddish purple
+  "#d55e00", // vermillion
+  "#0072b2", // blue
+  "#e6ebf5", // near-white
+];
 
-/** The 1-2-5 numbers from 10^kLow to 10^kHigh, in order. */
-function steps(kLow, kHigh) {
-  const out = [];
-  for (let k = kLow; k <= kHigh; k++) for (const m of MANTISSAS) out.push(Number(`${m}e${k}`));
-  return out;
-}
+const FLOOR = 1e-12; // values at or below zero sit here on a log axis
 
-/** A log axis for positive `values`: {lo, hi, ticks}, lo and hi the 1-2-5 numbers around
- * them; null when there is nothing to show (the empty chart gets no made-up axis). */
-export function logAxis(values) {
-  const shown = values.filter((v) => Number.isFinite(v)).map((v) => Math.max(v, FLOOR));
-  if (!shown.length) return null;
-  const min = Math.min(...shown);
-  const max = Math.max(...shown);
-  const candidates = steps(Math.floor(Math.log10(min)) - 1, Math.ceil(Math.log10(max)) + 1);
-  let lo = Math.max(...candidates.filter((c) => c <= min));
-  let hi = Math.min(...candidates.filter((c) => c >= max));
-  if (lo === hi) {
-    lo = candidates[candidates.indexOf(lo) - 1];
-    hi = candidates[candidates.indexOf(hi) + 1];
+/**
+ * A scale for `values` on [from, to] pixels (to < from for a y axis: it runs upwards): linear,
+ * its domain widened to round ticks, or log (positive values only; non-positive ones are
+ * floored). `domain` overrides the values' extent; `pad` widens a linear one by that fraction.
+ * Null when there is nothing to show.
+ */
+export function scaleFor(
+  values,
+  from,
+  to,
+  { log = false, domain = null, pad = 0, nice = true } = {},
+) {
+  const shown = values.filter(Number.isFinite).map((v) => (log ? Math.max(v, FLOOR) : v));
+  let [lo, hi] = domain ?? [Math.min(...shown), Math.max(...shown)];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  if (log) {
+    [lo, hi] = [Math.max(lo, FLOOR), Math.max(hi, FLOOR)];
+    if (hi / lo < 1.5) [lo, hi] = [lo / 1.25, hi * 1.25]; // never a single point
+    return logScale([lo, hi], [from, to]);
   }
-  let ticks = candidates.filter((c) => c >= lo && c <= hi);
-  if (ticks.length > 8) {
-    // many decades: whole decades, powers of ten only
-    lo = Number(`1e${Math.floor(Math.log10(lo))}`);
-    hi = Number(`1e${Math.ceil(Math.log10(hi))}`);
-    ticks = candidates.filter((c) => c >= lo && c <= hi && MANTISSAS[0] === leading(c));
-  }
-  return { lo, hi, ticks };
+  if (hi === lo) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
+  [lo, hi] = [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
+  const scale = linearScale([lo, hi], [from, to]);
+  return nice ? scale.nice(tickCount(from, to)) : scale;
 }
 
-/** y in pixels of value v on a log axis {lo, hi} drawn from `bottom` up to `top`. */
-export function logY(axis, v, top, bottom) {
-  const t = Math.log(Math.max(v, FLOOR) / axis.lo) / Math.log(axis.hi / axis.lo);
-  return bottom - Math.min(Math.max(t, 0), 1) * (bottom - top);
+// about one tick per 70 pixels across, one per 36 up
+const tickCount = (from, to) =>
+  Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 36 : 70)));
+
+/** The labels' format for a linear scale: fixed decimals, exponents for the very small or big. */
+function specFor(scale) {
+  const m = Math.max(...scale.domain.map(Math.abs));
+  return m > 0 && (m < 1e-4 || m >= 1e6) ? "~e" : ",f";
 }
 
-/** A tick's label: 0.05, 0.2, 1, 20; 1e-4 for the very small. */
-export function tickLabel(v) {
-  return v >= 1e-3 ? String(Number(v.toPrecision(2))) : v.toExponential(0).replace("+", "");
-}
-
-/** Epoch labels for a run of `epochs`: 0, step, 2·step, … (a 1-2-5 step, at most 10 labels). */
-export function epochTicks(epochs) {
-  const step = [1, 2, 5, 10, 20, 50, 100].find((s) => epochs / s <= 10) ?? 100;
-  const ticks = [];
-  for (let e = 0; e <= epochs; e += step) ticks.push(e);
-  return ticks;
+/** An axis's ticks for a scale: [{value, label, at}] (at: the pixel); on a log axis the
+ * unlabelled ones (label "") are minor ticks. The scale may carry its own tick `count` and
+ * label `spec` (scale.axis = {count, spec}). */
+export function axis(scale) {
+  const [from, to] = scale.range;
+  const spec = scale.axis?.spec ?? (scale.type === "log" ? "~g" : specFor(scale));
+  const ticks = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
+  return ticks.map((t) => ({ ...t, at: scale(t.value) }));
 }
 
 /** The chart's boxes: the legend's items laid out in rows above the plot, wrapping where the

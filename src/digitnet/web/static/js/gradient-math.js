@@ -114,3 +114,24 @@ export function moveAlong(model, result, t, first = 0) {
     biases: move(model.biases, result.grad_biases),
   };
 }
+
+/**
+ * Whether the step to t = η along a slice {t, cost} raises the cost, and the step sizes that
+ * would not: {raises, below, lowest}. below: the first t where the cost climbs back to C(θ)
+ * (linear between samples), so every η under it lowers the cost along this line; lowest: the
+ * sampled t with the lowest cost.
+ */
+export function overshoot(line, eta, costAtEta) {
+  const c0 = line.cost[0];
+  let lowest = 0;
+  for (let i = 1; i < line.cost.length; i++) if (line.cost[i] < line.cost[lowest]) lowest = i;
+  let below = null;
+  const back = line.cost.findIndex((c, i) => i > 0 && c >= c0);
+  if (back === 1)
+    below = line.t[1]; // it rises at once: only a step shorter than the first sample
+  else if (back > 1) {
+    const [a, b] = [line.cost[back - 1], line.cost[back]];
+    below = line.t[back - 1] + ((c0 - a) / (b - a)) * (line.t[back] - line.t[back - 1]);
+  }
+  return { raises: costAtEta > c0, below, lowest: line.t[lowest] };
+}

@@ -4,14 +4,16 @@
 // point; with the server, the same for a mini-batch, the cost landscape around the trained
 // weights with the training paths, and what the neurons of each layer really look for.
 
-import { DIGITS, FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
+import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, largestComponents } from "./backprop-math.js";
 import { layerName, pickName } from "./chain-math.js";
-import { gradientNorm, lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
+import { gradientNorm, lineSlice, overshoot, rankedMagnitudes, shares } from "./gradient-math.js";
+import { SERIES } from "./chart.js";
+import { isolines } from "./contour.js";
+import { change, count, percent, setting, value } from "./format.js";
 import {
   Latency,
-  PALETTE,
   button,
   drawSigned,
   el,
@@ -22,15 +24,18 @@ import {
   scroller,
   section,
   signed,
-  signedBars,
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
 import { drawGray } from "./render.js";
 
 const TOP_LISTED = 10;
-const PATH_COLORS = ["#ffd54a", "#4fc3ff", "#34d399", "#f472b6", "#a78bfa"]; // by path order
-const pathColor = (i) => PATH_COLORS[i % PATH_COLORS.length];
+const DIRECTIONS = [
+  ["random", "two random directions (filter-normalised)"],
+  ["path", "the recorded training path's principal plane"],
+  ["optimizers", "four optimizers from the same start"],
+];
+const pathColor = (i) => SERIES[i % (SERIES.length - 1)]; // by path order (white is the line's)
 
 export class GradientView {
   constructor(root, example) {
@@ -87,7 +92,14 @@ export class GradientView {
           "div",
           {},
           scroller("Each layer's share of the gradient", this.sharesTable),
-          el("h3", { className: "minor", textContent: "the largest components" }),
+          el("h3", {
+            className: "minor",
+            textContent: "the largest components, as desired changes −∂C/∂θ",
+          }),
+          el("p", {
+            className: "muted",
+            textContent: "+ (green) to grow, − (red) to shrink: the diagram's colours.",
+          }),
           this.topList,
         ),
       ),
@@ -143,13 +155,8 @@ export class GradientView {
       this.sliceChart,
     );
     // the landscape (server)
-    this.landscapeKind = el(
-      "select",
-      { "aria-label": "Directions of the slice" },
-      new Option("two random directions (filter-normalised)", "random"),
-      new Option("the recorded training path's principal plane", "path"),
-      new Option("four optimizers from the same start", "optimizers"),
-    );
+    this.landscapeKind = el("select", { "aria-label": "Directions of the slice" });
+    this.landscapeOffer = el("p", { className: "muted" });
     this.landscapeImages = el("input", {
       type: "number",
       min: 100,
@@ -185,7 +192,7 @@ export class GradientView {
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
-      "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced; “four optimizers” centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel. The dashed white line runs from the initial to the trained weights.",
+      "A 2-D slice of the real cost (training images, unshifted) through the model's weights θ*: C(θ* + α d₁ + β d₂), contours log-spaced; “four optimizers” centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel.",
       servedPart(
         served,
         [
@@ -194,6 +201,7 @@ export class GradientView {
           this.landscapeButton,
         ],
         [
+          this.landscapeOffer,
           this.landscapeStatus,
           el(
             "div",
@@ -241,6 +249,7 @@ export class GradientView {
 
   setModel(model) {
     this.model = model;
+    this.offerDirections(model.landscape_directions);
     this.batch = null;
     this.scope.value = "example";
     this.showScope();
@@ -344,7 +353,7 @@ export class GradientView {
       points.push([r, sorted[r - 1]]);
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
-    lineChart(this.rankChart, [{ points, color: "#4fc3ff" }], {
+    lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
       xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
       yLabel: "|∂C/∂θ|",
       logX: true,
@@ -352,7 +361,6 @@ export class GradientView {
     });
     const L = this.model.sizes.length - 1;
     const rows = shares(flatW, flatB);
-    const pct = (v) => `${(100 * v).toFixed(1)}%`;
     this.sharesTable.replaceChildren(
       el(
         "tr",
@@ -371,16 +379,24 @@ export class GradientView {
             textContent: s.layer === "all" ? "all" : layerName(L, s.layer),
           }),
           el("td", { textContent: s.n.toLocaleString() }),
-          el("td", { textContent: pct(s.top1) }),
-          el("td", { textContent: pct(s.top10) }),
-          el("td", { className: "key", textContent: pct(s.zero_fraction) }),
+          el("td", { textContent: percent(s.top1) }),
+          el("td", { textContent: percent(s.top10) }),
+          el("td", { className: "key", textContent: percent(s.zero_fraction) }),
         ),
       ),
     );
     const top = largestComponents(flatW, flatB, this.model.sizes, TOP_LISTED);
     this.topList.replaceChildren(
       ...top.map((p) =>
-        el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) })),
+        el(
+          "li",
+          {},
+          `${pickName(this.model, p)}: −∂C/∂θ = `,
+          el("b", {
+            className: p.value > 0 ? "down" : "up",
+            textContent: change(-p.value),
+          }),
+        ),
       ),
     );
   }
@@ -447,36 +463,78 @@ export class GradientView {
     const points = line.t.map((t, i) => [t, line.cost[i]]);
     const lowest = argmax(line.cost.map((c) => -c));
     const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
+    const step = overshoot(line, line.eta, line.cost_at_eta);
+    const [curveColour, tangentColour, etaColour, lowColour] = [
+      SERIES[7],
+      SERIES[1],
+      SERIES[0],
+      SERIES[2],
+    ];
     lineChart(
       this.sliceChart,
       [
-        { points, color: "#e6ebf5" },
-        { points: tangent, color: "#4fc3ff", dash: [5, 4] },
+        { points, color: curveColour, label: "the cost C(θ − t∇C)" },
+        { points: tangent, color: tangentColour, dash: [5, 4], label: "its tangent at t = 0" },
       ],
       {
-        xLabel: "t (white: C(θ − t∇C); blue dashed: its tangent)",
+        xLabel: "t, the step's length along −∇C",
         yLabel: "C",
         yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
         marks: [
-          { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `η = ${line.eta}` },
-          { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" },
+          {
+            x: line.eta,
+            y: line.cost_at_eta,
+            color: step.raises ? SERIES[5] : etaColour,
+            label: `η = ${setting(line.eta)}${step.raises ? ": overshoot" : ""}`,
+          },
+          { x: line.t[lowest], y: line.cost[lowest], color: lowColour, radius: 4, label: "lowest" },
         ],
       },
     );
-    const verdict =
-      line.t[lowest] < line.eta * 0.9
-        ? "overshoots: the lowest point comes before η"
+    const verdict = step.raises
+      ? `raises the cost: an overshoot. ${step.below === null ? "" : `Any η below ${value(step.below)} would lower it along this line; `}the lowest point is at η ≈ ${value(step.lowest)}`
+      : line.t[lowest] < line.eta * 0.9
+        ? "lowers the cost but overshoots the lowest point, which comes before η"
         : line.t[lowest] > line.eta * 1.1
           ? "undershoots: the cost still falls beyond η"
           : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = η = ${line.eta}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.textContent = `At t = η = ${setting(line.eta)}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.classList.toggle("overshoot", step.raises);
     this.sliceChart.dataset.eta = String(line.eta);
+    this.sliceChart.dataset.overshoot = String(step.raises);
   }
 
   // ---- the landscape ----------------------------------------------------------------------
 
+  /** The slices this model can take: the recorded path's plane only when it has one. */
+  offerDirections(available = ["random", "path", "optimizers"]) {
+    const kept = this.landscapeKind.value;
+    this.landscapeKind.replaceChildren(
+      ...DIRECTIONS.filter(([value]) => available.includes(value)).map(
+        ([value, text]) => new Option(text, value),
+      ),
+    );
+    if (available.includes(kept)) this.landscapeKind.value = kept;
+    const missing = [];
+    if (!available.includes("path"))
+      missing.push("no recorded training path (train it with --record-path N to see one)");
+    if (!available.includes("optimizers"))
+      missing.push("no training config to rebuild its initial weights (no optimizer paths)");
+    this.landscapeOffer.textContent = missing.length ? `This model has ${missing.join("; ")}.` : "";
+    this.clearLandscape("");
+  }
+
+  /** No picture: the old one is not this model's or this request's. */
+  clearLandscape(why) {
+    this.landscapeData = null;
+    this.landscapeCanvas.hidden = true;
+    this.landscapeFacts.replaceChildren();
+    this.pathCurves.hidden = this.lineCurve.hidden = true;
+    this.landscapeStatus.textContent = why;
+  }
+
   async landscape() {
-    this.landscapeStatus.textContent = "Computing the cost on a 41×41 grid (cached once done)…";
+    this.clearLandscape("Computing the cost on a 41×41 grid (cached once done)…");
     this.landscapeButton.disabled = true;
     const started = performance.now();
     try {
@@ -492,7 +550,7 @@ export class GradientView {
       this.showLandscapeFacts(r);
       this.landscapeStatus.textContent = `${r.alphas.length}×${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1000).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
     } catch (e) {
-      this.landscapeStatus.textContent = `Failed: ${e.message}`;
+      this.clearLandscape(`No landscape: ${e.message}`);
     } finally {
       this.landscapeButton.disabled = false;
     }
@@ -508,7 +566,11 @@ export class GradientView {
     ];
     if (r.line && r.line.distance)
       facts.push(
-        `from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}`,
+        `from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}; ${
+          initToTrained(r)
+            ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)"
+            : "random directions miss that line, so the slice cannot show it"
+        }`,
       );
     const table = el(
       "table",
@@ -557,12 +619,14 @@ export class GradientView {
             textContent: "Random directions: no paths on this slice.",
           }),
     );
+    this.pathCurves.hidden = !r.paths.length;
+    this.lineCurve.hidden = !(r.line && r.line.t);
     if (r.paths.length) {
       const series = r.paths.flatMap((p, n) => {
         const color = pathColor(n);
         const xs = p.examples_seen.map((n) => Math.max(n, 1));
         return [
-          { points: xs.map((n, i) => [n, p.cost_true[i]]), color },
+          { points: xs.map((n, i) => [n, p.cost_true[i]]), color, label: p.name },
           { points: xs.map((n, i) => [n, p.cost_slice[i]]), color, dash: [3, 3], width: 1 },
         ];
       });
@@ -578,7 +642,7 @@ export class GradientView {
       this.lineCurve.hidden = false;
       lineChart(
         this.lineCurve,
-        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
+        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: SERIES[0] }],
         {
           xLabel: "t: θ_init + t (θ_final − θ_init)",
           yLabel: "C",
@@ -593,7 +657,7 @@ export class GradientView {
             {
               x: 1,
               y: r.line.cost[r.line.t.findIndex((t) => t >= 1)],
-              color: "#ffd54a",
+              color: SERIES[0],
               label: "final",
             },
           ],
@@ -625,11 +689,7 @@ export class GradientView {
           el("figcaption", { textContent: `${t.label} · z=${num(t.z, 1)}` }),
         );
       });
-      const counts = el("canvas", {
-        className: "chart short",
-        role: "img",
-        "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}`,
-      });
+      const counts = labelCounts(r.label_counts);
       const parts = [
         el("h3", {
           className: "minor",
@@ -638,7 +698,7 @@ export class GradientView {
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h3", {
           className: "minor",
-          textContent: "labels of its 100 most exciting test digits",
+          textContent: `the labels of its ${count(total(r.label_counts))} most exciting test digits, counted`,
         }),
         counts,
       ];
@@ -684,7 +744,6 @@ export class GradientView {
         );
       }
       this.neuronOut.replaceChildren(...parts);
-      signedBars(counts, r.label_counts, { labels: [...Array(DIGITS).keys()], colors: PALETTE });
     } catch (e) {
       this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
     }
@@ -696,6 +755,45 @@ function servedPart(served, controls, rest, note, props = {}) {
   return served
     ? el("div", {}, el("div", { className: "buttons" }, ...controls), ...rest)
     : el("p", { className: "muted", ...props }, note);
+}
+
+const total = (values) => values.reduce((a, b) => a + b, 0);
+
+// How many of a neuron's top test digits carry each label: a table (label, count, a bar as
+// long as the count), the most common first in words.
+function labelCounts(counts) {
+  const most = Math.max(...counts);
+  const top = counts.indexOf(most);
+  return el(
+    "div",
+    { className: "label-counts", dataset: { testid: "label-counts" } },
+    el("p", {
+      textContent: `Most often a ${top}: ${count(most)} of ${count(total(counts))}.`,
+    }),
+    el(
+      "table",
+      {},
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", textContent: "label" }),
+        ...counts.map((_, d) => el("th", { scope: "col", textContent: String(d) })),
+      ),
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", textContent: "count" }),
+        ...counts.map((n) =>
+          el(
+            "td",
+            { dataset: { count: String(n) } },
+            el("span", { className: "bar", style: `height:${(2.5 * n) / Math.max(most, 1)}rem` }),
+            count(n),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 function countParams(sizes) {
@@ -736,34 +834,19 @@ function drawLandscape(canvas, r) {
   tctx.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h); // pixel centres on the grid
-  // contours by marching squares on the grid, at the server's log-spaced levels
+  // contour lines (contour.js) at the server's log-spaced levels; sample (j, i) is (αⱼ, βᵢ)
+  const da = (a1 - a0) / (na - 1);
+  const db = (b1 - b0) / (nb - 1);
   ctx.strokeStyle = "rgba(255,255,255,0.45)";
   ctx.lineWidth = 1;
   for (const level of r.levels || []) {
     ctx.beginPath();
-    for (let i = 0; i + 1 < betas.length; i++) {
-      for (let j = 0; j + 1 < alphas.length; j++) {
-        const corners = [
-          [alphas[j], betas[i], cost[i][j]],
-          [alphas[j + 1], betas[i], cost[i][j + 1]],
-          [alphas[j + 1], betas[i + 1], cost[i + 1][j + 1]],
-          [alphas[j], betas[i + 1], cost[i + 1][j]],
-        ];
-        const crossings = [];
-        for (let c = 0; c < 4; c++) {
-          const [xa, ya, va] = corners[c];
-          const [xb, yb, vb] = corners[(c + 1) % 4];
-          if (va < level !== vb < level) {
-            const t = (level - va) / (vb - va);
-            crossings.push([xa + t * (xb - xa), ya + t * (yb - ya)]);
-          }
-        }
-        for (let c = 0; c + 1 < crossings.length; c += 2) {
-          ctx.moveTo(toX(crossings[c][0]), toY(crossings[c][1]));
-          ctx.lineTo(toX(crossings[c + 1][0]), toY(crossings[c + 1][1]));
-        }
-      }
-    }
+    for (const line of isolines(cost.flat(), na, nb, level))
+      line.forEach(([j, i], k) => {
+        const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
+        if (k) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      });
     ctx.stroke();
   }
   ctx.strokeStyle = "#3a4660";
@@ -781,15 +864,21 @@ function drawLandscape(canvas, r) {
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(`β from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
   ctx.restore();
-  // init → final line
-  if (r.line && r.line.init) {
+  // the dashed line from the initial to the trained weights, with both ends marked
+  if (initToTrained(r)) {
+    const [from, to] = [r.line.init, r.line.trained];
     ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 1.5;
     ctx.setLineDash([6, 4]);
     ctx.beginPath();
-    ctx.moveTo(toX(r.line.init[0]), toY(r.line.init[1]));
-    ctx.lineTo(toX(0), toY(0));
+    ctx.moveTo(toX(from[0]), toY(from[1]));
+    ctx.lineTo(toX(to[0]), toY(to[1]));
     ctx.stroke();
     ctx.setLineDash([]);
+    ctx.strokeRect(toX(from[0]) - 4, toY(from[1]) - 4, 8, 8);
+    if (r.center !== "initial")
+      outlined(ctx, "initial", toX(from[0]) + 7, toY(from[1]) - 6, "#ffffff");
+    else outlined(ctx, "trained", toX(to[0]) + 7, toY(to[1]) - 6, "#ffffff");
   }
   // the paths: a point is filled when within 10% of the path's travel from the plane
   for (const [n, p] of r.paths.entries()) {
@@ -823,6 +912,9 @@ function drawLandscape(canvas, r) {
   const centre = r.center === "initial" ? "θ₀, the initial weights" : "θ*, the trained model";
   outlined(ctx, `${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16, "#ffffff");
 }
+
+// Is the initial→trained line on this slice? (Not on random directions: they miss it.)
+const initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
 
 // Text readable on any colour: drawn over a dark outline.
 function outlined(ctx, text, x, y, color) {

@@ -4,14 +4,16 @@
 // goes nowhere, live weight grids; Stop; Save, which says the saved model's test accuracy.
 
 import { api } from "./api.js";
-import { chartLayout, epochTicks, logAxis, logY, tickLabel } from "./chart.js";
+import { SERIES, chartLayout, scaleFor } from "./chart.js";
+import { drawAxes } from "./chapters.js";
+import { count, format, value } from "./format.js";
 import { decodeFloats } from "./network.js";
-import { GREEN, sharpCanvas } from "./render.js";
+import { sharpCanvas } from "./render.js";
 import { showGrids } from "./weights.js";
 
 const FIELDS = ["activation", "cost", "learning_rate", "momentum", "schedule", "batch_size"];
 const NUMBERS = ["learning_rate", "momentum", "batch_size", "epochs", "seed"];
-const COST_COLOUR = "#f0a040";
+const [COST_COLOUR, ACCURACY_COLOUR] = SERIES; // the colour-blind-safe palette's first two
 const SPLITS = ["train", "validation", "test"]; // the accuracies an epoch's row may hold
 
 export class LearnView {
@@ -126,7 +128,7 @@ export class LearnView {
       this.costs.push([b.epoch - 1 + b.batch / b.batches, b.cost]);
       this.say(
         `Epoch ${b.epoch}/${this.epochs}, mini-batch ${b.batch}/${b.batches}: ` +
-          `cost ${b.cost.toFixed(4)} (mean of the last ${b.mean_of})`,
+          `cost ${value(b.cost)} (mean of the last ${b.mean_of})`,
       );
       this.changed();
     });
@@ -171,7 +173,8 @@ export class LearnView {
       this.say(`${how} before the first epoch ended: nothing to save.`);
       return;
     }
-    const done = `${how} after ${s.epochs_done} epoch(s): ${accuracies(last)}.`;
+    const kept = s.stopped ? ` Save keeps the weights of epoch ${s.epochs_done}'s end, these.` : "";
+    const done = `${how} after ${s.epochs_done} epoch(s): ${accuracies(last)}.${kept}`;
     if (s.hint) {
       this.say(`${done} It has not learned to read digits.`);
       this.showHint(`Hint: ${s.hint}`);
@@ -186,7 +189,7 @@ export class LearnView {
       const head = ["epoch", "mini-batch cost (mean)", ...splits.map((s) => `${s} accuracy`)];
       this.table.tHead.append(tableRow("th", head));
     }
-    const cells = [String(row.epoch), row.batch_cost.toFixed(4)];
+    const cells = [String(row.epoch), value(row.batch_cost)];
     for (const split of splits) cells.push(percent(row[`${split}_accuracy`]));
     this.table.tBodies[0].append(tableRow("td", cells));
     this.table.hidden = false;
@@ -198,8 +201,9 @@ export class LearnView {
     try {
       const r = await api("/api/train/save", { method: "POST", body: { name } });
       out.textContent =
-        `Saved ${r.saved}: ${percent(r.test_accuracy)} of the ${r.tested.toLocaleString()} ` +
-        "test images read right. It is now the model you draw with.";
+        `Saved ${r.saved}, the weights at the end of epoch ${r.epoch}: ` +
+        `${percent(r.test_accuracy)} of the ${count(r.tested)} test images read right. ` +
+        "It is now the model you draw with.";
       this.saveButton.disabled = true;
       this.onSaved(r.model);
     } catch (e) {
@@ -224,44 +228,35 @@ export class LearnView {
     const { ctx, width, height } = sized;
     ctx.font = "12px system-ui, sans-serif";
     ctx.textBaseline = "middle";
-    const items = ["mini-batch cost, averaged (log scale)", `${this.accuracyName} (right axis)`];
-    const colours = [COST_COLOUR, `rgb(${GREEN})`];
+    const items = ["mini-batch cost, averaged (left, log scale)", `${this.accuracyName} (right)`];
+    const colours = [COST_COLOUR, ACCURACY_COLOUR];
     const { plot, legend } = chartLayout(width, height, items, (t) => ctx.measureText(t).width);
     legend.forEach((item, i) => {
       ctx.fillStyle = colours[i];
       ctx.fillRect(item.x, item.y - 1, 16, 3);
       ctx.fillText(item.text, item.x + 22, item.y);
     });
-    ctx.strokeStyle = "#2a3447";
-    ctx.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+    // whole epochs along the bottom; the cost (log) on the left; the accuracy, fitted, on the right
+    const x = scaleFor([0, Math.max(1, this.epochs)], plot.left, plot.right, { nice: false });
+    x.axis = { count: Math.min(Math.max(1, this.epochs), Math.floor(plot.right - plot.left) / 60) };
+    const costs = this.costs.map(([, c]) => c);
+    const yCost = costs.length ? scaleFor(costs, plot.bottom, plot.top, { log: true }) : null;
+    const shown = this.accuracy.map(([, a]) => a);
+    const yAccuracy = shown.length ? accuracyScale(shown, plot.bottom, plot.top) : null;
+    drawAxes(this.canvas, ctx, plot, { x, y: yCost, right: yAccuracy });
     ctx.fillStyle = "#93a0b8";
-    const x = (t) => plot.left + ((plot.right - plot.left) * t) / Math.max(1, this.epochs);
-    const yAccuracy = (a) => plot.bottom - a * (plot.bottom - plot.top);
-    for (const e of epochTicks(this.epochs)) ctx.fillText(String(e), x(e) - 3, height - 12);
-    ctx.fillText("epoch", plot.right + 14, height - 12);
-    for (const a of [0, 0.5, 1]) ctx.fillText(`${100 * a}%`, plot.right + 6, yAccuracy(a));
-    const axis = logAxis(this.costs.map(([, c]) => c));
-    if (!axis) {
-      ctx.textAlign = "center";
-      ctx.fillText(
-        "The cost and the accuracy are drawn here as it learns.",
-        (plot.left + plot.right) / 2,
-        (plot.top + plot.bottom) / 2,
-      );
-      ctx.textAlign = "start";
+    ctx.textAlign = "right";
+    ctx.fillText("epoch", plot.right, height - 6);
+    ctx.textAlign = "start";
+    if (!yCost) {
+      const text = "The cost and the accuracy are drawn here as it learns.";
+      wrapped(ctx, text, (plot.left + plot.right) / 2, (plot.top + plot.bottom) / 2, plot);
       return;
     }
-    const yCost = (c) => logY(axis, c, plot.top, plot.bottom);
-    ctx.strokeStyle = "#1b2333";
-    ctx.lineWidth = 1;
-    for (const tick of axis.ticks) {
-      const y = yCost(tick);
-      ctx.fillText(tickLabel(tick), 8, y);
-      ctx.beginPath();
-      ctx.moveTo(plot.left + 1, y);
-      ctx.lineTo(plot.right - 1, y);
-      ctx.stroke();
-    }
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(plot.left, plot.top - 3, plot.right - plot.left, plot.bottom - plot.top + 6);
+    ctx.clip();
     const line = (points, y, colour, marks) => {
       ctx.strokeStyle = colour;
       ctx.lineWidth = 1.8;
@@ -271,9 +266,40 @@ export class LearnView {
       ctx.fillStyle = colour;
       if (marks) for (const [t, v] of points) ctx.fillRect(x(t) - 2.5, y(v) - 2.5, 5, 5);
     };
-    line(this.costs, yCost, COST_COLOUR, false);
-    line(this.accuracy, yAccuracy, `rgb(${GREEN})`, true);
+    line(this.costs, (c) => yCost(Math.max(c, yCost.domain[0])), COST_COLOUR, false);
+    if (yAccuracy) line(this.accuracy, yAccuracy, ACCURACY_COLOUR, true);
+    ctx.restore();
   }
+}
+
+// The accuracy's axis: the values' range widened a little (at least 2 points), within 0–100%,
+// labelled in percent.
+function accuracyScale(values, bottom, top) {
+  let [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const pad = Math.max(0.01, (hi - lo) * 0.1);
+  [lo, hi] = [Math.max(0, lo - pad), Math.min(1, hi + pad)];
+  const scale = scaleFor([lo, hi], bottom, top, { domain: [lo, hi] });
+  const [a, b] = scale.domain;
+  const fitted = scaleFor([], bottom, top, {
+    domain: [Math.max(0, a), Math.min(1, b)],
+    nice: false,
+  });
+  fitted.axis = { spec: "%" };
+  return fitted;
+}
+
+// Text centred at (x, y), broken into lines that fit inside the plot's box.
+function wrapped(ctx, text, x, y, plot) {
+  const room = plot.right - plot.left - 24;
+  const lines = [""];
+  for (const word of text.split(" ")) {
+    const tried = lines.at(-1) ? `${lines.at(-1)} ${word}` : word;
+    if (ctx.measureText(tried).width > room && lines.at(-1)) lines.push(word);
+    else lines[lines.length - 1] = tried;
+  }
+  ctx.textAlign = "center";
+  lines.forEach((line, i) => ctx.fillText(line, x, y + (i - (lines.length - 1) / 2) * 16));
+  ctx.textAlign = "start";
 }
 
 // What the knobs do not show of a preset, in words.
@@ -294,9 +320,8 @@ function accuracies(row) {
   return found.map((s) => `${s} accuracy ${percent(row[`${s}_accuracy`])}`).join(", ");
 }
 
-function percent(fraction) {
-  return `${(100 * fraction).toFixed(2)}%`;
-}
+// accuracies with two decimals, as the epoch rows and the saved model's report give them
+const percent = format(".2%");
 
 function tableRow(cell, texts) {
   const tr = document.createElement("tr");

@@ -77,6 +77,7 @@ const lerp = ([r0, r1], t) => r0 * (1 - t) + r1 * t;
 export function linearScale(domain = [0, 1], range = [0, 1]) {
   const [d0, d1] = domain;
   const scale = (v) => lerp(range, d1 === d0 ? 0.5 : (v - d0) / (d1 - d0));
+  scale.type = "linear";
   scale.domain = [d0, d1];
   scale.range = [...range];
   scale.invert = (y) => d0 + ((y - range[0]) / (range[1] - range[0])) * (d1 - d0);
@@ -130,6 +131,7 @@ export function logScale(domain = [1, 10], range = [0, 1]) {
   const [d0, d1] = domain;
   const [l0, l1] = [Math.log10(d0), Math.log10(d1)];
   const scale = (v) => lerp(range, l1 === l0 ? 0.5 : (Math.log10(v) - l0) / (l1 - l0));
+  scale.type = "log";
   scale.domain = [d0, d1];
   scale.range = [...range];
   scale.invert = (y) => 10 ** (l0 + ((y - range[0]) / (range[1] - range[0])) * (l1 - l0));
