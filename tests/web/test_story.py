@@ -189,3 +189,151 @@ def test_the_answer_scene_shows_the_apis_outputs(chromium, server):  # noqa: F81
     np.testing.assert_allclose([float(c) for c in cells], outputs, atol=5e-5)
     assert str(int(np.argmax(outputs))) in page.locator(".story-words").inner_text()
     context.close()
+
+
+NEEDS_SERVER = {"Rolling down the real landscape", "Stumbling quickly against walking carefully"}
+
+
+def test_the_exported_page_tells_the_story_offline(chromium, trained, web_data, tmp_path):  # noqa: F811
+    from digitnet.web.export import export_html
+    from digitnet.web.page import to_bytes_255
+
+    test = web_data.test
+    samples = [
+        {"index": i, "label": int(test.labels[i]), "pixels_255": to_bytes_255(test.images[i])}
+        for i in range(8)
+    ]
+    out = tmp_path / "story.html"
+    out.write_text(export_html(trained, "story.safetensors", samples), encoding="utf-8")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, offline=True)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(out.as_uri())
+    assert page.locator("[role=tab]").first.get_attribute("data-testid") == "tab-story"
+    assert page.locator("#view-draw").is_visible()  # it opens on Draw
+    page.get_by_test_id("tab-story").click()
+    count = page.locator(".story-strip a").count()
+    for n in range(1, count + 1):
+        page.wait_for_selector(f"[data-testid=story-scene][data-index='{n}'][data-ready=yes]")
+        title = page.get_by_test_id("story-title").inner_text()
+        offline = page.locator(".story-offline")
+        if title in NEEDS_SERVER:
+            assert "digitnet serve" in offline.inner_text()
+        else:
+            assert offline.count() == 0, title
+        if n < count:
+            page.get_by_test_id("story-next").click()
+    assert errors == []
+    context.close()
+
+
+def post(address: str, path: str, body: dict) -> dict:
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"{address}{path}", json.dumps(body).encode(), {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as r:
+        return json.load(r)
+
+
+def table_column(page, column: int) -> list[float]:
+    cells = page.locator(f".story-table tbody tr td:nth-child({column})").all_inner_texts()
+    return [float(c.replace("−", "-")) for c in cells]
+
+
+def test_the_cost_and_the_wishes_are_the_apis(chromium, server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 5)
+    api = post(server, "/api/backprop", {"example": {"split": "test", "index": 0}})
+    np.testing.assert_allclose(table_column(page, 2), api["activations"][-1], atol=5.1e-5)
+    np.testing.assert_allclose(table_column(page, 4), api["cost_terms"], rtol=6e-3, atol=5.1e-5)
+    label = api["example"]["label"]
+    for n, title in ((10, "What the outputs want"), (11, "Three ways")):
+        page.goto(f"{server}/#scene={n}")
+        page.wait_for_selector(f"[data-testid=story-scene][data-index='{n}']")
+        assert page.get_by_test_id("story-title").inner_text().startswith(title)
+    # three ways to raise the label's output: its bias's wish is −δ of the output layer
+    changes = table_column(page, 2)
+    np.testing.assert_allclose(changes[0], -api["deltas"][-1][label], rtol=1e-3)
+    assert page.errors == []
+    context.close()
+
+
+def test_the_chain_tree_lights_a_derivatives_path_with_the_apis_numbers(chromium, server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 19)
+    tree = page.get_by_test_id("chain-tree")
+    nodes = {
+        g.get_attribute("data-node"): g.get_attribute("data-value")
+        for g in tree.locator("[data-node]").all()
+    }
+    for name in ("C", "y", "a3", "z3", "w3", "a2", "b3", "z2", "w2", "a1", "b2", "z1", "a0"):
+        assert name in nodes, name
+    weights = [float(nodes[f"w{l}"]) for l in (1, 2, 3)]
+    biases = [float(nodes[f"b{l}"]) for l in (1, 2, 3)]
+    chain = post(
+        server,
+        "/api/chain",
+        {"weights": weights, "biases": biases, "x": float(nodes["a0"]), "y": 1.0},
+    )
+    assert float(nodes["C"]) == pytest.approx(chain["cost"], rel=1e-9)
+    for l in (1, 2, 3):
+        assert float(nodes[f"a{l}"]) == pytest.approx(chain["a"][l - 1], rel=1e-9)
+    # the derivative of w2: its path up to C lit, and its value in the formula
+    page.get_by_role("button", name="∂C/∂w²").click()
+    page.get_by_test_id("story-step").click()  # reduced motion: each step lights one more factor
+    lit = set(tree.locator(".on[data-node]").evaluate_all("gs => gs.map(g => g.dataset.node)"))
+    assert {"w2", "z2"} <= lit and "C" not in lit
+    page.get_by_test_id("story-play").click()
+    page.wait_for_function("() => document.querySelector('[data-node=C]').classList.contains('on')")
+    lit = set(tree.locator(".on[data-node]").evaluate_all("gs => gs.map(g => g.dataset.node)"))
+    assert lit == {"w2", "z2", "a2", "z3", "a3", "C"}
+    formula = page.locator(".story-formula").inner_text().replace("−", "-")
+    assert float(formula.split("= ")[-1]) == pytest.approx(chain["dC_dw"][1], rel=1e-3)
+    assert page.errors == []
+    context.close()
+
+
+def test_the_sum_over_paths_is_the_apis(chromium, server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 20)
+    weight = page.locator(".story-pick select option").first.inner_text()
+    assert weight.startswith("weight")
+    terms = table_column(page, 4)
+    picture = page.locator("canvas[data-paths]")
+    assert picture.get_attribute("data-paths") == str(len(terms))
+    # the chosen weight is into hidden layer 2; its neuron's ∂C/∂a is the API's
+    api = post(server, "/api/backprop", {"example": {"split": "test", "index": 0}})
+    dC_da = -np.array(api["nudges"][1])  # ∂C/∂a of hidden layer 2
+    assert any(abs(sum(terms) - v) <= 2e-3 * max(1e-9, abs(v)) + 1e-8 for v in dC_da)
+    assert page.errors == []
+    context.close()
+
+
+def test_the_nudges_flow_back_from_the_outputs(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    open_scene(page, server, 14)
+    page.get_by_test_id("story-play").click()
+    seen = page.evaluate(
+        """(ms) => new Promise((done) => {
+          const canvas = document.querySelector("[data-testid=story-backward]");
+          const seen = [];
+          const start = performance.now();
+          const look = (now) => {
+            seen.push(canvas.dataset.flow);
+            if (now - start < ms) requestAnimationFrame(look); else done(seen);
+          };
+          requestAnimationFrame(look);
+        })""",
+        2200,
+    )
+    layers = [[int(part.split(":")[0]) for part in flow.split()] for flow in seen]
+    assert layers[0][0] == 3 and layers[-1] == [3, 2, 1]  # outputs first, then back
+    assert all(len(a) <= len(b) for a, b in zip(layers, layers[1:]))
+    assert page.errors == []
+    context.close()

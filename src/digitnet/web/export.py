@@ -35,13 +35,24 @@ MODULES = (
     "backprop.js",
     "gradient.js",
     "chain.js",
+    "timeline.js",
+    "story-picture.js",
+    "story-kit.js",
+    "story-network.js",
+    "story-descent.js",
+    "story-backprop.js",
+    "story-calculus.js",
+    "story-scenes.js",
+    "story.js",
     "tabs.js",
     "standalone.js",
 )
 IMPORT = re.compile(r'^import \{[^}]*\} from "\./[a-z-]+\.js";\n', re.MULTILINE)
 EXPORT = re.compile(r"^export (?=(?:async )?function |class |const |let )", re.MULTILINE)
-VIEWS = ("draw", "gradient", "backprop", "chain")  # the tabs, as marked in index.html
+VIEWS = ("story", "draw", "gradient", "backprop", "chain")  # the tabs, as marked in index.html
+OPENS = "draw"  # the tab the page opens on
 TAB_NAMES = {
+    "story": "Story",
     "draw": "Draw",
     "gradient": "Gradient descent",
     "backprop": "Backprop",
@@ -98,7 +109,7 @@ def export_html(model: ModelFile, name: str, samples: list[dict] | None = None) 
     views = "".join(view_markup(view) for view in VIEWS)
     tabs = "".join(
         f'<button role="tab" id="tab-{v}" data-testid="tab-{v}" aria-controls="view-{v}" '
-        f'aria-selected="{str(v == VIEWS[0]).lower()}"{"" if v == VIEWS[0] else " tabindex=-1"}>'
+        f'aria-selected="{str(v == OPENS).lower()}"{"" if v == OPENS else " tabindex=-1"}>'
         f"{TAB_NAMES[v]}</button>"
         for v in VIEWS
     )

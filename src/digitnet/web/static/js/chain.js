@@ -19,12 +19,10 @@ import {
   scroller,
   section,
   signed,
+  sup,
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
-
-const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-const sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
 
 // The knobs of the one-neuron chain: [key, label, min, max, start]
 const KNOBS = [

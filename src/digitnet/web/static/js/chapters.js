@@ -339,6 +339,11 @@ const SUBSCRIPTS = "₀₁₂₃₄₅₆₇₈₉";
 /** A whole number as subscript digits: sub(12) = "₁₂". */
 export const sub = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
 
+const SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+/** A whole number as superscript digits: sup(3) = "³" (a layer's number, as in w³). */
+export const sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
+
 /**
  * Pairs of bars per category, from zero up: [{values, color, label}] × categories with labels;
  * values in [0, top]. For outputs before and after a step.

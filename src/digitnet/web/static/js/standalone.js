@@ -1,5 +1,6 @@
 // The exported page: the Draw view and the diagram, and the learning views that need no server
-// (Backprop, Gradient descent without the landscape, Chain rule), with the weights embedded.
+// (Backprop, Gradient descent without the landscape, Chain rule, the story but for the scenes
+// that train), with the weights embedded.
 
 import { decodeModel } from "./network.js";
 import { DrawView } from "./draw.js";
@@ -7,6 +8,7 @@ import { Example } from "./example.js";
 import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
+import { StoryView } from "./story.js";
 import { setUpTabs } from "./tabs.js";
 
 const embedded = JSON.parse(document.getElementById("digitnet-model").textContent);
@@ -24,6 +26,12 @@ exported.onResult((x) => example.setDrawing(x));
 exported.setModel(model);
 for (const view of Object.values(views)) view.setModel(model);
 const select = setUpTabs();
+views.story = new StoryView(document.getElementById("view-story"), example, {
+  served: false,
+  samples,
+  select: () => select(document.getElementById("tab-story")),
+});
+views.story.setModel(model);
 function openDraw() {
   select(document.getElementById("tab-draw"));
   exported.pad.focus();

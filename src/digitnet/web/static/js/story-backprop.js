@@ -9,10 +9,9 @@ import { backprop, exampleCost, largestComponents, takeStep } from "./backprop-m
 import { pickName } from "./chain-math.js";
 import { PALETTE, el, fit, num, rgb, signed } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
-import { canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
+import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
 const LAYER_MS = 600; // the backward flow: this long a layer (400–750 ms)
-const ETA = 3; // the step's learning rate, the video's
 const BATCH = 8; // examples in the story's mini-batch: yours and 7 others
 const ROWS = 16; // neurons shown in a bar chart at most
 
@@ -306,7 +305,7 @@ const minibatch = {
     const { model, label, result } = view;
     let left = false;
     view.say("Fetching other digits…");
-    view.busy(otherDigits(view)).then((others) => {
+    view.busy(otherDigits(view, example)).then((others) => {
       if (left) return;
       if (!others) {
         needsServer(view, "A mini-batch of other digits");
@@ -371,12 +370,12 @@ const step = {
   enter(view, example) {
     const { model, label, result } = view;
     const L = outputLayer(model);
-    const after = takeStep(model, result, ETA);
+    const after = takeStep(model, result, STEP_ETA);
     const before = result.activations[L];
     const moved = forward(after, example.x).at(-1);
     const costAfter = exampleCost(after, example.x, label);
     view.say(
-      `Take the step your digit asks for alone (η = ${ETA}): output ${label} goes ` +
+      `Take the step your digit asks for alone (η = ${STEP_ETA}): output ${label} goes ` +
         `${num(before[label], 3)} → ${num(moved[label], 3)} and its cost ${num(result.cost, 4)} → ` +
         `${num(costAfter, 4)}. The same step moves every other digit too, some for the worse: ` +
         `that is why the step is an average.`,
@@ -420,7 +419,7 @@ const step = {
             (fig.style.opacity = stage >= 1 ? String(0.15 + 0.85 * (stage === 1 ? p : 1)) : "0.15"),
         );
     };
-    view.busy(otherDigits(view)).then((found) => {
+    view.busy(otherDigits(view, example)).then((found) => {
       if (left || !found) return;
       others = found.slice(0, 12).map((o) => ({
         ...o,

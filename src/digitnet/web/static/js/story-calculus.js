@@ -4,12 +4,10 @@
 
 import { argmax } from "./network.js";
 import { oneNeuronChain, pickChain, pickName } from "./chain-math.js";
-import { button, el, fit, num, signed, sub } from "./chapters.js";
+import { button, el, fit, num, signed, sub, sup } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
 import { canvasIn, ease, table } from "./story-kit.js";
 
-const SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹";
-const sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPT[d]);
 const FACTOR_MS = 450; // the nudge reaches one more factor of the product each stage
 const SVG = "http://www.w3.org/2000/svg";
 

@@ -10,9 +10,7 @@ import { costName, costTerms, exampleCost, largestComponents } from "./backprop-
 import { pickName } from "./chain-math.js";
 import { lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
 import { el, fit, lineChart, num, rgb } from "./chapters.js";
-import { canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
-
-const ETA = 3; // the video's learning rate, for the steps the story takes
+import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
 const cost = {
   title: "How wrong it is: this example's cost",
@@ -82,7 +80,7 @@ const average = {
     const box = el("div", { className: "story-thumbs" });
     view.stage.append(box);
     let left = false;
-    view.busy(otherDigits(view)).then((others) => {
+    view.busy(otherDigits(view, example)).then((others) => {
       if (left) return;
       if (!others) {
         needsServer(view, "Averaging over other digits");
@@ -132,7 +130,7 @@ const slope = {
   title: "Downhill in one dimension: the slope and a step",
   enter(view, example) {
     const { model, label, result } = view;
-    const tMax = 4 * ETA;
+    const tMax = 4 * STEP_ETA;
     const slice = lineSlice(model, example.x, label, result, tMax, 61);
     const at = (t) => {
       const i = Math.min(slice.t.length - 2, Math.floor((t / tMax) * (slice.t.length - 1)));
@@ -145,7 +143,7 @@ const slope = {
         : (at(Math.min(tMax, t + 0.05)) - at(Math.max(0, t - 0.05))) /
           (Math.min(tMax, t + 0.05) - Math.max(0, t - 0.05));
     // steps in proportion to the slope; the first is η along −∇C
-    const rate = ETA / Math.max(-slice.slope, 1e-300);
+    const rate = STEP_ETA / Math.max(-slice.slope, 1e-300);
     const ts = [0];
     for (let n = 0; n < 3; n++) ts.push(Math.min(tMax, Math.max(0, ts[n] - rate * slopeAt(ts[n]))));
     const costs = ts.map(at);

@@ -33,30 +33,32 @@ export function table(view, caption, head, rows) {
 /** Slow at both ends. */
 export const ease = (p) => (p < 0.5 ? 2 * p * p : 1 - 2 * (1 - p) * (1 - p));
 
-const OTHERS = 24; // test digits fetched once per model, to average over and to step
+const OTHER_DIGITS = 24; // test digits fetched once per model, to average over and to step
 
 /**
  * Other digits to set beside the learner's: [{label, x}] (x: 784 numbers in [0, 1]), test
  * images from the server (the same 24 each time: seed 0), or those embedded in an exported
- * page; null when there are none.
+ * page (but the learner's own); null when there are none.
  */
-export async function otherDigits(view) {
+export async function otherDigits(view, example) {
   const toX = (bytes) => Float64Array.from(bytes, (v) => v / 255);
   if (!view.served) {
-    return view.samples
-      ? view.samples.map((s) => ({ label: s.label, x: toX(s.pixels_255) }))
-      : null;
+    const { split, index } = example.origin;
+    const others = (view.samples || []).filter((s) => split !== "test" || s.index !== index);
+    return others.length ? others.map((s) => ({ label: s.label, x: toX(s.pixels_255) })) : null;
   }
   const key = view.model;
   if (otherDigits.key !== key) {
     otherDigits.key = key;
     otherDigits.found = api("/api/backprop/step", {
       method: "POST",
-      body: { example: { split: "test", index: 0 }, others: OTHERS, seed: 0 },
+      body: { example: { split: "test", index: 0 }, others: OTHER_DIGITS, seed: 0 },
     }).then((r) => r.others.map((o) => ({ label: o.label, x: toX(o.pixels_255), index: o.index })));
   }
   return otherDigits.found;
 }
+
+export const STEP_ETA = 3; // the learning rate of the steps the story takes: the video's
 
 /** What a scene says where the digits it needs are missing. */
 export function needsServer(view, what) {

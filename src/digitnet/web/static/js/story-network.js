@@ -142,7 +142,7 @@ const neuron = {
   },
 };
 
-const forward = {
+const forwardPass = {
   title: "The forward pass, layer by layer",
   enter(view) {
     const { model, result } = view;
@@ -223,4 +223,7 @@ const answer = {
   },
 };
 
-export const NETWORK_SCENES = [pixels, neuron, forward, answer].map((s) => ({ ...s, chapter: 0 }));
+export const NETWORK_SCENES = [pixels, neuron, forwardPass, answer].map((s) => ({
+  ...s,
+  chapter: 0,
+}));

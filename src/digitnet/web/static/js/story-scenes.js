@@ -16,11 +16,11 @@ export const CHAPTERS = [
 ];
 
 // chapter 3 ends with the careful walk against the stumbling one, then this example's step
-const backprop = [...BACKPROP_SCENES.slice(0, -1), STOCHASTIC, BACKPROP_SCENES.at(-1)];
+const chapter3 = [...BACKPROP_SCENES.slice(0, -1), STOCHASTIC, BACKPROP_SCENES.at(-1)];
 
 export const SCENES = [
   ...NETWORK_SCENES,
   ...DESCENT_SCENES,
-  ...backprop.map((scene) => ({ ...scene, chapter: 2 })),
+  ...chapter3.map((scene) => ({ ...scene, chapter: 2 })),
   ...CALCULUS_SCENES,
 ];

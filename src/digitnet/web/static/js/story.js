@@ -219,7 +219,7 @@ export class StoryView {
     this.play.disabled = !moves || tl.playing;
     this.play.textContent = tl.ended ? "Replay" : "Play";
     this.pause.disabled = !tl.playing;
-    this.step.disabled = !moves || tl.ended;
+    this.step.disabled = !moves;
     const stage = tl.stages[tl.stage];
     this.status.textContent =
       moves && stage ? `${stage.name} (${tl.stage + 1} of ${tl.stages.length})` : "";

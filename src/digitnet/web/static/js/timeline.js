@@ -91,11 +91,13 @@ export class Timeline {
     this.playing = false;
   }
 
-  /** One stage: finish the one under way, or show the next one finished; then pause. */
+  /** One stage: finish the one under way, or show the next one finished (at the end: the
+   * first one again); then pause. */
   step() {
     this.stop();
     if (this.progress < 1) this.seek(this.stage, 1);
     else if (this.stage + 1 < this.stages.length) this.seek(this.stage + 1, 1);
+    else this.seek(0, 1);
     this.changed();
   }
 
