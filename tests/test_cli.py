@@ -451,9 +451,13 @@ def test_usage_errors_exit_2_with_one_line(here, capsys, case, tally):
 RUNTIME_ERRORS = {
     "evaluate a missing model": (["evaluate", "nope.safetensors"], "no such model file"),
     "evaluate a folder": (["evaluate", "a-folder"], "is a folder"),
-    "evaluate a text file": (["evaluate", "notes.txt"], "not a readable safetensors"),
+    "evaluate a text file": (["evaluate", "notes.txt"], "it looks like a text file"),
+    "evaluate a PNG": (
+        ["evaluate", "blank.png"],
+        "not a readable safetensors file: it looks like a PNG",
+    ),
     "evaluate a truncated model": (["evaluate", "cut.safetensors"], "not a readable"),
-    "evaluate an empty file": (["evaluate", "empty.png"], "not a readable"),
+    "evaluate an empty file": (["evaluate", "empty.png"], "it looks like an empty file"),
     "predict with a missing model": (["predict", "nope.safetensors", "blank.png"], "no such"),
     "predict with a text model": (
         ["predict", "--model", "notes.txt", "blank.png"],
@@ -810,6 +814,20 @@ def test_fashion_mnist_is_recorded_by_train_and_followed_by_later_commands(
     code, out, _ = run(capsys, "show", model, "--out", tmp_path / "p", "--json")
     assert code == 0 and any_data[-1] == "fashion-mnist"
     assert "confusion.png" in json.loads(out)["pictures"]
+
+
+def test_a_fashion_mnist_model_speaks_of_clothes_not_digits(any_data, capsys, tmp_path):
+    """Issue 21, point 11: the noise and dream texts and the average picture say what the
+    network reads."""
+    run(capsys, "train", "--dataset", "fashion-mnist", "--layers", 8, "--epochs", 1, "--quiet")
+    model = models_dir() / "video-fashion-mnist.safetensors"
+    code, out, _ = run(capsys, "experiment", "noise", "--model", model, "--n", 50)
+    assert code == 0 and "real clothes images" in out and "digit" not in out.lower()
+    code, out, _ = run(capsys, "experiment", "dream", "--model", model, "--steps", 3)
+    assert code == 0 and "clothes" in out and "correlation with the average ankle boot" in out
+    assert "digit" not in out.lower()
+    code, out, _ = run(capsys, "show", "--data", "--dataset", "fashion-mnist", "--out", tmp_path)
+    assert code == 0 and out.split()[-1] == str(tmp_path / "average-fashion-mnist.png")
 
 
 def test_mnist_models_keep_their_digits_and_plain_names(any_data, capsys):

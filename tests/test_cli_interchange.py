@@ -110,6 +110,14 @@ def test_import_json_report_and_out(capsys, tmp_path):
     assert load_model(tmp_path / "x.safetensors").network.sizes == [784, 10]
 
 
+def test_import_writes_only_a_model_file(capsys, tmp_path):
+    book = tmp_path / "net.json"
+    book.write_text(json.dumps(book_file([784, 10])))
+    code, _, err = run(capsys, "import", book, "--out", tmp_path / "x.txt")
+    assert code == 2 and "--out must end in .safetensors" in err
+    assert not (tmp_path / "x.txt").exists()
+
+
 def test_import_errors_are_one_line_and_leave_the_old_model(capsys, tmp_path, model):
     before = model.read_bytes()
     bad = tmp_path / "bad.json"

@@ -50,8 +50,11 @@ def test_landscape_json_on_the_recorded_path(recorded, capsys, tmp_path):
     assert np.array(payload["cost"]).shape == (7, 7) and payload["split"] == "train"
     assert payload["paths"][0]["name"] == "training" and payload["directions"]["kind"] == "path"
     assert payload["n_images"] == 250  # all the tiny training images
-    assert (tmp_path / "m-landscape.png").exists()
-    assert json.loads((tmp_path / "m-landscape.json").read_text())["cost"] == payload["cost"]
+    assert payload["picture"] == str(tmp_path / "m-landscape-path.png")
+    assert json.loads((tmp_path / "m-landscape-path.json").read_text())["cost"] == payload["cost"]
+    random = run_json(capsys, [*argv[:-2], "--grid", "5", "--out", tmp_path])  # random directions
+    assert random["picture"] == str(tmp_path / "m-landscape-random.png")
+    assert (tmp_path / "m-landscape-path.png").exists()  # not replaced by another kind
 
 
 def test_landscape_refusals_are_one_line(recorded, capsys, tmp_path):
@@ -86,6 +89,9 @@ def test_chain_rule_on_a_chosen_weight_and_activation(recorded, capsys, tmp_path
     p = payload["param"]
     assert p["name"] == "weight from neuron 4 of hidden layer 1 to neuron 3 of the output layer"
     assert p["derivative"] == pytest.approx(p["finite_difference"], abs=1e-8)
+    assert f"in the real network, {p['name']} has backprop derivative" in payload["conclusion"]
+    payload = run_json(capsys, base + ["--param", "bias:1:3"])  # issue 21: the one asked for
+    assert "in the real network, bias of neuron 3 of hidden layer 1 has" in payload["conclusion"]
     payload = run_json(capsys, base + ["--param", "activation:1:0"])
     assert len(payload["param"]["paths"]) == 10
     assert payload["param"]["sum"] == pytest.approx(payload["param"]["derivative"])

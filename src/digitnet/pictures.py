@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from .data import class_names
 from .files import atomic_write_bytes
-from .frames import MOVIE_FRAMES, frames_path, load_frames
+from .frames import MOVIE_FRAMES, load_frames, recorded_frames
 from .images import image_to_input, to_picture
 from .metrics import confusion_matrix, mistakes
 from .modelfile import ModelFile, load_model
@@ -350,22 +350,27 @@ def mistakes_picture(
     return _framed(_stack([_text(header, 18), _text(note, 13, DIM), _tiles(cells, 10)], 10))
 
 
-def average_digits_picture(images: np.ndarray, labels: np.ndarray, sample: int = 10) -> Image.Image:
-    """The average image of each digit, then the first `sample` training images of each."""
+def average_digits_picture(
+    images: np.ndarray, labels: np.ndarray, sample: int = 10, dataset: str = "mnist"
+) -> Image.Image:
+    """The average image of each digit (each Fashion-MNIST class, named, for that dataset),
+    then the first `sample` training images of each."""
     labels = np.asarray(labels)
+    names = class_names(dataset)
+    each = "digit" if dataset != "fashion-mnist" else "class"
     averages, rows = [], []
     for d in range(10):
         mine = images[labels == d]
         mean = mine.mean(axis=0) if len(mine) else np.zeros(SIDE * SIDE)
-        averages.append(
-            _stack([to_picture(mean, 4).convert("RGB"), _text(f"{d}  ({len(mine):,})")])
-        )
+        name = "" if names[d] == str(d) else f" {names[d]}"
+        caption = _text(f"{d}{name}  ({len(mine):,})", 12 if name else 14)
+        averages.append(_stack([to_picture(mean, 4).convert("RGB"), caption]))
         rows += [to_picture(x, 3).convert("RGB") for x in mine[:sample]]
         rows += [Image.new("RGB", (84, 84), BACKGROUND)] * (sample - len(mine[:sample]))
     parts = [
-        _text(f"The average of each digit over {len(labels):,} training images", 18),
+        _text(f"The average of each {each} over {len(labels):,} training images", 18),
         _tiles(averages, 10, gap=8),
-        _text(f"A sample: the first {sample} training images of each digit", 18),
+        _text(f"A sample: the first {sample} training images of each {each}", 18),
         _tiles(rows, sample, gap=4),
     ]
     return _framed(_stack(parts, 12))
@@ -439,7 +444,8 @@ def write_all(
     confusion = confusion_matrix(test.labels, answers, net.sizes[-1])
     put("confusion.png", confusion_picture(confusion, named))
     put("mistakes.png", mistakes_picture(test.images, test.labels, answers, outputs.max(axis=1)))
-    if model_path is not None and frames_path(model_path).exists():
-        frames = load_frames(frames_path(model_path)).spread(MOVIE_FRAMES)
+    movie = recorded_frames(model_path) if model_path is not None else None
+    if movie is not None:
+        frames = load_frames(movie).spread(MOVIE_FRAMES)
         put("weights-movie.gif", weights_movie(frames.frames, frames.captions()))
     return written, notes

@@ -471,7 +471,8 @@ def check_resume(model: ModelFile, config: TrainConfig, path: str | Path = "the 
         )
     done = len(model.metrics.get("history", []))
     if done >= config.epochs:
-        raise SettingError(f"cannot resume: {path} already has {done} epochs; ask for more epochs")
+        had = f"{done} epoch{'' if done == 1 else 's'}"
+        raise SettingError(f"cannot resume: {path} already has {had}; ask for more epochs")
 
 
 @dataclass(frozen=True)

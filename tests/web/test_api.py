@@ -308,8 +308,11 @@ def test_training_streams_events_and_saves_atomically(client, models, web_data):
     saved = load_model(models / "mine.safetensors")
     assert saved.network.sizes == [784, 8, 10] and saved.training["epochs_done"] == 2
     assert client.get("/api/model").json()["name"] == "mine.safetensors"
-    assert client.post("/api/train/save", json={"name": "mine"}).status_code == 409
-    assert not list(models.glob(".*.tmp"))
+    again = client.post("/api/train/save", json={"name": "mine"})  # taken: the next free name
+    assert again.status_code == 201 and again.json()["saved"] == "mine-2.safetensors"
+    assert load_model(models / "mine.safetensors").network.sizes == [784, 8, 10]  # untouched
+    assert client.get("/api/model").json()["name"] == "mine-2.safetensors"
+    assert not list(models.glob(".*.tmp")) and not list(models.glob(".*.lock"))
 
 
 @pytest.mark.parametrize(
@@ -428,6 +431,20 @@ def test_noise_experiment_is_seeded_and_matches_feedforward(client, trained, web
         np.testing.assert_allclose(example["outputs"], out, atol=1e-6)  # float32, other batch
     assert client.post("/api/experiments/noise", json={"n": 0}).status_code == 422
     assert client.post("/api/experiments/noise", json={"n": 10**6}).status_code == 422
+
+
+def test_a_fashion_mnist_models_noise_conclusion_speaks_of_clothes(tmp_path, trained, web_data):
+    from fastapi.testclient import TestClient
+
+    from digitnet.modelfile import ModelFile, save_model
+    from digitnet.web.app import create_app
+
+    clothes = ModelFile(trained.network, {**trained.training, "dataset": "fashion-mnist"})
+    save_model(clothes, tmp_path / "clothes.safetensors")
+    app = create_app(models_dir=tmp_path, data_loader=lambda: web_data)
+    r = TestClient(app, base_url=LOCAL).post("/api/experiments/noise", json={"n": 50})
+    assert "real clothes images" in r.json()["conclusion"]
+    assert "digit" not in r.json()["conclusion"]
 
 
 def test_dream_endpoint_returns_the_experiments_dreams(client, trained):

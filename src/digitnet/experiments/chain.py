@@ -177,7 +177,13 @@ def _conclusion(r: dict[str, Any]) -> str:
         f"{f['dC_da']:.4f} = {last['weight']['product']:.6f}, and nudging w⁽ᴸ⁾ by ±1e-6 gives "
         f"{last['weight']['finite_difference']:.6f}"
     )
-    if "real" in r:
+    if "param" in r:  # the one asked for (--param), not the default weight
+        p = r["param"]
+        text += (
+            f"; in the real network, {p['name']} has backprop derivative "
+            f"{p['derivative']:.6g} vs finite difference {p['finite_difference']:.6g}"
+        )
+    elif "real" in r:
         real = r["real"]
         text += (
             f"; in the real network, the weight {real['weight']} has backprop derivative "

@@ -13,7 +13,17 @@ from PIL import Image
 
 from ..explain import float64
 from ..network import Network
-from ._common import DRAWING, Inputs, Option, as_image, figure, thumbnail, write_png
+from ._common import (
+    DRAWING,
+    Classes,
+    Inputs,
+    Option,
+    as_image,
+    counted,
+    figure,
+    thumbnail,
+    write_png,
+)
 
 STARTS = ("blank", "noise")
 NAME = "dream"
@@ -87,8 +97,10 @@ def dream_report(
     dreams: np.ndarray,
     test_images: np.ndarray | None = None,
     test_labels: np.ndarray | None = None,
+    dataset: str = "mnist",
 ) -> dict[str, Any]:
-    """How the dreams excite the network, and (with test data) how much they look like digits.
+    """How the dreams excite the network, and (with test data) how much they look like digits
+    (or, ``dataset`` "fashion-mnist", like clothes: the conclusion's words).
 
     Returns outputs (10×10: row d is the output for dream d), own_output and
     best_other_output per dream, answers, recognised (how many dreams d are answered d),
@@ -102,6 +114,7 @@ def dream_report(
     others = np.where(np.eye(n, dtype=bool), -np.inf, out).max(axis=1)
     answers = out.argmax(axis=1)
     result: dict[str, Any] = {
+        "dataset": dataset,
         "outputs": out.round(4).tolist(),
         "own_output": own.tolist(),
         "best_other_output": others.tolist(),
@@ -132,6 +145,8 @@ def _correlation(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def _conclusion(r: dict[str, Any]) -> str:
+    words = Classes(r.get("dataset"))
+    things = "digits" if words.digits else "clothes"
     own, other = np.array(r["own_output"]), np.array(r["best_other_output"])
     n = len(own)
     text = ""
@@ -141,25 +156,26 @@ def _conclusion(r: dict[str, Any]) -> str:
             for d in r["failed"]
         )
         text = (
-            f"FAILED for {len(r['failed'])} of {n} digits: {told}; the ascent found no input "
-            "that makes this network answer them. "
+            f"FAILED for {len(r['failed'])} of {n} {words.many}: {told}; the ascent found no "
+            "input that makes this network answer them. "
         )
     text += (
-        f"{r['recognised']} of {n} dreams make the network answer their digit, with their own "
-        f"output at {own.mean():.2f} on average against at most {other.mean():.2f} for the others"
+        f"{r['recognised']} of {n} dreams make the network answer their {words.one}, with their "
+        f"own output at {own.mean():.2f} on average against at most {other.mean():.2f} for the "
+        "others"
     )
     if "likeness" in r:
         like = r["likeness"]
         ratio = like["dreams_mean"] / like["real_digits_mean"]
         if ratio < 0.5:
-            verdict = "it can recognise digits but has no idea how to draw them"
+            verdict = f"it can recognise {things} but has no idea how to draw them"
         elif ratio < 0.8:
-            verdict = "they resemble digits only faintly"
+            verdict = f"they resemble {things} only faintly"
         else:
-            verdict = "here the dreams do look like digits"
+            verdict = f"here the dreams do look like {things}"
         text += (
             f"; yet a dream correlates {like['dreams_mean']:.2f} on average with the average "
-            f"real image of its digit, where real test digits correlate "
+            f"real image of its {words.one}, where real test {things} correlate "
             f"{like['real_digits_mean']:.2f}: {verdict}"
         )
     return text
@@ -177,23 +193,24 @@ def run(
     """`dream` on the inputs' network, then `dream_report` against its test digits."""
     net, test = inputs.net(), inputs.data.test
     images = dream(net, steps, lr, start, l2, seed)
-    result = dream_report(net, images, test.images, test.labels)
+    result = dream_report(net, images, test.images, test.labels, inputs.data.name)
     settings = {"steps": steps, "lr": lr, "start": start, "l2": l2}
     return {"model": str(inputs.model), **settings, **result, DRAWING: images}
 
 
 def text(result: dict[str, Any]) -> list[str]:
     lines = [
-        f"{result['model']}: {result['steps']} steps of gradient ascent on the input (raising "
-        f"the chosen output against the others), from {result['start']}, step length "
+        f"{result['model']}: {counted(result['steps'], 'step')} of gradient ascent on the input "
+        f"(raising the chosen output against the others), from {result['start']}, step length "
         f"{result['lr']:g}, l2 {result['l2']:g}"
     ]
+    words = Classes(result.get("dataset"))
     for d in range(len(result["own_output"])):
         like = result.get("likeness", {}).get("dreams", [None] * 10)[d]
         lines.append(
             f"  dream {d}: own output {result['own_output'][d]:.3f}, best other "
             f"{result['best_other_output'][d]:.3f}"
-            + ("" if like is None else f", correlation with the average {d} {like:.2f}")
+            + ("" if like is None else f", correlation with the average {words.name(d)} {like:.2f}")
             + ("" if d not in result["failed"] else f"  FAILED: answered {result['answers'][d]}")
         )
     return lines

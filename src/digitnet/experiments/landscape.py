@@ -524,12 +524,15 @@ def text(result: dict[str, Any]) -> list[str]:
 
 
 def picture(result: dict[str, Any], path: str | Path) -> dict[str, Path]:
-    """The contour picture, and the slice and its paths as JSON beside it."""
+    """The contour picture, and the slice and its paths as JSON beside it, each named after
+    its directions (``m-landscape-path.png``): a slice of another kind never replaces it."""
     import json
 
     from ..files import atomic_write_bytes
 
-    table = Path(path).with_suffix(".json")
+    path = Path(path)
+    path = path.with_name(f"{path.stem}-{result['directions']['kind']}{path.suffix}")
+    table = path.with_suffix(".json")
     atomic_write_bytes(table, json.dumps(result).encode())
     return {"picture": write_png(draw(result), path), "slice": table}
 

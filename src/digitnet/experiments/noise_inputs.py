@@ -11,7 +11,7 @@ import numpy as np
 from PIL import Image
 
 from ..network import Network
-from ._common import Inputs, Option, a_digit, as_image, figure, summary, write_png
+from ._common import Classes, Inputs, Option, as_image, figure, summary, write_png
 
 NAME = "noise"
 SUMMARY = "random noise in: its answers and confidence vs real digits"
@@ -29,9 +29,14 @@ def noise_images(n: int, seed: int, n_inputs: int) -> np.ndarray:
 
 
 def noise(
-    net: Network, n: int = 1000, seed: int = 0, test_images: np.ndarray | None = None
+    net: Network,
+    n: int = 1000,
+    seed: int = 0,
+    test_images: np.ndarray | None = None,
+    dataset: str = "mnist",
 ) -> dict[str, Any]:
-    """The answers and confidence of ``net`` on ``n`` uniform-noise images (pixels in [0, 1]).
+    """The answers and confidence of ``net`` on ``n`` uniform-noise images (pixels in [0, 1]);
+    ``dataset``: what the network reads, for the conclusion's words (digits or clothes).
 
     Returns answers_histogram (counts per digit), confidence_noise and, with ``test_images``,
     confidence_digits (each {mean, median} of the largest output), confidence_histogram
@@ -43,6 +48,7 @@ def noise(
     out = net.feedforward(X)
     confidence = out.max(axis=1)
     result: dict[str, Any] = {
+        "dataset": dataset,
         "n": n,
         "seed": seed,
         "answers_histogram": np.bincount(out.argmax(axis=1), minlength=net.sizes[-1]).tolist(),
@@ -61,35 +67,36 @@ def noise(
 
 
 def _conclusion(r: dict[str, Any]) -> str:
+    words = Classes(r.get("dataset"))
     noise_mean = r["confidence_noise"]["mean"]
     text = f"on {r['n']:,} noise images the network's mean confidence is {noise_mean:.2f}"
     if "confidence_digits" in r:
         digits_mean = r["confidence_digits"]["mean"]
         ratio = noise_mean / digits_mean if digits_mean > 0 else float("inf")
         if ratio > 1.05:
-            how = "more confidently than real digits"
+            how = f"more confidently than {words.real}"
         elif ratio >= 0.95:
-            how = "as confidently as real digits"
+            how = f"as confidently as {words.real}"
         elif ratio >= 0.75:
-            how = "almost as confidently as real digits"
+            how = f"almost as confidently as {words.real}"
         elif ratio >= 0.5:
-            how = "less confidently than real digits, but far from unsure"
+            how = f"less confidently than {words.real}, but far from unsure"
         else:
-            how = "much less confidently than real digits: here the story's claim does not hold"
-        text += f" vs {digits_mean:.2f} on real digits: it answers noise {how}"
+            how = f"much less confidently than {words.real}: here the story's claim does not hold"
+        text += f" vs {digits_mean:.2f} on {words.real}: it answers noise {how}"
     counts = np.array(r["answers_histogram"])
     top = int(counts.argmax())
     share = counts[top] / counts.sum()
-    text += f"; it calls {share:.0%} of the noise {a_digit(top)}"
+    text += f"; it calls {share:.0%} of the noise {words.a(top)}"
     if share > 0.5:
-        text += ", as if all noise looked like one digit to it"
+        text += f", as if all noise looked like one {words.one} to it"
     elif share < 0.2:
-        text += ", spreading its answers over many digits"
+        text += f", spreading its answers over many {words.many}"
     return text
 
 
 def draw(result: dict[str, Any]) -> Image.Image:
-    """Two panels: the answers given to noise, and confidence on noise vs on real digits."""
+    """Two panels: the answers given to noise, and confidence on noise vs on real images."""
     fig = figure(9, 3.4)
     left, right = fig.subplots(1, 2)
     counts = result["answers_histogram"]
@@ -100,10 +107,11 @@ def draw(result: dict[str, Any]) -> Image.Image:
     left.set_title(f"what it says about {result['n']:,} noise images")
     hist = result["confidence_histogram"]
     edges = np.array(hist["edges"])
-    for key, colour in (("noise", "tab:red"), ("digits", "tab:blue")):
+    real = Classes(result.get("dataset")).real
+    for key, label, colour in (("noise", "noise", "tab:red"), ("digits", real, "tab:blue")):
         if key in hist:
             counts = np.array(hist[key], dtype=float)
-            right.stairs(counts / counts.sum(), edges, label=key, color=colour, lw=2)
+            right.stairs(counts / counts.sum(), edges, label=label, color=colour, lw=2)
     right.set_xlabel("confidence (largest output)")
     right.set_ylabel("fraction of images")
     right.legend()
@@ -117,8 +125,8 @@ def picture(result: dict[str, Any], path: str | Path) -> Path:
 
 
 def run(inputs: Inputs, *, n: int = 1000, seed: int = 0) -> dict[str, Any]:
-    """`noise` on the inputs' network, its confidence compared with that on the test digits."""
-    result = noise(inputs.net(), n, seed, inputs.data.test.images)
+    """`noise` on the inputs' network, its confidence compared with that on the test images."""
+    result = noise(inputs.net(), n, seed, inputs.data.test.images, inputs.data.name)
     return {"model": str(inputs.model), **result}
 
 
@@ -128,6 +136,7 @@ def text(result: dict[str, Any]) -> list[str]:
     return [
         f"{result['model']}: {result['n']:,} uniform-noise images (seed {result['seed']})",
         f"  answers:    {answers}",
-        f"  confidence on noise:  mean {noise_c['mean']:.3f}, median {noise_c['median']:.3f}",
-        f"  confidence on digits: mean {digits_c['mean']:.3f}, median {digits_c['median']:.3f}",
+        f"  confidence on noise: mean {noise_c['mean']:.3f}, median {noise_c['median']:.3f}",
+        f"  confidence on {Classes(result.get('dataset')).real}: mean {digits_c['mean']:.3f}, "
+        f"median {digits_c['median']:.3f}",
     ]

@@ -15,7 +15,7 @@ from PIL import Image
 from ..data import Dataset, Split
 from ..functions import ACTIVATIONS, COSTS
 from ..training import TrainConfig, make_config, train
-from ._common import Inputs, Option, as_image, figure, r_squared, write_png
+from ._common import Inputs, Option, as_image, counted, figure, r_squared, write_png
 
 DEFAULT = TrainConfig(epochs=100, batch_size=10, learning_rate=1.5)  # the video's network
 NAME = "shuffled-labels"
@@ -126,14 +126,14 @@ def _conclusion(r: dict[str, Any]) -> str:
     elif memorised >= 0.3:
         held = "partly memorised"
     else:
-        held = "not memorised yet (more --epochs or a wider --hidden would)"
+        held = "not memorised yet (more --epochs or wider --layers would)"
     return (
-        f"after {k} of {epochs} epochs the cost on true labels has made {t['early_drop']:.0%} "
-        f"of its fall below the cost of knowing nothing ({t['knows_nothing_cost']:.2f}), on "
-        f"shuffled labels {s['early_drop']:.0%}: with random labels it "
-        f"{pace}, and its curve is {shape} (R² of a line fit {s['linearity']:.2f}, vs "
-        f"{t['linearity']:.2f} for true labels); training accuracy ends at "
-        f"{t['train_accuracy'][-1]:.0%} (true) and {memorised:.0%} (shuffled: {held}), "
+        f"after {k} of {counted(epochs, 'epoch')} the cost on true labels has made "
+        f"{t['early_drop']:.0%} of its fall below the cost of knowing nothing "
+        f"({t['knows_nothing_cost']:.2f}), on shuffled labels {s['early_drop']:.0%}: with "
+        f"random labels it {pace}, and its curve is {shape} (R² of a line fit "
+        f"{s['linearity']:.2f}, vs {t['linearity']:.2f} for true labels); training accuracy "
+        f"ends at {t['train_accuracy'][-1]:.0%} (true) and {memorised:.0%} (shuffled: {held}), "
         f"test accuracy at {t['test_accuracy']:.1%} and {s['test_accuracy']:.1%} "
         "(chance is 10%)"
         + (": what was learnt by heart does not generalise" if s["test_accuracy"] < 0.2 else "")
@@ -217,7 +217,7 @@ def text(result: dict[str, Any]) -> list[str]:
     config = TrainConfig.from_dict(result["config"])
     lines = [
         f"{'-'.join(map(str, config.sizes))} {config.activation} network, "
-        f"{result['subset']:,} training images, {config.epochs} epochs each",
+        f"{result['subset']:,} training images, {counted(config.epochs, 'epoch')} each",
         f"  {'':<9} {'train acc':>9} {'train cost':>10} {'test acc':>9} {'early fall':>10} "
         f"{'R² line':>8}",
     ]

@@ -41,7 +41,7 @@ from ..files import atomic_write_bytes
 from ..functions import ACTIVATIONS
 from ..network import count_params
 from ..training import PRESETS, DivergedError, TrainConfig, fit
-from ._common import Inputs, Option, as_image, figure, write_png
+from ._common import Inputs, Option, as_image, counted, figure, write_png
 
 TOPIC = "digitnet-sweep"  # the workers' "run started" events, for the progress display
 
@@ -372,7 +372,8 @@ def describe(config: dict[str, Any]) -> str:
     """A configuration in a few words: 784-16-16-10 sigmoid, η 1.5, batch 10, 3 epochs."""
     return (
         f"{'-'.join(map(str, config['sizes']))} {config['activation']}, "
-        f"η {config['learning_rate']:g}, batch {config['batch_size']}, {config['epochs']} epochs"
+        f"η {config['learning_rate']:g}, batch {config['batch_size']}, "
+        + counted(config["epochs"], "epoch")
     )
 
 
@@ -421,11 +422,13 @@ def _conclusion(r: dict[str, Any]) -> str:
     worst = min(rows, key=lambda row: row["test_accuracy_mean"])
     smallest = min(rows, key=lambda row: row["parameters"])
     text = (
-        f"best: {best['configuration']} at {best['test_accuracy_mean']:.2%} ± "
-        f"{best['test_accuracy_std']:.2%} over {best['seeds']} seeds ({best['parameters']:,} "
-        f"parameters, {best['seconds_mean']:.0f} s a run); worst: {worst['configuration']} at "
-        f"{worst['test_accuracy_mean']:.2%}"
+        f"{'one configuration' if len(rows) == 1 else 'best'}: {best['configuration']} at "
+        f"{best['test_accuracy_mean']:.2%} ± {best['test_accuracy_std']:.2%} over "
+        f"{counted(best['seeds'], 'seed')} ({best['parameters']:,} parameters, "
+        f"{best['seconds_mean']:.0f} s a run)"
     )
+    if len(rows) > 1:
+        text += f"; worst: {worst['configuration']} at {worst['test_accuracy_mean']:.2%}"
     if best is not smallest:
         gain = best["test_accuracy_mean"] - smallest["test_accuracy_mean"]
         noise = max(best["test_accuracy_std"], smallest["test_accuracy_std"])
@@ -436,7 +439,7 @@ def _conclusion(r: dict[str, Any]) -> str:
         )
     diverged = sum(row["diverged"] for row in r["summary"])
     if diverged:
-        text += f"; {diverged} runs diverged (learning rate too large for them)"
+        text += f"; {counted(diverged, 'run')} diverged (learning rate too large for them)"
     return text
 
 
@@ -495,7 +498,7 @@ def sweep_figure(result: dict[str, Any]):
         ax.minorticks_off()
     ax.set_xlabel("weights and biases")
     ax.set_ylabel("test accuracy (%)")
-    ax.set_title(f"mean ± std over {result['seeds']} seeds")
+    ax.set_title(f"mean ± std over {counted(result['seeds'], 'seed')}")
     ax.legend()
     return fig
 
@@ -640,8 +643,8 @@ def capacity_figure(result: dict[str, Any]):
     ax.set_ylabel("test accuracy (logit scale)")
     epochs = sorted({r["epochs"] for r in rows})
     ax.set_title(
-        f"How many neurons does it take? Mean ± std over {result['seeds']} seeds, "
-        f"{', '.join(map(str, epochs))} epochs each"
+        f"How many neurons does it take? Mean ± std over {counted(result['seeds'], 'seed')}, "
+        f"{', '.join(map(str, epochs))} epoch{'s' if epochs != [1] else ''} each"
     )
     ax.legend(loc="lower right", fontsize=8)
     return fig
@@ -770,9 +773,9 @@ def text(result: dict[str, Any]) -> list[str]:
         )
     if result["new_runs"]:
         lines.append(
-            f"{result['new_runs']} runs in {result['seconds']:.0f} s on {result['workers']} "
-            f"workers (the data sent to each once: {result['data_bytes'] / 1e6:.0f} MB in "
-            f"{result['data_seconds']:.1f} s)"
+            f"{counted(result['new_runs'], 'run')} in {result['seconds']:.0f} s on "
+            f"{counted(result['workers'], 'worker')} (the data sent to each once: "
+            f"{result['data_bytes'] / 1e6:.0f} MB in {result['data_seconds']:.1f} s)"
         )
     return lines
 

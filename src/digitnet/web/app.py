@@ -211,7 +211,7 @@ def create_app(
             test_images = served.dataset().test.images  # to compare with real digits
         except HTTPException:
             test_images = None
-        return page.noise(net, body.n, body.seed, body.show, test_images)
+        return page.noise(net, body.n, body.seed, body.show, test_images, served.dataset_name())
 
     @app.post("/api/experiments/dream", summary="the input each output neuron likes best")
     def dream(body: DreamRequest) -> dict[str, Any]:

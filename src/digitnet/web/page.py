@@ -82,12 +82,18 @@ def favourite_digits(net: Network, neuron: int, test: Split, k: int) -> dict[str
 
 
 def noise(
-    net: Network, n: int, seed: int, show: int, test_images: np.ndarray | None
+    net: Network,
+    n: int,
+    seed: int,
+    show: int,
+    test_images: np.ndarray | None,
+    dataset: str = "mnist",
 ) -> dict[str, Any]:
-    """The noise experiment: n random images in, the answers and their confidence out."""
+    """The noise experiment: n random images in, the answers and their confidence out (the
+    conclusion in the words of ``dataset``: digits, or clothes)."""
     from ..experiments import noise_inputs
 
-    result = noise_inputs.noise(net, n=n, seed=seed, test_images=test_images)
+    result = noise_inputs.noise(net, n, seed, test_images, dataset)
     X = noise_inputs.noise_images(n, seed, net.sizes[0])[:show]  # the experiment's own images
     outputs = net.feedforward(X)
     answers = outputs.argmax(axis=1)

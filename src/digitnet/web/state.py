@@ -19,7 +19,7 @@ from ..ball import MAX_IMAGES, Ball
 from ..data import DataError
 from ..experiments import landscape as landscapes
 from ..explain import encode_array
-from ..files import MODEL_SUFFIX, model_files
+from ..files import MODEL_SUFFIX, claim_new_model, model_files
 from ..modelfile import ModelFile, ModelFileError, load_digit_model, newest_model, save_model
 from ..network import Network
 from ..training import (
@@ -323,8 +323,9 @@ class ServerState:
         return self.run
 
     def save_run(self, name: str) -> dict[str, Any]:
-        """Save the finished run's model in the folder (atomic) and serve it: its file name,
-        and its accuracy on the test set, measured on the weights saved."""
+        """Save the finished run's model in the folder (atomic) and serve it: its file name
+        (``name``, or if taken the first free ``name-2``, …), and its accuracy on the test
+        set, measured on the weights saved."""
         run = self.current_run()
         if not run.finished:
             raise HTTPException(409, "training is still running: stop it or wait for the end")
@@ -333,11 +334,14 @@ class ServerState:
         if run.result is None or not run.result.history:
             raise HTTPException(409, "nothing to save: no epoch was completed")
         path = self.in_folder(name)
-        if path.exists():
-            raise HTTPException(409, f"{path.name} already exists: choose another name")
-        try:
+        try:  # a name taken already gets the next free one, as `digitnet train` does: web-model-2
             self.folder.mkdir(parents=True, exist_ok=True)
-            save_model(checkpoint_model(run.measured_result(), run.data), path)
+            claim = claim_new_model(self.folder, path.name.removesuffix(MODEL_SUFFIX))
+            try:
+                path = claim.path
+                save_model(checkpoint_model(run.measured_result(), run.data), path, replace=False)
+            finally:
+                claim.release()
         except OSError as e:  # a full disk, a file where the folder should be, no permission
             problem = e.strerror or str(e)
             raise HTTPException(

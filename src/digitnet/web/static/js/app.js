@@ -63,6 +63,7 @@ async function listModels() {
   }
   pick.replaceChildren(...options);
   pick.disabled = !options.length;
+  return current;
 }
 
 $("#model-select").addEventListener("change", async (e) => {
@@ -77,14 +78,11 @@ $("#model-select").addEventListener("change", async (e) => {
 });
 
 async function start() {
-  await listModels();
-  try {
-    useModel(await api("/api/model"));
-  } catch (e) {
-    if (e.status !== 404) throw e;
-    $("#no-model").hidden = false;
+  if (!(await listModels())) {
+    $("#no-model").hidden = false; // no model to ask for: no 404 in the console
     return;
   }
+  useModel(await api("/api/model"));
   example.start();
 }
 start();

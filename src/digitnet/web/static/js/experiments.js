@@ -10,7 +10,7 @@ export class ExperimentsView {
     this.openInDraw = openInDraw; // (pixels 0–255, note) → the image in the Draw view
     this.offset = 0;
     this.total = null;
-    this.stale = true; // the mistakes shown are not the current model's
+    this.stale = false; // the mistakes shown are not the current model's (none before one)
     new MutationObserver(() => this.opened()).observe(root, { attributeFilter: ["hidden"] });
     root.querySelector("#noise-run").addEventListener("click", () => this.noise());
     root.querySelector("#dream-run").addEventListener("click", () => this.dream());
