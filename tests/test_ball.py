@@ -49,7 +49,7 @@ def followed(epochs: int = 3, sizes=(784, 12, 10)):
         ball(event)
 
     ball = Ball(start, start.params, data.train.images, data.train.labels, events.append,
-                clock=lambda: now[0])  # fmt: skip
+                clock=lambda: now[0], work=lambda: now[0])  # fmt: skip
     result = fit(data, config, on_event=tick)
     ball.finish(result.network.params)
     return ball, events, start, data, result
@@ -64,9 +64,9 @@ def test_the_ball_follows_the_run_on_a_plane_of_its_real_cost():
     assert [b["step"] for b in balls] == sorted({b["step"] for b in balls})  # forward, no repeats
     trail = planes[0]["trail"]
     assert trail[0]["step"] == 0 and (trail[0]["alpha"], trail[0]["beta"]) == (0.0, 0.0)
-    assert images_for(start.n_params) == 300  # … but the tiny set has 200 training images
+    assert images_for(start.n_params) == 200 == len(data.train.labels)  # all the tiny set's
     X, labels = data.train.images, data.train.labels
-    assert planes[0]["n_images"] == len(labels) == 200
+    assert planes[0]["n_images"] == 200
     assert trail[0]["cost_true"] == pytest.approx(cost_at(start, start.params, X, labels), 1e-5)
     # every ball is on the latest plane laid, inside its slice
     latest = 0

@@ -21,12 +21,11 @@ from .experiments.landscape import Plane, levels, principal_directions, project,
 from .network import Network
 
 GRID = 21  # points per side of each slice
-RATE = 15.0  # positions a second at most (the page wants 10 or more)
-BUDGET = 0.05  # the share of the run's time the positions may take (they slow training by that)
+RATE = 20.0  # positions a second at most (the page wants 10 or more)
+BUDGET = 0.03  # the share of the training thread's time the positions may take, and the slices too
 KEEP = 48  # the θ's kept to lay the next plane through, thinned evenly as the run goes on
-EVAL_WORK = 4_000_000  # images × parameters of one true cost: 300 for the video network
-MIN_IMAGES, MAX_IMAGES = 100, 300
-HEAD_START = 0.1  # seconds of slices allowed at once (the way bends most at the start)
+EVAL_WORK = 2_600_000  # images × parameters of one true cost: 200 for the video network
+MIN_IMAGES, MAX_IMAGES = 50, 200
 DRIFT = 0.5  # … or when it is farther off the plane than half its distance from θ₀ on it
 INNER = 0.9  # a new slice when the ball leaves the middle 90% of this one, either way …
 REACH = 1.1  # the slice's half-width, in units of the farthest point of the way so far
@@ -34,7 +33,7 @@ REACH = 1.1  # the slice's half-width, in units of the farthest point of the way
 
 def images_for(n_params: int) -> int:
     """How many images the true costs and the slices are measured on: fewer for wide nets, so
-    that a position costs about the same (300 for 13,002 parameters, 100 from 40,000 up)."""
+    that a position costs about the same (200 for 13,002 parameters, 50 from 52,000 up)."""
     return int(np.clip(EVAL_WORK // max(n_params, 1), MIN_IMAGES, MAX_IMAGES))
 
 
@@ -45,7 +44,9 @@ class Ball:
     its first step (flat, laid out like ``params``); X, labels: training images (rows) the
     costs are measured on (the first ``images_for(n_params)`` of them); emit: takes each
     "plane" and "ball" dict. At most ``rate`` positions a second, and fewer if they would take
-    more than ``budget`` of the time; one more after every epoch and at ``finish``.
+    more than ``budget`` of the time; one more after every epoch and at ``finish``. clock: the
+    time (wall); work: the CPU time the ball takes from the training thread, what the budget
+    counts (a busy machine's waits are not the ball's).
     """
 
     def __init__(
@@ -61,12 +62,13 @@ class Ball:
         grid: int = GRID,
         seed: int = 0,
         clock: Callable[[], float] = time.perf_counter,
+        work: Callable[[], float] = time.thread_time,
     ) -> None:
         n = min(images_for(like.n_params), len(labels))
         self.X = np.asarray(X[:n], dtype=np.float32)
         self.labels = np.asarray(labels[:n])
         self.emit, self.rate, self.budget, self.grid = emit, rate, budget, grid
-        self.clock, self.seed = clock, seed
+        self.clock, self.work, self.seed = clock, work, seed
         self.net = Network(like.sizes, like.activation, like.cost.name, dtype="float32")
         self.initial = np.asarray(initial, dtype=np.float64)
         self.kept = [self.initial.astype(np.float32)]  # θ's the next plane is laid through
@@ -78,7 +80,9 @@ class Ball:
         self.window = np.zeros((2, 2))  # [[α low, α high], [β low, β high]]
         self.next_time = 0.0
         self.started: float | None = None
-        self.laying = 0.0  # seconds spent laying slices
+        self.work_started = 0.0
+        self.laying = 0.0  # the training thread's seconds spent laying slices
+        self.placing = 0.0  # … and placing the ball
         self.step: int | None = None  # mini-batch steps taken so far (None: none yet)
         self.epoch = 0
         self.last_step = -1
@@ -96,12 +100,13 @@ class Ball:
         now = self.clock()
         if self.started is None:  # the first position a moment in: θ₀ starts the trail
             self.started, self.next_time = now, now + 1.0 / self.rate
-        if now < self.next_time:
-            return
-        laying = self.laying
+            self.work_started = self.work()
+        if now < self.next_time or self.placing > self.budget * (self.work() - self.work_started):
+            return  # at most `rate` a second, and within the budget of the training's time
+        self.next_time = now + 1.0 / self.rate
+        laying, working = self.laying, self.work()
         self.position(event.network.params, self.step)
-        spent = self.clock() - now - (self.laying - laying)  # a new slice has its own budget
-        self.next_time = now + max(1.0 / self.rate, spent / self.budget)
+        self.placing += self.work() - working - (self.laying - laying)  # slices: their own budget
 
     def finish(self, params: np.ndarray) -> None:
         """The run's last θ, unless it was the last position already (a run stopped early)."""
@@ -124,8 +129,11 @@ class Ball:
         cost = self.true_cost(theta)
         if not (math.isfinite(cost) and np.isfinite(theta).all()):
             return None  # a run gone to infinity: the ball stays where it was last seen
-        plane = self.plane if self.plane is not None and not self.due(theta) else self.lay(theta)
-        (coords,), (off,) = project(theta[None, :], self.initial, *self.directions)
+        plane = self.plane if self.plane is not None else self.lay(theta)
+        coords, off = self.where(theta)
+        if self.due(coords, off):
+            plane = self.lay(theta)
+            coords, off = self.where(theta)
         alpha, beta = (float(c) for c in coords)
         self.keep(theta, step, cost)
         ball = {
@@ -155,20 +163,24 @@ class Ball:
             self.kept_costs = self.kept_costs[::2]
             self.every *= 2
 
-    def due(self, theta: np.ndarray) -> bool:
-        """Whether to lay a new slice for θ: it is off the middle of this one or has drifted
-        far off its plane, and the time spent laying slices is within the budget."""
-        allowed = self.budget * (self.clock() - self.started) + HEAD_START if self.started else 0
-        if self.laying > allowed:
-            return False
+    def where(self, theta: np.ndarray) -> tuple[np.ndarray, float]:
+        """θ's (α, β) on the current plane, and how far off it θ is."""
         (coords,), (off,) = project(theta[None, :], self.initial, *self.directions)
+        return coords, float(off)
+
+    def due(self, coords: np.ndarray, off: float) -> bool:
+        """Whether to lay a new slice for the ball at (α, β) = coords, `off` the plane: it is
+        off the middle of this one or far off its plane, and the time spent laying slices so
+        far is within the budget (of the training thread's time since the first position)."""
+        if self.laying > self.budget * (self.work() - self.work_started):
+            return False
         middle = self.window.mean(axis=1)
         half = INNER * (self.window[:, 1] - self.window[:, 0]) / 2
         return bool(np.any(np.abs(coords - middle) > half) or off > DRIFT * np.linalg.norm(coords))
 
     def lay(self, theta: np.ndarray) -> Plane:
         """A new plane through θ₀ and the way so far (θ last), its slice, and the trail on it."""
-        started = self.clock()
+        started, working = self.clock(), self.work()
         points = np.vstack([np.stack(self.kept).astype(np.float64), theta[None, :]])
         offsets = points - self.initial
         d1 = unit(offsets[-1])  # towards the ball: it lies on the plane when it is laid
@@ -220,7 +232,7 @@ class Ball:
                 "elapsed_s": round(self.clock() - started, 4),
             }
         )
-        self.laying += self.clock() - started
+        self.laying += self.work() - working
         return plane
 
 

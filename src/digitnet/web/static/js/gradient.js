@@ -10,7 +10,6 @@ import { backprop, costName, largestComponents } from "./backprop-math.js";
 import { layerName, pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, overshoot, rankedMagnitudes, shares } from "./gradient-math.js";
 import { SERIES } from "./chart.js";
-import { isolines } from "./contour.js";
 import { change, count, percent, setting, value } from "./format.js";
 import {
   Latency,
@@ -27,6 +26,7 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
+import { outlined, paintSlice } from "./slice.js";
 import { drawGray } from "./render.js";
 
 const TOP_LISTED = 10;
@@ -808,7 +808,7 @@ function drawLandscape(canvas, r) {
   const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
-  const { alphas, betas, cost } = r;
+  const { alphas, betas } = r;
   const pad = 36;
   const w = width - 2 * pad;
   const h = height - 2 * pad;
@@ -816,41 +816,7 @@ function drawLandscape(canvas, r) {
   const [b0, b1] = [betas[0], betas.at(-1)];
   const toX = (a) => pad + ((a - a0) / (a1 - a0)) * w;
   const toY = (b) => pad + (1 - (b - b0) / (b1 - b0)) * h;
-  const lo = Math.log(Math.max(r.min_cost, 1e-9));
-  const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
-  // the grid's colours as a tiny image (row 0 at the top: the last β), smoothly scaled up
-  const [na, nb] = [alphas.length, betas.length];
-  const tiny = document.createElement("canvas");
-  tiny.width = na;
-  tiny.height = nb;
-  const tctx = tiny.getContext("2d");
-  const img = tctx.createImageData(na, nb);
-  for (let i = 0; i < nb; i++) {
-    for (let j = 0; j < na; j++) {
-      const t = (Math.log(Math.max(cost[i][j], 1e-9)) - lo) / (hi - lo || 1);
-      img.data.set([...heat(t), 255], 4 * ((nb - 1 - i) * na + j));
-    }
-  }
-  tctx.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h); // pixel centres on the grid
-  // contour lines (contour.js) at the server's log-spaced levels; sample (j, i) is (αⱼ, βᵢ)
-  const da = (a1 - a0) / (na - 1);
-  const db = (b1 - b0) / (nb - 1);
-  ctx.strokeStyle = "rgba(255,255,255,0.45)";
-  ctx.lineWidth = 1;
-  for (const level of r.levels || []) {
-    ctx.beginPath();
-    for (const line of isolines(cost.flat(), na, nb, level))
-      line.forEach(([j, i], k) => {
-        const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
-        if (k) ctx.lineTo(x, y);
-        else ctx.moveTo(x, y);
-      });
-    ctx.stroke();
-  }
-  ctx.strokeStyle = "#3a4660";
-  ctx.strokeRect(pad, pad, w, h);
+  paintSlice(ctx, r, { left: pad, top: pad, width: w, height: h });
   ctx.fillStyle = "#93a0b8";
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
@@ -915,29 +881,3 @@ function drawLandscape(canvas, r) {
 
 // Is the initial→trained line on this slice? (Not on random directions: they miss it.)
 const initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
-
-// Text readable on any colour: drawn over a dark outline.
-function outlined(ctx, text, x, y, color) {
-  ctx.textAlign = "left";
-  ctx.lineWidth = 3;
-  ctx.strokeStyle = "rgba(11,15,23,0.85)";
-  ctx.strokeText(text, x, y);
-  ctx.fillStyle = color;
-  ctx.fillText(text, x, y);
-  ctx.lineWidth = 1;
-}
-
-// dark blue (low) → teal → green → yellow (high), as [r, g, b]
-function heat(t) {
-  const s = Math.min(1, Math.max(0, t));
-  const stops = [
-    [13, 27, 62],
-    [25, 110, 140],
-    [90, 190, 120],
-    [250, 220, 90],
-  ];
-  const x = s * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const f = x - i;
-  return stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
-}

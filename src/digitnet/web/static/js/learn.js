@@ -1,12 +1,14 @@
 // The Learn view: a preset (the server's training.PRESETS) fills the knobs → POST /api/train;
 // progress by server-sent events → the chart (the mini-batch cost averaged between points, on a
 // log axis; the accuracy after each epoch), a row per epoch, the trainer's own hints when a run
-// goes nowhere, live weight grids; Stop; Save, which says the saved model's test accuracy.
+// goes nowhere, live weight grids, the ball on the real landscape (landscape-ball.js); Stop;
+// Save, which says the saved model's test accuracy.
 
 import { api } from "./api.js";
 import { SERIES, chartLayout, scaleFor } from "./chart.js";
 import { drawAxes } from "./chapters.js";
 import { count, format, value } from "./format.js";
+import { mountBall } from "./landscape-ball.js";
 import { decodeFloats } from "./network.js";
 import { sharpCanvas } from "./render.js";
 import { showGrids } from "./weights.js";
@@ -29,6 +31,7 @@ export class LearnView {
     this.stop = root.querySelector("#train-stop");
     this.saveButton = root.querySelector("#train-save");
     this.presets = {};
+    this.ball = mountBall(root.querySelector("#learn-ball"), { api });
     this.source = null;
     this.frame = null;
     this.reset();
@@ -116,6 +119,7 @@ export class LearnView {
     this.root.querySelector("#save-status").textContent = "";
     this.say("Starting…");
     this.listen();
+    this.ball.start();
   }
 
   listen() {

@@ -1,0 +1,336 @@
+// The ball on the real landscape, for any view: mountBall follows a training run's weights on
+// a plane of its real cost as it trains (the stream's "plane" and "ball" events, ball.py), the
+// ball a DOM element (`landscape-ball`, its plane coordinates in data-alpha and data-beta) over
+// the painted slice with its trail and true cost; mountRace rolls full-batch gradient descent
+// and mini-batch SGD from the same start down the same slice (/api/landscape's optimizers) on
+// the page's timeline. Each returns {start(), stop(), destroy()}.
+
+import { along, applyEvent, emptyRun, foldRun, square } from "./ball-math.js";
+import { button, el, num } from "./chapters.js";
+import { sharpCanvas } from "./render.js";
+import { outlined, paintSlice } from "./slice.js";
+
+const PAD = 30; // pixels around the slice's square, for its labels
+const REPLAY_MS = 6000; // a finished run, replayed
+const RACE_MS = 8000; // the race: the same examples for each optimiser
+const TRAIL = "rgba(255,255,255,0.8)";
+const RACERS = [
+  { batch: 0, colour: "#f0a040", words: "careful: the whole set each step" },
+  { batch: 10, colour: "#ff6ad5", words: "stumbling: 10 examples a step" },
+];
+
+/**
+ * Follow a training run on a plane of its real cost. api: the page's JSON requests; timeline:
+ * the page's timeline (a finished run replays on it; none: no replay); run: a /api/train body
+ * to start (else the run going, or the next one, is followed: start() after starting it);
+ * motion: false under reduced motion (no run starts by itself; the picture is painted when the
+ * run ends, the numbers below it say where it is meanwhile).
+ */
+export function mountBall(container, { api, timeline = null, run = null, motion = true } = {}) {
+  const parts = picture("The ball: the network being trained, on a slice of its real cost");
+  const ball = parts.ball("landscape-ball", "#ffffff");
+  const facts = el("p", { className: "ball-facts" });
+  const stopButton = run ? button("Stop the run", { disabled: true }) : null;
+  const startButton = run ? button("Start a short run", { hidden: motion }) : null;
+  const root = el(
+    "div",
+    { className: "ball-view" },
+    parts.stage,
+    facts,
+    run ? el("div", { className: "buttons" }, startButton, stopButton) : null,
+  );
+  container.append(root);
+  let events = [];
+  let state = emptyRun();
+  let source = null;
+  let started = false; // this ball started the run it follows
+  let frame = null;
+
+  const paintSoon = () => {
+    if (frame === null) frame = requestAnimationFrame(() => ((frame = null), paint(state)));
+  };
+  const paint = (s) => {
+    const box = parts.paint(s.plane, (ctx, toX, toY) => drawTrail(ctx, s, toX, toY));
+    ball.hidden = !box || !s.ball;
+    if (ball.hidden) return;
+    parts.place(ball, s.ball, box);
+    facts.textContent = describe(s);
+  };
+  parts.onResize(() => paint(state));
+
+  const listen = () => {
+    source?.close();
+    events = [];
+    state = emptyRun();
+    source = new EventSource("/api/train/events");
+    for (const kind of ["plane", "ball"]) {
+      source.addEventListener(kind, (e) => {
+        const data = JSON.parse(e.data);
+        events.push([kind, data]);
+        if (!applyEvent(state, kind, data)) return;
+        ball.dataset.positions = String(state.positions);
+        if (motion) paintSoon();
+        else if (kind === "ball") facts.textContent = describe(state);
+      });
+    }
+    source.addEventListener("error", (e) => {
+      if (e.data) facts.textContent = `Training failed: ${JSON.parse(e.data).message}.`;
+    });
+    source.addEventListener("done", () => ended());
+  };
+
+  const ended = () => {
+    source?.close();
+    source = null;
+    started = false;
+    if (stopButton) stopButton.disabled = true;
+    if (startButton) startButton.disabled = false;
+    ball.dataset.running = "false";
+    if (!state.ball) {
+      facts.textContent = "The run ended before the ball's first position.";
+      return;
+    }
+    paint(state);
+    facts.textContent = `${describe(state)} The run is over.`;
+    if (timeline && events.length) {
+      const shown = events.slice();
+      const replay = (stage, p) => paint(foldRun(shown.slice(0, upTo(shown, p))));
+      timeline.run([{ name: "the run, replayed", duration: REPLAY_MS }], replay, {
+        autoplay: false,
+      });
+    }
+  };
+
+  const start = async () => {
+    if (startButton) startButton.disabled = true;
+    if (run) {
+      facts.textContent = "Starting a short run…";
+      try {
+        await api("/api/train", { method: "POST", body: run });
+        started = true;
+        if (stopButton) stopButton.disabled = false;
+      } catch (e) {
+        if (e.status !== 409) {
+          facts.textContent = `Could not start a run: ${e.message}`;
+          if (startButton) startButton.disabled = false;
+          return;
+        }
+        facts.textContent = "A run is going already: the ball follows it.";
+      }
+    }
+    ball.dataset.running = "true";
+    listen();
+  };
+  const stop = () => {
+    if (started) api("/api/train/stop", { method: "POST", body: {} }).catch(() => {});
+    started = false;
+  };
+  startButton?.addEventListener("click", start);
+  stopButton?.addEventListener("click", stop);
+
+  return {
+    start: () => (run && !motion ? undefined : start()),
+    stop,
+    destroy() {
+      stop();
+      source?.close();
+      source = null;
+      if (frame !== null) cancelAnimationFrame(frame);
+      parts.destroy();
+      root.remove();
+    },
+  };
+}
+
+/**
+ * Full-batch gradient descent beside mini-batch SGD, from the same initial weights, on the same
+ * slice (/api/landscape, directions "optimizers"), rolled on the timeline: both balls have seen
+ * the same number of training examples at every moment.
+ */
+export function mountRace(container, { api, timeline, motion = true } = {}) {
+  const parts = picture("Two balls from the same start: full-batch descent and mini-batch SGD");
+  const balls = RACERS.map((r) => parts.ball("race-ball", r.colour));
+  const facts = el("ul", { className: "ball-facts race-facts" });
+  const root = el("div", { className: "ball-view" }, parts.stage, facts);
+  container.append(root);
+  let slice = null;
+  let paths = [];
+  let shown = 0; // examples seen, by each
+
+  const paint = () => {
+    if (!slice) return;
+    const at = paths.map((p) => along(p, shown));
+    const box = parts.paint(slice, (ctx, toX, toY) => {
+      paths.forEach((p, k) => {
+        const upto = p.points.slice(0, at[k].index + 1).concat([[at[k].alpha, at[k].beta]]);
+        line(ctx, upto, toX, toY, RACERS[k].colour);
+        outlined(
+          ctx,
+          `C ${num(at[k].cost_true, 3)}`,
+          toX(at[k].alpha) + 9,
+          toY(at[k].beta) - 9,
+          RACERS[k].colour,
+        );
+      });
+    });
+    if (!box) return;
+    at.forEach((a, k) => parts.place(balls[k], a, box));
+    facts.replaceChildren(
+      ...paths.map((p, k) => {
+        const step = Math.round(at[k].examples / p.batch_size);
+        return el("li", {
+          textContent: `${RACERS[k].words} (${p.name}): ${step.toLocaleString()} of ${p.steps.toLocaleString()} steps, ${at[k].examples.toLocaleString()} examples seen, true cost ${num(at[k].cost_true, 4)}`,
+          style: `color:${RACERS[k].colour}`,
+        });
+      }),
+    );
+  };
+  parts.onResize(paint);
+
+  const start = async () => {
+    facts.replaceChildren(
+      el("li", { textContent: "Training both from the model's initial weights (some seconds)…" }),
+    );
+    try {
+      const r = await api("/api/landscape", { method: "POST", body: { directions: "optimizers" } });
+      slice = r;
+      paths = RACERS.map((racer) =>
+        r.paths.find(
+          (p) =>
+            (racer.batch ? p.batch_size === racer.batch : p.batch_size === r.n_images) &&
+            !p.momentum,
+        ),
+      ).filter(Boolean);
+    } catch (e) {
+      facts.replaceChildren(el("li", { textContent: `No race: ${e.message}` }));
+      return;
+    }
+    const most = Math.max(...paths.map((p) => p.examples_seen.at(-1)));
+    timeline.run(
+      [{ name: "the same examples for each", duration: RACE_MS }],
+      (stage, p) => {
+        shown = p * most;
+        paint();
+      },
+      { autoplay: motion },
+    );
+  };
+
+  return {
+    start,
+    stop: () => timeline.cancel(),
+    destroy() {
+      parts.destroy();
+      root.remove();
+    },
+  };
+}
+
+// ---- what both share: a canvas with the slice, and DOM balls over it ----
+
+function picture(label) {
+  const canvas = el("canvas", { className: "ball-canvas", role: "img" });
+  canvas.setAttribute("aria-label", label);
+  const stage = el("div", { className: "ball-stage" }, canvas);
+  const observer = new ResizeObserver(() => resized());
+  let resized = () => {};
+  observer.observe(canvas);
+  let box = null;
+  return {
+    stage,
+    onResize(fn) {
+      resized = fn;
+    },
+    ball(testid, colour) {
+      const b = el("div", {
+        className: "ball",
+        dataset: { testid, alpha: "", beta: "" },
+        "aria-hidden": "true",
+        hidden: true,
+      });
+      b.style.background = colour;
+      stage.append(b);
+      return b;
+    },
+    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
+    paint(slice, over) {
+      const sized = sharpCanvas(canvas);
+      if (!sized || !slice) return null;
+      const { ctx, width, height } = sized;
+      box = square(slice.alphas, slice.betas, width, height, PAD);
+      const { left, top, size, toX, toY } = box;
+      paintSlice(ctx, slice, { left, top, width: size, height: size });
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.fillStyle = "#93a0b8";
+      ctx.textAlign = "center";
+      const [a0, a1, b0, b1] = [
+        slice.alphas[0],
+        slice.alphas.at(-1),
+        slice.betas[0],
+        slice.betas.at(-1),
+      ];
+      ctx.fillText(`α from ${num(a0, 2)} to ${num(a1, 2)}`, left + size / 2, top + size + 18);
+      ctx.save();
+      ctx.translate(left - 10, top + size / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.fillText(`β from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+      ctx.restore();
+      // θ₀, where the plane is centred and the runs start
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
+      outlined(ctx, "θ₀ start", toX(0) + 7, toY(0) + 14, "#ffffff");
+      over(ctx, toX, toY);
+      return box;
+    },
+    // a ball at (α, β) on the square, its coordinates in its data
+    place(b, { alpha, beta }, { toX, toY }) {
+      b.hidden = false;
+      b.style.transform = `translate(${toX(alpha)}px, ${toY(beta)}px)`;
+      b.dataset.alpha = String(alpha);
+      b.dataset.beta = String(beta);
+    },
+    destroy() {
+      observer.disconnect();
+    },
+  };
+}
+
+function drawTrail(ctx, s, toX, toY) {
+  line(
+    ctx,
+    s.trail.map((p) => [p.alpha, p.beta]),
+    toX,
+    toY,
+    TRAIL,
+  );
+  if (!s.ball) return;
+  const { alpha, beta, cost_true } = s.ball;
+  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
+}
+
+function line(ctx, points, toX, toY, colour) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach(([a, b], i) => (i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b))));
+  ctx.stroke();
+}
+
+// The numbers under the picture: where the ball is, its true cost and the slice's under it.
+function describe({ plane, ball }) {
+  if (!ball) return "";
+  return (
+    `Step ${ball.step.toLocaleString()} (epoch ${ball.epoch}): true cost ${num(ball.cost_true, 4)}, ` +
+    `the slice's ${num(ball.cost_plane, 4)} under the ball, ${num(ball.off_plane, 2)} off the plane ` +
+    `(α ${num(ball.alpha, 2)}, β ${num(ball.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`
+  );
+}
+
+// How many of a run's events have come by fraction p of its replay (by their steps).
+function upTo(events, p) {
+  const last = events.findLast(([kind]) => kind === "ball")?.[1].step ?? 0;
+  const until = p * last;
+  let k = 0;
+  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
+  return k;
+}

@@ -1,0 +1,73 @@
+"""The ball on the real landscape in headless Chromium: while a short run trains from the Learn
+view, the ball (`landscape-ball`) moves through several positions, and when the run ends it
+stops where the stream's last position put it. At 1440×900 and 390×844."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .test_browser import CHROMIUM, chromium, server  # noqa: F401 (fixtures)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
+]
+
+WATCH = """(ball) => {
+  window.seen = [];  // every (α, β) the ball was given, and whether the run was going
+  new MutationObserver(() => window.seen.push(
+    [ball.dataset.alpha, ball.dataset.beta, ball.dataset.running, performance.now()]
+  )).observe(ball, {attributes: true, attributeFilter: ["data-alpha", "data-beta"]});
+}"""
+
+STREAM = """async () => {
+  const text = await (await fetch("/api/train/events")).text();
+  const found = [...text.matchAll(/^event: ball\\ndata: (.*)$/gm)];
+  return found.map((m) => m[1]);
+}"""
+
+
+@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
+    chromium,  # noqa: F811
+    server,  # noqa: F811
+    viewport,
+):
+    context = chromium.new_context(viewport=dict(zip(("width", "height"), viewport)))
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(server)
+    page.get_by_test_id("tab-learn").click()
+    page.wait_for_function("!document.querySelector('[data-testid=train-start]').disabled")
+    ball = page.get_by_test_id("landscape-ball")
+    assert ball.is_hidden()  # no run yet: no ball
+    ball.evaluate(WATCH)
+    page.fill("input[name=layers]", "16 16")
+    page.fill("input[name=epochs]", "30")  # 30 × 20 mini-batches of the 200 tiny digits
+    page.get_by_test_id("train-start").click()
+    page.wait_for_function(
+        "document.querySelector('[data-testid=landscape-ball]').dataset.running === 'false'",
+        timeout=60_000,
+    )
+    assert ball.is_visible()
+    seen = page.evaluate("window.seen")
+    while_running = {(a, b) for a, b, running, _ in seen if running == "true"}
+    assert len(while_running) >= 5, seen  # it moved, through several positions
+    # it stopped where the stream's last position is, and stays there
+    positions = [json.loads(p) for p in page.evaluate(STREAM)]
+    last = positions[-1]
+    assert float(ball.get_attribute("data-alpha")) == pytest.approx(last["alpha"], rel=1e-12)
+    assert float(ball.get_attribute("data-beta")) == pytest.approx(last["beta"], rel=1e-12)
+    assert last["epoch"] == 30 and int(ball.get_attribute("data-positions")) == len(positions)
+    count = len(page.evaluate("window.seen"))
+    page.wait_for_timeout(500)
+    assert len(page.evaluate("window.seen")) == count  # nothing moves once the run is over
+    facts = page.locator(".ball-facts").first.inner_text()
+    assert "true cost" in facts and "The run is over." in facts
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
+    context.close()
+    assert errors == [], errors
