@@ -47,7 +47,8 @@ def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     assert ball.is_hidden()  # no run yet: no ball
     ball.evaluate(WATCH)
     page.fill("input[name=layers]", "16 16")
-    page.fill("input[name=epochs]", "30")  # 30 × 20 mini-batches of the 200 tiny digits
+    page.fill("input[name=batch_size]", "1")  # a run of a second or two: 40 × 200 steps
+    page.fill("input[name=epochs]", "40")
     page.get_by_test_id("train-start").click()
     page.wait_for_function(
         "document.querySelector('[data-testid=landscape-ball]').dataset.running === 'false'",
@@ -62,7 +63,7 @@ def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     last = positions[-1]
     assert float(ball.get_attribute("data-alpha")) == pytest.approx(last["alpha"], rel=1e-12)
     assert float(ball.get_attribute("data-beta")) == pytest.approx(last["beta"], rel=1e-12)
-    assert last["epoch"] == 30 and int(ball.get_attribute("data-positions")) == len(positions)
+    assert last["epoch"] == 40 and int(ball.get_attribute("data-positions")) == len(positions)
     count = len(page.evaluate("window.seen"))
     page.wait_for_timeout(500)
     assert len(page.evaluate("window.seen")) == count  # nothing moves once the run is over
