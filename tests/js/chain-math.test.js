@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import {
   oneNeuronChain,
   chainCost,
+  chainPictureLayout,
   pickChain,
   pickName,
 } from "../../src/digitnet/web/static/js/chain-math.js";
@@ -102,4 +103,43 @@ test("picks are named like the API's parameters, layers in the video's words", (
     pickName(model, { kind: "activation", layer: 2, neuron: 5 }),
     "activation of neuron 5 of hidden layer 2",
   );
+});
+
+test("the chain picture's words never run into each other or off the picture, phone to desktop", () => {
+  const texts = {
+    weights: ["w¹ = 1.80", "w² = −1.60", "w³ = 2.40"],
+    acts: ["a⁰ = 0.800", "a¹ = 0.739", "a² = 0.430", "a³ = 0.582"],
+    cost: ["C = (a³ − y)²", "= 0.1746"],
+  };
+  const measure = (t) => 7 * t.length; // 12 px type, a little wider than it is
+  const box = (l) => {
+    const w = measure(l.text);
+    const left = l.align === "center" ? l.x - w / 2 : l.x;
+    return { left, right: left + w, top: l.y - 12, bottom: l.y + 3 };
+  };
+  const apart = (a, b) =>
+    a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+  const seen = new Set();
+  for (const width of [300, 337, 390, 480, 560, 700, 1000, 1374]) {
+    const layout = chainPictureLayout(width, texts, measure);
+    seen.add(layout.vertical);
+    const boxes = layout.labels.map(box);
+    const discs = layout.discs.map(({ x, y }) => ({
+      left: x - 18,
+      right: x + 18,
+      top: y - 18,
+      bottom: y + 18,
+    }));
+    for (const [i, a] of boxes.entries()) {
+      assert.ok(
+        a.left >= 0 && a.right <= width && a.top >= 0,
+        `${width}: ${layout.labels[i].text}`,
+      );
+      assert.ok(a.bottom <= layout.height, `${width}: ${layout.labels[i].text} below the picture`);
+      for (const b of boxes.slice(i + 1)) assert.ok(apart(a, b), `${width}: words overlap`);
+      for (const d of discs) assert.ok(apart(a, d), `${width}: ${layout.labels[i].text} on a disc`);
+    }
+    assert.equal(layout.labels.length, 9);
+  }
+  assert.deepEqual([...seen].sort(), [false, true]); // a column on a phone, a row when wide
 });

@@ -197,3 +197,72 @@ export function pickName(model, pick) {
 export function layerName(L, l) {
   return l === 0 ? "the input layer" : l === L ? "the output layer" : `hidden layer ${l}`;
 }
+
+const DISC = 18; // the chain picture's disc radius, px
+
+/**
+ * Where the chain picture (four discs a⁰…a³, the three weights between them, the cost) puts
+ * its discs and words in a box `width` px wide: in a row when every word fits beside its
+ * neighbours, else down a column (a phone). texts = {weights: [3], acts: [4], cost: [2]} lines;
+ * measure(text) → its width in px. Returns {vertical, height, discs: [{x, y}], labels: [{text,
+ * x, y, align}]}, y the text's baseline (12 px type: it spans y − 12 … y + 3).
+ */
+export function chainPictureLayout(width, texts, measure) {
+  const widest = Math.max(...[...texts.weights, ...texts.acts].map(measure));
+  const costWidth = Math.max(...texts.cost.map(measure));
+  const step = (width - 40 - DISC - 12 - costWidth) / 3;
+  if (step >= widest + 10 && step >= 2 * DISC + 16) {
+    const y = 49;
+    const xs = texts.acts.map((_, i) => 40 + i * step);
+    return {
+      vertical: false,
+      height: 110,
+      discs: xs.map((x) => ({ x, y })),
+      labels: [
+        ...texts.weights.map((text, i) => ({
+          text,
+          kind: "weight",
+          x: (xs[i] + xs[i + 1]) / 2,
+          y: y - 12,
+          align: "center",
+        })),
+        ...texts.acts.map((text, i) => ({
+          text,
+          kind: "act",
+          x: xs[i],
+          y: y + 36,
+          align: "center",
+        })),
+        { text: texts.cost[0], kind: "cost", x: xs[3] + DISC + 12, y: y - 4, align: "left" },
+        { text: texts.cost[1], kind: "cost", x: xs[3] + DISC + 12, y: y + 14, align: "left" },
+      ],
+    };
+  }
+  const x = DISC + 10;
+  const gap = 62;
+  const ys = texts.acts.map((_, i) => DISC + 10 + i * gap);
+  const below = ys[3] + DISC + 24;
+  return {
+    vertical: true,
+    height: below + 24,
+    discs: ys.map((y) => ({ x, y })),
+    labels: [
+      ...texts.acts.map((text, i) => ({
+        text,
+        kind: "act",
+        x: x + DISC + 10,
+        y: ys[i] + 4,
+        align: "left",
+      })),
+      ...texts.weights.map((text, i) => ({
+        text,
+        kind: "weight",
+        x: x + 10,
+        y: (ys[i] + ys[i + 1]) / 2 + 5,
+        align: "left",
+      })),
+      { text: texts.cost[0], kind: "cost", x: x - DISC, y: below, align: "left" },
+      { text: texts.cost[1], kind: "cost", x: x - DISC, y: below + 18, align: "left" },
+    ],
+  };
+}

@@ -7,7 +7,14 @@
 import { PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, exampleCost } from "./backprop-math.js";
-import { chainCost, layerName, oneNeuronChain, pickChain, pickName } from "./chain-math.js";
+import {
+  chainCost,
+  chainPictureLayout,
+  layerName,
+  oneNeuronChain,
+  pickChain,
+  pickName,
+} from "./chain-math.js";
 import {
   Latency,
   button,
@@ -23,6 +30,8 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
+
+const FONT = "12px system-ui, sans-serif"; // the chain picture's words
 
 // The knobs of the one-neuron chain: [key, label, min, max, start]
 const KNOBS = [
@@ -608,42 +617,46 @@ function tangentChart(
 
 // a⁰ → a¹ → a² → a³ → C as discs lit by their activations, edges as thick as |w|.
 function drawChain(canvas, values, r) {
+  const acts = [values.x, ...r.a];
+  const ws = [values.w1, values.w2, values.w3];
+  const texts = {
+    weights: ws.map((w, i) => `w${sup(i + 1)} = ${num(w, 2)}`),
+    acts: acts.map((a, i) => `a${sup(i)} = ${num(a, 3)}`),
+    cost: ["C = (a³ − y)²", `= ${num(r.cost, 4)}`],
+  };
+  const ctx = canvas.getContext("2d");
+  ctx.font = FONT;
+  const layout = chainPictureLayout(canvas.clientWidth, texts, (t) => ctx.measureText(t).width);
+  canvas.classList.toggle("tall", layout.vertical); // a phone: the chain runs down the page
   const sized = fit(canvas);
   if (!sized) return;
-  const { ctx, width, height } = sized;
-  const acts = [values.x, ...r.a];
-  const step = (width - 170) / 3;
-  const y = height / 2 - 6;
-  const xs = acts.map((_, i) => 40 + i * step);
-  ctx.font = "12px system-ui, sans-serif";
-  ctx.textAlign = "center";
-  for (let i = 0; i < 3; i++) {
-    const w = [values.w1, values.w2, values.w3][i];
+  const { discs, labels } = layout;
+  const along = layout.vertical ? [0, 1] : [1, 0];
+  ws.forEach((w, i) => {
     ctx.strokeStyle = w >= 0 ? "rgba(64,220,120,0.9)" : "rgba(240,72,72,0.9)";
     ctx.lineWidth = 1 + Math.min(6, Math.abs(w));
     ctx.beginPath();
-    ctx.moveTo(xs[i] + 18, y);
-    ctx.lineTo(xs[i + 1] - 18, y);
+    ctx.moveTo(discs[i].x + along[0] * 18, discs[i].y + along[1] * 18);
+    ctx.lineTo(discs[i + 1].x - along[0] * 18, discs[i + 1].y - along[1] * 18);
     ctx.stroke();
-    ctx.fillStyle = "#c8d0e0";
-    ctx.fillText(`w${sup(i + 1)} = ${num(w, 2)}`, (xs[i] + xs[i + 1]) / 2, y - 12);
-  }
+  });
   acts.forEach((a, i) => {
     const v = Math.min(1, Math.max(0, a));
     ctx.beginPath();
-    ctx.arc(xs[i], y, 18, 0, 2 * Math.PI);
+    ctx.arc(discs[i].x, discs[i].y, 18, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
     ctx.fill();
     ctx.strokeStyle = "#56617a";
     ctx.lineWidth = 1;
     ctx.stroke();
-    ctx.fillStyle = "#e6ebf5";
-    ctx.fillText(`a${sup(i)} = ${num(a, 3)}`, xs[i], y + 36);
   });
-  ctx.fillStyle = "#ffd54a";
-  ctx.textAlign = "left";
-  ctx.fillText(`C = (a³ − y)²`, xs[3] + 30, y - 4);
-  ctx.fillText(`= ${num(r.cost, 4)}`, xs[3] + 30, y + 14);
+  ctx.font = FONT;
+  const colour = { weight: "#c8d0e0", act: "#e6ebf5", cost: "#ffd54a" };
+  for (const label of labels) {
+    ctx.fillStyle = colour[label.kind];
+    ctx.textAlign = label.align;
+    ctx.fillText(label.text, label.x, label.y);
+  }
 }
 
 // A number line for each z (−8…8), a (0…1) and C (0…1), numbered at both ends and the middle,

@@ -11,6 +11,7 @@ import { layerName, pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, overshoot, rankedMagnitudes, shares } from "./gradient-math.js";
 import { SERIES } from "./chart.js";
 import { change, count, percent, setting, value } from "./format.js";
+import { placeLabels } from "./place-labels.js";
 import {
   Latency,
   button,
@@ -830,6 +831,7 @@ function drawLandscape(canvas, r) {
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(`β from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
   ctx.restore();
+  const labels = []; // written last, placed so they stay inside and apart
   // the dashed line from the initial to the trained weights, with both ends marked
   if (initToTrained(r)) {
     const [from, to] = [r.line.init, r.line.trained];
@@ -842,9 +844,8 @@ function drawLandscape(canvas, r) {
     ctx.stroke();
     ctx.setLineDash([]);
     ctx.strokeRect(toX(from[0]) - 4, toY(from[1]) - 4, 8, 8);
-    if (r.center !== "initial")
-      outlined(ctx, "initial", toX(from[0]) + 7, toY(from[1]) - 6, "#ffffff");
-    else outlined(ctx, "trained", toX(to[0]) + 7, toY(to[1]) - 6, "#ffffff");
+    const [end, at] = r.center !== "initial" ? ["initial", from] : ["trained", to];
+    labels.push({ text: end, x: toX(at[0]) + 7, y: toY(at[1]) - 6, color: "#ffffff" });
   }
   // the paths: a point is filled when within 10% of the path's travel from the plane
   for (const [n, p] of r.paths.entries()) {
@@ -869,14 +870,18 @@ function drawLandscape(canvas, r) {
     });
     const [ea, eb] = p.points.at(-1);
     const text = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
-    outlined(ctx, text, toX(ea) + 6, toY(eb) - 6, color);
+    labels.push({ text, x: toX(ea) + 6, y: toY(eb) - 6, color });
   }
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
   ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
   const centre = r.center === "initial" ? "θ₀, the initial weights" : "θ*, the trained model";
-  outlined(ctx, `${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16, "#ffffff");
+  const text = `${centre}: C = ${num(r.center_cost, 4)}`;
+  labels.unshift({ text, x: toX(0) + 8, y: toY(0) + 16, color: "#ffffff" });
+  const measure = (t) => ctx.measureText(t).width;
+  for (const l of placeLabels(labels, width, height, measure))
+    outlined(ctx, l.text, l.x, l.y, l.color);
 }
 
 // Is the initial→trained line on this slice? (Not on random directions: they miss it.)
