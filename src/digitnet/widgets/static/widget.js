@@ -12,6 +12,7 @@ var static_default = `<!doctype html>
     <link rel="stylesheet" href="/static/chapters.css" />
   </head>
   <body>
+    <a class="skip" href="#main">Skip to the view</a>
     <header class="top">
       <h1>digitnet</h1>
       <nav role="tablist" aria-label="Views">
@@ -104,7 +105,7 @@ var static_default = `<!doctype html>
     <p id="no-model" class="banner" hidden>
       No model yet. <button id="go-learn" type="button">Train one in the Learn view</button>
     </p>
-    <main>
+    <main id="main" tabindex="-1">
       <!-- The story builds its own markup (js/story.js). -->
       <!-- export:story -->
       <section
@@ -122,8 +123,17 @@ var static_default = `<!doctype html>
             id="pad"
             data-testid="draw-canvas"
             class="pad"
+            tabindex="0"
+            role="application"
+            aria-roledescription="drawing pad"
             aria-label="Drawing pad: draw one digit with the mouse, a finger or a pen"
+            aria-describedby="pad-keys"
           ></canvas>
+          <span class="pen" hidden></span>
+          <p id="pad-keys" class="muted keys">
+            Keyboard: arrows move the pen (Shift: finer), Space puts it down or lifts it, Delete
+            clears.
+          </p>
           <div class="pad-tools">
             <button id="clear" type="button">Clear</button>
             <span id="timing" class="muted" aria-live="off" hidden></span>
@@ -146,7 +156,7 @@ var static_default = `<!doctype html>
               <div id="answer" data-testid="answer" class="answer" aria-live="polite"></div>
             </div>
           </div>
-          <div id="bars" class="bars" aria-label="The ten output activations"></div>
+          <div id="bars" class="bars" role="group" aria-label="The ten output activations"></div>
           <p class="hint muted">Draw a digit on the black pad. Outputs light up as you draw.</p>
         </div>
         <canvas
@@ -387,6 +397,59 @@ button:disabled {
   outline-offset: 2px;
 }
 
+/* Words for screen readers only. */
+.sr-only {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  margin: -1px;
+  padding: 0;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+  border: 0;
+}
+/* The skip link: out of sight until the keyboard reaches it. */
+.skip {
+  position: absolute;
+  left: 0.5rem;
+  top: -4rem;
+  z-index: 10;
+  padding: 0.5rem 0.8rem;
+  background: var(--accent);
+  color: #04111c;
+  border-radius: 6px;
+}
+.skip:focus {
+  top: 0.5rem;
+}
+main:focus {
+  outline: none;
+}
+/* Every control at least 24 px each way (WCAG 2.5.8), sliders and boxes included. */
+button,
+select,
+input {
+  min-height: 24px;
+  min-width: 24px;
+}
+input[type="range"] {
+  height: 24px;
+  padding: 0;
+  border: 0;
+  background: transparent;
+}
+@media (prefers-reduced-motion: reduce) {
+  *,
+  *::before,
+  *::after {
+    animation-duration: 0s !important;
+    animation-iteration-count: 1 !important;
+    transition-duration: 0s !important;
+    scroll-behavior: auto !important;
+  }
+}
+
 .top {
   display: flex;
   flex-wrap: wrap;
@@ -439,6 +502,22 @@ main {
   gap: 1rem 1.5rem;
   align-items: start;
 }
+.pad-column {
+  position: relative;
+}
+/* Where the keyboard's pen is, shown while the pad has the focus; filled while it draws. */
+.pen {
+  position: absolute;
+  width: 14px;
+  height: 14px;
+  margin: -7px 0 0 -7px;
+  border: 2px solid var(--accent);
+  border-radius: 50%;
+  pointer-events: none;
+}
+.pen.down {
+  background: var(--accent);
+}
 .pad {
   width: min(280px, 80vw);
   aspect-ratio: 1;
@@ -447,6 +526,11 @@ main {
   touch-action: none;
   cursor: crosshair;
   display: block;
+}
+.keys {
+  max-width: 280px;
+  margin: 0.4rem 0 0;
+  font-size: 0.8rem;
 }
 .pad-tools {
   display: flex;
@@ -707,7 +791,660 @@ main {
 `;
 
 // src/digitnet/web/static/chapters.css
-var chapters_default = '/* The learning views: Backprop, Gradient descent, Chain rule. Same colours as style.css. */\n.convention {\n  margin: 0 0 0.8rem;\n  padding: 0.45rem 0.8rem;\n  border-left: 3px solid var(--gold);\n  background: var(--panel);\n  border-radius: 0 6px 6px 0;\n}\n.chapter-top {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.6rem 1.2rem;\n  align-items: center;\n  margin-bottom: 0.8rem;\n}\n.chapter-top label,\n.buttons label {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  max-width: 100%;\n  color: var(--muted);\n}\n.chapter-part select,\n.chapter-top select {\n  max-width: 100%;\n}\n.example-chooser {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n}\n.example-chooser input[type="number"] {\n  width: 6.5rem;\n}\n.example-thumb {\n  width: 56px;\n  height: 56px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.chapter-part {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  margin-bottom: 1rem;\n}\n.chapter-part h3 {\n  font-size: 1rem;\n  margin: 0.8rem 0 0.4rem;\n}\n.chapter-part h4 {\n  font-size: 0.9rem;\n  margin: 0.4rem 0;\n  color: var(--muted);\n  font-weight: 600;\n}\n.help {\n  max-width: 62rem;\n  margin-top: 0;\n}\n.chart {\n  width: 100%;\n  height: 240px;\n  display: block;\n}\n.chart.short {\n  height: 150px;\n}\n.chart-figure {\n  margin: 0;\n}\n.chart-figure figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n  margin-bottom: 0.3rem;\n}\n.legend {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.2rem 0.8rem;\n  font-size: 0.8rem;\n  color: var(--muted);\n}\n.legend i,\n.swatch {\n  display: inline-block;\n  width: 0.8rem;\n  height: 0.8rem;\n  border-radius: 2px;\n  margin-right: 0.3rem;\n  vertical-align: -0.1rem;\n}\n.up {\n  color: #40dc78;\n}\n.down {\n  color: var(--red);\n}\n.table-wrap {\n  overflow-x: auto;\n  max-width: 100%;\n}\ntable {\n  border-collapse: collapse;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.88rem;\n}\nth,\ntd {\n  padding: 0.25rem 0.55rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\nth {\n  color: var(--muted);\n  font-weight: 600;\n}\nth[scope="row"] {\n  text-align: left;\n  color: var(--text);\n  font-weight: 500;\n}\ntr.total td,\ntr.total th {\n  border-top: 2px solid var(--muted);\n  font-weight: 700;\n}\n\n/* Backprop */\n.bp-cost {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.bp-outputs {\n  display: grid;\n  gap: 0.15rem;\n}\n.bp-row {\n  display: grid;\n  grid-template-columns: 1.6rem minmax(4rem, 1fr) 1.6rem 4.6rem 6.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  padding: 0.1rem 0.4rem;\n  text-align: right;\n  font-variant-numeric: tabular-nums;\n  font-size: 0.9rem;\n  border-color: transparent;\n  background: transparent;\n}\n.bp-row.head {\n  color: var(--muted);\n  font-size: 0.78rem;\n}\n.bp-row .digit {\n  text-align: center;\n  font-weight: 700;\n}\n.bp-row .track {\n  height: 0.75rem;\n  background: #1b2333;\n  border-radius: 3px;\n  overflow: hidden;\n}\n.bp-row .fill {\n  display: block;\n  height: 100%;\n  background: #8fa3c7;\n}\n.bp-row.wanted .digit {\n  color: var(--gold);\n}\n.bp-row.wanted .fill {\n  background: var(--gold);\n}\n.bp-row[aria-pressed="true"] {\n  border-color: var(--accent);\n}\n.cost-sum {\n  font-weight: 600;\n  margin: 0.5rem 0 0;\n}\n.ways {\n  display: grid;\n  grid-template-columns: minmax(0, 0.7fr) minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.ways canvas {\n  cursor: pointer;\n}\n.sums {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.pairs {\n  display: grid;\n  grid-template-columns: repeat(auto-fill, minmax(118px, 1fr));\n  gap: 0.6rem;\n}\n.pair {\n  margin: 0;\n  display: grid;\n  grid-template-columns: 1fr 1fr;\n  gap: 3px;\n  font-size: 0.75rem;\n  color: var(--muted);\n  text-align: center;\n}\n.pair canvas,\n.pattern,\n.chapter-part .grids canvas {\n  width: 100%;\n  aspect-ratio: 1;\n  image-rendering: pixelated;\n  display: block;\n}\n.pair figcaption {\n  grid-column: 1 / -1;\n}\n.bp-step {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.thumb.up figcaption {\n  color: #40dc78;\n}\n.thumb.down figcaption {\n  color: var(--red);\n}\n.thumb.big canvas {\n  width: 112px;\n  height: 112px;\n}\n.eta {\n  width: 6rem;\n}\n.bp-average {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr);\n  gap: 1rem;\n}\n.bp-average .chart {\n  max-width: 40rem;\n}\n.averaging td {\n  white-space: nowrap;\n}\n.averaging th[scope="row"] {\n  min-width: 16rem;\n  font-size: 0.8rem;\n}\n.averaging canvas {\n  width: 36px;\n  height: 36px;\n  image-rendering: pixelated;\n  display: block;\n  margin: 0 auto 2px;\n}\n.averaging th {\n  font-size: 0.75rem;\n  text-align: center;\n}\n.averaging td.avg {\n  font-weight: 700;\n  border-left: 2px solid var(--muted);\n}\n\n/* Gradient descent */\n.gd-ranked {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n}\n.top-list {\n  margin: 0;\n  padding-left: 1.4rem;\n  font-size: 0.85rem;\n}\n.gd-landscape {\n  display: grid;\n  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.landscape {\n  width: 100%;\n  aspect-ratio: 1;\n  display: block;\n  border: 1px solid var(--line);\n  border-radius: 6px;\n}\n.landscape[hidden] {\n  display: none;\n}\n\n/* Chain rule */\n.chain-top {\n  display: grid;\n  grid-template-columns: minmax(16rem, 0.8fr) minmax(0, 1.2fr);\n  gap: 1rem 1.5rem;\n}\n.knob-grid {\n  display: grid;\n  gap: 0.35rem;\n}\n.knob-grid label {\n  display: grid;\n  grid-template-columns: 5.5rem minmax(0, 1fr) 3.4rem;\n  gap: 0.5rem;\n  align-items: center;\n  font-variant-numeric: tabular-nums;\n}\n.knob-grid output {\n  text-align: right;\n}\n.chain-picture {\n  width: 100%;\n  height: 110px;\n  display: block;\n}\n.number-lines {\n  width: 100%;\n  height: 260px;\n  display: block;\n}\n.derivatives th:nth-child(2),\n.derivatives td:nth-child(2) {\n  text-align: left;\n  color: var(--muted);\n}\n.derivatives .product,\n.derivatives .fd {\n  font-weight: 600;\n}\n.grow {\n  flex: 1;\n  min-width: 12rem;\n}\n.grow input[type="range"] {\n  flex: 1;\n}\n.chain-real {\n  display: grid;\n  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);\n  gap: 1rem 1.5rem;\n  align-items: start;\n}\n.formula p {\n  margin: 0.3rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.formula .verdict {\n  font-weight: 600;\n}\n.paths td.up,\n.paths td.down {\n  font-weight: 600;\n}\n.buttons input[type="number"] {\n  width: 5.5rem;\n}\n\n@media (max-width: 900px) {\n  .bp-cost,\n  .ways,\n  .sums,\n  .bp-step,\n  .bp-average,\n  .gd-ranked,\n  .gd-landscape,\n  .chain-top,\n  .chain-real {\n    grid-template-columns: minmax(0, 1fr);\n  }\n  .bp-row {\n    grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;\n    gap: 0.3rem;\n    font-size: 0.82rem;\n  }\n}\n.verdict {\n  display: grid;\n  grid-template-columns: max-content max-content;\n  gap: 0.1rem 1rem;\n  margin: 0.5rem 0;\n  font-variant-numeric: tabular-nums;\n}\n.verdict dt {\n  color: var(--muted);\n}\n.verdict dd {\n  margin: 0;\n  font-weight: 600;\n  text-align: right;\n}\n\n/* The Story tab (js/story.js): one scene at a time, built for 390 px first. */\n.story-strip {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.3rem;\n  list-style: none;\n  padding: 0;\n  margin: 0 0 0.8rem;\n}\n.story-strip li.chapter-start:not(:first-child) {\n  margin-left: 0.6rem;\n}\n.story-strip a {\n  display: inline-block;\n  min-width: 1.9rem;\n  padding: 0.25rem 0;\n  text-align: center;\n  border: 1px solid var(--line);\n  border-radius: 4px;\n  color: var(--muted);\n  text-decoration: none;\n}\n.story-strip a[aria-current="step"] {\n  background: var(--gold);\n  border-color: var(--gold);\n  color: #0b0f17;\n  font-weight: 700;\n}\n.story-scene {\n  background: var(--panel);\n  border: 1px solid var(--line);\n  border-radius: 8px;\n  padding: 0.8rem 1rem 1rem;\n  max-width: 60rem;\n}\n.story-where {\n  margin: 0;\n  font-size: 0.85rem;\n}\n.story-title {\n  margin: 0.2rem 0 0.4rem;\n}\n.story-words {\n  max-width: 44rem;\n  line-height: 1.45;\n  min-height: 4.4em;\n}\n.story-canvas {\n  display: block;\n  width: 100%;\n  height: 300px;\n}\n.story-canvas.story-net {\n  height: 340px;\n}\n.story-canvas.story-bars {\n  height: 200px;\n}\n.story-grids {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.8rem;\n}\n.story-grids figure {\n  margin: 0;\n}\n.story-grids figcaption {\n  font-size: 0.85rem;\n  color: var(--muted);\n}\n.story-grid {\n  width: 112px;\n  height: 112px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.story-sum {\n  font-family: ui-monospace, monospace;\n  min-height: 1.5em;\n}\n.story-controls {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.5rem;\n  align-items: center;\n  margin-top: 0.8rem;\n}\n.story-controls button {\n  min-height: 2rem;\n}\n.story-table-wrap {\n  overflow-x: auto;\n  margin-top: 0.6rem;\n}\n.story-table {\n  border-collapse: collapse;\n  font-size: 0.85rem;\n}\n.story-table caption {\n  text-align: left;\n  color: var(--muted);\n}\n.story-table th,\n.story-table td {\n  padding: 0.15rem 0.6rem;\n  text-align: right;\n  border-bottom: 1px solid var(--line);\n}\n.story-offline {\n  border-left: 3px solid var(--gold);\n  padding-left: 0.6rem;\n}\n@media (min-width: 900px) {\n  .story-canvas.story-net {\n    height: 400px;\n  }\n}\n.story-thumbs {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  margin-top: 0.6rem;\n}\n.story-thumbs > p {\n  flex-basis: 100%;\n  margin: 0;\n}\n.story-thumbs figure {\n  margin: 0;\n  text-align: center;\n  font-size: 0.8rem;\n}\n.story-thumb {\n  display: block;\n  width: 42px;\n  height: 42px;\n  image-rendering: pixelated;\n  border: 1px solid var(--line);\n}\n.story-thumbs figure.yours .story-thumb {\n  border: 2px solid var(--gold);\n}\n.story-thumbs .worse {\n  color: #ff8a8a;\n}\n.story-thumbs .better {\n  color: #6ee89a;\n}\n.story-table td {\n  white-space: nowrap;\n}\n.story-table tr.on td {\n  color: var(--gold);\n}\n.story-picks {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.3rem;\n}\n.story-picks button[aria-pressed="true"] {\n  border-color: var(--gold);\n  color: var(--gold);\n}\n.story-pick {\n  display: flex;\n  flex-wrap: wrap;\n  gap: 0.4rem;\n  align-items: center;\n  margin-bottom: 0.4rem;\n}\n.story-pick select {\n  max-width: 100%;\n}\n.story-tree svg {\n  display: block;\n  width: 100%;\n  max-width: 420px;\n  margin-top: 0.6rem;\n}\n.chain-tree .tree-node rect {\n  fill: var(--bg);\n  stroke: var(--line);\n}\n.chain-tree .tree-node text {\n  fill: var(--text);\n  font-size: 13px;\n}\n.chain-tree .tree-node.on rect {\n  stroke: var(--gold);\n  stroke-width: 2.5;\n}\n.chain-tree .tree-edge {\n  stroke: #56617a;\n  stroke-width: 1.5;\n}\n.chain-tree .tree-edge.on {\n  stroke: var(--gold);\n  stroke-width: 3.5;\n}\n.story-formula {\n  font-family: ui-monospace, monospace;\n  font-size: 0.9rem;\n  overflow-wrap: anywhere;\n}\n.story-formula .factor.on {\n  color: var(--gold);\n  font-weight: 700;\n}\n.story-canvas.story-chain {\n  height: 220px;\n}\n.story-canvas.story-stack {\n  height: 320px;\n}\n';
+var chapters_default = `/* The learning views: Backprop, Gradient descent, Chain rule. Same colours as style.css. */
+.convention {
+  margin: 0 0 0.8rem;
+  padding: 0.45rem 0.8rem;
+  border-left: 3px solid var(--gold);
+  background: var(--panel);
+  border-radius: 0 6px 6px 0;
+}
+.chapter-top {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.6rem 1.2rem;
+  align-items: center;
+  margin-bottom: 0.8rem;
+}
+.chapter-top label,
+.buttons label {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.4rem;
+  align-items: center;
+  max-width: 100%;
+  color: var(--muted);
+}
+.chapter-part select,
+.chapter-top select {
+  max-width: 100%;
+}
+.example-chooser {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem;
+  align-items: center;
+}
+.example-chooser input[type="number"] {
+  width: 6.5rem;
+}
+.example-thumb {
+  width: 56px;
+  height: 56px;
+  image-rendering: pixelated;
+  border: 1px solid var(--line);
+}
+.chapter-part {
+  background: var(--panel);
+  border: 1px solid var(--line);
+  border-radius: 8px;
+  padding: 0.8rem 1rem 1rem;
+  margin-bottom: 1rem;
+}
+.chapter-part h3 {
+  font-size: 1rem;
+  margin: 0.8rem 0 0.4rem;
+}
+.chapter-part h4,
+.chapter-part h3.minor {
+  font-size: 0.9rem;
+  margin: 0.4rem 0;
+  color: var(--muted);
+  font-weight: 600;
+}
+.help {
+  max-width: 62rem;
+  margin-top: 0;
+}
+.chart {
+  width: 100%;
+  height: 240px;
+  display: block;
+}
+.chart.short {
+  height: 150px;
+}
+.chart-figure {
+  margin: 0;
+}
+.chart-figure figcaption {
+  font-size: 0.85rem;
+  color: var(--muted);
+  margin-bottom: 0.3rem;
+}
+.legend {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.2rem 0.8rem;
+  font-size: 0.8rem;
+  color: var(--muted);
+}
+.legend i,
+.swatch {
+  display: inline-block;
+  width: 0.8rem;
+  height: 0.8rem;
+  border-radius: 2px;
+  margin-right: 0.3rem;
+  vertical-align: -0.1rem;
+}
+.up {
+  color: #40dc78;
+}
+.down {
+  color: var(--red);
+}
+.table-wrap {
+  overflow-x: auto;
+  max-width: 100%;
+}
+.table-wrap:empty {
+  display: none;
+}
+/* A table's key column stays in view at the right while the rest scrolls under it. */
+.table-wrap .key {
+  position: sticky;
+  right: 0;
+  background: var(--panel);
+  box-shadow: -8px 0 8px -6px rgb(0 0 0 / 0.8);
+}
+table {
+  border-collapse: collapse;
+  font-variant-numeric: tabular-nums;
+  font-size: 0.88rem;
+}
+th,
+td {
+  padding: 0.25rem 0.55rem;
+  text-align: right;
+  border-bottom: 1px solid var(--line);
+}
+th {
+  color: var(--muted);
+  font-weight: 600;
+}
+th[scope="row"] {
+  text-align: left;
+  color: var(--text);
+  font-weight: 500;
+}
+tr.total td,
+tr.total th {
+  border-top: 2px solid var(--muted);
+  font-weight: 700;
+}
+
+/* Backprop */
+.bp-cost {
+  display: grid;
+  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+  align-items: start;
+}
+.bp-outputs {
+  display: grid;
+  gap: 0.15rem;
+}
+.bp-row {
+  display: grid;
+  grid-template-columns: 1.6rem minmax(4rem, 1fr) 1.6rem 4.6rem 6.4rem;
+  gap: 0.5rem;
+  align-items: center;
+  padding: 0.1rem 0.4rem;
+  text-align: right;
+  font-variant-numeric: tabular-nums;
+  font-size: 0.9rem;
+  border-color: transparent;
+  background: transparent;
+}
+.bp-row.head {
+  color: var(--muted);
+  font-size: 0.78rem;
+}
+.bp-row .digit {
+  text-align: center;
+  font-weight: 700;
+}
+.bp-row .track {
+  height: 0.75rem;
+  background: #1b2333;
+  border-radius: 3px;
+  overflow: hidden;
+}
+.bp-row .fill {
+  display: block;
+  height: 100%;
+  background: #8fa3c7;
+}
+.bp-row.wanted .digit {
+  color: var(--gold);
+}
+.bp-row.wanted .fill {
+  background: var(--gold);
+}
+.bp-row[aria-pressed="true"] {
+  border-color: var(--accent);
+}
+.cost-sum {
+  font-weight: 600;
+  margin: 0.5rem 0 0;
+}
+.ways {
+  display: grid;
+  grid-template-columns: minmax(0, 0.7fr) minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+}
+.ways canvas {
+  cursor: pointer;
+}
+.sums {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+}
+.pairs {
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(118px, 1fr));
+  gap: 0.6rem;
+}
+.pair {
+  margin: 0;
+  display: grid;
+  grid-template-columns: 1fr 1fr;
+  gap: 3px;
+  font-size: 0.75rem;
+  color: var(--muted);
+  text-align: center;
+}
+.pair canvas,
+.pattern,
+.chapter-part .grids canvas {
+  width: 100%;
+  aspect-ratio: 1;
+  image-rendering: pixelated;
+  display: block;
+}
+.pair figcaption {
+  grid-column: 1 / -1;
+}
+.bp-step {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+}
+.thumb.up figcaption {
+  color: #40dc78;
+}
+.thumb.down figcaption {
+  color: var(--red);
+}
+.thumb.big canvas {
+  width: 112px;
+  height: 112px;
+}
+.eta {
+  width: 6rem;
+}
+.bp-average {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr);
+  gap: 1rem;
+}
+.bp-average .chart {
+  max-width: 40rem;
+}
+.averaging td {
+  white-space: nowrap;
+}
+.averaging th[scope="row"] {
+  min-width: 16rem;
+  font-size: 0.8rem;
+}
+.averaging canvas {
+  width: 36px;
+  height: 36px;
+  image-rendering: pixelated;
+  display: block;
+  margin: 0 auto 2px;
+}
+.averaging th {
+  font-size: 0.75rem;
+  text-align: center;
+}
+.averaging td.avg {
+  font-weight: 700;
+  border-left: 2px solid var(--muted);
+}
+
+/* Gradient descent */
+.gd-ranked {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+}
+.top-list {
+  margin: 0;
+  padding-left: 1.4rem;
+  font-size: 0.85rem;
+}
+.gd-landscape {
+  display: grid;
+  grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+  align-items: start;
+}
+.landscape {
+  width: 100%;
+  aspect-ratio: 1;
+  display: block;
+  border: 1px solid var(--line);
+  border-radius: 6px;
+}
+.landscape[hidden] {
+  display: none;
+}
+
+/* Chain rule */
+.chain-top {
+  display: grid;
+  grid-template-columns: minmax(16rem, 0.8fr) minmax(0, 1.2fr);
+  gap: 1rem 1.5rem;
+}
+.knob-grid {
+  display: grid;
+  gap: 0.35rem;
+}
+.knob-grid label {
+  display: grid;
+  grid-template-columns: 5.5rem minmax(0, 1fr) 3.4rem;
+  gap: 0.5rem;
+  align-items: center;
+  font-variant-numeric: tabular-nums;
+}
+.knob-grid output {
+  text-align: right;
+}
+.chain-picture {
+  width: 100%;
+  height: 110px;
+  display: block;
+}
+.chain-picture.tall {
+  height: 280px; /* chainPictureLayout's column */
+}
+.number-lines {
+  width: 100%;
+  height: 260px;
+  display: block;
+}
+.derivatives th:nth-child(2),
+.derivatives td:nth-child(2) {
+  text-align: left;
+  color: var(--muted);
+}
+.derivatives .product,
+.derivatives .fd {
+  font-weight: 600;
+}
+.grow {
+  flex: 1;
+  min-width: 12rem;
+}
+.grow input[type="range"] {
+  flex: 1;
+}
+.chain-real {
+  display: grid;
+  grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr);
+  gap: 1rem 1.5rem;
+  align-items: start;
+}
+.formula p {
+  margin: 0.3rem 0;
+  font-variant-numeric: tabular-nums;
+}
+.formula .verdict {
+  font-weight: 600;
+}
+.paths td.up,
+.paths td.down {
+  font-weight: 600;
+}
+.buttons input[type="number"] {
+  width: 5.5rem;
+}
+
+@media (max-width: 900px) {
+  .bp-cost,
+  .ways,
+  .sums,
+  .bp-step,
+  .bp-average,
+  .gd-ranked,
+  .gd-landscape,
+  .chain-top,
+  .chain-real {
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .averaging th[scope="row"] {
+    min-width: 9rem;
+  }
+  .bp-row {
+    grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;
+    gap: 0.3rem;
+    font-size: 0.82rem;
+  }
+}
+.verdict {
+  display: grid;
+  grid-template-columns: max-content max-content;
+  gap: 0.1rem 1rem;
+  margin: 0.5rem 0;
+  font-variant-numeric: tabular-nums;
+}
+.verdict dt {
+  color: var(--muted);
+}
+.verdict dd {
+  margin: 0;
+  font-weight: 600;
+  text-align: right;
+}
+
+/* The Story tab (js/story.js): one scene at a time, built for 390 px first. */
+.story-strip {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.3rem;
+  list-style: none;
+  padding: 0;
+  margin: 0 0 0.8rem;
+}
+.story-strip li.chapter-start:not(:first-child) {
+  margin-left: 0.6rem;
+}
+.story-strip a {
+  display: inline-block;
+  min-width: 1.9rem;
+  padding: 0.25rem 0;
+  text-align: center;
+  border: 1px solid var(--line);
+  border-radius: 4px;
+  color: var(--muted);
+  text-decoration: none;
+}
+.story-strip a[aria-current="step"] {
+  background: var(--gold);
+  border-color: var(--gold);
+  color: #0b0f17;
+  font-weight: 700;
+}
+.story-scene {
+  background: var(--panel);
+  border: 1px solid var(--line);
+  border-radius: 8px;
+  padding: 0.8rem 1rem 1rem;
+  max-width: 60rem;
+}
+.story-where {
+  margin: 0;
+  font-size: 0.85rem;
+}
+.story-title {
+  margin: 0.2rem 0 0.4rem;
+}
+.story-words {
+  max-width: 44rem;
+  line-height: 1.45;
+  min-height: 4.4em;
+}
+.story-canvas {
+  display: block;
+  width: 100%;
+  height: 300px;
+}
+.story-canvas.story-net {
+  height: 340px;
+}
+.story-canvas.story-bars {
+  height: 200px;
+}
+.story-grids {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.8rem;
+}
+.story-grids figure {
+  margin: 0;
+}
+.story-grids figcaption {
+  font-size: 0.85rem;
+  color: var(--muted);
+}
+.story-grid {
+  width: 112px;
+  height: 112px;
+  image-rendering: pixelated;
+  border: 1px solid var(--line);
+}
+.story-sum {
+  font-family: ui-monospace, monospace;
+  min-height: 1.5em;
+}
+.story-controls {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.5rem;
+  align-items: center;
+  margin-top: 0.8rem;
+}
+.story-controls button {
+  min-height: 2rem;
+}
+.story-table-wrap {
+  overflow-x: auto;
+  margin-top: 0.6rem;
+}
+.story-table {
+  border-collapse: collapse;
+  font-size: 0.85rem;
+}
+.story-table caption {
+  text-align: left;
+  color: var(--muted);
+}
+.story-table th,
+.story-table td {
+  padding: 0.15rem 0.6rem;
+  text-align: right;
+  border-bottom: 1px solid var(--line);
+}
+.story-offline {
+  border-left: 3px solid var(--gold);
+  padding-left: 0.6rem;
+}
+@media (min-width: 900px) {
+  .story-canvas.story-net {
+    height: 400px;
+  }
+}
+.story-thumbs {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.4rem;
+  margin-top: 0.6rem;
+}
+.story-thumbs > p {
+  flex-basis: 100%;
+  margin: 0;
+}
+.story-thumbs figure {
+  margin: 0;
+  text-align: center;
+  font-size: 0.8rem;
+}
+.story-thumb {
+  display: block;
+  width: 42px;
+  height: 42px;
+  image-rendering: pixelated;
+  border: 1px solid var(--line);
+}
+.story-thumbs figure.yours .story-thumb {
+  border: 2px solid var(--gold);
+}
+.story-thumbs .worse {
+  color: #ff8a8a;
+}
+.story-thumbs .better {
+  color: #6ee89a;
+}
+.story-table td {
+  white-space: nowrap;
+}
+.story-table tr.on td {
+  color: var(--gold);
+}
+.story-picks {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.3rem;
+}
+.story-picks button[aria-pressed="true"] {
+  border-color: var(--gold);
+  color: var(--gold);
+}
+.story-pick {
+  display: flex;
+  flex-wrap: wrap;
+  gap: 0.4rem;
+  align-items: center;
+  margin-bottom: 0.4rem;
+}
+.story-pick select {
+  max-width: 100%;
+}
+.story-tree svg {
+  display: block;
+  width: 100%;
+  max-width: 420px;
+  margin-top: 0.6rem;
+}
+.chain-tree .tree-node rect {
+  fill: var(--bg);
+  stroke: var(--line);
+}
+.chain-tree .tree-node text {
+  fill: var(--text);
+  font-size: 13px;
+}
+.chain-tree .tree-node.on rect {
+  stroke: var(--gold);
+  stroke-width: 2.5;
+}
+.chain-tree .tree-edge {
+  stroke: #56617a;
+  stroke-width: 1.5;
+}
+.chain-tree .tree-edge.on {
+  stroke: var(--gold);
+  stroke-width: 3.5;
+}
+.story-formula {
+  font-family: ui-monospace, monospace;
+  font-size: 0.9rem;
+  overflow-wrap: anywhere;
+}
+.story-formula .factor.on {
+  color: var(--gold);
+  font-weight: 700;
+}
+.story-canvas.story-chain {
+  height: 220px;
+}
+.story-canvas.story-stack {
+  height: 320px;
+}
+.label-counts table {
+  border-collapse: collapse;
+  font-size: 0.85rem;
+}
+.label-counts th,
+.label-counts td {
+  padding: 0.1rem 0.35rem;
+  text-align: center;
+  vertical-align: bottom;
+}
+.label-counts .bar {
+  display: block;
+  width: 0.7rem;
+  margin: 0 auto 0.15rem;
+  background: #9aa5b8;
+}
+.overshoot {
+  color: #f0a060;
+}
+`;
 
 // src/digitnet/web/static/js/network.js
 function decodeFloats(b64, dtype = "float32") {
@@ -723,8 +1460,8 @@ var relu = (z) => z.map((v) => Math.max(v, 0));
 function softmax(z) {
   const top = Math.max(...z);
   const e = z.map((v) => Math.exp(v - top));
-  const total = e.reduce((s, v) => s + v, 0);
-  return e.map((v) => v / total);
+  const total2 = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total2);
 }
 function forward(model, x) {
   const { sizes } = model;
@@ -1109,7 +1846,7 @@ var Diagram = class {
     if (!this.model) return;
     const geo = this.layout(width, height);
     const scales = this.activations ? this.scales() : null;
-    const value = (l, j) => l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1];
+    const value2 = (l, j) => l === 0 ? this.input[j] || 0 : this.activations[l - 1][j] / scales[l - 1];
     this.edges.forEach((layer, l) => {
       for (const { to: j, incoming } of layer) {
         const to = geo.at(l + 1, j);
@@ -1117,7 +1854,7 @@ var Diagram = class {
         for (const [i, w] of incoming) {
           const from = geo.at(l, i);
           const strength = Math.abs(w) / this.maxAbs[l];
-          const signal = this.activations ? 0.15 + 0.85 * Math.min(1, value(l, i)) : 0.4;
+          const signal = this.activations ? 0.15 + 0.85 * Math.min(1, value2(l, i)) : 0.4;
           const [r, g, b] = w >= 0 ? GREEN : RED;
           ctx.strokeStyle = `rgba(${r},${g},${b},${lit ? 0.95 : 0.12 + 0.6 * signal * strength})`;
           ctx.lineWidth = (lit ? 1.5 : 0.4) + 2.2 * strength;
@@ -1146,7 +1883,7 @@ var Diagram = class {
       const shown = this.shown[l];
       for (const [n, j] of shown.entries()) {
         const disc = column.get(j);
-        const v = this.activations ? Math.min(1, value(l, j)) : 0;
+        const v = this.activations ? Math.min(1, value2(l, j)) : 0;
         ctx.beginPath();
         ctx.arc(disc.x, disc.y, disc.r, 0, 2 * Math.PI);
         ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
@@ -1192,6 +1929,7 @@ function range(n) {
 
 // src/digitnet/web/static/js/draw.js
 var PEN = 20;
+var KEY_STEP = 14;
 var TIMES_KEPT = 500;
 var DrawView = class {
   constructor(root) {
@@ -1290,6 +2028,45 @@ var DrawView = class {
     };
     this.pad.addEventListener("pointerup", end);
     this.pad.addEventListener("pointercancel", end);
+    this.listenToKeys(stroke);
+  }
+  // The keyboard's pen: arrows move it (Shift: finer), Space lowers or lifts it (a dot where it
+  // lands, a line as it moves while down), Delete, Backspace or Escape clears the pad.
+  listenToKeys(stroke) {
+    const pen = this.pad.parentElement.querySelector(".pen");
+    if (!pen) return;
+    let at = [PAD / 2, PAD / 2];
+    let down = false;
+    const show = () => {
+      pen.hidden = document.activeElement !== this.pad;
+      pen.classList.toggle("down", down);
+      pen.style.left = `${this.pad.offsetLeft + at[0] / PAD * this.pad.offsetWidth}px`;
+      pen.style.top = `${this.pad.offsetTop + at[1] / PAD * this.pad.offsetHeight}px`;
+    };
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    this.pad.addEventListener("keydown", (e) => {
+      if (e.key in moves) {
+        const step = e.shiftKey ? KEY_STEP / 4 : KEY_STEP;
+        const [dx, dy] = moves[e.key];
+        const to = [onPad(at[0] + dx * step), onPad(at[1] + dy * step)];
+        if (down) stroke(at, to);
+        at = to;
+      } else if (e.key === " ") {
+        down = !down;
+        if (down) stroke(at, at);
+      } else if (["Delete", "Backspace", "Escape"].includes(e.key)) {
+        down = false;
+        this.clear();
+      } else return;
+      e.preventDefault();
+      show();
+      if (down) this.schedule(e.timeStamp);
+    });
+    this.pad.addEventListener("focus", show);
+    this.pad.addEventListener("blur", () => {
+      down = false;
+      show();
+    });
   }
   // One update per frame at most: strokes arriving meanwhile are shown together.
   schedule(timeStamp) {
@@ -1360,6 +2137,7 @@ function newBars() {
     return bar;
   });
 }
+var onPad = (v) => Math.min(PAD, Math.max(0, v));
 function keep(times, ms) {
   times.push(ms);
   if (times.length > TIMES_KEPT) times.shift();
@@ -1437,8 +2215,8 @@ function softmax64(z) {
   let top = -Infinity;
   for (const v of z) top = Math.max(top, v);
   const e = z.map((v) => Math.exp(v - top));
-  const total = e.reduce((s, v) => s + v, 0);
-  return e.map((v) => v / total);
+  const total2 = e.reduce((s, v) => s + v, 0);
+  return e.map((v) => v / total2);
 }
 function costTerms(model, a, y) {
   if (model.cost === "cross-entropy") {
@@ -1521,7 +2299,7 @@ function takeStep(model, result, eta) {
   );
   return { ...model, dtype: "float64", weights, biases };
 }
-function largestComponents(gradWeights, gradBiases, sizes, count) {
+function largestComponents(gradWeights, gradBiases, sizes, count2) {
   const flat = [...gradWeights, ...gradBiases];
   const values = new Float64Array(flat.reduce((n, a) => n + a.length, 0));
   let at = 0;
@@ -1530,7 +2308,7 @@ function largestComponents(gradWeights, gradBiases, sizes, count) {
     (p, q) => Math.abs(values[q]) - Math.abs(values[p])
   );
   const found = [];
-  for (const index of order.subarray(0, count)) {
+  for (const index of order.subarray(0, count2)) {
     let rest = index;
     let i = 0;
     while (i < gradWeights.length && rest >= gradWeights[i].length) rest -= gradWeights[i++].length;
@@ -1552,30 +2330,339 @@ function largestComponents(gradWeights, gradBiases, sizes, count) {
   return found;
 }
 
+// src/digitnet/web/static/js/format.js
+var MINUS = "\u2212";
+var INFINITY = { true: "\u221E", false: "Infinity" };
+var SPEC = /^([-+ (])?(,)?(?:\.(\d+))?(~)?([defgr%])?$/;
+function parseSpec(spec) {
+  const m = SPEC.exec(spec);
+  if (!m) throw new Error(`unsupported number format: ${spec}`);
+  return {
+    sign: m[1] ?? "-",
+    comma: Boolean(m[2]),
+    precision: m[3] === void 0 ? null : Number(m[3]),
+    trim: Boolean(m[4]),
+    type: m[5] ?? ""
+  };
+}
+function significant(x, p) {
+  const text = Math.abs(x).toExponential(p - 1);
+  const e = text.indexOf("e");
+  return { digits: text.slice(0, e).replace(".", ""), exponent: Number(text.slice(e + 1)) };
+}
+function rounded(x, p) {
+  if (x === 0) return "0";
+  const { digits, exponent } = significant(x, p);
+  if (exponent < 0) return `0.${"0".repeat(-exponent - 1)}${digits}`;
+  if (digits.length > exponent + 1)
+    return `${digits.slice(0, exponent + 1)}.${digits.slice(exponent + 1)}`;
+  return digits + "0".repeat(exponent + 1 - digits.length);
+}
+var WRITERS = {
+  "": (x, p) => Math.abs(x).toPrecision(p),
+  d: (x) => BigInt(Math.abs(Math.round(x))).toString(),
+  // every digit, even past 1e21
+  e: (x, p) => Math.abs(x).toExponential(p),
+  f: (x, p) => Math.abs(x).toFixed(p),
+  g: (x, p) => Math.abs(x).toPrecision(p),
+  r: (x, p) => rounded(x, p),
+  "%": (x, p) => Math.abs(x * 100).toFixed(p)
+};
+function precisionOf({ type, precision }) {
+  if (precision === null) return type === "" ? 12 : 6;
+  return type === "g" || type === "r" || type === "" ? Math.min(21, Math.max(1, precision)) : Math.min(20, Math.max(0, precision));
+}
+function trimZeros(text) {
+  const e = text.indexOf("e");
+  const [mantissa, rest] = e < 0 ? [text, ""] : [text.slice(0, e), text.slice(e)];
+  if (!mantissa.includes(".")) return text;
+  return mantissa.replace(/0+$/, "").replace(/\.$/, "") + rest;
+}
+function group(text) {
+  const end = text.search(/[.e]/);
+  const whole = end < 0 ? text : text.slice(0, end);
+  return whole.replace(/\B(?=(\d{3})+$)/g, ",") + (end < 0 ? "" : text.slice(end));
+}
+function format(spec) {
+  const s = typeof spec === "string" ? parseSpec(spec) : spec;
+  const p = precisionOf(s);
+  const write = WRITERS[s.type];
+  const trim = s.trim || s.type === "";
+  return (value2) => {
+    const x = Number(value2);
+    let text = Number.isFinite(x) ? write(x, p) : Number.isNaN(x) ? "NaN" : INFINITY[s.type === "d"];
+    if (trim) text = trimZeros(text);
+    const negative = (x < 0 || 1 / x < 0) && (Number(text) !== 0 || s.sign === "+");
+    if (s.comma) text = group(text);
+    if (s.type === "%") text += "%";
+    if (s.sign === "(") return negative ? `(${text})` : text;
+    return (negative ? MINUS : s.sign === "-" ? "" : s.sign) + text;
+  };
+}
+function exponentOf(x) {
+  if (x === 0 || !Number.isFinite(x)) return NaN;
+  const text = Math.abs(x).toExponential();
+  return Number(text.slice(text.indexOf("e") + 1));
+}
+function precisionFixed(step) {
+  return Math.max(0, -exponentOf(Math.abs(step)));
+}
+function precisionRound(step, max) {
+  const s = Math.abs(step);
+  const m = Math.abs(max) - s;
+  return Math.max(0, exponentOf(m) - exponentOf(s)) + 1;
+}
+var pretty = (text) => text.replace("e-", `e${MINUS}`).replace("e+", "e");
+var kind = (spec) => {
+  const f = format(spec);
+  return (v) => v === null || v === void 0 || Number.isNaN(v) ? "\u2014" : pretty(f(v));
+};
+var value = kind(".4~g");
+var change = kind("+.3~g");
+var percent = kind(".1%");
+var count = kind(",d");
+var setting = kind("~g");
+
+// src/digitnet/web/static/js/scale.js
+var ROOT50 = Math.sqrt(50);
+var ROOT10 = Math.sqrt(10);
+var ROOT2 = Math.SQRT2;
+function tickPlan(lo, hi, count2) {
+  const raw = (hi - lo) / Math.max(0, count2);
+  const power = Math.floor(Math.log10(raw));
+  const error = raw / Math.pow(10, power);
+  const factor = error >= ROOT50 ? 10 : error >= ROOT10 ? 5 : error >= ROOT2 ? 2 : 1;
+  let first;
+  let last;
+  let step = 0;
+  let per = 0;
+  if (power < 0) {
+    per = Math.pow(10, -power) / factor;
+    first = Math.round(lo * per);
+    last = Math.round(hi * per);
+    if (first / per < lo) first += 1;
+    if (last / per > hi) last -= 1;
+  } else {
+    step = Math.pow(10, power) * factor;
+    first = Math.round(lo / step);
+    last = Math.round(hi / step);
+    if (first * step < lo) first += 1;
+    if (last * step > hi) last -= 1;
+  }
+  if (last < first && count2 >= 0.5 && count2 < 2) return tickPlan(lo, hi, count2 * 2);
+  return { first, last, step, per };
+}
+function ticks(start, stop, count2) {
+  if (!(count2 > 0)) return [];
+  if (start === stop) return [start];
+  const reverse = stop < start;
+  const { first, last, step, per } = reverse ? tickPlan(stop, start, count2) : tickPlan(start, stop, count2);
+  if (!(last >= first)) return [];
+  const out = [];
+  for (let i = 0; i <= last - first; i++) {
+    const k = reverse ? last - i : first + i;
+    out.push(per ? k / per : k * step);
+  }
+  return out;
+}
+function tickIncrement(start, stop, count2) {
+  const { step, per } = tickPlan(start, stop, count2);
+  return per ? -per : step;
+}
+function tickStep(start, stop, count2) {
+  const reverse = stop < start;
+  const inc = reverse ? tickIncrement(stop, start, count2) : tickIncrement(start, stop, count2);
+  return (reverse ? -1 : 1) * (inc < 0 ? 1 / -inc : inc);
+}
+var lerp = ([r0, r1], t) => r0 * (1 - t) + r1 * t;
+function linearScale(domain = [0, 1], range2 = [0, 1]) {
+  const [d0, d1] = domain;
+  const scale = (v) => lerp(range2, d1 === d0 ? 0.5 : (v - d0) / (d1 - d0));
+  scale.type = "linear";
+  scale.domain = [d0, d1];
+  scale.range = [...range2];
+  scale.invert = (y) => d0 + (y - range2[0]) / (range2[1] - range2[0]) * (d1 - d0);
+  scale.ticks = (count2 = 10) => ticks(d0, d1, count2);
+  scale.tickFormat = (count2 = 10, spec = ",f") => linearTickFormat(d0, d1, count2, spec);
+  scale.nice = (count2 = 10) => linearScale(niceDomain(d0, d1, count2), range2);
+  return scale;
+}
+function niceDomain(d0, d1, count2) {
+  const reverse = d1 < d0;
+  let [lo, hi] = reverse ? [d1, d0] : [d0, d1];
+  let previous;
+  for (let round = 0; round < 10; round++) {
+    const inc = tickIncrement(lo, hi, count2);
+    if (inc === previous) return reverse ? [hi, lo] : [lo, hi];
+    if (inc > 0) {
+      lo = Math.floor(lo / inc) * inc;
+      hi = Math.ceil(hi / inc) * inc;
+    } else if (inc < 0) {
+      lo = Math.ceil(lo * inc) / inc;
+      hi = Math.floor(hi * inc) / inc;
+    } else break;
+    previous = inc;
+  }
+  return [d0, d1];
+}
+function linearTickFormat(d0, d1, count2, spec) {
+  const s = parseSpec(spec);
+  const step = tickStep(d0, d1, count2);
+  if (s.precision === null) {
+    if ("egr".includes(s.type)) {
+      const p = precisionRound(step, Math.max(Math.abs(d0), Math.abs(d1)));
+      if (!Number.isNaN(p)) s.precision = p - (s.type === "e" ? 1 : 0);
+    } else if (s.type === "f" || s.type === "%") {
+      const p = precisionFixed(step);
+      if (!Number.isNaN(p)) s.precision = p - (s.type === "%" ? 2 : 0);
+    }
+  }
+  return format(s);
+}
+var pow10 = (k) => Number(`1e${k}`);
+function logScale(domain = [1, 10], range2 = [0, 1]) {
+  const [d0, d1] = domain;
+  const [l0, l1] = [Math.log10(d0), Math.log10(d1)];
+  const scale = (v) => lerp(range2, l1 === l0 ? 0.5 : (Math.log10(v) - l0) / (l1 - l0));
+  scale.type = "log";
+  scale.domain = [d0, d1];
+  scale.range = [...range2];
+  scale.invert = (y) => 10 ** (l0 + (y - range2[0]) / (range2[1] - range2[0]) * (l1 - l0));
+  scale.ticks = (count2 = 10) => logTicks(d0, d1, count2);
+  scale.tickFormat = (count2 = 10, spec = "~g") => {
+    const s = parseSpec(spec);
+    if (s.precision === null) s.trim = true;
+    const f = format(s);
+    const most = Math.max(1, 10 * count2 / logTicks(d0, d1, 10).length);
+    return (v) => {
+      let mantissa = v / pow10(Math.round(Math.log10(v)));
+      if (mantissa * 10 < 9.5) mantissa *= 10;
+      return mantissa <= most ? f(v) : "";
+    };
+  };
+  scale.nice = () => {
+    const [lo, hi] = d1 < d0 ? [d1, d0] : [d0, d1];
+    const wide = [pow10(Math.floor(Math.log10(lo))), pow10(Math.ceil(Math.log10(hi)))];
+    return logScale(d1 < d0 ? wide.reverse() : wide, range2);
+  };
+  return scale;
+}
+function logTicks(d0, d1, count2) {
+  const reverse = d1 < d0;
+  const [lo, hi] = reverse ? [d1, d0] : [d0, d1];
+  const [l0, l1] = [Math.log10(lo), Math.log10(hi)];
+  let out = [];
+  if (l1 - l0 < count2) {
+    for (let k = Math.floor(l0); k <= Math.ceil(l1); k++) {
+      for (let m = 1; m < 10; m++) {
+        const t = k < 0 ? m / pow10(-k) : m * pow10(k);
+        if (t > hi) break;
+        if (t >= lo) out.push(t);
+      }
+    }
+    if (out.length * 2 < count2) out = ticks(lo, hi, count2);
+  } else {
+    out = ticks(l0, l1, Math.min(l1 - l0, count2)).map(pow10);
+  }
+  return reverse ? out.reverse() : out;
+}
+function axisTicks(scale, count2, spec) {
+  const label = scale.tickFormat(count2, spec);
+  return scale.ticks(count2).map((value2) => ({ value: value2, label: pretty(label(value2)) }));
+}
+
+// src/digitnet/web/static/js/chart.js
+var SERIES = [
+  "#e69f00",
+  // orange
+  "#56b4e9",
+  // sky blue
+  "#009e73",
+  // bluish green
+  "#f0e442",
+  // yellow
+  "#cc79a7",
+  // reddish purple
+  "#d55e00",
+  // vermillion
+  "#0072b2",
+  // blue
+  "#e6ebf5"
+  // near-white
+];
+var FLOOR = 1e-12;
+function scaleFor(values, from, to, { log = false, domain = null, pad = 0, nice = true } = {}) {
+  const shown = values.filter(Number.isFinite).map((v) => log ? Math.max(v, FLOOR) : v);
+  let [lo, hi] = domain ?? [Math.min(...shown), Math.max(...shown)];
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) return null;
+  if (log) {
+    [lo, hi] = [Math.max(lo, FLOOR), Math.max(hi, FLOOR)];
+    if (hi / lo < 1.5) [lo, hi] = [lo / 1.25, hi * 1.25];
+    return logScale([lo, hi], [from, to]);
+  }
+  if (hi === lo) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
+  [lo, hi] = [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
+  const scale = linearScale([lo, hi], [from, to]);
+  return nice ? scale.nice(tickCount(from, to)) : scale;
+}
+var tickCount = (from, to) => Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 36 : 70)));
+function specFor(scale) {
+  const m = Math.max(...scale.domain.map(Math.abs));
+  return m > 0 && (m < 1e-4 || m >= 1e6) ? "~e" : ",f";
+}
+function axis(scale) {
+  const [from, to] = scale.range;
+  const spec = scale.axis?.spec ?? (scale.type === "log" ? "~g" : specFor(scale));
+  const ticks2 = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
+  return ticks2.map((t) => ({ ...t, at: scale(t.value) }));
+}
+function chartLayout(width, height, items, measure, margin = {}) {
+  const m = { left: 52, right: 52, bottom: 28, row: 18, swatch: 22, gap: 18, ...margin };
+  const legend2 = [];
+  let x = m.left;
+  let row = 0;
+  for (const text of items) {
+    const w = m.swatch + measure(text);
+    if (x > m.left && x + w > width - m.right) {
+      row += 1;
+      x = m.left;
+    }
+    legend2.push({ text, x, y: 6 + m.row * row + m.row / 2, width: w });
+    x += w + m.gap;
+  }
+  const top = 6 + m.row * (row + 1) + 8;
+  return { plot: { left: m.left, top, right: width - m.right, bottom: height - m.bottom }, legend: legend2 };
+}
+
 // src/digitnet/web/static/js/chapters.js
 function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "dataset") Object.assign(node.dataset, value);
+  for (const [key, value2] of Object.entries(props)) {
+    if (key === "dataset") Object.assign(node.dataset, value2);
     else if (key.startsWith("aria-") || key === "role" || key === "for")
-      node.setAttribute(key, value);
-    else node[key] = value;
+      node.setAttribute(key, value2);
+    else node[key] = value2;
   }
   node.append(...children.filter((c) => c !== null && c !== void 0));
   return node;
+}
+var spoken = (textContent) => el("span", { className: "sr-only", textContent });
+function scroller(name, ...table) {
+  const props = { className: "table-wrap", role: "region", tabIndex: 0, "aria-label": name };
+  return el("div", props, ...table);
 }
 function button(textContent, props = {}) {
   return el("button", { type: "button", textContent, ...props });
 }
 function signed(v, digits = 3) {
   if (v === null || v === void 0 || Number.isNaN(v)) return "\u2014";
-  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toPrecision(digits) : v.toExponential(digits - 1);
-  return (v < 0 ? "\u2212" : "+") + text.replace(/^-/, "");
+  const small = Math.abs(v) < 1e-3 && v !== 0;
+  return pretty(format(small ? `+.${digits - 1}e` : `+.${digits}g`)(v));
 }
 function num(v, decimals = 4) {
   if (v === null || v === void 0 || Number.isNaN(v)) return "\u2014";
-  const text = Math.abs(v) >= 1e-3 || v === 0 ? v.toFixed(decimals) : v.toExponential(2);
-  return text.replace(/^-/, "\u2212");
+  const small = Math.abs(v) < 1e-3 && v !== 0;
+  return pretty(format(small ? ".2e" : `.${decimals}f`)(v));
 }
 var rgb = ([r, g, b], alpha = 1) => `rgba(${r},${g},${b},${alpha})`;
 function labelPicker(testid, onPick) {
@@ -1627,56 +2714,62 @@ function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, log
   const sized = fit(canvas);
   if (!sized) return null;
   const { ctx, width, height } = sized;
-  const left = 56;
-  const bottom = 34;
-  const right = 22;
-  const topPad = 12;
-  const fx = logX ? Math.log10 : (v) => v;
-  const fy = logY ? Math.log10 : (v) => v;
-  const all = series.flatMap((s) => s.points).concat(marks.map((m) => [m.x, m.y]));
-  const xs = all.map((p) => fx(p[0])).filter(Number.isFinite);
-  const ys = all.map((p) => fy(p[1])).filter(Number.isFinite);
-  if (!xs.length || !ys.length) return null;
-  let [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-  let [y0, y1] = yRange ? yRange.map(fy) : [Math.min(...ys), Math.max(...ys)];
-  if (x1 === x0) x1 = x0 + 1;
-  if (y1 === y0) [y0, y1] = [y0 - 0.5, y1 + 0.5];
-  const margin = (y1 - y0) * 0.05;
-  y0 -= margin;
-  y1 += margin;
-  const toX = (v) => left + (fx(v) - x0) / (x1 - x0) * (width - left - right);
-  const toY = (v) => topPad + (1 - (fy(v) - y0) / (y1 - y0)) * (height - topPad - bottom);
-  ctx.strokeStyle = "#3a4660";
-  ctx.strokeRect(left, topPad, width - left - right, height - topPad - bottom);
-  ctx.fillStyle = "#93a0b8";
   ctx.font = "11px system-ui, sans-serif";
-  for (const [v, y] of ticks(y0, y1, logY).map((t) => [t, toY(logY ? 10 ** t : t)])) {
-    ctx.textAlign = "right";
-    ctx.fillText(tick(logY ? 10 ** v : v), left - 4, y + 4);
-  }
-  for (const [v, x] of ticks(x0, x1, logX).map((t) => [t, toX(logX ? 10 ** t : t)])) {
-    ctx.textAlign = "center";
-    ctx.fillText(tick(logX ? 10 ** v : v), x, height - bottom + 14);
-  }
-  ctx.fillText(xLabel, left + (width - left - right) / 2, height - 4);
+  const named = series.filter((s) => s.label);
+  const measure = (text) => ctx.measureText(text).width;
+  const margin = { left: 56, right: 22, bottom: 34, row: 16 };
+  const laid = chartLayout(
+    width,
+    height,
+    named.map((s) => s.label),
+    measure,
+    margin
+  );
+  const plot = { ...laid.plot, top: named.length ? laid.plot.top : 12 };
+  laid.legend.forEach((item, i) => {
+    ctx.strokeStyle = ctx.fillStyle = named[i].color;
+    ctx.lineWidth = 2;
+    ctx.setLineDash(named[i].dash || []);
+    ctx.beginPath();
+    ctx.moveTo(item.x, item.y);
+    ctx.lineTo(item.x + 16, item.y);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.textBaseline = "middle";
+    ctx.textAlign = "left";
+    ctx.fillText(named[i].label, item.x + 22, item.y);
+  });
+  const all = series.flatMap((s) => s.points).concat(marks.map((m) => [m.x, m.y]));
+  const positive = (log) => (v) => Number.isFinite(v) && (!log || v > 0);
+  const xs = all.map((p) => p[0]).filter(positive(logX));
+  const ys = all.map((p) => p[1]).filter(positive(logY));
+  if (!xs.length || !ys.length) return null;
+  const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });
+  const y = scaleFor(ys, plot.bottom, plot.top, { log: logY, domain: yRange, pad: 0.05 });
+  drawAxes(canvas, ctx, plot, { x, y });
+  ctx.fillStyle = "#93a0b8";
+  ctx.textAlign = "center";
+  ctx.fillText(xLabel, (plot.left + plot.right) / 2, height - 4);
   ctx.save();
-  ctx.translate(12, topPad + (height - topPad - bottom) / 2);
+  ctx.translate(12, (plot.top + plot.bottom) / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(yLabel, 0, 0);
   ctx.restore();
   ctx.save();
   ctx.beginPath();
-  ctx.rect(left, topPad, width - left - right, height - topPad - bottom);
+  ctx.rect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
   ctx.clip();
+  const toX = (v) => x(logX ? Math.max(v, 1e-12) : v);
+  const toY = (v) => y(logY ? Math.max(v, 1e-12) : v);
   for (const s of series) {
     ctx.strokeStyle = s.color;
     ctx.fillStyle = s.color;
     ctx.lineWidth = s.width || 1.8;
     ctx.setLineDash(s.dash || []);
     ctx.beginPath();
-    s.points.forEach(([x, y], i) => i ? ctx.lineTo(toX(x), toY(y)) : ctx.moveTo(toX(x), toY(y)));
+    s.points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
     ctx.stroke();
-    if (s.dots) for (const [x, y] of s.points) ctx.fillRect(toX(x) - 2, toY(y) - 2, 4, 4);
+    if (s.dots) for (const [a, b] of s.points) ctx.fillRect(toX(a) - 2, toY(b) - 2, 4, 4);
   }
   ctx.setLineDash([]);
   for (const m of marks) {
@@ -1692,28 +2785,37 @@ function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, log
   ctx.restore();
   return { toX, toY, ctx };
 }
-function ticks(lo, hi, log) {
-  if (log) {
-    const first = Math.ceil(lo - 1e-9);
-    const last = Math.floor(hi + 1e-9);
-    const every = Math.max(1, Math.ceil((last - first + 1) / 6));
-    const found2 = [];
-    for (let t = first; t <= last; t += every) found2.push(t);
-    return found2;
+function drawAxes(canvas, ctx, plot, axes) {
+  ctx.strokeStyle = "#3a4660";
+  ctx.lineWidth = 1;
+  ctx.strokeRect(plot.left, plot.top, plot.right - plot.left, plot.bottom - plot.top);
+  ctx.fillStyle = "#93a0b8";
+  const kept = {};
+  for (const [side, scale] of Object.entries(axes)) {
+    if (!scale) continue;
+    const ticks2 = axis(scale);
+    kept[side] = ticks2.filter((t) => t.label).map((t) => [t.value, t.label, t.at]);
+    ctx.textAlign = side === "x" ? "center" : side === "y" ? "right" : "left";
+    ctx.textBaseline = side === "x" ? "top" : "middle";
+    ctx.beginPath();
+    for (const { label, at } of ticks2) {
+      const long = label ? 5 : 3;
+      if (side === "x") {
+        ctx.moveTo(at, plot.bottom);
+        ctx.lineTo(at, plot.bottom + long);
+        ctx.fillText(label, at, plot.bottom + 6);
+      } else {
+        const edge = side === "y" ? plot.left : plot.right;
+        const out = side === "y" ? -1 : 1;
+        ctx.moveTo(edge, at);
+        ctx.lineTo(edge + out * long, at);
+        ctx.fillText(label, edge + out * 7, at);
+      }
+    }
+    ctx.stroke();
   }
-  const raw = (hi - lo) / 5;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= raw);
-  const found = [];
-  for (let t = Math.ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-    found.push(Math.round(t / step) * step);
-  return found;
-}
-function tick(v) {
-  if (v === 0) return "0";
-  const a = Math.abs(v);
-  if (a >= 1e3 || a < 0.01) return v.toExponential(0).replace("-", "\u2212");
-  return Number(v.toPrecision(3)).toString().replace("-", "\u2212");
+  ctx.textBaseline = "alphabetic";
+  canvas.dataset.axes = JSON.stringify(kept);
 }
 function legend(items) {
   return el(
@@ -1724,18 +2826,7 @@ function legend(items) {
     )
   );
 }
-var PALETTE = [
-  "#4fc3ff",
-  "#ff9f43",
-  "#a78bfa",
-  "#f472b6",
-  "#34d399",
-  "#facc15",
-  "#60a5fa",
-  "#fb7185",
-  "#2dd4bf",
-  "#c084fc"
-];
+var PALETTE = [...SERIES, "#9aa5b8", "#5d6b85"];
 function fit(canvas) {
   const ratio = window.devicePixelRatio || 1;
   const width = canvas.clientWidth;
@@ -1788,8 +2879,8 @@ var Latency = class {
     requestAnimationFrame(() => keepLatest(this.times, performance.now() - since));
   }
 };
-function keepLatest(list, value) {
-  list.push(value);
+function keepLatest(list, value2) {
+  list.push(value2);
   if (list.length > LATENCIES_KEPT) list.shift();
 }
 function whenShown(root, fn) {
@@ -1808,6 +2899,8 @@ function section(title, help, ...children) {
 }
 var SUBSCRIPTS = "\u2080\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089";
 var sub = (n) => String(n).replace(/\d/g, (d) => SUBSCRIPTS[d]);
+var SUPERSCRIPTS = "\u2070\xB9\xB2\xB3\u2074\u2075\u2076\u2077\u2078\u2079";
+var sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
 function pairedBars(canvas, groups, labels, top = 1) {
   const sized = fit(canvas);
   if (!sized) return;
@@ -2039,6 +3132,7 @@ function sameValues(a, b) {
 }
 
 // src/digitnet/web/static/js/backprop.js
+var SHADE = 0.42;
 var OTHERS = 8;
 var BackpropView = class {
   constructor(root, example, { samples = null } = {}) {
@@ -2165,11 +3259,21 @@ var BackpropView = class {
       el(
         "div",
         { className: "bp-step" },
-        el("div", {}, el("h4", {}, "this example's outputs"), this.stepChart, this.stepLegend),
         el(
           "div",
           {},
-          el("h4", {}, "held-out digits: their own label's output, before \u2192 after the last step"),
+          el("h3", { className: "minor" }, "this example's outputs"),
+          this.stepChart,
+          this.stepLegend
+        ),
+        el(
+          "div",
+          {},
+          el(
+            "h3",
+            { className: "minor" },
+            "held-out digits: their own label's output, before \u2192 after the last step"
+          ),
           this.otherThumbs
         )
       )
@@ -2183,7 +3287,7 @@ var BackpropView = class {
     });
     this.averageButton = button("Average over a mini-batch");
     this.averageStatus = el("p", { className: "muted", "aria-live": "polite" });
-    this.averageTable = el("div", { className: "table-wrap" });
+    this.averageTable = scroller("Each image's wish for each parameter, and their average");
     this.cosineButton = button("Measure how well mini-batches aim");
     this.cosineStatus = el("p", { className: "muted", "aria-live": "polite" });
     this.cosineChart = el("canvas", {
@@ -2297,8 +3401,9 @@ var BackpropView = class {
               className: "bp-row",
               dataset: { testid: "backprop-output", digit: String(d) }
             },
-            el("span", { className: "digit", textContent: String(d) }),
-            el("span", { className: "track" }, el("span", { className: "fill" })),
+            // the row's name is its text: the hidden words say what each number is
+            el("span", { className: "digit" }, spoken("output "), String(d)),
+            el("span", { className: "track" }, el("span", { className: "fill" }), spoken("")),
             el("span", { className: "y" }),
             el("span", { className: "term" }),
             el("span", { className: "nudge" })
@@ -2316,15 +3421,15 @@ var BackpropView = class {
       row.classList.toggle("best", d === best);
       row.setAttribute("aria-pressed", String(d === shown));
       row.querySelector(".fill").style.width = `${(100 * Math.min(1, Math.max(0, a[d]))).toFixed(1)}%`;
+      row.querySelector(".track .sr-only").textContent = `: a = ${a[d].toFixed(3)}, y = `;
       row.querySelector(".y").textContent = String(result.target[d]);
-      row.querySelector(".term").textContent = num(result.cost_terms[d]);
+      row.querySelector(".term").replaceChildren(spoken(", cost term "), num(result.cost_terms[d]));
       const nudge = row.querySelector(".nudge");
-      nudge.textContent = `${nudges[d] >= 0 ? "\u25B2" : "\u25BC"} ${signed(nudges[d])}`;
-      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
-      row.setAttribute(
-        "aria-label",
-        `output ${d}: a = ${a[d].toFixed(3)}, cost term ${num(result.cost_terms[d])}, nudge ${signed(nudges[d])}`
+      nudge.replaceChildren(
+        spoken(", nudge "),
+        `${nudges[d] >= 0 ? "\u25B2" : "\u25BC"} ${signed(nudges[d])}`
       );
+      nudge.className = `nudge ${nudges[d] >= 0 ? "up" : "down"}`;
     });
     this.costSum.textContent = `C = \u03A3 of the terms = ${num(result.cost, 5)}   (answer ${best}, label ${label})`;
     signedBars(this.nudgeCanvas, nudges, {
@@ -2489,11 +3594,11 @@ var BackpropView = class {
     const nIn = this.model.sizes[0];
     let top = 1e-12;
     for (let i = 0; i < this.pairs.length * nIn; i++) top = Math.max(top, Math.abs(g[i]));
-    const change = g.map((v) => -v);
+    const change2 = g.map((v) => -v);
     const redraw = this.weightsDrawn !== this.working;
     this.pairs.forEach(({ now, wish, caption }, j) => {
       if (redraw) drawSigned(now, this.working.weights[0], j * nIn);
-      drawSigned(wish, change, j * nIn, top);
+      drawSigned(wish, change2, j * nIn, top);
       caption.textContent = `neuron ${j}: \u2212\u03B4 = ${signed(-result.deltas[0][j], 2)}`;
     });
     this.weightsDrawn = this.working;
@@ -2632,7 +3737,18 @@ var BackpropView = class {
     }
   }
   async cosine() {
-    this.cosineStatus.textContent = "Measuring (each batch size, many random draws)\u2026";
+    const started = performance.now();
+    const progress = el("progress", { "aria-label": "Measuring" });
+    const clock = el("span", {});
+    const tick = () => clock.textContent = ` ${Math.round((performance.now() - started) / 1e3)} s`;
+    tick();
+    const timer = setInterval(tick, 1e3);
+    this.cosineButton.disabled = true;
+    this.cosineStatus.replaceChildren(
+      progress,
+      " Measuring: random mini-batches of each size, each compared with the gradient of the whole training set (7\u201320 s the first time, then remembered);",
+      clock
+    );
     const model = this.model;
     try {
       let sizes = [1, 10, 100, 1e3];
@@ -2649,22 +3765,24 @@ var BackpropView = class {
         }
       }
       if (model !== this.model) return;
-      this.cosineStatus.textContent = `cosine with the gradient of ${r.n_images.toLocaleString()} training images, mean \xB1 std over ${r.draws} random batches`;
+      this.cosineStatus.textContent = cosineMeaning(r);
       const points = r.cosine.map((c) => [c.batch_size, c.mean]);
       this.cosineChart.hidden = false;
+      const colour = SERIES[1];
       lineChart(
         this.cosineChart,
         [
-          { points, color: "#4fc3ff", dots: true },
+          { points, color: colour, dots: true, label: `mean of ${r.draws} random batches` },
           {
             points: r.cosine.map((c) => [c.batch_size, c.mean + c.std]),
-            color: "#4fc3ff",
+            color: colour,
             dash: [2, 3],
-            width: 1
+            width: 1,
+            label: "\xB1 one standard deviation"
           },
           {
             points: r.cosine.map((c) => [c.batch_size, Math.max(c.mean - c.std, -1)]),
-            color: "#4fc3ff",
+            color: colour,
             dash: [2, 3],
             width: 1
           }
@@ -2674,9 +3792,17 @@ var BackpropView = class {
       this.cosineChart.dataset.points = String(points.length);
     } catch (e) {
       this.cosineStatus.textContent = `Failed: ${e.message}`;
+    } finally {
+      clearInterval(timer);
+      this.cosineButton.disabled = false;
     }
   }
 };
+function cosineMeaning(r) {
+  const angle = (c) => `${Math.round(Math.acos(Math.min(1, Math.max(-1, c))) * 180 / Math.PI)}\xB0`;
+  const said = r.cosine.map((c) => `${count(c.batch_size)}: cos ${value(c.mean)} (${angle(c.mean)} off)`).join("; ");
+  return `The video calls a mini-batch's gradient "a pretty good approximation" of the whole set's. Measured against the gradient of ${count(r.n_images)} training images (1 = the same direction, 0 = no better than a random one), mean over ${r.draws} random batches of each size \u2014 ${said}.`;
+}
 var gray = (v) => {
   const g = Math.round(40 + 215 * Math.min(1, Math.max(0, v)));
   return `rgb(${g},${g},${g})`;
@@ -2763,7 +3889,7 @@ function averagingTable(r) {
       )
     );
   }
-  head.append(el("th", { textContent: "average" }));
+  head.append(el("th", { className: "key", textContent: "average" }));
   table.append(head);
   for (const row of r.rows) {
     const top = Math.max(1e-12, ...row.values.map(Math.abs));
@@ -2773,13 +3899,17 @@ function averagingTable(r) {
         el("td", {
           textContent: signed(v, 2),
           dataset: { value: String(v) },
-          style: `background:${rgb(v >= 0 ? GREEN : RED, 0.55 * Math.abs(v) / top)}`
+          style: `background:${rgb(v >= 0 ? GREEN : RED, SHADE * Math.abs(v) / top)}`
         })
       );
     }
     const average = signed(row.average, 2);
     tr.append(
-      el("td", { className: "avg", textContent: average, dataset: { value: String(row.average) } })
+      el("td", {
+        className: "avg key",
+        textContent: average,
+        dataset: { value: String(row.average) }
+      })
     );
     table.append(tr);
   }
@@ -2804,9 +3934,9 @@ function oneNeuronChain({ weights, biases, x, y }) {
   return result;
 }
 function cutAt(weights, biases, activations, l, d, y) {
-  let value = activations[l] + d;
-  for (let i = l; i < weights.length; i++) value = logistic(weights[i] * value + biases[i]);
-  return (value - y) ** 2;
+  let value2 = activations[l] + d;
+  for (let i = l; i < weights.length; i++) value2 = logistic(weights[i] * value2 + biases[i]);
+  return (value2 - y) ** 2;
 }
 function chainExact(weights, biases, x, y) {
   const n = weights.length;
@@ -2925,6 +4055,66 @@ function pickName(model, pick) {
 function layerName(L, l) {
   return l === 0 ? "the input layer" : l === L ? "the output layer" : `hidden layer ${l}`;
 }
+var DISC = 18;
+function chainPictureLayout(width, texts, measure) {
+  const widest = Math.max(...[...texts.weights, ...texts.acts].map(measure));
+  const costWidth = Math.max(...texts.cost.map(measure));
+  const step = (width - 40 - DISC - 12 - costWidth) / 3;
+  if (step >= widest + 10 && step >= 2 * DISC + 16) {
+    const y = 49;
+    const xs = texts.acts.map((_, i) => 40 + i * step);
+    return {
+      vertical: false,
+      height: 110,
+      discs: xs.map((x2) => ({ x: x2, y })),
+      labels: [
+        ...texts.weights.map((text, i) => ({
+          text,
+          kind: "weight",
+          x: (xs[i] + xs[i + 1]) / 2,
+          y: y - 12,
+          align: "center"
+        })),
+        ...texts.acts.map((text, i) => ({
+          text,
+          kind: "act",
+          x: xs[i],
+          y: y + 36,
+          align: "center"
+        })),
+        { text: texts.cost[0], kind: "cost", x: xs[3] + DISC + 12, y: y - 4, align: "left" },
+        { text: texts.cost[1], kind: "cost", x: xs[3] + DISC + 12, y: y + 14, align: "left" }
+      ]
+    };
+  }
+  const x = DISC + 10;
+  const gap = 62;
+  const ys = texts.acts.map((_, i) => DISC + 10 + i * gap);
+  const below = ys[3] + DISC + 24;
+  return {
+    vertical: true,
+    height: below + 24,
+    discs: ys.map((y) => ({ x, y })),
+    labels: [
+      ...texts.acts.map((text, i) => ({
+        text,
+        kind: "act",
+        x: x + DISC + 10,
+        y: ys[i] + 4,
+        align: "left"
+      })),
+      ...texts.weights.map((text, i) => ({
+        text,
+        kind: "weight",
+        x: x + 10,
+        y: (ys[i] + ys[i + 1]) / 2 + 5,
+        align: "left"
+      })),
+      { text: texts.cost[0], kind: "cost", x: x - DISC, y: below, align: "left" },
+      { text: texts.cost[1], kind: "cost", x: x - DISC, y: below + 18, align: "left" }
+    ]
+  };
+}
 
 // src/digitnet/web/static/js/gradient-math.js
 function magnitudes(arrays) {
@@ -2935,21 +4125,21 @@ function magnitudes(arrays) {
 }
 function shares(gradWeights, gradBiases) {
   const groups = gradWeights.map((g, i) => ({ layer: i + 1, arrays: [g, gradBiases[i]] }));
-  groups.push({ layer: "all", arrays: groups.flatMap((group) => group.arrays) });
+  groups.push({ layer: "all", arrays: groups.flatMap((group2) => group2.arrays) });
   return groups.map(({ layer, arrays }) => {
     const abs = magnitudes(arrays).sort().reverse();
     const n = abs.length;
-    let total = 0;
+    let total2 = 0;
     let squares = 0;
     for (const v of abs) {
-      total += v;
+      total2 += v;
       squares += v * v;
     }
     const top = (fraction, power) => {
-      const count = Math.max(1, Math.ceil(fraction * n));
+      const count2 = Math.max(1, Math.ceil(fraction * n));
       let s = 0;
-      for (let i = 0; i < count; i++) s += abs[i] ** power;
-      const whole = power === 1 ? total : squares;
+      for (let i = 0; i < count2; i++) s += abs[i] ** power;
+      const whole = power === 1 ? total2 : squares;
       return whole > 0 ? s / whole : 0;
     };
     let zeros = 0;
@@ -3009,6 +4199,105 @@ function moveAlong(model, result, t, first = 0) {
     weights: move(model.weights, result.grad_weights),
     biases: move(model.biases, result.grad_biases)
   };
+}
+function overshoot(line, eta, costAtEta) {
+  const c0 = line.cost[0];
+  let lowest = 0;
+  for (let i = 1; i < line.cost.length; i++) if (line.cost[i] < line.cost[lowest]) lowest = i;
+  let below = null;
+  const back = line.cost.findIndex((c, i) => i > 0 && c >= c0);
+  if (back === 1)
+    below = line.t[1];
+  else if (back > 1) {
+    const [a, b] = [line.cost[back - 1], line.cost[back]];
+    below = line.t[back - 1] + (c0 - a) / (b - a) * (line.t[back] - line.t[back - 1]);
+  }
+  return { raises: costAtEta > c0, below, lowest: line.t[lowest] };
+}
+
+// src/digitnet/web/static/js/contour.js
+function isolines(values, width, height, level) {
+  const inside = (i, j) => values[j * width + i] >= level;
+  const points = /* @__PURE__ */ new Map();
+  const links = /* @__PURE__ */ new Map();
+  const crossing = (kind2, i, j) => {
+    const key = `${kind2}${j * width + i}`;
+    if (!points.has(key)) {
+      const [i1, j1] = kind2 === "h" ? [i + 1, j] : [i, j + 1];
+      const v0 = values[j * width + i];
+      const t = (level - v0) / (values[j1 * width + i1] - v0);
+      points.set(key, [i + t * (i1 - i), j + t * (j1 - j)]);
+      links.set(key, []);
+    }
+    return key;
+  };
+  const join = (a, b) => {
+    links.get(a).push(b);
+    links.get(b).push(a);
+  };
+  for (let j = 0; j + 1 < height; j++) {
+    for (let i = 0; i + 1 < width; i++) {
+      const corner = [inside(i, j), inside(i + 1, j), inside(i + 1, j + 1), inside(i, j + 1)];
+      const edges = [
+        ["h", i, j],
+        ["v", i + 1, j],
+        ["h", i, j + 1],
+        ["v", i, j]
+      ];
+      const crossed = [0, 1, 2, 3].filter((k) => corner[k] !== corner[(k + 1) % 4]);
+      if (!crossed.length) continue;
+      const key = (k) => crossing(...edges[k]);
+      if (crossed.length === 2) {
+        join(key(crossed[0]), key(crossed[1]));
+      } else {
+        const first = corner[0] ? 0 : 1;
+        join(key(first), key((first + 3) % 4));
+        join(key(first + 1), key(first + 2));
+      }
+    }
+  }
+  return chains(points, links);
+}
+function chains(points, links) {
+  const lines = [];
+  const used = /* @__PURE__ */ new Set();
+  const walk = (start) => {
+    const line = [points.get(start)];
+    used.add(start);
+    let [previous, here] = [null, start];
+    for (; ; ) {
+      const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
+      if (next === void 0) break;
+      line.push(points.get(next));
+      if (next === start) break;
+      used.add(next);
+      [previous, here] = [here, next];
+    }
+    lines.push(line);
+  };
+  for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
+  for (const key of links.keys()) if (!used.has(key)) walk(key);
+  return lines;
+}
+
+// src/digitnet/web/static/js/place-labels.js
+var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+function placeLabels(labels, width, height, measure, line = 14) {
+  const placed = [];
+  return labels.map((label) => {
+    const w = measure(label.text);
+    const x = Math.max(2, Math.min(label.x, width - w - 2));
+    const boxAt = (y) => ({ left: x, right: x + w, top: y - line + 3, bottom: y + 3, y });
+    const inside = (b) => b.top >= 0 && b.bottom <= height;
+    let box = null;
+    for (let k = 0; k <= 2 * Math.ceil(height / line) && !box; k++) {
+      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line);
+      if (inside(b) && placed.every((p) => apart(p, b))) box = b;
+    }
+    box ??= boxAt(Math.min(height - 3, Math.max(line - 3, label.y)));
+    placed.push(box);
+    return { ...label, x, y: box.y };
+  });
 }
 
 // src/digitnet/web/static/js/pick-diagram.js
@@ -3137,14 +4426,14 @@ var PickInputs = class {
     this.fromLabel.hidden = pick.kind !== "weight";
     this.fromName.textContent = pick.layer === 1 && sizes[0] === PIXELS ? "from pixel" : "from neuron";
   }
-  read(kind) {
+  read(kind2) {
     const { sizes } = this.model;
     const L = sizes.length - 1;
-    const layer = clamp(Number(this.layer.value), 1, kind === "activation" ? L - 1 : L);
+    const layer = clamp(Number(this.layer.value), 1, kind2 === "activation" ? L - 1 : L);
     const to = clamp(Number(this.to.value), 0, sizes[layer] - 1);
     const from = clamp(Number(this.from.value), 0, sizes[layer - 1] - 1);
-    if (kind === "weight") return { kind, layer, to, from };
-    return kind === "bias" ? { kind, layer, to } : { kind, layer, neuron: to };
+    if (kind2 === "weight") return { kind: kind2, layer, to, from };
+    return kind2 === "bias" ? { kind: kind2, layer, to } : { kind: kind2, layer, neuron: to };
   }
 };
 function clamp(v, lo, hi) {
@@ -3153,8 +4442,12 @@ function clamp(v, lo, hi) {
 
 // src/digitnet/web/static/js/gradient.js
 var TOP_LISTED = 10;
-var PATH_COLORS = ["#ffd54a", "#4fc3ff", "#34d399", "#f472b6", "#a78bfa"];
-var pathColor = (i) => PATH_COLORS[i % PATH_COLORS.length];
+var DIRECTIONS = [
+  ["random", "two random directions (filter-normalised)"],
+  ["path", "the recorded training path's principal plane"],
+  ["optimizers", "four optimizers from the same start"]
+];
+var pathColor = (i) => SERIES[i % (SERIES.length - 1)];
 var GradientView = class {
   constructor(root, example) {
     this.root = root;
@@ -3190,7 +4483,11 @@ var GradientView = class {
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
     this.summary = el("p", { dataset: { testid: "gradient-summary" } });
-    this.rankChart = el("canvas", { className: "chart", role: "img" });
+    this.rankChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      "aria-label": "Every component of the gradient, |\u2202C/\u2202\u03B8| against its rank, largest first (the table beside gives the numbers)"
+    });
     this.sharesTable = el("table", { className: "shares" });
     this.topList = el("ol", { className: "top-list" });
     const ranked = section(
@@ -3203,8 +4500,15 @@ var GradientView = class {
         el(
           "div",
           {},
-          el("div", { className: "table-wrap" }, this.sharesTable),
-          el("h4", { textContent: "the largest components" }),
+          scroller("Each layer's share of the gradient", this.sharesTable),
+          el("h3", {
+            className: "minor",
+            textContent: "the largest components, as desired changes \u2212\u2202C/\u2202\u03B8"
+          }),
+          el("p", {
+            className: "muted",
+            textContent: "+ (green) to grow, \u2212 (red) to shrink: the diagram's colours."
+          }),
           this.topList
         )
       )
@@ -3245,6 +4549,7 @@ var GradientView = class {
     this.sliceChart = el("canvas", {
       className: "chart",
       role: "img",
+      "aria-label": "The cost along the negative gradient against the step t, with its tangent line and the step \u03B7 marked (the text above gives the numbers)",
       dataset: { testid: "gradient-slice" }
     });
     this.sliceText = el("p", { "aria-live": "polite" });
@@ -3255,13 +4560,8 @@ var GradientView = class {
       this.sliceText,
       this.sliceChart
     );
-    this.landscapeKind = el(
-      "select",
-      { "aria-label": "Directions of the slice" },
-      new Option("two random directions (filter-normalised)", "random"),
-      new Option("the recorded training path's principal plane", "path"),
-      new Option("four optimizers from the same start", "optimizers")
-    );
+    this.landscapeKind = el("select", { "aria-label": "Directions of the slice" });
+    this.landscapeOffer = el("p", { className: "muted" });
     this.landscapeImages = el("input", {
       type: "number",
       min: 100,
@@ -3275,6 +4575,7 @@ var GradientView = class {
     this.landscapeCanvas = el("canvas", {
       className: "landscape",
       role: "img",
+      "aria-label": "The cost landscape: contours of the cost over a plane through the weights, with the training paths drawn on it (the text beside gives the numbers)",
       hidden: true,
       dataset: { testid: "landscape" }
     });
@@ -3284,13 +4585,19 @@ var GradientView = class {
       role: "img",
       hidden: true,
       // until a landscape with paths comes
+      "aria-label": "Each path's true cost and the slice's value along the way",
       dataset: { testid: "landscape-curves" }
     });
-    this.lineCurve = el("canvas", { className: "chart short", role: "img", hidden: true });
+    this.lineCurve = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "The cost along the straight line from the initial to the trained weights",
+      hidden: true
+    });
     this.landscapeButton.addEventListener("click", () => this.landscape());
     const landscape = section(
       "The cost landscape around the trained weights",
-      "A 2-D slice of the real cost (training images, unshifted) through the model's weights \u03B8*: C(\u03B8* + \u03B1 d\u2081 + \u03B2 d\u2082), contours log-spaced; \u201Cfour optimizers\u201D centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel. The dashed white line runs from the initial to the trained weights.",
+      "A 2-D slice of the real cost (training images, unshifted) through the model's weights \u03B8*: C(\u03B8* + \u03B1 d\u2081 + \u03B2 d\u2082), contours log-spaced; \u201Cfour optimizers\u201D centres it on the initial weights instead, where they all start. Paths are projected onto the slice: each path's true cost is given beside the slice's value where it ends and along the way (right), and a marker is hollow where the point lies off the plane by more than a tenth of the path's travel.",
       servedPart(
         served,
         [
@@ -3299,6 +4606,7 @@ var GradientView = class {
           this.landscapeButton
         ],
         [
+          this.landscapeOffer,
           this.landscapeStatus,
           el(
             "div",
@@ -3344,6 +4652,7 @@ var GradientView = class {
   }
   setModel(model) {
     this.model = model;
+    this.offerDirections(model.landscape_directions);
     this.batch = null;
     this.scope.value = "example";
     this.showScope();
@@ -3441,7 +4750,7 @@ var GradientView = class {
       points.push([r, sorted[r - 1]]);
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
-    lineChart(this.rankChart, [{ points, color: "#4fc3ff" }], {
+    lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
       xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
       yLabel: "|\u2202C/\u2202\u03B8|",
       logX: true,
@@ -3449,14 +4758,14 @@ var GradientView = class {
     });
     const L = this.model.sizes.length - 1;
     const rows = shares(flatW, flatB);
-    const pct = (v) => `${(100 * v).toFixed(1)}%`;
     this.sharesTable.replaceChildren(
       el(
         "tr",
         {},
-        ...["layer", "weights + biases", "top 1% hold", "top 10% hold", "exactly 0"].map(
+        ...["layer", "weights + biases", "top 1% hold", "top 10% hold"].map(
           (t) => el("th", { textContent: t })
-        )
+        ),
+        el("th", { className: "key", textContent: "exactly 0" })
       ),
       ...rows.map(
         (s) => el(
@@ -3467,16 +4776,24 @@ var GradientView = class {
             textContent: s.layer === "all" ? "all" : layerName(L, s.layer)
           }),
           el("td", { textContent: s.n.toLocaleString() }),
-          el("td", { textContent: pct(s.top1) }),
-          el("td", { textContent: pct(s.top10) }),
-          el("td", { textContent: pct(s.zero_fraction) })
+          el("td", { textContent: percent(s.top1) }),
+          el("td", { textContent: percent(s.top10) }),
+          el("td", { className: "key", textContent: percent(s.zero_fraction) })
         )
       )
     );
     const top = largestComponents(flatW, flatB, this.model.sizes, TOP_LISTED);
     this.topList.replaceChildren(
       ...top.map(
-        (p) => el("li", {}, `${pickName(this.model, p)}: `, el("b", { textContent: signed(p.value, 3) }))
+        (p) => el(
+          "li",
+          {},
+          `${pickName(this.model, p)}: \u2212\u2202C/\u2202\u03B8 = `,
+          el("b", {
+            className: p.value > 0 ? "down" : "up",
+            textContent: change(-p.value)
+          })
+        )
       )
     );
   }
@@ -3538,29 +4855,68 @@ var GradientView = class {
     const points = line.t.map((t, i) => [t, line.cost[i]]);
     const lowest = argmax(line.cost.map((c) => -c));
     const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
+    const step = overshoot(line, line.eta, line.cost_at_eta);
+    const [curveColour, tangentColour, etaColour, lowColour] = [
+      SERIES[7],
+      SERIES[1],
+      SERIES[0],
+      SERIES[2]
+    ];
     lineChart(
       this.sliceChart,
       [
-        { points, color: "#e6ebf5" },
-        { points: tangent, color: "#4fc3ff", dash: [5, 4] }
+        { points, color: curveColour, label: "the cost C(\u03B8 \u2212 t\u2207C)" },
+        { points: tangent, color: tangentColour, dash: [5, 4], label: "its tangent at t = 0" }
       ],
       {
-        xLabel: "t (white: C(\u03B8 \u2212 t\u2207C); blue dashed: its tangent)",
+        xLabel: "t, the step's length along \u2212\u2207C",
         yLabel: "C",
         yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
         marks: [
-          { x: line.eta, y: line.cost_at_eta, color: "#ffd54a", label: `\u03B7 = ${line.eta}` },
-          { x: line.t[lowest], y: line.cost[lowest], color: "#34d399", radius: 4, label: "lowest" }
+          {
+            x: line.eta,
+            y: line.cost_at_eta,
+            color: step.raises ? SERIES[5] : etaColour,
+            label: `\u03B7 = ${setting(line.eta)}${step.raises ? ": overshoot" : ""}`
+          },
+          { x: line.t[lowest], y: line.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
         ]
       }
     );
-    const verdict = line.t[lowest] < line.eta * 0.9 ? "overshoots: the lowest point comes before \u03B7" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = \u03B7 = ${line.eta}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    const verdict = step.raises ? `raises the cost: an overshoot. ${step.below === null ? "" : `Any \u03B7 below ${value(step.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step.lowest)}` : line.t[lowest] < line.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = \u03B7 = ${setting(line.eta)}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.classList.toggle("overshoot", step.raises);
     this.sliceChart.dataset.eta = String(line.eta);
+    this.sliceChart.dataset.overshoot = String(step.raises);
   }
   // ---- the landscape ----------------------------------------------------------------------
+  /** The slices this model can take: the recorded path's plane only when it has one. */
+  offerDirections(available = ["random", "path", "optimizers"]) {
+    const kept = this.landscapeKind.value;
+    this.landscapeKind.replaceChildren(
+      ...DIRECTIONS.filter(([value2]) => available.includes(value2)).map(
+        ([value2, text]) => new Option(text, value2)
+      )
+    );
+    if (available.includes(kept)) this.landscapeKind.value = kept;
+    const missing = [];
+    if (!available.includes("path"))
+      missing.push("no recorded training path (train it with --record-path N to see one)");
+    if (!available.includes("optimizers"))
+      missing.push("no training config to rebuild its initial weights (no optimizer paths)");
+    this.landscapeOffer.textContent = missing.length ? `This model has ${missing.join("; ")}.` : "";
+    this.clearLandscape("");
+  }
+  /** No picture: the old one is not this model's or this request's. */
+  clearLandscape(why) {
+    this.landscapeData = null;
+    this.landscapeCanvas.hidden = true;
+    this.landscapeFacts.replaceChildren();
+    this.pathCurves.hidden = this.lineCurve.hidden = true;
+    this.landscapeStatus.textContent = why;
+  }
   async landscape() {
-    this.landscapeStatus.textContent = "Computing the cost on a 41\xD741 grid (cached once done)\u2026";
+    this.clearLandscape("Computing the cost on a 41\xD741 grid (cached once done)\u2026");
     this.landscapeButton.disabled = true;
     const started = performance.now();
     try {
@@ -3576,7 +4932,7 @@ var GradientView = class {
       this.showLandscapeFacts(r);
       this.landscapeStatus.textContent = `${r.alphas.length}\xD7${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1e3).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
     } catch (e) {
-      this.landscapeStatus.textContent = `Failed: ${e.message}`;
+      this.clearLandscape(`No landscape: ${e.message}`);
     } finally {
       this.landscapeButton.disabled = false;
     }
@@ -3589,7 +4945,7 @@ var GradientView = class {
     ];
     if (r.line && r.line.distance)
       facts.push(
-        `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${num(r.line.distance, 3)}`
+        `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${num(r.line.distance, 3)}; ${initToTrained(r) ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)" : "random directions miss that line, so the slice cannot show it"}`
       );
     const table = el(
       "table",
@@ -3631,17 +4987,19 @@ var GradientView = class {
     });
     this.landscapeFacts.replaceChildren(
       el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))),
-      r.paths.length ? el("div", { className: "table-wrap" }, table) : el("p", {
+      r.paths.length ? scroller("The paths: their travel and their true and sliced costs", table) : el("p", {
         className: "muted",
         textContent: "Random directions: no paths on this slice."
       })
     );
+    this.pathCurves.hidden = !r.paths.length;
+    this.lineCurve.hidden = !(r.line && r.line.t);
     if (r.paths.length) {
       const series = r.paths.flatMap((p, n) => {
         const color = pathColor(n);
         const xs = p.examples_seen.map((n2) => Math.max(n2, 1));
         return [
-          { points: xs.map((n2, i) => [n2, p.cost_true[i]]), color },
+          { points: xs.map((n2, i) => [n2, p.cost_true[i]]), color, label: p.name },
           { points: xs.map((n2, i) => [n2, p.cost_slice[i]]), color, dash: [3, 3], width: 1 }
         ];
       });
@@ -3657,7 +5015,7 @@ var GradientView = class {
       this.lineCurve.hidden = false;
       lineChart(
         this.lineCurve,
-        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: "#ffd54a" }],
+        [{ points: r.line.t.map((t, i) => [t, r.line.cost[i]]), color: SERIES[0] }],
         {
           xLabel: "t: \u03B8_init + t (\u03B8_final \u2212 \u03B8_init)",
           yLabel: "C",
@@ -3672,7 +5030,7 @@ var GradientView = class {
             {
               x: 1,
               y: r.line.cost[r.line.t.findIndex((t) => t >= 1)],
-              color: "#ffd54a",
+              color: SERIES[0],
               label: "final"
             }
           ]
@@ -3702,17 +5060,17 @@ var GradientView = class {
           el("figcaption", { textContent: `${t.label} \xB7 z=${num(t.z, 1)}` })
         );
       });
-      const counts = el("canvas", {
-        className: "chart short",
-        role: "img",
-        "aria-label": `labels of its top 100 test digits: ${r.label_counts.join(", ")}`
-      });
+      const counts = labelCounts(r.label_counts);
       const parts = [
-        el("h4", {
+        el("h3", {
+          className: "minor",
           textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
-        el("h4", { textContent: "labels of its 100 most exciting test digits" }),
+        el("h3", {
+          className: "minor",
+          textContent: `the labels of its ${count(total(r.label_counts))} most exciting test digits, counted`
+        }),
         counts
       ];
       if (r.pattern) {
@@ -3736,7 +5094,8 @@ var GradientView = class {
           );
         });
         parts.push(
-          el("h4", {
+          el("h3", {
+            className: "minor",
             textContent: layer === 1 ? "its own weights" : "\u03A3\u2096 w\u2C7C\u2096 \xB7 (the weights of neuron k of hidden layer 1): the pattern it is built from"
           }),
           el(
@@ -3753,7 +5112,6 @@ var GradientView = class {
         );
       }
       this.neuronOut.replaceChildren(...parts);
-      signedBars(counts, r.label_counts, { labels: [...Array(DIGITS).keys()], colors: PALETTE });
     } catch (e) {
       this.neuronOut.replaceChildren(el("p", { textContent: `Failed: ${e.message}` }));
     }
@@ -3761,6 +5119,41 @@ var GradientView = class {
 };
 function servedPart(served, controls, rest, note, props = {}) {
   return served ? el("div", {}, el("div", { className: "buttons" }, ...controls), ...rest) : el("p", { className: "muted", ...props }, note);
+}
+var total = (values) => values.reduce((a, b) => a + b, 0);
+function labelCounts(counts) {
+  const most = Math.max(...counts);
+  const top = counts.indexOf(most);
+  return el(
+    "div",
+    { className: "label-counts", dataset: { testid: "label-counts" } },
+    el("p", {
+      textContent: `Most often a ${top}: ${count(most)} of ${count(total(counts))}.`
+    }),
+    el(
+      "table",
+      {},
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", textContent: "label" }),
+        ...counts.map((_, d) => el("th", { scope: "col", textContent: String(d) }))
+      ),
+      el(
+        "tr",
+        {},
+        el("th", { scope: "row", textContent: "count" }),
+        ...counts.map(
+          (n) => el(
+            "td",
+            { dataset: { count: String(n) } },
+            el("span", { className: "bar", style: `height:${2.5 * n / Math.max(most, 1)}rem` }),
+            count(n)
+          )
+        )
+      )
+    )
+  );
 }
 function countParams(sizes) {
   let n = 0;
@@ -3796,33 +5189,18 @@ function drawLandscape(canvas, r) {
   tctx.putImageData(img, 0, 0);
   ctx.imageSmoothingEnabled = true;
   ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h);
+  const da = (a1 - a0) / (na - 1);
+  const db = (b1 - b0) / (nb - 1);
   ctx.strokeStyle = "rgba(255,255,255,0.45)";
   ctx.lineWidth = 1;
   for (const level of r.levels || []) {
     ctx.beginPath();
-    for (let i = 0; i + 1 < betas.length; i++) {
-      for (let j = 0; j + 1 < alphas.length; j++) {
-        const corners = [
-          [alphas[j], betas[i], cost[i][j]],
-          [alphas[j + 1], betas[i], cost[i][j + 1]],
-          [alphas[j + 1], betas[i + 1], cost[i + 1][j + 1]],
-          [alphas[j], betas[i + 1], cost[i + 1][j]]
-        ];
-        const crossings = [];
-        for (let c = 0; c < 4; c++) {
-          const [xa, ya, va] = corners[c];
-          const [xb, yb, vb] = corners[(c + 1) % 4];
-          if (va < level !== vb < level) {
-            const t = (level - va) / (vb - va);
-            crossings.push([xa + t * (xb - xa), ya + t * (yb - ya)]);
-          }
-        }
-        for (let c = 0; c + 1 < crossings.length; c += 2) {
-          ctx.moveTo(toX(crossings[c][0]), toY(crossings[c][1]));
-          ctx.lineTo(toX(crossings[c + 1][0]), toY(crossings[c + 1][1]));
-        }
-      }
-    }
+    for (const line of isolines(cost.flat(), na, nb, level))
+      line.forEach(([j, i], k) => {
+        const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
+        if (k) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      });
     ctx.stroke();
   }
   ctx.strokeStyle = "#3a4660";
@@ -3840,14 +5218,20 @@ function drawLandscape(canvas, r) {
   ctx.rotate(-Math.PI / 2);
   ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
   ctx.restore();
-  if (r.line && r.line.init) {
+  const labels = [];
+  if (initToTrained(r)) {
+    const [from, to] = [r.line.init, r.line.trained];
     ctx.strokeStyle = "#ffffff";
+    ctx.lineWidth = 1.5;
     ctx.setLineDash([6, 4]);
     ctx.beginPath();
-    ctx.moveTo(toX(r.line.init[0]), toY(r.line.init[1]));
-    ctx.lineTo(toX(0), toY(0));
+    ctx.moveTo(toX(from[0]), toY(from[1]));
+    ctx.lineTo(toX(to[0]), toY(to[1]));
     ctx.stroke();
     ctx.setLineDash([]);
+    ctx.strokeRect(toX(from[0]) - 4, toY(from[1]) - 4, 8, 8);
+    const [end, at] = r.center !== "initial" ? ["initial", from] : ["trained", to];
+    labels.push({ text: end, x: toX(at[0]) + 7, y: toY(at[1]) - 6, color: "#ffffff" });
   }
   for (const [n, p] of r.paths.entries()) {
     const color = pathColor(n);
@@ -3870,16 +5254,21 @@ function drawLandscape(canvas, r) {
       }
     });
     const [ea, eb] = p.points.at(-1);
-    const text = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
-    outlined(ctx, text, toX(ea) + 6, toY(eb) - 6, color);
+    const text2 = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
+    labels.push({ text: text2, x: toX(ea) + 6, y: toY(eb) - 6, color });
   }
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
   ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
   const centre = r.center === "initial" ? "\u03B8\u2080, the initial weights" : "\u03B8*, the trained model";
-  outlined(ctx, `${centre}: C = ${num(r.center_cost, 4)}`, toX(0) + 8, toY(0) + 16, "#ffffff");
+  const text = `${centre}: C = ${num(r.center_cost, 4)}`;
+  labels.unshift({ text, x: toX(0) + 8, y: toY(0) + 16, color: "#ffffff" });
+  const measure = (t) => ctx.measureText(t).width;
+  for (const l of placeLabels(labels, width, height, measure))
+    outlined(ctx, l.text, l.x, l.y, l.color);
 }
+var initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
 function outlined(ctx, text, x, y, color) {
   ctx.textAlign = "left";
   ctx.lineWidth = 3;
@@ -3904,8 +5293,7 @@ function heat(t) {
 }
 
 // src/digitnet/web/static/js/chain.js
-var SUPERSCRIPTS = "\u2070\xB9\xB2\xB3\u2074\u2075\u2076\u2077\u2078\u2079";
-var sup = (n) => String(n).replace(/\d/g, (d) => SUPERSCRIPTS[d]);
+var FONT = "12px system-ui, sans-serif";
 var KNOBS = [
   ["w1", `w${sup(1)}`, -6, 6, 1.8],
   ["b1", `b${sup(1)}`, -6, 6, -0.4],
@@ -3961,8 +5349,16 @@ var ChainView = class {
       this.sliders[key] = { input, shown };
       knobs.append(el("label", {}, el("span", { textContent: label }), input, shown));
     }
-    this.chainPicture = el("canvas", { className: "chain-picture", role: "img" });
-    this.numberLines = el("canvas", { className: "number-lines", role: "img" });
+    this.chainPicture = el("canvas", {
+      className: "chain-picture",
+      role: "img",
+      "aria-label": "The chain: input, three neurons and the cost, each weight on its edge (the sliders and the table give the numbers)"
+    });
+    this.numberLines = el("canvas", {
+      className: "number-lines",
+      role: "img",
+      "aria-label": "Number lines for each z, a and the cost, the current value marked"
+    });
     this.derivatives = el("table", {
       className: "derivatives",
       dataset: { testid: "chain-derivatives" }
@@ -3983,7 +5379,11 @@ var ChainView = class {
       dataset: { testid: "chain-nudge" },
       "aria-label": "Nudge"
     });
-    this.tangentChart = el("canvas", { className: "chart", role: "img" });
+    this.tangentChart = el("canvas", {
+      className: "chart",
+      role: "img",
+      "aria-label": "The cost as the chosen knob is nudged, beside its tangent line (the text above gives the numbers)"
+    });
     this.tangentText = el("p", { "aria-live": "polite" });
     this.tangentSelect.addEventListener(
       "change",
@@ -4015,7 +5415,7 @@ var ChainView = class {
         className: "muted",
         textContent: "Reading backwards from the cost: \u2202C/\u2202a\xB3 = 2(a\xB3 \u2212 y) starts the chain; each layer multiplies by \u03C3\u2032(z\u02E1) and then by a\u02E1\u207B\xB9 (for its weight), 1 (its bias) or w\u02E1 (to pass it one layer further back). The last column nudges the knob by \xB10.000001 and measures the change in C."
       }),
-      el("div", { className: "table-wrap" }, this.derivatives),
+      scroller("Each derivative as its factors, beside the ratio of nudges", this.derivatives),
       el("h3", { textContent: "The cost follows its tangent line" }),
       el(
         "div",
@@ -4047,7 +5447,7 @@ var ChainView = class {
     this.pickInputs = new PickInputs(fromInputs, "chain-pick");
     this.realTitle = el("h3", { dataset: { testid: "chain-pick" } });
     this.realFormula = el("div", { className: "formula", dataset: { testid: "chain-real" } });
-    this.realPaths = el("div", { className: "table-wrap" });
+    this.realPaths = scroller("The paths from the picked value to the cost");
     this.realNudgeSlider = el("input", {
       type: "range",
       min: -1,
@@ -4063,7 +5463,11 @@ var ChainView = class {
         () => (this.realNudge = Number(this.realNudgeSlider.value), this.updateReal())
       )
     );
-    this.realTangent = el("canvas", { className: "chart short", role: "img" });
+    this.realTangent = el("canvas", {
+      className: "chart short",
+      role: "img",
+      "aria-label": "The real network's cost as the picked value is nudged, beside its tangent line"
+    });
     this.realTangentText = el("p");
     const realPart = section(
       "The same in the real network",
@@ -4130,9 +5534,8 @@ var ChainView = class {
       el(
         "tr",
         {},
-        ...["derivative", "= its factors", "= product", "ratio of nudges"].map(
-          (t) => el("th", { textContent: t })
-        )
+        ...["derivative", "= its factors", "= product"].map((t) => el("th", { textContent: t })),
+        el("th", { className: "key", textContent: "ratio of nudges" })
       )
     ];
     const line = (which, name, factors, product, fd2) => el(
@@ -4146,7 +5549,7 @@ var ChainView = class {
         textContent: num(product, 6)
       }),
       el("td", {
-        className: "fd",
+        className: "fd key",
         dataset: { testid: "chain-fd", which },
         textContent: num(fd2, 6)
       })
@@ -4318,7 +5721,7 @@ var ChainView = class {
           el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) })
         )
       );
-      const total = el(
+      const total2 = el(
         "tr",
         { className: "total" },
         el("th", { textContent: "\u03A3" }),
@@ -4327,15 +5730,15 @@ var ChainView = class {
         el("td"),
         el("td", { textContent: signed(p.sum, 4) })
       );
-      this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total));
+      this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total2));
     }
-    const value = pick.kind === "activation" ? p.sum : p.product;
+    const value2 = pick.kind === "activation" ? p.sum : p.product;
     rows.push(
       el(
         "dl",
         { className: "verdict" },
         el("dt", { textContent: "product" }),
-        el("dd", { textContent: num(value, 8) }),
+        el("dd", { textContent: num(value2, 8) }),
         el("dt", { textContent: "backprop" }),
         el("dd", { textContent: num(p.derivative, 8) }),
         el("dt", { textContent: "ratio of nudges (\xB11e-6)" }),
@@ -4431,42 +5834,46 @@ function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span
   text.textContent = nudge ? `Nudged by ${signed(nudge, 3)}: C goes ${num(cost, 5)} \u2192 ${num(moved, 5)} (\u0394C = ${signed(moved - cost, 3)}); the tangent predicts ${signed(predicted - cost, 3)}. \u0394C/\u0394 = ${num(ratio, 5)} vs \u2202C/\u2202${label} = ${num(slope, 5)}: the smaller the nudge, the closer.` : `\u2202C/\u2202${label} = ${num(slope, 6)}: move the slider to nudge it.`;
 }
 function drawChain(canvas, values, r) {
+  const acts = [values.x, ...r.a];
+  const ws = [values.w1, values.w2, values.w3];
+  const texts = {
+    weights: ws.map((w, i) => `w${sup(i + 1)} = ${num(w, 2)}`),
+    acts: acts.map((a, i) => `a${sup(i)} = ${num(a, 3)}`),
+    cost: ["C = (a\xB3 \u2212 y)\xB2", `= ${num(r.cost, 4)}`]
+  };
+  const ctx = canvas.getContext("2d");
+  ctx.font = FONT;
+  const layout = chainPictureLayout(canvas.clientWidth, texts, (t) => ctx.measureText(t).width);
+  canvas.classList.toggle("tall", layout.vertical);
   const sized = fit(canvas);
   if (!sized) return;
-  const { ctx, width, height } = sized;
-  const acts = [values.x, ...r.a];
-  const step = (width - 170) / 3;
-  const y = height / 2 - 6;
-  const xs = acts.map((_, i) => 40 + i * step);
-  ctx.font = "12px system-ui, sans-serif";
-  ctx.textAlign = "center";
-  for (let i = 0; i < 3; i++) {
-    const w = [values.w1, values.w2, values.w3][i];
+  const { discs, labels } = layout;
+  const along = layout.vertical ? [0, 1] : [1, 0];
+  ws.forEach((w, i) => {
     ctx.strokeStyle = w >= 0 ? "rgba(64,220,120,0.9)" : "rgba(240,72,72,0.9)";
     ctx.lineWidth = 1 + Math.min(6, Math.abs(w));
     ctx.beginPath();
-    ctx.moveTo(xs[i] + 18, y);
-    ctx.lineTo(xs[i + 1] - 18, y);
+    ctx.moveTo(discs[i].x + along[0] * 18, discs[i].y + along[1] * 18);
+    ctx.lineTo(discs[i + 1].x - along[0] * 18, discs[i + 1].y - along[1] * 18);
     ctx.stroke();
-    ctx.fillStyle = "#c8d0e0";
-    ctx.fillText(`w${sup(i + 1)} = ${num(w, 2)}`, (xs[i] + xs[i + 1]) / 2, y - 12);
-  }
+  });
   acts.forEach((a, i) => {
     const v = Math.min(1, Math.max(0, a));
     ctx.beginPath();
-    ctx.arc(xs[i], y, 18, 0, 2 * Math.PI);
+    ctx.arc(discs[i].x, discs[i].y, 18, 0, 2 * Math.PI);
     ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
     ctx.fill();
     ctx.strokeStyle = "#56617a";
     ctx.lineWidth = 1;
     ctx.stroke();
-    ctx.fillStyle = "#e6ebf5";
-    ctx.fillText(`a${sup(i)} = ${num(a, 3)}`, xs[i], y + 36);
   });
-  ctx.fillStyle = "#ffd54a";
-  ctx.textAlign = "left";
-  ctx.fillText(`C = (a\xB3 \u2212 y)\xB2`, xs[3] + 30, y - 4);
-  ctx.fillText(`= ${num(r.cost, 4)}`, xs[3] + 30, y + 14);
+  ctx.font = FONT;
+  const colour = { weight: "#c8d0e0", act: "#e6ebf5", cost: "#ffd54a" };
+  for (const label of labels) {
+    ctx.fillStyle = colour[label.kind];
+    ctx.textAlign = label.align;
+    ctx.fillText(label.text, label.x, label.y);
+  }
 }
 function drawNumberLines(canvas, r) {
   const sized = fit(canvas);
@@ -4550,7 +5957,7 @@ function follow(model, name, show) {
   return () => model.off(`change:${name}`, changed);
 }
 function send(model, values) {
-  for (const [name, value] of Object.entries(values)) model.set(name, value);
+  for (const [name, value2] of Object.entries(values)) model.set(name, value2);
   model.save_changes();
 }
 var same = (a, b) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]) < 1e-6);
