@@ -253,6 +253,15 @@ var static_default = `<!doctype html>
             <tbody></tbody>
           </table>
         </div>
+        <h2>The ball on the real landscape</h2>
+        <p class="muted">
+          While it trains, the network's weights \u03B8 are followed on a plane through its starting
+          weights \u03B8\u2080 and the way it has come: the colours are the real cost on that plane, the ball
+          is the network now, its trail the way so far. The true cost is measured at its real
+          weights, which lie off the plane by the distance given; when the ball nears the edge, a
+          new slice is laid through the way so far.
+        </p>
+        <div id="learn-ball"></div>
         <form id="save-form" class="save">
           <label>Save as <input name="name" value="web-model" required maxlength="80" /></label>
           <button id="train-save" type="submit" data-testid="train-save" disabled>Save</button>
@@ -1443,6 +1452,44 @@ tr.total th {
 }
 .overshoot {
   color: #f0a060;
+}
+/* the ball on the real landscape (landscape-ball.js): a square slice, DOM balls over it */
+.ball-stage {
+  position: relative;
+  max-width: 520px;
+}
+.ball-canvas {
+  display: block;
+  width: 100%;
+  aspect-ratio: 1;
+}
+.ball {
+  position: absolute;
+  left: 0;
+  top: 0;
+  width: 14px;
+  height: 14px;
+  margin: -7px 0 0 -7px;
+  border-radius: 50%;
+  border: 2px solid #0b0f17;
+  box-shadow: 0 0 0 1px #ffffff;
+  pointer-events: none;
+  transition: transform 80ms linear;
+}
+.ball[hidden] {
+  display: none;
+}
+.ball-facts {
+  font-size: 0.9rem;
+  max-width: 520px;
+}
+.race-facts {
+  padding-left: 1.1rem;
+}
+@media (prefers-reduced-motion: reduce) {
+  .ball {
+    transition: none;
+  }
 }
 `;
 
@@ -4215,71 +4262,6 @@ function overshoot(line, eta, costAtEta) {
   return { raises: costAtEta > c0, below, lowest: line.t[lowest] };
 }
 
-// src/digitnet/web/static/js/contour.js
-function isolines(values, width, height, level) {
-  const inside = (i, j) => values[j * width + i] >= level;
-  const points = /* @__PURE__ */ new Map();
-  const links = /* @__PURE__ */ new Map();
-  const crossing = (kind2, i, j) => {
-    const key = `${kind2}${j * width + i}`;
-    if (!points.has(key)) {
-      const [i1, j1] = kind2 === "h" ? [i + 1, j] : [i, j + 1];
-      const v0 = values[j * width + i];
-      const t = (level - v0) / (values[j1 * width + i1] - v0);
-      points.set(key, [i + t * (i1 - i), j + t * (j1 - j)]);
-      links.set(key, []);
-    }
-    return key;
-  };
-  const join = (a, b) => {
-    links.get(a).push(b);
-    links.get(b).push(a);
-  };
-  for (let j = 0; j + 1 < height; j++) {
-    for (let i = 0; i + 1 < width; i++) {
-      const corner = [inside(i, j), inside(i + 1, j), inside(i + 1, j + 1), inside(i, j + 1)];
-      const edges = [
-        ["h", i, j],
-        ["v", i + 1, j],
-        ["h", i, j + 1],
-        ["v", i, j]
-      ];
-      const crossed = [0, 1, 2, 3].filter((k) => corner[k] !== corner[(k + 1) % 4]);
-      if (!crossed.length) continue;
-      const key = (k) => crossing(...edges[k]);
-      if (crossed.length === 2) {
-        join(key(crossed[0]), key(crossed[1]));
-      } else {
-        const first = corner[0] ? 0 : 1;
-        join(key(first), key((first + 3) % 4));
-        join(key(first + 1), key(first + 2));
-      }
-    }
-  }
-  return chains(points, links);
-}
-function chains(points, links) {
-  const lines = [];
-  const used = /* @__PURE__ */ new Set();
-  const walk = (start) => {
-    const line = [points.get(start)];
-    used.add(start);
-    let [previous, here] = [null, start];
-    for (; ; ) {
-      const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
-      if (next === void 0) break;
-      line.push(points.get(next));
-      if (next === start) break;
-      used.add(next);
-      [previous, here] = [here, next];
-    }
-    lines.push(line);
-  };
-  for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
-  for (const key of links.keys()) if (!used.has(key)) walk(key);
-  return lines;
-}
-
 // src/digitnet/web/static/js/place-labels.js
 var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
 function placeLabels(labels, width, height, measure, line = 14) {
@@ -4438,6 +4420,137 @@ var PickInputs = class {
 };
 function clamp(v, lo, hi) {
   return Math.min(hi, Math.max(lo, Number.isFinite(v) ? Math.round(v) : lo));
+}
+
+// src/digitnet/web/static/js/contour.js
+function isolines(values, width, height, level) {
+  const inside = (i, j) => values[j * width + i] >= level;
+  const points = /* @__PURE__ */ new Map();
+  const links = /* @__PURE__ */ new Map();
+  const crossing = (kind2, i, j) => {
+    const key = `${kind2}${j * width + i}`;
+    if (!points.has(key)) {
+      const [i1, j1] = kind2 === "h" ? [i + 1, j] : [i, j + 1];
+      const v0 = values[j * width + i];
+      const t = (level - v0) / (values[j1 * width + i1] - v0);
+      points.set(key, [i + t * (i1 - i), j + t * (j1 - j)]);
+      links.set(key, []);
+    }
+    return key;
+  };
+  const join = (a, b) => {
+    links.get(a).push(b);
+    links.get(b).push(a);
+  };
+  for (let j = 0; j + 1 < height; j++) {
+    for (let i = 0; i + 1 < width; i++) {
+      const corner = [inside(i, j), inside(i + 1, j), inside(i + 1, j + 1), inside(i, j + 1)];
+      const edges = [
+        ["h", i, j],
+        ["v", i + 1, j],
+        ["h", i, j + 1],
+        ["v", i, j]
+      ];
+      const crossed = [0, 1, 2, 3].filter((k) => corner[k] !== corner[(k + 1) % 4]);
+      if (!crossed.length) continue;
+      const key = (k) => crossing(...edges[k]);
+      if (crossed.length === 2) {
+        join(key(crossed[0]), key(crossed[1]));
+      } else {
+        const first = corner[0] ? 0 : 1;
+        join(key(first), key((first + 3) % 4));
+        join(key(first + 1), key(first + 2));
+      }
+    }
+  }
+  return chains(points, links);
+}
+function chains(points, links) {
+  const lines = [];
+  const used = /* @__PURE__ */ new Set();
+  const walk = (start) => {
+    const line = [points.get(start)];
+    used.add(start);
+    let [previous, here] = [null, start];
+    for (; ; ) {
+      const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
+      if (next === void 0) break;
+      line.push(points.get(next));
+      if (next === start) break;
+      used.add(next);
+      [previous, here] = [here, next];
+    }
+    lines.push(line);
+  };
+  for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
+  for (const key of links.keys()) if (!used.has(key)) walk(key);
+  return lines;
+}
+
+// src/digitnet/web/static/js/slice.js
+function paintSlice(ctx, r, { left, top, width, height }) {
+  const { alphas, betas, cost } = r;
+  const [a0, a1] = [alphas[0], alphas.at(-1)];
+  const [b0, b1] = [betas[0], betas.at(-1)];
+  const toX = (a) => left + (a - a0) / (a1 - a0) * width;
+  const toY = (b) => top + (1 - (b - b0) / (b1 - b0)) * height;
+  const at = (i, j) => cost[i][j] ?? r.max_cost;
+  const lo = Math.log(Math.max(r.min_cost, 1e-9));
+  const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
+  const [na, nb] = [alphas.length, betas.length];
+  const tiny = document.createElement("canvas");
+  tiny.width = na;
+  tiny.height = nb;
+  const tctx = tiny.getContext("2d");
+  const img = tctx.createImageData(na, nb);
+  for (let i = 0; i < nb; i++) {
+    for (let j = 0; j < na; j++) {
+      const t = (Math.log(Math.max(at(i, j), 1e-9)) - lo) / (hi - lo || 1);
+      img.data.set([...heat(t), 255], 4 * ((nb - 1 - i) * na + j));
+    }
+  }
+  tctx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, left, top, width, height);
+  const da = (a1 - a0) / (na - 1);
+  const db = (b1 - b0) / (nb - 1);
+  const values = cost.flatMap((row, i) => row.map((_, j) => at(i, j)));
+  ctx.strokeStyle = "rgba(255,255,255,0.45)";
+  ctx.lineWidth = 1;
+  for (const level of r.levels || []) {
+    ctx.beginPath();
+    for (const line of isolines(values, na, nb, level))
+      line.forEach(([j, i], k) => {
+        const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
+        if (k) ctx.lineTo(x, y);
+        else ctx.moveTo(x, y);
+      });
+    ctx.stroke();
+  }
+  ctx.strokeStyle = "#3a4660";
+  ctx.strokeRect(left, top, width, height);
+}
+function outlined(ctx, text, x, y, color) {
+  ctx.textAlign = "left";
+  ctx.lineWidth = 3;
+  ctx.strokeStyle = "rgba(11,15,23,0.85)";
+  ctx.strokeText(text, x, y);
+  ctx.fillStyle = color;
+  ctx.fillText(text, x, y);
+  ctx.lineWidth = 1;
+}
+function heat(t) {
+  const s = Math.min(1, Math.max(0, t));
+  const stops = [
+    [13, 27, 62],
+    [25, 110, 140],
+    [90, 190, 120],
+    [250, 220, 90]
+  ];
+  const x = s * (stops.length - 1);
+  const i = Math.min(stops.length - 2, Math.floor(x));
+  const f = x - i;
+  return stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
 }
 
 // src/digitnet/web/static/js/gradient.js
@@ -5164,7 +5277,7 @@ function drawLandscape(canvas, r) {
   const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
-  const { alphas, betas, cost } = r;
+  const { alphas, betas } = r;
   const pad = 36;
   const w = width - 2 * pad;
   const h = height - 2 * pad;
@@ -5172,39 +5285,7 @@ function drawLandscape(canvas, r) {
   const [b0, b1] = [betas[0], betas.at(-1)];
   const toX = (a) => pad + (a - a0) / (a1 - a0) * w;
   const toY = (b) => pad + (1 - (b - b0) / (b1 - b0)) * h;
-  const lo = Math.log(Math.max(r.min_cost, 1e-9));
-  const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
-  const [na, nb] = [alphas.length, betas.length];
-  const tiny = document.createElement("canvas");
-  tiny.width = na;
-  tiny.height = nb;
-  const tctx = tiny.getContext("2d");
-  const img = tctx.createImageData(na, nb);
-  for (let i = 0; i < nb; i++) {
-    for (let j = 0; j < na; j++) {
-      const t = (Math.log(Math.max(cost[i][j], 1e-9)) - lo) / (hi - lo || 1);
-      img.data.set([...heat(t), 255], 4 * ((nb - 1 - i) * na + j));
-    }
-  }
-  tctx.putImageData(img, 0, 0);
-  ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, pad, pad, w, h);
-  const da = (a1 - a0) / (na - 1);
-  const db = (b1 - b0) / (nb - 1);
-  ctx.strokeStyle = "rgba(255,255,255,0.45)";
-  ctx.lineWidth = 1;
-  for (const level of r.levels || []) {
-    ctx.beginPath();
-    for (const line of isolines(cost.flat(), na, nb, level))
-      line.forEach(([j, i], k) => {
-        const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
-        if (k) ctx.lineTo(x, y);
-        else ctx.moveTo(x, y);
-      });
-    ctx.stroke();
-  }
-  ctx.strokeStyle = "#3a4660";
-  ctx.strokeRect(pad, pad, w, h);
+  paintSlice(ctx, r, { left: pad, top: pad, width: w, height: h });
   ctx.fillStyle = "#93a0b8";
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
@@ -5269,28 +5350,6 @@ function drawLandscape(canvas, r) {
     outlined(ctx, l.text, l.x, l.y, l.color);
 }
 var initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
-function outlined(ctx, text, x, y, color) {
-  ctx.textAlign = "left";
-  ctx.lineWidth = 3;
-  ctx.strokeStyle = "rgba(11,15,23,0.85)";
-  ctx.strokeText(text, x, y);
-  ctx.fillStyle = color;
-  ctx.fillText(text, x, y);
-  ctx.lineWidth = 1;
-}
-function heat(t) {
-  const s = Math.min(1, Math.max(0, t));
-  const stops = [
-    [13, 27, 62],
-    [25, 110, 140],
-    [90, 190, 120],
-    [250, 220, 90]
-  ];
-  const x = s * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const f = x - i;
-  return stops[i].map((v, k) => Math.round(v + f * (stops[i + 1][k] - v)));
-}
 
 // src/digitnet/web/static/js/chain.js
 var FONT = "12px system-ui, sans-serif";
