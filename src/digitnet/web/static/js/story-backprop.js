@@ -7,7 +7,7 @@ import { argmax, forward } from "./network.js";
 import { drawGray, GREEN, RED } from "./render.js";
 import { backprop, exampleCost, largestComponents, takeStep } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
-import { PALETTE, el, fit, num, rgb, signed } from "./chapters.js";
+import { PALETTE, el, fit, legend, num, rgb, signed } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
 import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
@@ -210,13 +210,7 @@ const addedUp = {
       `each output's wish for layer ${L - 1}'s neurons, stacked in colour, and their sum`,
     );
     view.stage.append(
-      el(
-        "p",
-        { className: "muted story-key" },
-        ...rows.map((_, j) =>
-          el("span", { style: `color:${PALETTE[j % PALETTE.length]}`, textContent: `■ ${j} ` }),
-        ),
-      ),
+      legend(rows.map((_, j) => ({ color: PALETTE[j % PALETTE.length], label: `output ${j}` }))),
     );
     view.animate(
       [

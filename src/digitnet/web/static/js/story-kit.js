@@ -2,7 +2,7 @@
 // picture shows (for every reader), easing, and other test digits to set beside the learner's.
 
 import { api } from "./api.js";
-import { el } from "./chapters.js";
+import { el, scroller } from "./chapters.js";
 
 /** A canvas of the given class, labelled for screen readers, added to the scene's stage. */
 export function canvasIn(view, className, label) {
@@ -25,7 +25,7 @@ export function table(view, caption, head, rows) {
       ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", { textContent: c })))),
     ),
   );
-  const wrap = el("div", { className: "story-table-wrap" }, t);
+  const wrap = scroller(caption, t);
   view.stage.append(wrap);
   return t;
 }

@@ -5,8 +5,8 @@
 // nudge within its layer, green + up, red − down), the edges' desired changes, a path of edges.
 // paint(state) draws the whole picture from state, so the timeline can show any moment.
 
-import { PIXELS, SIDE } from "./constants.js";
-import { GREEN, RED } from "./render.js";
+import { SIDE } from "./constants.js";
+import { GREEN, RED, drawGray } from "./render.js";
 import { fit, rgb } from "./chapters.js";
 
 export const SHOWN = 16; // discs per layer at most
@@ -41,6 +41,8 @@ export class NetPicture {
     }
     this.incoming = this.shown.map((js, i) => js.map((j) => this.strongest(i + 1, j)));
     this.state = {};
+    this.image = document.createElement("canvas"); // the input, 28×28
+    drawGray(this.image, result.activations[0]);
     canvas.setAttribute("role", "img");
   }
 
@@ -144,14 +146,12 @@ export class NetPicture {
       if (from && to) line(ctx, from, to, GOLD, 3);
     }
 
-    // the input grid, as lit as layer 0
+    // the input grid (drawn once, scaled up), as lit as layer 0
     const { grid } = geo;
-    for (let k = 0; k < PIXELS; k++) {
-      const v = Math.round(Math.min(1, Math.max(0, act[0][k])) * 255 * (0.3 + 0.7 * lit[0]));
-      ctx.fillStyle = `rgb(${v},${v},${v})`;
-      const p = geo.pixel(k);
-      ctx.fillRect(p.x - grid.cell / 2, p.y - grid.cell / 2, grid.cell - 0.2, grid.cell - 0.2);
-    }
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.image, grid.x, grid.y, grid.size, grid.size);
+    ctx.fillStyle = `rgba(11,15,23,${0.7 * (1 - lit[0])})`;
+    ctx.fillRect(grid.x, grid.y, grid.size, grid.size);
     ctx.strokeStyle = "#3a4660";
     ctx.strokeRect(grid.x - 0.5, grid.y - 0.5, grid.size + 1, grid.size + 1);
 
