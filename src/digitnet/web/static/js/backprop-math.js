@@ -172,17 +172,28 @@ export function takeStep(model, result, eta) {
  * gradWeights, gradBiases: per non-input layer, as backprop's grad_weights and grad_biases.
  */
 export function largestComponents(gradWeights, gradBiases, sizes, count) {
-  // the flat index of every component (all weights, then all biases, as Network.params),
-  // sorted by |value|; objects only for the few kept
+  // the flat indices (all weights, then all biases, as Network.params) of the `count` largest
+  // |values|, ties in index order, kept in one pass (a network has up to millions)
   const flat = [...gradWeights, ...gradBiases];
-  const values = new Float64Array(flat.reduce((n, a) => n + a.length, 0));
+  const order = []; // flat indices, largest |value| first
+  const values = [];
   let at = 0;
-  for (const a of flat) for (let k = 0; k < a.length; k++) values[at++] = a[k];
-  const order = Uint32Array.from(values.keys()).sort(
-    (p, q) => Math.abs(values[q]) - Math.abs(values[p]),
-  );
+  for (const a of flat) {
+    for (let k = 0; k < a.length; k++, at++) {
+      const m = Math.abs(a[k]);
+      if (order.length === count && m <= Math.abs(values[order.length - 1])) continue;
+      let i = Math.min(order.length, count - 1);
+      while (i > 0 && Math.abs(values[i - 1]) < m) i--;
+      order.splice(i, 0, at);
+      values.splice(i, 0, a[k]);
+      if (order.length > count) {
+        order.pop();
+        values.pop();
+      }
+    }
+  }
   const found = [];
-  for (const index of order.subarray(0, count)) {
+  for (const [n, index] of order.entries()) {
     let rest = index;
     let i = 0;
     while (i < gradWeights.length && rest >= gradWeights[i].length) rest -= gradWeights[i++].length;
@@ -193,12 +204,12 @@ export function largestComponents(gradWeights, gradBiases, sizes, count) {
         layer: i + 1,
         to: Math.floor(rest / nIn),
         from: rest % nIn,
-        value: values[index],
+        value: values[n],
       });
     } else {
       let b = 0;
       while (rest >= gradBiases[b].length) rest -= gradBiases[b++].length;
-      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[index] });
+      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[n] });
     }
   }
   return found;

@@ -197,7 +197,6 @@ export class ChainView {
       max: 1,
       step: 0.01,
       value: 0,
-      "aria-label": "Nudge the picked value",
     });
     this.realNudgeSlider.addEventListener("input", (e) =>
       this.latency.measure(
@@ -249,6 +248,8 @@ export class ChainView {
     this.diagram.setModel(model);
     this.diagram.showValues(model.weights);
     this.pick = null; // chosen on the first update: into the label's output, from the brightest
+    this.kind.value = "weight";
+    this.pickInputs.show(model, { kind: "weight", layer: model.sizes.length - 1, to: 0, from: 0 });
     this.result = null;
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";

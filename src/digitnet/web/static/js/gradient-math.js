@@ -16,13 +16,14 @@ function magnitudes(arrays) {
  * Per layer of weights and biases (layer l feeds layer l, 1…L) and for all together: n, the
  * share of Σ|g| (and of Σg²) held by that group's own largest 1% and 10% of components (at
  * least one component each), and the fraction exactly zero.
- * gradWeights, gradBiases: one array per non-input layer, as from backprop or the API.
+ * gradWeights, gradBiases: one array per non-input layer, as from backprop or the API;
+ * ranked: their rankedMagnitudes, if already made (sorting a million takes a while).
  */
-export function shares(gradWeights, gradBiases) {
+export function shares(gradWeights, gradBiases, ranked = null) {
   const groups = gradWeights.map((g, i) => ({ layer: i + 1, arrays: [g, gradBiases[i]] }));
   groups.push({ layer: "all", arrays: groups.flatMap((group) => group.arrays) });
   return groups.map(({ layer, arrays }) => {
-    const abs = magnitudes(arrays).sort().reverse(); // typed arrays sort as numbers
+    const abs = layer === "all" && ranked ? ranked : magnitudes(arrays).sort().reverse(); // as numbers
     const n = abs.length;
     let total = 0;
     let squares = 0;

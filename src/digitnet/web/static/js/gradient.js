@@ -63,7 +63,7 @@ export class GradientView {
     );
     this.scope = el(
       "select",
-      { "aria-label": "Whose gradient" },
+      {},
       new Option("this example", "example"),
       ...(served ? [new Option("a mini-batch of random training images", "batch")] : []),
     );
@@ -361,7 +361,7 @@ export class GradientView {
       logY: true,
     });
     const L = this.model.sizes.length - 1;
-    const rows = shares(flatW, flatB);
+    const rows = shares(flatW, flatB, sorted);
     this.sharesTable.replaceChildren(
       el(
         "tr",
