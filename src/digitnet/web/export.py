@@ -17,36 +17,6 @@ from ..data import DataError, load_dataset
 from ..modelfile import ModelFile
 from .page import STATIC, model_json, to_bytes_255
 
-# The modules the standalone page needs, each after the ones it imports.
-MODULES = (
-    "constants.js",
-    "normalize.js",
-    "network.js",
-    "render.js",
-    "diagram.js",
-    "draw.js",
-    "api.js",
-    "backprop-math.js",
-    "chain-math.js",
-    "gradient-math.js",
-    "chapters.js",
-    "example.js",
-    "pick-diagram.js",
-    "backprop.js",
-    "gradient.js",
-    "chain.js",
-    "timeline.js",
-    "story-picture.js",
-    "story-kit.js",
-    "story-network.js",
-    "story-descent.js",
-    "story-backprop.js",
-    "story-calculus.js",
-    "story-scenes.js",
-    "story.js",
-    "tabs.js",
-    "standalone.js",
-)
 IMPORT = re.compile(r'^import \{[^}]*\} from "\./[a-z-]+\.js";\n', re.MULTILINE)
 EXPORT = re.compile(r"^export (?=(?:async )?function |class |const |let )", re.MULTILINE)
 VIEWS = ("story", "draw", "gradient", "backprop", "chain")  # the tabs, as marked in index.html
@@ -62,10 +32,32 @@ STYLESHEETS = ("style.css", "chapters.css")
 SAMPLES = 8  # test digits embedded for the Backprop view's step
 
 
-def bundle(modules: tuple[str, ...] = MODULES) -> str:
+FROM = re.compile(r'^import \{[^}]*\} from "\./([a-z-]+\.js)";$', re.MULTILINE)
+ENTRY = "standalone.js"  # the exported page's own module; it imports the rest
+
+
+def modules(entry: str = ENTRY) -> list[str]:
+    """The modules `entry` needs, each after the ones it imports (read from their imports)."""
+    order: list[str] = []
+
+    def visit(name: str, path: tuple[str, ...]) -> None:
+        if name in order:
+            return
+        if name in path:
+            raise RuntimeError(f"the page's modules import in a circle: {' → '.join(path)}")
+        source = (STATIC / "js" / name).read_text(encoding="utf-8")
+        for imported in FROM.findall(source):
+            visit(imported, (*path, name))
+        order.append(name)
+
+    visit(entry, ())
+    return order
+
+
+def bundle(entry: str = ENTRY) -> str:
     """The modules as one script: imports between them resolved by concatenation."""
     parts = []
-    for name in modules:
+    for name in modules(entry):
         source = (STATIC / "js" / name).read_text(encoding="utf-8")
         parts.append(f"// ---- {name}\n" + EXPORT.sub("", IMPORT.sub("", source)))
     return "\n".join(parts)
