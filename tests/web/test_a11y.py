@@ -188,3 +188,51 @@ def test_every_tab_has_no_accessibility_violation_before_and_after_use(
     assert errors == []
     report = [f"{where}: {problem}" for where, listed in found.items() for problem in listed]
     assert not report, "\n".join(report)
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.className")
+
+
+def test_the_keyboard_alone_skips_draws_picks_a_test_digit_and_adds_a_weight(chromium, server):
+    context = chromium.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    open_app(page, server)
+    page.keyboard.press("Tab")  # the skip link comes first, and shows itself
+    assert focused(page) == "skip"
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.keyboard.press("Enter")
+    assert focused(page) == "main"
+    page.keyboard.press("Tab")  # the open view's first control: the drawing pad
+    assert focused(page) == "pad" and page.locator(".pen").is_visible()
+    page.keyboard.press("Space")  # the pen down, a stroke, the pen up
+    for key in ["ArrowDown"] * 8 + ["ArrowRight"] * 2:
+        page.keyboard.press(key)
+    page.keyboard.press("Space")
+    page.wait_for_function("document.querySelector('#answer').textContent !== ''")
+    assert page.get_by_test_id("output-bar").count() == 10
+    page.keyboard.press("Delete")
+    assert page.get_by_test_id("answer").inner_text() == ""
+    # to Backprop by the tabs' arrow keys, a test digit by its number, a weight by its neuron
+    page.locator("[role=tab][aria-selected=true]").focus()
+    while page.locator("#tab-backprop").get_attribute("aria-selected") != "true":
+        page.keyboard.press("ArrowRight")
+    view = page.locator("#view-backprop")
+    view.get_by_label("number").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => `${window.digitnet.example.origin.split} ${window.digitnet.example.origin.index}`"
+        " === 'test 7'"
+    )
+    view.get_by_label("the weight from neuron").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("3")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert "Added the weight from neuron 3" in view.inner_text()
+    context.close()
+    assert errors == []

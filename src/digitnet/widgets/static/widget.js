@@ -358,6 +358,9 @@ var style_default = `/* Dark page, clear type, the story's colours: green/red we
 * {
   box-sizing: border-box;
 }
+[hidden] {
+  display: none !important; /* whatever display a class gives it */
+}
 body {
   margin: 0;
   background: var(--bg);
@@ -3240,6 +3243,15 @@ var BackpropView = class {
     this.waysWeights = el("canvas", { className: "chart short", role: "img" });
     this.waysActivations = el("canvas", { className: "chart short", role: "img" });
     this.waysWeightsText = el("p", { className: "muted" });
+    this.addFrom = el("input", { type: "number", min: 0, value: 0, className: "eta" });
+    const add = button("Add to the averaging table");
+    add.addEventListener("click", () => this.addWeight(Number(this.addFrom.value)));
+    this.addWeightControls = el(
+      "div",
+      { className: "buttons" },
+      el("label", {}, "the weight from neuron ", this.addFrom),
+      add
+    );
     this.waysActivationsText = el("p", { className: "muted" });
     this.waysWeights.addEventListener("click", (e) => this.clickWeight(e));
     const waysSection = section(
@@ -3255,7 +3267,8 @@ var BackpropView = class {
           {},
           el("h4", {}, "2. its weights, in proportion to a\u2096"),
           this.waysWeights,
-          this.waysWeightsText
+          this.waysWeightsText,
+          this.addWeightControls
         ),
         el(
           "div",
@@ -3506,6 +3519,7 @@ var BackpropView = class {
     const activationWish = Array.from({ length: nIn }, (_, k) => -W[j * nIn + k] * delta);
     const labels = [...Array(nIn).keys()];
     this.weightBars = { j, nIn };
+    this.addFrom.max = String(nIn - 1);
     signedBars(this.waysWeights, weightWish, { labels });
     stripUnder(this.waysWeights, prev, (v) => gray(v));
     signedBars(this.waysActivations, activationWish, { labels });
@@ -3520,7 +3534,7 @@ var BackpropView = class {
     );
     const brightest = argmax(prev);
     const strongest = argmax(Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
-    this.waysWeightsText.textContent = `\u2212\u2202C/\u2202w${sub(j)}\u2096 = \u2212\u03B4 \xB7 a\u2096. The squares under the bars are the a\u2096: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar to add that weight to the averaging table.`;
+    this.waysWeightsText.textContent = `\u2212\u2202C/\u2202w${sub(j)}\u2096 = \u2212\u03B4 \xB7 a\u2096. The squares under the bars are the a\u2096: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar, or name its neuron below, to add that weight to the averaging table.`;
     this.waysActivationsText.textContent = `\u2212w${sub(j)}\u2096 \xB7 \u03B4: the squares are the weights w${sub(j)}\u2096 (green +, red \u2212); the strongest (from ${strongest}) asks its neuron for the biggest change. The previous layer cannot be moved directly: these wishes are passed back.`;
     this.waysWeights.setAttribute(
       "aria-label",
@@ -3534,7 +3548,11 @@ var BackpropView = class {
   clickWeight(e) {
     if (!this.weightBars) return;
     const rect = this.waysWeights.getBoundingClientRect();
-    const k = Math.floor((e.clientX - rect.left) / rect.width * this.weightBars.nIn);
+    this.addWeight(Math.floor((e.clientX - rect.left) / rect.width * this.weightBars.nIn));
+  }
+  /** The weight from neuron k into the output shown joins the averaging table's rows. */
+  addWeight(k) {
+    if (!this.weightBars || !(k >= 0 && k < this.weightBars.nIn)) return;
     const L = this.model.sizes.length - 1;
     const param = { kind: "weight", layer: L, to: this.weightBars.j, from: k };
     if (!this.clicked.some((p) => p.to === param.to && p.from === param.from))

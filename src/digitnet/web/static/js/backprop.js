@@ -96,6 +96,16 @@ export class BackpropView {
     this.waysWeights = el("canvas", { className: "chart short", role: "img" });
     this.waysActivations = el("canvas", { className: "chart short", role: "img" });
     this.waysWeightsText = el("p", { className: "muted" });
+    // the keyboard's way to what a click on a bar does
+    this.addFrom = el("input", { type: "number", min: 0, value: 0, className: "eta" });
+    const add = button("Add to the averaging table");
+    add.addEventListener("click", () => this.addWeight(Number(this.addFrom.value)));
+    this.addWeightControls = el(
+      "div",
+      { className: "buttons" },
+      el("label", {}, "the weight from neuron ", this.addFrom),
+      add,
+    );
     this.waysActivationsText = el("p", { className: "muted" });
     this.waysWeights.addEventListener("click", (e) => this.clickWeight(e));
     const waysSection = section(
@@ -112,6 +122,7 @@ export class BackpropView {
           el("h4", {}, "2. its weights, in proportion to aₖ"),
           this.waysWeights,
           this.waysWeightsText,
+          this.addWeightControls,
         ),
         el(
           "div",
@@ -377,6 +388,7 @@ export class BackpropView {
     const activationWish = Array.from({ length: nIn }, (_, k) => -W[j * nIn + k] * delta);
     const labels = [...Array(nIn).keys()];
     this.weightBars = { j, nIn };
+    this.addFrom.max = String(nIn - 1);
     signedBars(this.waysWeights, weightWish, { labels });
     stripUnder(this.waysWeights, prev, (v) => gray(v));
     signedBars(this.waysActivations, activationWish, { labels });
@@ -391,7 +403,7 @@ export class BackpropView {
     );
     const brightest = argmax(prev);
     const strongest = argmax(Array.from({ length: nIn }, (_, k) => Math.abs(W[j * nIn + k])));
-    this.waysWeightsText.textContent = `−∂C/∂w${sub(j)}ₖ = −δ · aₖ. The squares under the bars are the aₖ: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar to add that weight to the averaging table.`;
+    this.waysWeightsText.textContent = `−∂C/∂w${sub(j)}ₖ = −δ · aₖ. The squares under the bars are the aₖ: the brightest neuron (${brightest}, a = ${num(prev[brightest], 3)}) gets the biggest change: fire together, wire together. Click a bar, or name its neuron below, to add that weight to the averaging table.`;
     this.waysActivationsText.textContent = `−w${sub(j)}ₖ · δ: the squares are the weights w${sub(j)}ₖ (green +, red −); the strongest (from ${strongest}) asks its neuron for the biggest change. The previous layer cannot be moved directly: these wishes are passed back.`;
     this.waysWeights.setAttribute(
       "aria-label",
@@ -406,7 +418,12 @@ export class BackpropView {
   clickWeight(e) {
     if (!this.weightBars) return;
     const rect = this.waysWeights.getBoundingClientRect();
-    const k = Math.floor(((e.clientX - rect.left) / rect.width) * this.weightBars.nIn);
+    this.addWeight(Math.floor(((e.clientX - rect.left) / rect.width) * this.weightBars.nIn));
+  }
+
+  /** The weight from neuron k into the output shown joins the averaging table's rows. */
+  addWeight(k) {
+    if (!this.weightBars || !(k >= 0 && k < this.weightBars.nIn)) return;
     const L = this.model.sizes.length - 1;
     const param = { kind: "weight", layer: L, to: this.weightBars.j, from: k };
     if (!this.clicked.some((p) => p.to === param.to && p.from === param.from))
