@@ -409,6 +409,9 @@ button:disabled {
   outline-offset: 2px;
 }
 
+[hidden] {
+  display: none !important; /* a class's display never shows what is hidden */
+}
 /* Words for screen readers only. */
 .sr-only {
   position: absolute;
@@ -1312,10 +1315,6 @@ tr.total th {
 }
 .story-controls button {
   min-height: 2rem;
-}
-.story-table-wrap {
-  overflow-x: auto;
-  margin-top: 0.6rem;
 }
 .story-table {
   border-collapse: collapse;
@@ -2351,14 +2350,25 @@ function takeStep(model, result, eta) {
 }
 function largestComponents(gradWeights, gradBiases, sizes, count2) {
   const flat = [...gradWeights, ...gradBiases];
-  const values = new Float64Array(flat.reduce((n, a) => n + a.length, 0));
+  const order = [];
+  const values = [];
   let at = 0;
-  for (const a of flat) for (let k = 0; k < a.length; k++) values[at++] = a[k];
-  const order = Uint32Array.from(values.keys()).sort(
-    (p, q) => Math.abs(values[q]) - Math.abs(values[p])
-  );
+  for (const a of flat) {
+    for (let k = 0; k < a.length; k++, at++) {
+      const m = Math.abs(a[k]);
+      if (order.length === count2 && m <= Math.abs(values[order.length - 1])) continue;
+      let i = Math.min(order.length, count2 - 1);
+      while (i > 0 && Math.abs(values[i - 1]) < m) i--;
+      order.splice(i, 0, at);
+      values.splice(i, 0, a[k]);
+      if (order.length > count2) {
+        order.pop();
+        values.pop();
+      }
+    }
+  }
   const found = [];
-  for (const index of order.subarray(0, count2)) {
+  for (const [n, index] of order.entries()) {
     let rest = index;
     let i = 0;
     while (i < gradWeights.length && rest >= gradWeights[i].length) rest -= gradWeights[i++].length;
@@ -2369,12 +2379,12 @@ function largestComponents(gradWeights, gradBiases, sizes, count2) {
         layer: i + 1,
         to: Math.floor(rest / nIn),
         from: rest % nIn,
-        value: values[index]
+        value: values[n]
       });
     } else {
       let b = 0;
       while (rest >= gradBiases[b].length) rest -= gradBiases[b++].length;
-      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[index] });
+      found.push({ kind: "bias", layer: b + 1, to: rest, value: values[n] });
     }
   }
   return found;
@@ -4188,11 +4198,11 @@ function magnitudes(arrays) {
   for (const a of arrays) for (let k = 0; k < a.length; k++) out[i++] = Math.abs(a[k]);
   return out;
 }
-function shares(gradWeights, gradBiases) {
+function shares(gradWeights, gradBiases, ranked = null) {
   const groups = gradWeights.map((g, i) => ({ layer: i + 1, arrays: [g, gradBiases[i]] }));
   groups.push({ layer: "all", arrays: groups.flatMap((group2) => group2.arrays) });
   return groups.map(({ layer, arrays }) => {
-    const abs = magnitudes(arrays).sort().reverse();
+    const abs = layer === "all" && ranked ? ranked : magnitudes(arrays).sort().reverse();
     const n = abs.length;
     let total2 = 0;
     let squares = 0;
@@ -4604,7 +4614,7 @@ var GradientView = class {
     );
     this.scope = el(
       "select",
-      { "aria-label": "Whose gradient" },
+      {},
       new Option("this example", "example"),
       ...served ? [new Option("a mini-batch of random training images", "batch")] : []
     );
@@ -4888,7 +4898,7 @@ var GradientView = class {
       logY: true
     });
     const L = this.model.sizes.length - 1;
-    const rows = shares(flatW, flatB);
+    const rows = shares(flatW, flatB, sorted);
     this.sharesTable.replaceChildren(
       el(
         "tr",
@@ -5530,8 +5540,7 @@ var ChainView = class {
       min: -1,
       max: 1,
       step: 0.01,
-      value: 0,
-      "aria-label": "Nudge the picked value"
+      value: 0
     });
     this.realNudgeSlider.addEventListener(
       "input",
@@ -5582,6 +5591,8 @@ var ChainView = class {
     this.diagram.setModel(model);
     this.diagram.showValues(model.weights);
     this.pick = null;
+    this.kind.value = "weight";
+    this.pickInputs.show(model, { kind: "weight", layer: model.sizes.length - 1, to: 0, from: 0 });
     this.result = null;
     this.realNudge = 0;
     this.realNudgeSlider.value = "0";
