@@ -16,7 +16,7 @@ from digitnet import explain
 from digitnet.network import Network
 
 pytest.importorskip("anywidget")
-from digitnet.widgets import BUNDLE, Backprop, ChainRule, Draw, GradientDescent  # noqa: E402
+from digitnet.widgets import BUNDLE, Backprop, ChainRule, Draw, GradientDescent, Story  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,7 +102,7 @@ def test_the_label_defaults_to_the_answer_and_is_checked(net, digit):
     import traitlets
 
     answer = int(net.predict(digit.reshape(1, -1))[0])
-    for View in (Backprop, GradientDescent, ChainRule):
+    for View in (Backprop, GradientDescent, ChainRule, Story):
         assert View(net, example=digit).label == answer
     with pytest.raises(traitlets.TraitError, match="label must be 0–9, got 10"):
         Backprop(net, example=digit).label = 10
@@ -190,3 +190,14 @@ def test_the_ball_needs_data():
         GradientDescent(net).ride_along(BatchEvent(1, 1, 1, 0.5, 3.0, net))
     with pytest.raises(TypeError, match="a digitnet Dataset"):
         GradientDescent(net, data=np.zeros((3, 784)))
+
+
+def test_the_story_takes_test_digits_from_data(tiny):
+    net = Network([784, 8, 10], seed=2)
+    story = Story(net, data=tiny)
+    assert story.example == pytest.approx(tiny.test.images[0].tolist())  # the first test digit
+    assert len(story.samples) == Story.SAMPLES
+    first = story.samples[1]
+    assert first["label"] == tiny.test.labels[1] and first["index"] == 1
+    assert first["pixels_255"] == np.round(tiny.test.images[1] * 255).astype(int).tolist()
+    assert Story(net).samples == [] and not any(Story(net).example)

@@ -37,7 +37,7 @@ CELLS = [
     """import numpy as np
 from digitnet import explain
 from digitnet.network import Network
-from digitnet.widgets import Backprop, ChainRule, Draw, GradientDescent
+from digitnet.widgets import Backprop, ChainRule, Draw, GradientDescent, Story
 net = Network([784, 16, 16, 10], seed=0)
 x = np.zeros((28, 28)); x[5:23, 13:16] = 1.0  # a "1"
 """,
@@ -45,13 +45,15 @@ x = np.zeros((28, 28)); x[5:23, 13:16] = 1.0  # a "1"
     "backprop = Backprop(net, example=x, label=3)\nbackprop",
     "GradientDescent(net, example=x)",
     "ChainRule(net, example=x)",
-    # 5: read back what the browser did
+    "Story(net, example=x)",
+    # 6: read back what the browser did
     """ink = sum(v > 0 for v in draw.pixels)
 wanted = int(net.predict(np.array(draw.pixels)[None, :])[0])
 print(f"drawn {ink} {draw.prediction} {wanted}")""",
     """same = explain.backprop_example(net, np.array(backprop.example), backprop.label)["cost"]
 print(f"label {backprop.label} {backprop.cost:.12f} {same:.12f}")""",
 ]
+VIEWS = ("draw-canvas", "backprop-label", "gradient-summary", "chain-derivatives", "story-title")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 STARTUP_SECONDS = 60
 
@@ -146,9 +148,9 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
         page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
         # each widget renders its view
-        for testid in ("draw-canvas", "backprop-label", "gradient-summary", "chain-derivatives"):
+        for testid in VIEWS:
             page.get_by_test_id(testid).first.wait_for(state="attached", timeout=60_000)
-        assert page.locator(".digitnet-widget").count() == 4
+        assert page.locator(".digitnet-widget").count() == len(VIEWS)
 
         # draw a digit; a later cell reads it back
         canvas = page.get_by_test_id("draw-canvas")
@@ -157,15 +159,15 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
         answer = page.get_by_test_id("answer")
         page.wait_for_function("(el) => el.textContent !== ''", arg=answer.element_handle())
         time.sleep(0.5)  # the last stroke's pixels reach the kernel
-        run_cell(page, 5)
-        _, ink, prediction, wanted = output_of(page, 5, "drawn")
+        run_cell(page, 6)
+        _, ink, prediction, wanted = output_of(page, 6, "drawn")
         assert int(ink) > 20 and prediction == wanted == answer.text_content()
 
         # choose a label in Backprop; a later cell reads its cost back
         page.get_by_test_id("backprop-label").select_option("7")
         time.sleep(0.5)
-        run_cell(page, 6)
-        _, label, cost, same = output_of(page, 6, "label")
+        run_cell(page, 7)
+        _, label, cost, same = output_of(page, 7, "label")
         assert label == "7" and cost == same
 
         context.close()

@@ -1,5 +1,5 @@
 """The page's views as Jupyter widgets (anywidget) on a `Network` in the kernel: `Draw`,
-`Backprop`, `GradientDescent`, `ChainRule`. Each shows the page's own view (one bundled ES
+`Backprop`, `GradientDescent`, `ChainRule`, `Story`. Each shows the page's own view (one bundled ES
 module, static/widget.js, built from web/static by esbuild) and keeps Python and the view in
 step through synced traits; what the served page asks its server, the view asks the kernel,
 and the answers come from the same tools (explain.py, the landscape, the ball). Needs the
@@ -51,6 +51,12 @@ class Pixels(traitlets.TraitType):
                 f"{self.name}: {self.info_text}, got values from {low:g} to {high:g}{hint}"
             )
         return x.ravel().tolist()
+
+
+def checked(data: Any) -> Dataset | None:
+    if data is not None and not isinstance(data, Dataset):
+        raise TypeError(f"data must be a digitnet Dataset (load_dataset()), got {data!r:.60}")
+    return data
 
 
 class View(anywidget.AnyWidget):
@@ -190,9 +196,7 @@ class GradientDescent(Studied):
         data: Dataset | None = None,
         **traits: Any,
     ) -> None:
-        if data is not None and not isinstance(data, Dataset):
-            raise TypeError(f"data must be a digitnet Dataset (load_dataset()), got {data!r:.60}")
-        self.data = data
+        self.data = checked(data)
         self.ball: Ball | None = None  # following the run whose network it last saw
         self._run: Network | None = None
         super().__init__(net, example, label, served=data is not None, **traits)
@@ -251,4 +255,35 @@ class GradientDescent(Studied):
         return super().answer(path, request)
 
 
-__all__ = ["Backprop", "ChainRule", "Draw", "GradientDescent"]
+class Story(Studied):
+    """The four chapters as one guided path of scenes, on ``example`` and ``label``. With
+    ``data`` (a `Dataset`), its first test digits go along for the scenes that average over
+    or step other digits, and the first one is the example unless one is given. The scenes
+    that train a network (the ball) need `digitnet serve`."""
+
+    _view = traitlets.Unicode("story").tag(sync=True)
+    samples = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{index, label, pixels_255}]
+    SAMPLES = 24  # as many as the served story fetches (story-kit.js)
+
+    def __init__(
+        self,
+        net: Network,
+        example: Any = None,
+        label: int | None = None,
+        *,
+        data: Dataset | None = None,
+        **traits: Any,
+    ) -> None:
+        samples = []
+        if (dataset := checked(data)) is not None:
+            test = dataset.test
+            if example is None:
+                example = test.images[0]
+            samples = [
+                {"index": i, "label": int(test.labels[i]), "pixels_255": explain.pixels_255(x)}
+                for i, x in enumerate(test.images[: self.SAMPLES])
+            ]
+        super().__init__(net, example, label, samples=samples, **traits)
+
+
+__all__ = ["Backprop", "ChainRule", "Draw", "GradientDescent", "Story"]

@@ -12,6 +12,7 @@ import { Example } from "../web/static/js/example.js";
 import { BackpropView } from "../web/static/js/backprop.js";
 import { GradientView } from "../web/static/js/gradient.js";
 import { ChainView } from "../web/static/js/chain.js";
+import { StoryView } from "../web/static/js/story.js";
 
 // The page's variables and body type belong to the widget's own box here.
 const CSS = (style + chapters).replace(/^(?::root|body) \{/gm, ":host {");
@@ -83,10 +84,11 @@ function drawWidget(model, root) {
   return { view, start: () => show(model.get("pixels")), undo: [follow(model, "pixels", show)] };
 }
 
-// Backprop, Gradient descent, Chain rule: one example (784 floats) and its label, both ways.
-function learningWidget(View) {
+// Backprop, Gradient descent, Chain rule, Story: one example (784 floats) and its label, both
+// ways. make(root, example, model) makes the view.
+function learningWidget(make) {
   return (model, root, example) => {
-    const view = new View(root, example);
+    const view = make(root, example, model);
     const show = () => {
       const x = Float64Array.from(model.get("example"));
       const label = model.get("label");
@@ -112,9 +114,13 @@ function learningWidget(View) {
 
 const WIDGETS = {
   draw: drawWidget,
-  backprop: learningWidget(BackpropView),
-  gradient: learningWidget(GradientView),
-  chain: learningWidget(ChainView),
+  backprop: learningWidget((root, example) => new BackpropView(root, example)),
+  gradient: learningWidget((root, example) => new GradientView(root, example)),
+  chain: learningWidget((root, example) => new ChainView(root, example)),
+  story: learningWidget(
+    (root, example, model) =>
+      new StoryView(root, example, { served: false, samples: model.get("samples"), keys: root }),
+  ),
 };
 
 function render({ model, el }) {
@@ -126,7 +132,11 @@ function render({ model, el }) {
   root.className = "view";
   shadow.append(Object.assign(document.createElement("style"), { textContent: CSS }), root);
   const kernel = kernelApi(model);
-  const example = new Example({ served: model.get("served"), request: kernel.request });
+  const example = new Example({
+    served: model.get("served"),
+    samples: model.get("samples"), // test digits to choose from (Story), when the kernel has them
+    request: kernel.request,
+  });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();

@@ -1823,8 +1823,8 @@ var Diagram = class {
     this.activations = activations;
     this.draw();
   }
-  setHighlight(layer, neuron) {
-    this.highlight = { layer, neuron };
+  setHighlight(layer, neuron2) {
+    this.highlight = { layer, neuron: neuron2 };
     this.choose();
   }
   /** The neurons shown in each layer (index 0: the input, null) and each shown neuron's
@@ -1877,9 +1877,9 @@ var Diagram = class {
       const x = cols === 1 ? right : left + (right - left) * (l - 1) / (cols - 1);
       const shown = this.shown[l];
       const room = height - 2 * pad - (shown.length < sizes[l] ? SUMMARY : 0);
-      const step = room / shown.length;
-      const radius = Math.max(2, Math.min(11, step * 0.38));
-      columns.push(new Map(shown.map((j, n) => [j, { x, y: pad + step * (n + 0.5), r: radius }])));
+      const step2 = room / shown.length;
+      const radius = Math.max(2, Math.min(11, step2 * 0.38));
+      columns.push(new Map(shown.map((j, n) => [j, { x, y: pad + step2 * (n + 0.5), r: radius }])));
     }
     const pixel = (i) => ({
       x: gx + (i % SIDE + 0.5) * cell,
@@ -1925,7 +1925,7 @@ var Diagram = class {
     ctx.lineWidth = 1;
     ctx.strokeRect(grid.x - 0.5, grid.y - 0.5, grid.size + 1, grid.size + 1);
     const outputs = this.model.sizes.length - 1;
-    const answer = this.activations ? argmax(this.activations[outputs - 1]) : -1;
+    const answer2 = this.activations ? argmax(this.activations[outputs - 1]) : -1;
     ctx.textBaseline = "middle";
     geo.columns.forEach((column, c) => {
       const l = c + 1;
@@ -1938,13 +1938,13 @@ var Diagram = class {
         ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
         ctx.fill();
         const lit = this.highlight && this.highlight.layer === l && this.highlight.neuron === j;
-        ctx.lineWidth = lit || l === outputs && j === answer ? 2.5 : 1;
-        ctx.strokeStyle = lit ? "#4fc3ff" : l === outputs && j === answer ? "#ffd54a" : "#56617a";
+        ctx.lineWidth = lit || l === outputs && j === answer2 ? 2.5 : 1;
+        ctx.strokeStyle = lit ? "#4fc3ff" : l === outputs && j === answer2 ? "#ffd54a" : "#56617a";
         ctx.stroke();
         ctx.font = `${Math.max(10, Math.min(14, disc.r * 1.3))}px system-ui, sans-serif`;
         if (l === outputs) {
           ctx.textAlign = "left";
-          ctx.fillStyle = j === answer ? "#ffd54a" : "#c8d0e0";
+          ctx.fillStyle = j === answer2 ? "#ffd54a" : "#c8d0e0";
           ctx.fillText(String(j), disc.x + disc.r + 6, disc.y);
         } else if (j !== n) {
           ctx.textAlign = "right";
@@ -2095,9 +2095,9 @@ var DrawView = class {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     this.pad.addEventListener("keydown", (e) => {
       if (e.key in moves) {
-        const step = e.shiftKey ? KEY_STEP / 4 : KEY_STEP;
+        const step2 = e.shiftKey ? KEY_STEP / 4 : KEY_STEP;
         const [dx, dy] = moves[e.key];
-        const to = [onPad(at[0] + dx * step), onPad(at[1] + dy * step)];
+        const to = [onPad(at[0] + dx * step2), onPad(at[1] + dy * step2)];
         if (down) stroke(at, to);
         at = to;
       } else if (e.key === " ") {
@@ -2464,11 +2464,11 @@ function exponentOf(x) {
   const text = Math.abs(x).toExponential();
   return Number(text.slice(text.indexOf("e") + 1));
 }
-function precisionFixed(step) {
-  return Math.max(0, -exponentOf(Math.abs(step)));
+function precisionFixed(step2) {
+  return Math.max(0, -exponentOf(Math.abs(step2)));
 }
-function precisionRound(step, max) {
-  const s = Math.abs(step);
+function precisionRound(step2, max) {
+  const s = Math.abs(step2);
   const m = Math.abs(max) - s;
   return Math.max(0, exponentOf(m) - exponentOf(s)) + 1;
 }
@@ -2494,7 +2494,7 @@ function tickPlan(lo, hi, count2) {
   const factor = error >= ROOT50 ? 10 : error >= ROOT10 ? 5 : error >= ROOT2 ? 2 : 1;
   let first;
   let last;
-  let step = 0;
+  let step2 = 0;
   let per = 0;
   if (power < 0) {
     per = Math.pow(10, -power) / factor;
@@ -2503,31 +2503,31 @@ function tickPlan(lo, hi, count2) {
     if (first / per < lo) first += 1;
     if (last / per > hi) last -= 1;
   } else {
-    step = Math.pow(10, power) * factor;
-    first = Math.round(lo / step);
-    last = Math.round(hi / step);
-    if (first * step < lo) first += 1;
-    if (last * step > hi) last -= 1;
+    step2 = Math.pow(10, power) * factor;
+    first = Math.round(lo / step2);
+    last = Math.round(hi / step2);
+    if (first * step2 < lo) first += 1;
+    if (last * step2 > hi) last -= 1;
   }
   if (last < first && count2 >= 0.5 && count2 < 2) return tickPlan(lo, hi, count2 * 2);
-  return { first, last, step, per };
+  return { first, last, step: step2, per };
 }
 function ticks(start, stop, count2) {
   if (!(count2 > 0)) return [];
   if (start === stop) return [start];
   const reverse = stop < start;
-  const { first, last, step, per } = reverse ? tickPlan(stop, start, count2) : tickPlan(start, stop, count2);
+  const { first, last, step: step2, per } = reverse ? tickPlan(stop, start, count2) : tickPlan(start, stop, count2);
   if (!(last >= first)) return [];
   const out = [];
   for (let i = 0; i <= last - first; i++) {
     const k = reverse ? last - i : first + i;
-    out.push(per ? k / per : k * step);
+    out.push(per ? k / per : k * step2);
   }
   return out;
 }
 function tickIncrement(start, stop, count2) {
-  const { step, per } = tickPlan(start, stop, count2);
-  return per ? -per : step;
+  const { step: step2, per } = tickPlan(start, stop, count2);
+  return per ? -per : step2;
 }
 function tickStep(start, stop, count2) {
   const reverse = stop < start;
@@ -2567,13 +2567,13 @@ function niceDomain(d0, d1, count2) {
 }
 function linearTickFormat(d0, d1, count2, spec) {
   const s = parseSpec(spec);
-  const step = tickStep(d0, d1, count2);
+  const step2 = tickStep(d0, d1, count2);
   if (s.precision === null) {
     if ("egr".includes(s.type)) {
-      const p = precisionRound(step, Math.max(Math.abs(d0), Math.abs(d1)));
+      const p = precisionRound(step2, Math.max(Math.abs(d0), Math.abs(d1)));
       if (!Number.isNaN(p)) s.precision = p - (s.type === "e" ? 1 : 0);
     } else if (s.type === "f" || s.type === "%") {
-      const p = precisionFixed(step);
+      const p = precisionFixed(step2);
       if (!Number.isNaN(p)) s.precision = p - (s.type === "%" ? 2 : 0);
     }
   }
@@ -2707,9 +2707,9 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 var spoken = (textContent) => el("span", { className: "sr-only", textContent });
-function scroller(name, ...table) {
+function scroller(name, ...table2) {
   const props = { className: "table-wrap", role: "region", tabIndex: 0, "aria-label": name };
-  return el("div", props, ...table);
+  return el("div", props, ...table2);
 }
 function button(textContent, props = {}) {
   return el("button", { type: "button", textContent, ...props });
@@ -3140,14 +3140,14 @@ var Example = class {
         status.textContent = e.message;
       }
     };
-    const step = (by) => load(Math.max(0, Number(index.value) + by));
+    const step2 = (by) => load(Math.max(0, Number(index.value) + by));
     source.addEventListener("change", () => {
       if (source.value === "drawing") this.useDrawing();
       else load(source.value === this.origin.split ? Number(index.value) : 0);
     });
     index.addEventListener("change", () => load(Number(index.value)));
-    previous.addEventListener("click", () => step(-1));
-    next.addEventListener("click", () => step(1));
+    previous.addEventListener("click", () => step2(-1));
+    next.addEventListener("click", () => step2(1));
     const own = this.drawOwn ? button("Draw your own") : null;
     if (own) own.addEventListener("click", () => this.drawOwn());
     const wrap = el(
@@ -3583,7 +3583,7 @@ var BackpropView = class {
         (_, j) => n <= PALETTE.length ? PALETTE[j] : `hsl(${360 * j / n}, 70%, 62%)`
       );
       const canvas = el("canvas", { className: "chart", role: "img" });
-      const largest = el("p", { className: "muted" });
+      const largest2 = el("p", { className: "muted" });
       const back = l < L - 1 ? " (propagated backwards)" : "";
       blocks.push(
         el(
@@ -3605,21 +3605,21 @@ var BackpropView = class {
             { className: "muted" },
             `one colour for each of the ${n} neurons of ${above}`
           ),
-          largest
+          largest2
         )
       );
-      this.sumCharts.push({ l, canvas, largest, colors });
+      this.sumCharts.push({ l, canvas, largest: largest2, colors });
     }
     this.sums.replaceChildren(...blocks);
   }
   showSums(result) {
-    for (const { l, canvas, largest, colors } of this.sumCharts) {
+    for (const { l, canvas, largest: largest2, colors } of this.sumCharts) {
       const rows = result.contributions[l - 1];
-      const wishes = rows.map((row) => Array.from(row, (v) => -v));
+      const wishes2 = rows.map((row) => Array.from(row, (v) => -v));
       const totals = result.nudges[l - 1];
       const biggest = argmax(Array.from(totals, Math.abs));
-      stacked(canvas, wishes, totals, colors);
-      largest.textContent = `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`;
+      stacked(canvas, wishes2, totals, colors);
+      largest2.textContent = `Largest: neuron ${biggest} asked to move by ${signed(totals[biggest])}.`;
       canvas.setAttribute(
         "aria-label",
         `hidden layer ${l} nudges: ${Array.from(totals, (v, k) => `${k}: ${signed(v)}`).join(", ")}`
@@ -3714,7 +3714,7 @@ var BackpropView = class {
     const x = this.example.x;
     const outBefore = forwardAll(s.before, x).activations.at(-1);
     const outAfter = forwardAll(s.after, x).activations.at(-1);
-    const cost = (out) => costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
+    const cost2 = (out) => costTerms(this.model, out, oneHot(s.label, out.length)).reduce((t, v) => t + v, 0);
     const [was, now] = [outBefore[s.label], outAfter[s.label]];
     let why = "";
     if (now < was && this.model.cost !== "cross-entropy") {
@@ -3723,7 +3723,7 @@ var BackpropView = class {
     } else if (now < was) {
       why = ` It fell: the other outputs' wishes, sent back through the hidden layers they share, outweighed its own. Take another step.`;
     }
-    this.stepStatus.textContent = `Step ${this.steps} with \u03B7 = ${s.eta}: output ${s.label} went ${num(was, 4)} \u2192 ${num(now, 4)}; this example's cost ${num(cost(outBefore), 4)} \u2192 ${num(cost(outAfter), 4)}.${why}`;
+    this.stepStatus.textContent = `Step ${this.steps} with \u03B7 = ${s.eta}: output ${s.label} went ${num(was, 4)} \u2192 ${num(now, 4)}; this example's cost ${num(cost2(outBefore), 4)} \u2192 ${num(cost2(outAfter), 4)}.${why}`;
     pairedBars(
       this.stepChart,
       [
@@ -3896,7 +3896,7 @@ function stripUnder(canvas, values, color) {
     sized.ctx.fillRect(slot * (i + 0.5) - size / 2, sized.height - 18 - size - 2, size, size);
   });
 }
-function stacked(canvas, wishes, totals, colors) {
+function stacked(canvas, wishes2, totals, colors) {
   const sized = fit(canvas);
   if (!sized) return;
   const { ctx, width, height } = sized;
@@ -3905,7 +3905,7 @@ function stacked(canvas, wishes, totals, colors) {
   for (let k = 0; k < n; k++) {
     let up = 0;
     let down = 0;
-    for (const row of wishes) row[k] > 0 ? up += row[k] : down -= row[k];
+    for (const row of wishes2) row[k] > 0 ? up += row[k] : down -= row[k];
     top = Math.max(top, up, down);
   }
   const bottom = 18;
@@ -3924,7 +3924,7 @@ function stacked(canvas, wishes, totals, colors) {
     const x = slot * k + (slot - bar) / 2;
     let up = mid;
     let down = mid;
-    wishes.forEach((row, j) => {
+    wishes2.forEach((row, j) => {
       const h = Math.abs(row[k]) * scale;
       ctx.fillStyle = colors[j];
       if (row[k] >= 0) {
@@ -3945,7 +3945,7 @@ function stacked(canvas, wishes, totals, colors) {
   ctx.fillText(`\xB1${top.toPrecision(2)}`, 4, 12);
 }
 function averagingTable(r) {
-  const table = el("table", { className: "averaging" });
+  const table2 = el("table", { className: "averaging" });
   const head = el("tr", {}, el("th", { textContent: "parameter" }));
   for (const ex of r.examples) {
     const canvas = el("canvas", {
@@ -3965,7 +3965,7 @@ function averagingTable(r) {
     );
   }
   head.append(el("th", { className: "key", textContent: "average" }));
-  table.append(head);
+  table2.append(head);
   for (const row of r.rows) {
     const top = Math.max(1e-12, ...row.values.map(Math.abs));
     const tr = el("tr", {}, el("th", { scope: "row", textContent: row.name }));
@@ -3978,17 +3978,17 @@ function averagingTable(r) {
         })
       );
     }
-    const average = signed(row.average, 2);
+    const average2 = signed(row.average, 2);
     tr.append(
       el("td", {
         className: "avg key",
-        textContent: average,
+        textContent: average2,
         dataset: { value: String(row.average) }
       })
     );
-    table.append(tr);
+    table2.append(tr);
   }
-  return table;
+  return table2;
 }
 
 // src/digitnet/web/static/js/chain-math.js
@@ -4073,20 +4073,20 @@ function pickChain(model, x, label, pick, result = backprop(model, x, label)) {
   const k = pick.neuron;
   const nIn = model.sizes[l];
   const W = model.weights[l];
-  const paths = [];
+  const paths2 = [];
   for (let j = 0; j < model.sizes[l + 1]; j++) {
     const w = W[j * nIn + k];
     const f = local(l + 1, j);
-    paths.push({ to: j, w, ...f, term: w * f.delta });
+    paths2.push({ to: j, w, ...f, term: w * f.delta });
   }
-  const sum = paths.reduce((s, p) => s + p.term, 0);
+  const sum = paths2.reduce((s, p) => s + p.term, 0);
   return {
     kind: "activation",
     value: activations[l][k],
     cost: result.cost,
     derivative: dC_da[l - 1][k],
     finite_difference: nudgeActivation(model, activations, label, l, k),
-    paths,
+    paths: paths2,
     sum
   };
 }
@@ -4121,11 +4121,11 @@ function nudgeActivation(model, activations, label, l, k) {
 }
 function pickName(model, pick) {
   const L = model.sizes.length - 1;
-  const neuron = (l, j) => `neuron ${j} of ${layerName(L, l)}`;
-  if (pick.kind === "activation") return `activation of ${neuron(pick.layer, pick.neuron)}`;
-  if (pick.kind === "bias") return `bias of ${neuron(pick.layer, pick.to)}`;
-  const from = pick.layer === 1 && model.sizes[0] === PIXELS ? `pixel (row ${Math.floor(pick.from / SIDE)}, column ${pick.from % SIDE})` : neuron(pick.layer - 1, pick.from);
-  return `weight from ${from} to ${neuron(pick.layer, pick.to)}`;
+  const neuron2 = (l, j) => `neuron ${j} of ${layerName(L, l)}`;
+  if (pick.kind === "activation") return `activation of ${neuron2(pick.layer, pick.neuron)}`;
+  if (pick.kind === "bias") return `bias of ${neuron2(pick.layer, pick.to)}`;
+  const from = pick.layer === 1 && model.sizes[0] === PIXELS ? `pixel (row ${Math.floor(pick.from / SIDE)}, column ${pick.from % SIDE})` : neuron2(pick.layer - 1, pick.from);
+  return `weight from ${from} to ${neuron2(pick.layer, pick.to)}`;
 }
 function layerName(L, l) {
   return l === 0 ? "the input layer" : l === L ? "the output layer" : `hidden layer ${l}`;
@@ -4134,10 +4134,10 @@ var DISC = 18;
 function chainPictureLayout(width, texts, measure) {
   const widest = Math.max(...[...texts.weights, ...texts.acts].map(measure));
   const costWidth = Math.max(...texts.cost.map(measure));
-  const step = (width - 40 - DISC - 12 - costWidth) / 3;
-  if (step >= widest + 10 && step >= 2 * DISC + 16) {
+  const step2 = (width - 40 - DISC - 12 - costWidth) / 3;
+  if (step2 >= widest + 10 && step2 >= 2 * DISC + 16) {
     const y = 49;
-    const xs = texts.acts.map((_, i) => 40 + i * step);
+    const xs = texts.acts.map((_, i) => 40 + i * step2);
     return {
       vertical: false,
       height: 110,
@@ -4250,7 +4250,7 @@ function lineSlice(model, x, label, result, tMax, points = 41) {
     dz1[j] += s;
   }
   const above = { ...model, sizes: model.sizes.slice(1) };
-  const cost = t.map((ti) => {
+  const cost2 = t.map((ti) => {
     const moved = moveAlong(model, result, ti, 1);
     const z = z1.map((v, j) => v - ti * dz1[j]);
     if (model.sizes.length === 2) return outputCost(model, z, label);
@@ -4259,7 +4259,7 @@ function lineSlice(model, x, label, result, tMax, points = 41) {
     return exampleCost(rest, a, label);
   });
   const norm = gradientNorm(result.grad_weights, result.grad_biases);
-  return { t, cost, slope: -norm * norm };
+  return { t, cost: cost2, slope: -norm * norm };
 }
 function moveAlong(model, result, t, first = 0) {
   const move = (list, grads) => list.map((values, i) => {
@@ -4275,36 +4275,36 @@ function moveAlong(model, result, t, first = 0) {
     biases: move(model.biases, result.grad_biases)
   };
 }
-function overshoot(line, eta, costAtEta) {
-  const c0 = line.cost[0];
+function overshoot(line2, eta, costAtEta) {
+  const c0 = line2.cost[0];
   let lowest = 0;
-  for (let i = 1; i < line.cost.length; i++) if (line.cost[i] < line.cost[lowest]) lowest = i;
+  for (let i = 1; i < line2.cost.length; i++) if (line2.cost[i] < line2.cost[lowest]) lowest = i;
   let below = null;
-  const back = line.cost.findIndex((c, i) => i > 0 && c >= c0);
+  const back = line2.cost.findIndex((c, i) => i > 0 && c >= c0);
   if (back === 1)
-    below = line.t[1];
+    below = line2.t[1];
   else if (back > 1) {
-    const [a, b] = [line.cost[back - 1], line.cost[back]];
-    below = line.t[back - 1] + (c0 - a) / (b - a) * (line.t[back] - line.t[back - 1]);
+    const [a, b] = [line2.cost[back - 1], line2.cost[back]];
+    below = line2.t[back - 1] + (c0 - a) / (b - a) * (line2.t[back] - line2.t[back - 1]);
   }
-  return { raises: costAtEta > c0, below, lowest: line.t[lowest] };
+  return { raises: costAtEta > c0, below, lowest: line2.t[lowest] };
 }
 
 // src/digitnet/web/static/js/place-labels.js
 var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-function placeLabels(labels, width, height, measure, line = 14) {
+function placeLabels(labels, width, height, measure, line2 = 14) {
   const placed = [];
   return labels.map((label) => {
     const w = measure(label.text);
     const x = Math.max(2, Math.min(label.x, width - w - 2));
-    const boxAt = (y) => ({ left: x, right: x + w, top: y - line + 3, bottom: y + 3, y });
+    const boxAt = (y) => ({ left: x, right: x + w, top: y - line2 + 3, bottom: y + 3, y });
     const inside = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;
-    for (let k = 0; k <= 2 * Math.ceil(height / line) && !box; k++) {
-      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line);
+    for (let k = 0; k <= 2 * Math.ceil(height / line2) && !box; k++) {
+      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line2);
       if (inside(b) && placed.every((p) => apart(p, b))) box = b;
     }
-    box ??= boxAt(Math.min(height - 3, Math.max(line - 3, label.y)));
+    box ??= boxAt(Math.min(height - 3, Math.max(line2 - 3, label.y)));
     placed.push(box);
     return { ...label, x, y: box.y };
   });
@@ -4339,9 +4339,9 @@ var PickDiagram = class _PickDiagram extends Diagram {
     this.highlight = null;
     this.choose();
   }
-  pickNeuron(layer, neuron) {
+  pickNeuron(layer, neuron2) {
     this.pickedEdge = null;
-    this.setHighlight(layer, neuron);
+    this.setHighlight(layer, neuron2);
   }
   draw() {
     super.draw();
@@ -4497,18 +4497,18 @@ function chains(points, links) {
   const lines = [];
   const used = /* @__PURE__ */ new Set();
   const walk = (start) => {
-    const line = [points.get(start)];
+    const line2 = [points.get(start)];
     used.add(start);
     let [previous, here] = [null, start];
     for (; ; ) {
       const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
       if (next === void 0) break;
-      line.push(points.get(next));
+      line2.push(points.get(next));
       if (next === start) break;
       used.add(next);
       [previous, here] = [here, next];
     }
-    lines.push(line);
+    lines.push(line2);
   };
   for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
   for (const key of links.keys()) if (!used.has(key)) walk(key);
@@ -4517,12 +4517,12 @@ function chains(points, links) {
 
 // src/digitnet/web/static/js/slice.js
 function paintSlice(ctx, r, { left, top, width, height }) {
-  const { alphas, betas, cost } = r;
+  const { alphas, betas, cost: cost2 } = r;
   const [a0, a1] = [alphas[0], alphas.at(-1)];
   const [b0, b1] = [betas[0], betas.at(-1)];
   const toX = (a) => left + (a - a0) / (a1 - a0) * width;
   const toY = (b) => top + (1 - (b - b0) / (b1 - b0)) * height;
-  const at = (i, j) => cost[i][j] ?? r.max_cost;
+  const at = (i, j) => cost2[i][j] ?? r.max_cost;
   const lo = Math.log(Math.max(r.min_cost, 1e-9));
   const hi = Math.log(Math.max(r.max_cost, r.min_cost * 1.0001, 1e-9));
   const [na, nb] = [alphas.length, betas.length];
@@ -4542,13 +4542,13 @@ function paintSlice(ctx, r, { left, top, width, height }) {
   ctx.drawImage(tiny, 0.5, 0.5, na - 1, nb - 1, left, top, width, height);
   const da = (a1 - a0) / (na - 1);
   const db = (b1 - b0) / (nb - 1);
-  const values = cost.flatMap((row, i) => row.map((_, j) => at(i, j)));
+  const values = cost2.flatMap((row, i) => row.map((_, j) => at(i, j)));
   ctx.strokeStyle = "rgba(255,255,255,0.45)";
   ctx.lineWidth = 1;
   for (const level of r.levels || []) {
     ctx.beginPath();
-    for (const line of isolines(values, na, nb, level))
-      line.forEach(([j, i], k) => {
+    for (const line2 of isolines(values, na, nb, level))
+      line2.forEach(([j, i], k) => {
         const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
         if (k) ctx.lineTo(x, y);
         else ctx.moveTo(x, y);
@@ -4977,9 +4977,9 @@ var GradientView = class {
     if (!this.current) return;
     const eta = Number(this.eta.value);
     if (!(eta > 0)) return;
-    let line;
+    let line2;
     if (this.current.result) {
-      line = lineSlice(
+      line2 = lineSlice(
         this.model,
         this.example.x,
         this.current.label,
@@ -4987,16 +4987,16 @@ var GradientView = class {
         2 * eta,
         41
       );
-      line.eta = eta;
-      line.cost_at_eta = line.cost[20];
+      line2.eta = eta;
+      line2.cost_at_eta = line2.cost[20];
     } else {
-      line = this.batch.line;
+      line2 = this.batch.line;
     }
-    const c0 = line.cost[0];
-    const points = line.t.map((t, i) => [t, line.cost[i]]);
-    const lowest = argmax(line.cost.map((c) => -c));
-    const tangent = line.t.map((t) => [t, c0 + line.slope * t]);
-    const step = overshoot(line, line.eta, line.cost_at_eta);
+    const c0 = line2.cost[0];
+    const points = line2.t.map((t, i) => [t, line2.cost[i]]);
+    const lowest = argmax(line2.cost.map((c) => -c));
+    const tangent = line2.t.map((t) => [t, c0 + line2.slope * t]);
+    const step2 = overshoot(line2, line2.eta, line2.cost_at_eta);
     const [curveColour, tangentColour, etaColour, lowColour] = [
       SERIES[7],
       SERIES[1],
@@ -5012,23 +5012,23 @@ var GradientView = class {
       {
         xLabel: "t, the step's length along \u2212\u2207C",
         yLabel: "C",
-        yRange: [Math.min(...line.cost) * 0.9, Math.max(c0, ...line.cost) * 1.05],
+        yRange: [Math.min(...line2.cost) * 0.9, Math.max(c0, ...line2.cost) * 1.05],
         marks: [
           {
-            x: line.eta,
-            y: line.cost_at_eta,
-            color: step.raises ? SERIES[5] : etaColour,
-            label: `\u03B7 = ${setting(line.eta)}${step.raises ? ": overshoot" : ""}`
+            x: line2.eta,
+            y: line2.cost_at_eta,
+            color: step2.raises ? SERIES[5] : etaColour,
+            label: `\u03B7 = ${setting(line2.eta)}${step2.raises ? ": overshoot" : ""}`
           },
-          { x: line.t[lowest], y: line.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
+          { x: line2.t[lowest], y: line2.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
         ]
       }
     );
-    const verdict = step.raises ? `raises the cost: an overshoot. ${step.below === null ? "" : `Any \u03B7 below ${value(step.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step.lowest)}` : line.t[lowest] < line.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line.t[lowest] > line.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = \u03B7 = ${setting(line.eta)}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
-    this.sliceText.classList.toggle("overshoot", step.raises);
-    this.sliceChart.dataset.eta = String(line.eta);
-    this.sliceChart.dataset.overshoot = String(step.raises);
+    const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line2.t[lowest] < line2.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line2.t[lowest] > line2.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = \u03B7 = ${setting(line2.eta)}: C = ${num(line2.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line2.slope * line2.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.classList.toggle("overshoot", step2.raises);
+    this.sliceChart.dataset.eta = String(line2.eta);
+    this.sliceChart.dataset.overshoot = String(step2.raises);
   }
   // ---- the landscape ----------------------------------------------------------------------
   /** The slices this model can take: the recorded path's plane only when it has one. */
@@ -5088,7 +5088,7 @@ var GradientView = class {
       facts.push(
         `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${num(r.line.distance, 3)}; ${initToTrained(r) ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)" : "random directions miss that line, so the slice cannot show it"}`
       );
-    const table = el(
+    const table2 = el(
       "table",
       { className: "paths" },
       el(
@@ -5107,7 +5107,7 @@ var GradientView = class {
     );
     r.paths.forEach((p, n) => {
       const last = p.points.length - 1;
-      table.append(
+      table2.append(
         el(
           "tr",
           {},
@@ -5128,7 +5128,7 @@ var GradientView = class {
     });
     this.landscapeFacts.replaceChildren(
       el("ul", {}, ...facts.map((f) => el("li", { textContent: f }))),
-      r.paths.length ? scroller("The paths: their travel and their true and sliced costs", table) : el("p", {
+      r.paths.length ? scroller("The paths: their travel and their true and sliced costs", table2) : el("p", {
         className: "muted",
         textContent: "Random directions: no paths on this slice."
       })
@@ -5413,7 +5413,7 @@ var ChainView = class {
   }
   build() {
     this.sliders = {};
-    const knobs = el("div", { className: "knob-grid" });
+    const knobs2 = el("div", { className: "knob-grid" });
     for (const [key, label, min, max, start] of KNOBS) {
       const input = el("input", {
         type: "range",
@@ -5434,7 +5434,7 @@ var ChainView = class {
         })
       );
       this.sliders[key] = { input, shown };
-      knobs.append(el("label", {}, el("span", { textContent: label }), input, shown));
+      knobs2.append(el("label", {}, el("span", { textContent: label }), input, shown));
     }
     this.chainPicture = el("canvas", {
       className: "chain-picture",
@@ -5494,7 +5494,7 @@ var ChainView = class {
       el(
         "div",
         { className: "chain-top" },
-        knobs,
+        knobs2,
         el("div", {}, this.chainPicture, this.numberLines)
       ),
       el("h3", { textContent: "Each derivative as its factors, beside the ratio of nudges" }),
@@ -5626,7 +5626,7 @@ var ChainView = class {
         el("th", { className: "key", textContent: "ratio of nudges" })
       )
     ];
-    const line = (which, name, factors, product, fd2) => el(
+    const line2 = (which, name, factors, product, fd2) => el(
       "tr",
       { dataset: { which } },
       el("th", { scope: "row", textContent: name }),
@@ -5644,7 +5644,7 @@ var ChainView = class {
     );
     const fd = r.finite_difference;
     rows.push(
-      line(
+      line2(
         "dC_da3",
         "\u2202C/\u2202a\xB3",
         `2(a\xB3 \u2212 y) = 2(${num(r.a[2])} \u2212 ${num(this.values.y, 2)})`,
@@ -5659,7 +5659,7 @@ var ChainView = class {
       const tail = `\u03C3\u2032(z${sup(l)}) \xB7 \u2202C/\u2202a${sup(l)} = `;
       const values = `${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
       rows.push(
-        line(
+        line2(
           `dC_dw${l}`,
           `\u2202C/\u2202w${sup(l)}`,
           `${prev} \xB7 ${tail}${num(f.a_prev)} \xB7 ${values}`,
@@ -5668,12 +5668,12 @@ var ChainView = class {
         )
       );
       rows.push(
-        line(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
+        line2(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
       );
       const below = i === 0 ? r.dC_dx : r.dC_da[i - 1];
       const belowFd = i === 0 ? fd.dC_dx : fd.dC_da[i - 1];
       rows.push(
-        line(
+        line2(
           i === 0 ? "dC_dx" : `dC_da${i}`,
           `\u2202C/\u2202${prev}`,
           `w${sup(l)} \xB7 ${tail}${num(f.w)} \xB7 ${values}`,
@@ -5689,7 +5689,7 @@ var ChainView = class {
     const label = KNOBS.find(([k]) => k === key)[1];
     const p = this.values[key];
     const costAt = (v) => chainCost(this.params({ ...this.values, [key]: v }));
-    const slope = {
+    const slope2 = {
       w1: r.dC_dw[0],
       w2: r.dC_dw[1],
       w3: r.dC_dw[2],
@@ -5704,7 +5704,7 @@ var ChainView = class {
       label,
       p,
       cost: r.cost,
-      slope,
+      slope: slope2,
       costAt,
       nudge: this.nudge,
       bounds
@@ -5839,7 +5839,7 @@ var ChainView = class {
     this.realFormula.replaceChildren(...rows);
   }
   showRealTangent(p, pick, x, label) {
-    const slope = p.derivative;
+    const slope2 = p.derivative;
     const at = (v) => {
       if (pick.kind === "activation") {
         const above = {
@@ -5870,7 +5870,7 @@ var ChainView = class {
       label: name,
       p: p.value,
       cost: p.cost,
-      slope,
+      slope: slope2,
       costAt: at,
       nudge: this.realNudge,
       span: 1,
@@ -5886,17 +5886,17 @@ function boundNudge(slider, p, nudge, span, bounds) {
   if (kept !== nudge) slider.value = String(kept);
   return kept;
 }
-function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span = NUDGE, bounds = null }) {
+function tangentChart(canvas, text, { label, p, cost: cost2, slope: slope2, costAt, nudge, span = NUDGE, bounds = null }) {
   const points = [];
   const tangent = [];
   const [lo, hi] = bounds ? [Math.max(bounds[0], p - span), Math.min(bounds[1], p + span)] : [p - span, p + span];
   for (let i = 0; i <= 80; i++) {
     const v = lo + (hi - lo) * i / 80;
     points.push([v, costAt(v)]);
-    tangent.push([v, cost + (v - p) * slope]);
+    tangent.push([v, cost2 + (v - p) * slope2]);
   }
   const moved = costAt(p + nudge);
-  const predicted = cost + nudge * slope;
+  const predicted = cost2 + nudge * slope2;
   const costs = points.map((q) => q[1]);
   const low = Math.min(...costs);
   const high = Math.max(...costs);
@@ -5912,14 +5912,14 @@ function tangentChart(canvas, text, { label, p, cost, slope, costAt, nudge, span
       yLabel: "C",
       yRange: [Math.max(low - pad, Math.min(low, 0)), high + pad],
       marks: [
-        { x: p, y: cost, color: "#93a0b8" },
+        { x: p, y: cost2, color: "#93a0b8" },
         { x: p + nudge, y: moved, color: "#ffd54a", label: "nudged" },
         { x: p + nudge, y: predicted, color: "#4fc3ff", radius: 4 }
       ]
     }
   );
-  const ratio = nudge ? (moved - cost) / nudge : slope;
-  text.textContent = nudge ? `Nudged by ${signed(nudge, 3)}: C goes ${num(cost, 5)} \u2192 ${num(moved, 5)} (\u0394C = ${signed(moved - cost, 3)}); the tangent predicts ${signed(predicted - cost, 3)}. \u0394C/\u0394 = ${num(ratio, 5)} vs \u2202C/\u2202${label} = ${num(slope, 5)}: the smaller the nudge, the closer.` : `\u2202C/\u2202${label} = ${num(slope, 6)}: move the slider to nudge it.`;
+  const ratio = nudge ? (moved - cost2) / nudge : slope2;
+  text.textContent = nudge ? `Nudged by ${signed(nudge, 3)}: C goes ${num(cost2, 5)} \u2192 ${num(moved, 5)} (\u0394C = ${signed(moved - cost2, 3)}); the tangent predicts ${signed(predicted - cost2, 3)}. \u0394C/\u0394 = ${num(ratio, 5)} vs \u2202C/\u2202${label} = ${num(slope2, 5)}: the smaller the nudge, the closer.` : `\u2202C/\u2202${label} = ${num(slope2, 6)}: move the slider to nudge it.`;
 }
 function drawChain(canvas, values, r) {
   const acts = [values.x, ...r.a];
@@ -6013,6 +6013,1799 @@ function drawNumberLines(canvas, r) {
   });
 }
 
+// src/digitnet/web/static/js/timeline.js
+function browserClock() {
+  return {
+    now: () => performance.now(),
+    request: (fn) => requestAnimationFrame(fn),
+    cancel: (id) => cancelAnimationFrame(id)
+  };
+}
+var Timeline = class {
+  constructor(clock = browserClock()) {
+    this.clock = clock;
+    this.stages = [];
+    this.render = () => {
+    };
+    this.stage = 0;
+    this.progress = 1;
+    this.playing = false;
+    this.frame = null;
+    this.last = 0;
+    this.listeners = [];
+  }
+  /** Called with the timeline whenever it starts, stops, steps or ends (for the buttons). */
+  onChange(listener) {
+    this.listeners.push(listener);
+  }
+  changed() {
+    this.listeners.forEach((f) => f(this));
+  }
+  /**
+   * A new run: stages [{name, duration (ms)}], render(stage, progress). The run before is
+   * cancelled. autoplay false (reduced motion, or a still scene): its final state at once.
+   */
+  run(stages, render2, { autoplay = true } = {}) {
+    this.stop();
+    this.stages = stages.length ? stages : [{ name: "still", duration: 0 }];
+    this.render = render2;
+    if (autoplay && this.hasMotion()) {
+      this.seek(0, 0);
+      this.play();
+    } else {
+      this.seek(this.stages.length - 1, 1);
+      this.changed();
+    }
+  }
+  /** Whether the run moves at all (a still scene's play does nothing). */
+  hasMotion() {
+    return this.stages.some((s) => s.duration > 0);
+  }
+  get ended() {
+    return this.stage === this.stages.length - 1 && this.progress >= 1;
+  }
+  /** Show stage i at progress p now. */
+  seek(i, p) {
+    this.stage = i;
+    this.progress = p;
+    this.render(i, p);
+  }
+  play() {
+    if (this.playing || !this.hasMotion()) return;
+    if (this.ended) this.seek(0, 0);
+    this.playing = true;
+    this.last = this.clock.now();
+    this.frame = this.clock.request(() => this.tick());
+    this.changed();
+  }
+  pause() {
+    if (!this.playing) return;
+    this.stop();
+    this.changed();
+  }
+  /** Stop asking for frames, leaving the picture where it is. */
+  stop() {
+    if (this.frame !== null) this.clock.cancel(this.frame);
+    this.frame = null;
+    this.playing = false;
+  }
+  /** One stage: finish the one under way, or show the next one finished (at the end: the
+   * first one again); then pause. */
+  step() {
+    this.stop();
+    if (this.progress < 1) this.seek(this.stage, 1);
+    else if (this.stage + 1 < this.stages.length) this.seek(this.stage + 1, 1);
+    else this.seek(0, 1);
+    this.changed();
+  }
+  replay() {
+    this.stop();
+    this.seek(0, 0);
+    this.play();
+  }
+  /** Jump to the end of the run. */
+  finish() {
+    this.stop();
+    this.seek(this.stages.length - 1, 1);
+    this.changed();
+  }
+  /** Drop the run (a scene is left): nothing more is painted. */
+  cancel() {
+    this.stop();
+    this.stages = [];
+    this.render = () => {
+    };
+    this.stage = 0;
+    this.progress = 1;
+    this.changed();
+  }
+  tick() {
+    this.frame = null;
+    const now = this.clock.now();
+    let elapsed = Math.max(0, now - this.last);
+    this.last = now;
+    let { stage, progress } = this;
+    while (elapsed > 0 || this.stages[stage].duration === 0) {
+      const duration = this.stages[stage].duration;
+      const left = duration * (1 - progress);
+      if (duration > 0 && elapsed < left) {
+        progress += elapsed / duration;
+        elapsed = 0;
+        break;
+      }
+      elapsed -= Math.max(0, left);
+      progress = 1;
+      if (stage + 1 >= this.stages.length) break;
+      stage += 1;
+      progress = 0;
+    }
+    this.seek(stage, progress);
+    if (this.ended) {
+      this.playing = false;
+      this.changed();
+    } else {
+      this.frame = this.clock.request(() => this.tick());
+    }
+  }
+};
+
+// src/digitnet/web/static/js/story-picture.js
+var SHOWN = 16;
+var EDGES_IN = 5;
+var GOLD = "#ffd54a";
+function largest(values, n, keep2 = []) {
+  const order = Array.from(values.keys()).sort((p, q) => Math.abs(values[q]) - Math.abs(values[p]));
+  const chosen = new Set(keep2.filter((k) => k < values.length));
+  for (const k of order) {
+    if (chosen.size >= Math.min(n, values.length)) break;
+    chosen.add(k);
+  }
+  return [...chosen].sort((p, q) => p - q);
+}
+var NetPicture = class {
+  /**
+   * model, result: backprop(model, x, label); by: "activation" or "nudge", which neurons a wide
+   * layer shows; keep: {layer: [neurons]} always shown.
+   */
+  constructor(canvas, model, result, { by = "activation", keep: keep2 = {} } = {}) {
+    this.canvas = canvas;
+    this.model = model;
+    this.result = result;
+    const L = model.sizes.length - 1;
+    this.shown = [];
+    for (let l = 1; l <= L; l++) {
+      const basis = by === "nudge" ? result.nudges[l - 1] : result.activations[l];
+      this.shown.push(largest(basis, SHOWN, keep2[l] || []));
+    }
+    this.incoming = this.shown.map((js, i) => js.map((j) => this.strongest(i + 1, j)));
+    this.state = {};
+    this.image = document.createElement("canvas");
+    drawGray(this.image, result.activations[0]);
+    canvas.setAttribute("role", "img");
+  }
+  // The EDGES_IN inputs k of neuron j (layer l) whose signal wⱼₖ aₖ is largest, among those shown.
+  strongest(l, j) {
+    const { sizes, weights } = this.model;
+    const nIn = sizes[l - 1];
+    const from = l === 1 ? Array.from({ length: nIn }, (_, k) => k) : this.shown[l - 2];
+    const a = this.result.activations[l - 1];
+    const signal = from.map((k) => weights[l - 1][j * nIn + k] * a[k]);
+    return largest(signal, EDGES_IN).map((i) => from[i]);
+  }
+  layout(width, height) {
+    const L = this.model.sizes.length - 1;
+    const pad = 14;
+    const grid = Math.min(height - 2 * pad - 16, width * 0.26);
+    const gx = pad;
+    const gy = (height - 16 - grid) / 2;
+    const left = gx + grid + Math.max(24, width * 0.08);
+    const right = width - pad - 44;
+    const columns = this.shown.map((js, i) => {
+      const x = L === 1 ? right : left + (right - left) * i / (L - 1);
+      const step2 = (height - 2 * pad - 16) / js.length;
+      const r = Math.max(3, Math.min(10, step2 * 0.36));
+      return js.map((j, n) => ({ j, x, y: pad + step2 * (n + 0.5), r, step: step2 }));
+    });
+    const cell = grid / SIDE;
+    const pixel = (k) => ({
+      x: gx + (k % SIDE + 0.5) * cell,
+      y: gy + (Math.floor(k / SIDE) + 0.5) * cell
+    });
+    return { grid: { x: gx, y: gy, size: grid, cell }, columns, pixel, bottom: height - 6 };
+  }
+  /** Where neuron j of layer l (0: a pixel) is drawn, or null if it is not shown. */
+  position(geo, l, j) {
+    if (l === 0) return geo.pixel(j);
+    return geo.columns[l - 1].find((d) => d.j === j) || null;
+  }
+  /**
+   * state: lit [per layer 0…L, 0…1] (default all lit), arrows [{layer, values, progress}],
+   * grads [{layer, progress}] (edges into layer coloured by −∂C/∂w), path [[l, from, to]]
+   * (edges into layer l), ring [[l, j]] (neurons circled in gold).
+   */
+  paint(state = this.state) {
+    this.state = state;
+    const sized = fit(this.canvas);
+    if (!sized) return;
+    const { ctx, width, height } = sized;
+    const { model, result } = this;
+    const L = model.sizes.length - 1;
+    const lit = state.lit || new Array(L + 1).fill(1);
+    const geo = this.layout(width, height);
+    const act = result.activations;
+    const top = act.map(
+      (a, l) => l > 0 && l < L && model.activation === "relu" ? Math.max(1, ...a) : 1
+    );
+    const grads = new Map((state.grads || []).map((g) => [g.layer, g.progress]));
+    for (let l = 1; l <= L; l++) {
+      const nIn = model.sizes[l - 1];
+      const W = model.weights[l - 1];
+      const g = result.grad_weights[l - 1];
+      const gTop = grads.has(l) ? maxAbs(
+        this.shown[l - 1].flatMap((j, n) => this.incoming[l - 1][n].map((k) => g[j * nIn + k]))
+      ) : 1;
+      const wTop = maxAbs(W);
+      this.shown[l - 1].forEach((j, n) => {
+        const to = this.position(geo, l, j);
+        for (const k of this.incoming[l - 1][n]) {
+          const from = this.position(geo, l - 1, k);
+          if (!from) continue;
+          let colour;
+          let size;
+          if (grads.has(l)) {
+            const d = -g[j * nIn + k];
+            size = Math.abs(d) / gTop;
+            colour = rgb(d >= 0 ? GREEN : RED, (0.15 + 0.85 * size) * grads.get(l));
+          } else {
+            const w = W[j * nIn + k];
+            size = Math.min(1, 3 * Math.abs(w) / wTop);
+            const signal = Math.min(1, (act[l - 1][k] || 0) / top[l - 1]);
+            colour = rgb(
+              w >= 0 ? GREEN : RED,
+              (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l])
+            );
+          }
+          line(ctx, from, to, colour, 0.5 + 2.5 * size);
+        }
+      });
+    }
+    for (const [l, k, j] of state.path || []) {
+      const from = this.position(geo, l - 1, k);
+      const to = this.position(geo, l, j);
+      if (from && to) line(ctx, from, to, GOLD, 3);
+    }
+    const { grid } = geo;
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(this.image, grid.x, grid.y, grid.size, grid.size);
+    ctx.fillStyle = `rgba(11,15,23,${0.7 * (1 - lit[0])})`;
+    ctx.fillRect(grid.x, grid.y, grid.size, grid.size);
+    ctx.strokeStyle = "#3a4660";
+    ctx.strokeRect(grid.x - 0.5, grid.y - 0.5, grid.size + 1, grid.size + 1);
+    const rings = new Set((state.ring || []).map(([l, j]) => `${l}:${j}`));
+    ctx.font = "11px system-ui, sans-serif";
+    geo.columns.forEach((column, i) => {
+      const l = i + 1;
+      for (const d of column) {
+        const v = Math.min(1, act[l][d.j] / top[l]) * lit[l];
+        ctx.beginPath();
+        ctx.arc(d.x, d.y, d.r, 0, 2 * Math.PI);
+        ctx.fillStyle = `rgb(${Math.round(20 + 235 * v)},${Math.round(24 + 231 * v)},${Math.round(32 + 200 * v)})`;
+        ctx.fill();
+        const ringed = rings.has(`${l}:${d.j}`);
+        ctx.lineWidth = ringed ? 2.5 : 1;
+        ctx.strokeStyle = ringed ? GOLD : "#56617a";
+        ctx.stroke();
+        if (l === L) {
+          ctx.fillStyle = ringed ? GOLD : "#c8d0e0";
+          ctx.textAlign = "left";
+          ctx.textBaseline = "middle";
+          ctx.fillText(String(d.j), d.x + d.r + 4, d.y);
+        }
+      }
+      const more = model.sizes[l] - column.length;
+      if (more > 0) {
+        ctx.fillStyle = "#93a0b8";
+        ctx.textAlign = "center";
+        ctx.textBaseline = "alphabetic";
+        ctx.fillText(`+${more} more`, column[0].x, geo.bottom);
+      }
+    });
+    for (const { layer, values, progress } of state.arrows || []) {
+      const biggest = maxAbs(values);
+      for (const d of geo.columns[layer - 1]) {
+        const v = values[d.j];
+        const length = Math.abs(v) / biggest * Math.max(8, Math.min(28, d.step * 1.6)) * progress;
+        if (length < 0.5) continue;
+        arrow(
+          ctx,
+          d.x + d.r + (layer === L ? 16 : 3),
+          d.y,
+          -Math.sign(v) * length,
+          v >= 0 ? GREEN : RED
+        );
+      }
+    }
+  }
+};
+function maxAbs(values) {
+  let top = 1e-12;
+  for (const v of values) top = Math.max(top, Math.abs(v));
+  return top;
+}
+function line(ctx, from, to, colour, width) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = width;
+  ctx.beginPath();
+  ctx.moveTo(from.x, from.y);
+  ctx.lineTo(to.x, to.y);
+  ctx.stroke();
+}
+function arrow(ctx, x, y, dy, colour) {
+  const c = rgb(colour);
+  const head = Math.min(5, Math.abs(dy) * 0.5);
+  line(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
+  ctx.fillStyle = c;
+  ctx.beginPath();
+  ctx.moveTo(x - 4, y + dy + Math.sign(-dy) * head);
+  ctx.lineTo(x + 4, y + dy + Math.sign(-dy) * head);
+  ctx.lineTo(x, y + dy);
+  ctx.fill();
+  ctx.font = "bold 11px system-ui, sans-serif";
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  ctx.fillText(dy < 0 ? "+" : "\u2212", x + 5, y + dy);
+}
+
+// src/digitnet/web/static/js/story-kit.js
+function canvasIn(view, className, label) {
+  const canvas = el("canvas", { className: `story-canvas ${className}`, role: "img" });
+  canvas.setAttribute("aria-label", label);
+  view.stage.append(canvas);
+  return canvas;
+}
+function table(view, caption, head, rows) {
+  const t = el(
+    "table",
+    { className: "story-table" },
+    el("caption", { textContent: caption }),
+    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { textContent: h, scope: "col" })))),
+    el(
+      "tbody",
+      {},
+      ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", { textContent: c }))))
+    )
+  );
+  const wrap = scroller(caption, t);
+  view.stage.append(wrap);
+  return t;
+}
+var ease = (p) => p < 0.5 ? 2 * p * p : 1 - 2 * (1 - p) * (1 - p);
+var OTHER_DIGITS = 24;
+async function otherDigits(view, example) {
+  const toX = (bytes) => Float64Array.from(bytes, (v) => v / 255);
+  if (!view.served) {
+    const { split, index } = example.origin;
+    const others = (view.samples || []).filter((s) => split !== "test" || s.index !== index);
+    return others.length ? others.map((s) => ({ label: s.label, x: toX(s.pixels_255) })) : null;
+  }
+  const key = view.model;
+  if (otherDigits.key !== key) {
+    otherDigits.key = key;
+    otherDigits.found = view.api("/api/backprop/step", {
+      method: "POST",
+      body: { example: { split: "test", index: 0 }, others: OTHER_DIGITS, seed: 0 }
+    }).then((r) => r.others.map((o) => ({ label: o.label, x: toX(o.pixels_255), index: o.index })));
+  }
+  return otherDigits.found;
+}
+var STEP_ETA = 3;
+function needsServer(view, what) {
+  view.stage.append(
+    el("p", {
+      className: "story-offline",
+      textContent: `${what} needs the server: run \`digitnet serve\` and open this scene there.`
+    })
+  );
+}
+
+// src/digitnet/web/static/js/story-network.js
+var FORWARD_TOTAL = 2e3;
+function layerDuration(layers) {
+  return Math.max(300, Math.min(500, FORWARD_TOTAL / layers));
+}
+var pixels = {
+  title: "Your digit becomes 784 numbers",
+  enter(view, example) {
+    const x = example.x;
+    const bright = x.reduce((n, v) => n + (v > 0.5), 0);
+    const k = argmax(x);
+    view.say(
+      `Your digit is ${SIDE} \xD7 ${SIDE} = ${PIXELS} pixels, each a number from 0 (black) to 1 (white): pixel ${k + 1} (row ${Math.floor(k / SIDE) + 1}, column ${k % SIDE + 1}) holds ${num(x[k], 2)}, and ${bright} are brighter than \xBD. Read row after row, they become one column of ${PIXELS} neurons: the first layer's activations.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-unroll",
+      `your digit's pixels unrolled into a column of ${PIXELS}`
+    );
+    view.animate([{ name: "rows into the column", duration: 1600 }], (_, p) => {
+      const s = fit(canvas);
+      if (!s) return;
+      const { ctx, width, height } = s;
+      const cell = Math.min((height - 20) / SIDE, width * 0.5 / SIDE);
+      const gx = 10;
+      const gy = (height - cell * SIDE) / 2;
+      const colX = width - 60;
+      const rowH = (height - 20) / SIDE;
+      const moved = p * SIDE;
+      const gray2 = (v, dim = 1) => {
+        const g = Math.round(Math.min(1, Math.max(0, v)) * 255 * dim);
+        return `rgb(${g},${g},${g})`;
+      };
+      for (let r = 0; r < SIDE; r++) {
+        const t = Math.min(1, Math.max(0, moved - r));
+        const e = ease(t);
+        for (let c = 0; c < SIDE; c++) {
+          const v = x[r * SIDE + c];
+          ctx.fillStyle = gray2(v, 1 - 0.7 * e);
+          ctx.fillRect(gx + c * cell, gy + r * cell, cell - 0.3, cell - 0.3);
+          if (t > 0) {
+            const x0 = gx + c * cell;
+            const y0 = gy + r * cell;
+            const x1 = colX;
+            const y1 = 10 + (r + c / SIDE) * rowH;
+            ctx.fillStyle = gray2(v);
+            ctx.fillRect(
+              x0 + (x1 - x0) * e,
+              y0 + (y1 - y0) * e,
+              cell + (24 - cell) * e,
+              cell + (rowH / SIDE + 0.4 - cell) * e
+            );
+          }
+        }
+      }
+      ctx.strokeStyle = "#3a4660";
+      ctx.strokeRect(colX - 0.5, 9.5, 25, height - 19);
+      ctx.fillStyle = "#93a0b8";
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.textAlign = "right";
+      ctx.fillText("a\u2081", colX - 4, 18);
+      ctx.fillText(`a${sub(PIXELS)}`, colX - 4, height - 12);
+    });
+  }
+};
+var neuron = {
+  title: "One neuron: its weights and its bias",
+  enter(view, example) {
+    const { model, result } = view;
+    const a1 = result.activations[1];
+    const j = argmax(result.zs[0]);
+    const W = model.weights[0];
+    const x = example.x;
+    const products = new Float64Array(PIXELS);
+    let sum = 0;
+    for (let k = 0; k < PIXELS; k++) {
+      products[k] = W[j * PIXELS + k] * x[k];
+      sum += products[k];
+    }
+    const b = model.biases[0][j];
+    const z = result.zs[0][j];
+    const squash = model.activation === "relu" ? "ReLU" : "\u03C3";
+    view.say(
+      `Hidden neuron ${j} has a weight for every pixel: green adds, red subtracts. Times your pixels and summed: ${num(sum, 3)}. Its bias ${num(b, 3)} says how high the sum must be before it lights up: z = ${num(z, 3)}, and ${squash}(z) = ${num(a1[j], 3)}, its activation.`
+    );
+    const row = el("div", { className: "story-grids" });
+    const grid = (label, caption) => {
+      const c = el("canvas", { className: "story-grid", role: "img", "aria-label": label });
+      row.append(el("figure", {}, c, el("figcaption", { textContent: caption })));
+      return c;
+    };
+    const weights = grid(
+      `neuron ${j}'s ${PIXELS} weights, green positive, red negative`,
+      `weights of neuron ${j}`
+    );
+    const digit = grid("your digit", "your digit");
+    const times = grid("each weight times its pixel", "weight \xD7 pixel");
+    view.stage.append(row);
+    const sumLine = el("p", { className: "story-sum" });
+    view.stage.append(sumLine);
+    const lines = [
+      `\u03A3 w\u2096 a\u2096 = ${num(sum, 3)}`,
+      `+ bias ${num(b, 3)} = z = ${num(z, 3)}`,
+      `${squash}(z) = ${num(a1[j], 3)}`
+    ];
+    drawGray(digit, x);
+    const wTop = Math.max(...Array.from(W.subarray(j * PIXELS, (j + 1) * PIXELS), Math.abs));
+    view.animate(
+      [
+        { name: "the weights", duration: 600 },
+        { name: "times your pixels", duration: 700 },
+        { name: "summed, plus the bias", duration: 600 },
+        { name: "squashed", duration: 500 }
+      ],
+      (stage, p) => {
+        const shown = stage === 0 ? p : 1;
+        drawSigned(weights, W, j * PIXELS, wTop / Math.max(shown, 1e-3));
+        const partial = products.map((v) => v * (stage >= 1 ? stage === 1 ? p : 1 : 0));
+        drawSigned(times, partial, 0, null);
+        sumLine.textContent = lines.slice(0, stage < 2 ? 0 : stage === 2 ? 2 : 3).join("   ");
+      }
+    );
+  }
+};
+var forwardPass = {
+  title: "The forward pass, layer by layer",
+  enter(view) {
+    const { model, result } = view;
+    const L = model.sizes.length - 1;
+    const out = result.activations[L];
+    const answer2 = argmax(out);
+    const firstTop = argmax(result.activations[1]);
+    view.say(
+      `Each layer's activations decide the next one's: a\u2032 = \u03C3(W a + b). Your pixels light hidden layer 1 (neuron ${firstTop} brightest, ${num(result.activations[1][firstTop], 2)}), that layer lights the next, and so on to the ${out.length} outputs, where ${answer2} shines brightest.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-net",
+      `the network lit layer by layer by your digit; output ${answer2} brightest`
+    );
+    canvas.dataset.testid = "story-forward";
+    const picture2 = new NetPicture(canvas, model, result);
+    const duration = layerDuration(L + 1);
+    const names = [
+      "the input",
+      ...model.sizes.slice(1, -1).map((_, i) => `hidden layer ${i + 1}`),
+      "the output"
+    ];
+    view.animate(
+      names.map((name) => ({ name, duration })),
+      (stage, p) => {
+        const lit = names.map((_, l) => l < stage ? 1 : l === stage ? p : 0);
+        canvas.dataset.lit = lit.map((v) => v.toFixed(2)).join(" ");
+        picture2.paint({ lit, ring: p >= 1 && stage === L ? [[L, answer2]] : [] });
+      }
+    );
+  }
+};
+var answer = {
+  title: "The answer: the brightest output",
+  enter(view) {
+    const { model, result } = view;
+    const out = result.activations[model.sizes.length - 1];
+    const best = argmax(out);
+    const runnerUp = argmax(out.map((v, d) => d === best ? -Infinity : v));
+    view.say(
+      `The network's answer is the output that shines brightest: ${best}, at ${num(out[best], 3)}. Next comes ${runnerUp} at ${num(out[runnerUp], 3)}. Every output is a number between 0 and 1: how much the network thinks your digit is that one.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-bars",
+      `the ${out.length} outputs; ${best} is the brightest`
+    );
+    table(
+      view,
+      "The outputs",
+      ["digit", "output"],
+      Array.from(out, (v, d) => [String(d), num(v, 4)])
+    );
+    view.animate([{ name: "the outputs", duration: 700 }], (_, p) => {
+      const s = fit(canvas);
+      if (!s) return;
+      const { ctx, width, height } = s;
+      const slot = width / out.length;
+      const base = height - 22;
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      out.forEach((v, d) => {
+        const h = v * (base - 16) * ease(p);
+        ctx.fillStyle = d === best ? "#ffd54a" : rgb(GREEN, 0.75);
+        ctx.fillRect(slot * d + slot * 0.2, base - h, slot * 0.6, h);
+        ctx.fillStyle = d === best ? "#ffd54a" : "#c8d0e0";
+        ctx.fillText(String(d), slot * (d + 0.5), height - 6);
+        if (p >= 1) ctx.fillText(num(v, 2), slot * (d + 0.5), base - h - 4);
+      });
+    });
+  }
+};
+var NETWORK_SCENES = [pixels, neuron, forwardPass, answer].map((s) => ({
+  ...s,
+  chapter: 0
+}));
+
+// src/digitnet/web/static/js/story-descent.js
+var cost = {
+  title: "How wrong it is: this example's cost",
+  enter(view) {
+    const { model, label, result } = view;
+    const L = model.sizes.length - 1;
+    const a = result.activations[L];
+    const terms = costTerms(model, a, result.target);
+    const worst = argmax(terms);
+    view.say(
+      `Tell the network this is a ${label}: output ${label} should be 1, the others 0. The cost adds up how far each output is from that, here ${costName(model)}: ${num(result.cost, 4)}, most of it from output ${worst} (${num(terms[worst], 4)}).`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-bars",
+      `the outputs, the wanted outputs and each term of the cost; total ${num(result.cost, 4)}`
+    );
+    table(
+      view,
+      `The cost, term by term (total ${num(result.cost, 4)})`,
+      ["digit", "output a", "wanted y", "term"],
+      Array.from(a, (v, d) => [String(d), num(v, 4), String(result.target[d]), num(terms[d], 4)])
+    );
+    const termTop = Math.max(1e-12, ...terms);
+    view.animate(
+      [
+        ...Array.from({ length: DIGITS }, (_, d) => ({ name: `term ${d}`, duration: 90 })),
+        { name: "their sum", duration: 400 }
+      ],
+      (stage, p) => {
+        const s = fit(canvas);
+        if (!s) return;
+        const { ctx, width, height } = s;
+        const slot = width / a.length;
+        const mid = height * 0.55;
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        let sum = 0;
+        a.forEach((v, d) => {
+          const x = slot * d + slot * 0.25;
+          ctx.fillStyle = rgb(GREEN, 0.55);
+          ctx.fillRect(x, mid - v * (mid - 14), slot * 0.5, v * (mid - 14));
+          ctx.fillStyle = "#ffd54a";
+          ctx.fillRect(x - 2, mid - result.target[d] * (mid - 14) - 1, slot * 0.5 + 4, 2);
+          const shown = d < stage || stage === DIGITS ? 1 : d === stage ? p : 0;
+          const h = terms[d] / termTop * (height - mid - 20) * ease(shown);
+          ctx.fillStyle = rgb(RED, 0.85);
+          ctx.fillRect(x, mid + 2, slot * 0.5, h);
+          sum += terms[d] * (shown >= 1 ? 1 : 0);
+          ctx.fillStyle = "#c8d0e0";
+          ctx.fillText(String(d), slot * (d + 0.5), height - 4);
+        });
+        ctx.textAlign = "left";
+        ctx.fillStyle = "#e6ebf5";
+        ctx.fillText(`cost so far ${num(sum, 4)}`, 6, 12);
+      }
+    );
+  }
+};
+var average = {
+  title: "The cost over many examples",
+  enter(view, example) {
+    const { model, label, result } = view;
+    const box = el("div", { className: "story-thumbs" });
+    view.stage.append(box);
+    let left = false;
+    view.busy(otherDigits(view, example)).then((others) => {
+      if (left) return;
+      if (!others) {
+        needsServer(view, "Averaging over other digits");
+        return;
+      }
+      const items = [{ label, x: example.x, yours: true }, ...others].map((o) => ({
+        ...o,
+        cost: o.yours ? result.cost : exampleCost(model, o.x, o.label)
+      }));
+      const mean = items.reduce((s, o) => s + o.cost, 0) / items.length;
+      const worst = items.reduce((w, o) => o.cost > w.cost ? o : w);
+      view.say(
+        `One example says little. The network's cost is the average over every training example: here over your digit (${num(result.cost, 4)}) and ${others.length} test digits, ${num(mean, 4)}. The worst, a ${worst.label}, costs ${num(worst.cost, 3)}: learning means making this average small.`
+      );
+      const cells = items.map((o) => {
+        const c = el("canvas", { className: "story-thumb", role: "img" });
+        drawGray(c, o.x);
+        c.setAttribute("aria-label", `${o.yours ? "your digit" : "a test digit"}, a ${o.label}`);
+        const cap = el("figcaption", { textContent: num(o.cost, 3) });
+        const fig = el("figure", { className: o.yours ? "yours" : "" }, c, cap);
+        box.append(fig);
+        return fig;
+      });
+      const meanLine = el("p", { className: "story-sum" });
+      view.stage.append(meanLine);
+      const step2 = 900 / items.length;
+      view.animate(
+        items.map((_, i) => ({ name: `example ${i + 1}`, duration: step2 })),
+        (stage, p) => {
+          const n = stage + (p >= 1 ? 1 : 0);
+          cells.forEach((fig, i) => fig.style.opacity = i < n ? "1" : "0.15");
+          const seen = items.slice(0, Math.max(1, n));
+          const m = seen.reduce((s, o) => s + o.cost, 0) / seen.length;
+          meanLine.textContent = `average over ${seen.length}: ${num(m, 4)}`;
+        }
+      );
+    });
+    view.say("Fetching other digits\u2026");
+    return () => left = true;
+  }
+};
+var slope = {
+  title: "Downhill in one dimension: the slope and a step",
+  enter(view, example) {
+    const { model, label, result } = view;
+    const tMax = 4 * STEP_ETA;
+    const slice2 = lineSlice(model, example.x, label, result, tMax, 61);
+    const at = (t) => {
+      const i = Math.min(slice2.t.length - 2, Math.floor(t / tMax * (slice2.t.length - 1)));
+      const f = t / tMax * (slice2.t.length - 1) - i;
+      return slice2.cost[i] + f * (slice2.cost[i + 1] - slice2.cost[i]);
+    };
+    const slopeAt = (t) => t === 0 ? slice2.slope : (at(Math.min(tMax, t + 0.05)) - at(Math.max(0, t - 0.05))) / (Math.min(tMax, t + 0.05) - Math.max(0, t - 0.05));
+    const rate = STEP_ETA / Math.max(-slice2.slope, 1e-300);
+    const ts = [0];
+    for (let n = 0; n < 3; n++) ts.push(Math.min(tMax, Math.max(0, ts[n] - rate * slopeAt(ts[n]))));
+    const costs = ts.map(at);
+    view.say(
+      `Walk your digit's cost along the way it falls fastest, \u2212\u2207C: one variable t. Its slope at the start is \u2212\u2016\u2207C\u2016\xB2 = ${num(slice2.slope, 4)}. Step in proportion to the slope: t = ${num(ts[1], 2)} first, then shorter steps as it flattens. The cost: ${costs.map((c) => num(c, 4)).join(" \u2192 ")}.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-chart",
+      `the cost along \u2212\u2207C, and a ball stepping down it: ${costs.map((c) => num(c, 4)).join(", ")}`
+    );
+    const curve = slice2.t.map((t, i) => [t, slice2.cost[i]]);
+    view.animate(
+      ts.slice(1).map((_, n) => ({ name: `step ${n + 1}`, duration: 700 })),
+      (stage, p) => {
+        const t = ts[stage] + (ts[stage + 1] - ts[stage]) * ease(p);
+        const from = ts[stage];
+        const k = slopeAt(from);
+        const tangent = [
+          [Math.max(0, from - 1.5), at(from) - 1.5 * k],
+          [Math.min(tMax, from + 1.5), at(from) + 1.5 * k]
+        ];
+        const trail = ts.slice(0, stage + 1).map((v) => ({ x: v, y: at(v), color: "#93a0b8", radius: 3 }));
+        lineChart(
+          canvas,
+          [
+            { points: curve, color: "#4fc3ff", label: "cost" },
+            { points: tangent, color: "#ffd54a", dash: [4, 3], label: "slope" }
+          ],
+          {
+            xLabel: "t (along \u2212\u2207C)",
+            yLabel: "cost",
+            marks: [...trail, { x: t, y: at(t), color: "#ffd54a", radius: 7 }]
+          }
+        );
+      }
+    );
+  }
+};
+var knobs = {
+  title: "The gradient: which knobs matter",
+  enter(view) {
+    const { model, result } = view;
+    const ranked = rankedMagnitudes(result.grad_weights, result.grad_biases);
+    const all = shares(result.grad_weights, result.grad_biases).at(-1);
+    const top = largestComponents(result.grad_weights, result.grad_biases, model.sizes, 5);
+    view.say(
+      `\u2212\u2207C is one nudge for each of the ${ranked.length.toLocaleString("en")} weights and biases. Their sizes say which knobs matter: the largest 1% hold ${Math.round(all.top1 * 100)}% of the total, and ${Math.round(all.zero_fraction * 100)}% are exactly 0 (black pixels give their weights nothing to do).`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-chart",
+      "every component of the gradient, largest first, on a log scale"
+    );
+    table(
+      view,
+      "The five largest components of \u2212\u2207C",
+      ["knob", "\u2212\u2202C/\u2202\u03B8"],
+      top.map((c) => [pickName(model, c), num(-c.value, 5)])
+    );
+    const every = Math.max(1, Math.floor(ranked.length / 400));
+    const points = [];
+    for (let i = 0; i < ranked.length; i += every)
+      if (ranked[i] > 0) points.push([i + 1, ranked[i]]);
+    view.animate([{ name: "largest first", duration: 900 }], (_, p) => {
+      const n = Math.max(2, Math.ceil(points.length * ease(p)));
+      lineChart(canvas, [{ points: points.slice(0, n), color: "#4fc3ff" }], {
+        xLabel: "rank",
+        yLabel: "|\u2202C/\u2202\u03B8|",
+        logX: true,
+        logY: true
+      });
+    });
+  }
+};
+function ballScene(title, mode, words) {
+  return {
+    title,
+    enter(view, example) {
+      const knobs2 = view.model.sizes.slice(1).reduce((n, size, i) => n + size * (view.model.sizes[i] + 1), 0);
+      view.say(words(knobs2.toLocaleString("en")));
+      if (!view.served) {
+        needsServer(view, "Training a network while you watch");
+        return void 0;
+      }
+      if (!view.mountBall) {
+        view.stage.append(
+          el("p", {
+            className: "story-offline",
+            textContent: "This page was built without the landscape (js/landscape-ball.js)."
+          })
+        );
+        return void 0;
+      }
+      const box = el("div", { className: "story-ball" });
+      view.stage.append(box);
+      const options = {
+        api: view.api,
+        timeline: view.timeline,
+        model: view.model,
+        example,
+        mode
+      };
+      const mounted = view.mountBall(box, { ...options, label: view.label, autoplay: view.motion });
+      return () => mounted.destroy();
+    }
+  };
+}
+var ball = ballScene(
+  "Rolling down the real landscape",
+  "descend",
+  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is the network as it trains, each step downhill from where it stands, until it settles in a valley, not always the deepest.`
+);
+var DESCENT_SCENES = [cost, average, slope, knobs, ball].map((s) => ({
+  ...s,
+  chapter: 1
+}));
+var STOCHASTIC = ballScene(
+  "Stumbling quickly against walking carefully",
+  "compare",
+  () => "From the same start: full-batch descent computes the exact downhill on every image before each careful step; mini-batch SGD steps after only 100 images, stumbling but far more often. Watch both balls and their true costs."
+);
+
+// src/digitnet/web/static/js/story-backprop.js
+var LAYER_MS = 600;
+var BATCH = 8;
+var ROWS = 16;
+var outputLayer = (model) => model.sizes.length - 1;
+function picture(view, label, options) {
+  const canvas = canvasIn(view, "story-net", label);
+  return new NetPicture(canvas, view.model, view.result, options);
+}
+var wishes = {
+  title: "What the outputs want",
+  enter(view) {
+    const { model, label, result } = view;
+    const L = outputLayer(model);
+    const want = result.nudges[L - 1];
+    const down = argmax(want.map((v) => -v));
+    view.say(
+      `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, \u2212\u2202C/\u2202a.`
+    );
+    const net = picture(
+      view,
+      `the network with an arrow at each output: up for ${label}, down for the rest`,
+      {
+        keep: { [L]: [label] }
+      }
+    );
+    view.animate(
+      [{ name: "the outputs' wishes", duration: 700 }],
+      (_, p) => net.paint({ ring: [[L, label]], arrows: [{ layer: L, values: want, progress: ease(p) }] })
+    );
+  }
+};
+function raiseOutput(model, result, j) {
+  const L = outputLayer(model);
+  const nIn = model.sizes[L - 1];
+  const delta = result.deltas[L - 1][j];
+  const prev = result.activations[L - 1];
+  const W = model.weights[L - 1];
+  const weightWish = Float64Array.from(prev, (a) => -delta * a);
+  const activationWish = Float64Array.from({ length: nIn }, (_, k) => -W[j * nIn + k] * delta);
+  return { bias: -delta, weightWish, activationWish, prev };
+}
+var threeWays = {
+  title: "Three ways to raise an output",
+  enter(view) {
+    const { model, label, result } = view;
+    const L = outputLayer(model);
+    const { bias, weightWish, activationWish } = raiseOutput(model, result, label);
+    const kw = argmax(weightWish.map(Math.abs));
+    const ka = argmax(activationWish.map(Math.abs));
+    view.say(
+      `To move output ${label}: change its bias (${signed(bias, 3)}), change its weights, most the one from the brightest neuron ${kw} (${signed(weightWish[kw], 3)}), or change the activations before it in proportion to their weights: neuron ${ka} by ${signed(activationWish[ka], 3)}.`
+    );
+    const net = picture(
+      view,
+      `output ${label}, its bias, its incoming weights and the neurons feeding it`,
+      {
+        keep: { [L]: [label], [L - 1]: [kw, ka] }
+      }
+    );
+    const edges = largest(weightWish, 5).map((k) => [L, k, label]);
+    view.animate(
+      [
+        { name: "its bias", duration: 600 },
+        { name: "its weights", duration: 700 },
+        { name: "the activations before it", duration: 700 }
+      ],
+      (stage, p) => {
+        const state = { ring: [[L, label]], arrows: [] };
+        const grow = (s) => stage > s ? 1 : stage === s ? ease(p) : 0;
+        state.arrows.push({
+          layer: L,
+          values: Float64Array.from({ length: model.sizes[L] }, (_, d) => d === label ? bias : 0),
+          progress: grow(0)
+        });
+        if (stage >= 1) state.path = edges.slice(0, Math.ceil(edges.length * grow(1)));
+        if (stage >= 2)
+          state.arrows.push({ layer: L - 1, values: activationWish, progress: grow(2) });
+        net.paint(state);
+      }
+    );
+    table(
+      view,
+      `The three ways to raise output ${label}`,
+      ["way", "change"],
+      [
+        ["its bias b", signed(bias, 4)],
+        [`the weight from neuron ${kw}`, signed(weightWish[kw], 4)],
+        [`the activation of neuron ${ka}`, signed(activationWish[ka], 4)]
+      ]
+    );
+  }
+};
+function pairedRows(canvas, neurons, top, bottom, grow, labels) {
+  const s = fit(canvas);
+  if (!s) return;
+  const { ctx, width, height } = s;
+  const slot = width / neurons.length;
+  const mid = height * 0.45;
+  const topMax = Math.max(1e-12, ...neurons.map((k) => Math.abs(top[k])));
+  const botMax = Math.max(1e-12, ...neurons.map((k) => Math.abs(bottom[k])));
+  const half = (height - mid - 34) / 2;
+  ctx.font = "11px system-ui, sans-serif";
+  ctx.textAlign = "center";
+  ctx.fillStyle = "#93a0b8";
+  ctx.textAlign = "left";
+  ctx.fillText(labels[0], 4, 11);
+  ctx.fillText(labels[1], 4, mid + 12);
+  ctx.textAlign = "center";
+  neurons.forEach((k, n) => {
+    const x = slot * n + slot * 0.2;
+    const h = Math.abs(top[k]) / topMax * (mid - 22) * grow[0];
+    ctx.fillStyle = "#c8d0e0";
+    ctx.fillRect(x, mid - 4 - h, slot * 0.6, h);
+    const v = bottom[k];
+    const g = Math.abs(v) / botMax * half * grow[1];
+    ctx.fillStyle = rgb(v >= 0 ? GREEN : RED);
+    const centre = mid + 16 + half;
+    ctx.fillRect(x, v >= 0 ? centre - g : centre, slot * 0.6, g);
+    ctx.fillStyle = "#93a0b8";
+    ctx.fillText(String(k), slot * (n + 0.5), height - 3);
+  });
+}
+var hebb = {
+  title: "Fire together, wire together",
+  enter(view) {
+    const { model, label, result } = view;
+    const L = outputLayer(model);
+    const { weightWish, prev } = raiseOutput(model, result, label);
+    const neurons = largest(prev, ROWS);
+    const bright = argmax(prev);
+    const dim = neurons.reduce((d, k) => prev[k] < prev[d] ? k : d, neurons[0]);
+    view.say(
+      `A weight's wish is the output's wish times the neuron it comes from: \u2212\u2202C/\u2202w\u2C7C\u2096 = a\u2096 \xB7 (\u2212\u03B4\u2C7C). So the weights from bright neurons change most: neuron ${bright} (a = ${num(prev[bright], 2)}) asks ${signed(weightWish[bright], 3)}, neuron ${dim} (a = ${num(prev[dim], 2)}) ${signed(weightWish[dim], 3)}. Neurons that fire together wire together.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-bars",
+      `the activations of layer ${L - 1} and the desired changes of their weights into output ${label}`
+    );
+    view.animate(
+      [
+        { name: "the neurons that fire", duration: 600 },
+        { name: "their weights' wishes", duration: 700 }
+      ],
+      (stage, p) => pairedRows(
+        canvas,
+        neurons,
+        prev,
+        weightWish,
+        [stage ? 1 : ease(p), stage ? ease(p) : 0],
+        [`activation a\u2096 of layer ${L - 1}`, `desired change of w\u2096 \u2192 ${label}`]
+      )
+    );
+  }
+};
+var addedUp = {
+  title: "Every output's wishes, added up",
+  enter(view) {
+    const { model, result } = view;
+    const L = outputLayer(model);
+    const rows = result.contributions[L - 2];
+    const total2 = result.nudges[L - 2];
+    const neurons = largest(total2, ROWS);
+    const k = neurons.reduce(
+      (b, n) => Math.abs(total2[n]) > Math.abs(total2[b]) ? n : b,
+      neurons[0]
+    );
+    const biggest = argmax(rows.map((row) => Math.abs(row[k])));
+    view.say(
+      `Each output has its own wish for every neuron of the layer before, in proportion to the weight between them. Add the ${rows.length} wishes up: neuron ${k} should move ${signed(total2[k], 3)}, most of it output ${biggest}'s ${signed(-rows[biggest][k], 3)}. That sum is \u2212\u2202C/\u2202a of the hidden layer.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-stack",
+      `each output's wish for layer ${L - 1}'s neurons, stacked in colour, and their sum`
+    );
+    view.stage.append(
+      legend(rows.map((_, j) => ({ color: PALETTE[j % PALETTE.length], label: `output ${j}` })))
+    );
+    view.animate(
+      [
+        ...rows.map((_, j) => ({ name: `output ${j}`, duration: 110 })),
+        { name: "the sum", duration: 500 }
+      ],
+      (stage, p) => {
+        const s = fit(canvas);
+        if (!s) return;
+        const { ctx, width, height } = s;
+        const rowH = (height - 8) / neurons.length;
+        const top = Math.max(
+          1e-12,
+          ...neurons.map((n) => rows.reduce((a, r) => a + Math.abs(r[n]), 0))
+        );
+        const zero = width / 2;
+        const scale = (width / 2 - 50) / top;
+        ctx.strokeStyle = "#3a4660";
+        ctx.beginPath();
+        ctx.moveTo(zero, 0);
+        ctx.lineTo(zero, height);
+        ctx.stroke();
+        ctx.font = "11px system-ui, sans-serif";
+        neurons.forEach((n, i) => {
+          const y = 4 + i * rowH;
+          let at = 0;
+          rows.forEach((row, j) => {
+            const part = j < stage || stage === rows.length ? 1 : j === stage ? ease(p) : 0;
+            const v = -row[n] * part;
+            ctx.fillStyle = PALETTE[j % PALETTE.length];
+            const x0 = zero + at * scale;
+            ctx.fillRect(Math.min(x0, x0 + v * scale), y + 2, Math.abs(v * scale), rowH - 4);
+            at += v;
+          });
+          if (stage === rows.length) {
+            ctx.fillStyle = rgb(total2[n] >= 0 ? GREEN : RED);
+            ctx.fillRect(zero + total2[n] * scale * ease(p) - 1.5, y, 3, rowH);
+          }
+          ctx.fillStyle = "#93a0b8";
+          ctx.textAlign = "left";
+          ctx.fillText(`a${n}`, 2, y + rowH / 2 + 4);
+        });
+      }
+    );
+  }
+};
+var backwards = {
+  title: "The same again, backwards through every layer",
+  enter(view) {
+    const { model, result } = view;
+    const L = outputLayer(model);
+    const firstBig = argmax(result.nudges[0].map(Math.abs));
+    view.say(
+      `Each layer's wishes become the next layer back's, weighted and summed, all the way to the first hidden layer (its neuron ${firstBig} most: ${signed(result.nudges[0][firstBig], 3)}). On the way, every weight gets its desired change, green up, red down: backpropagation.`
+    );
+    const net = picture(
+      view,
+      "the nudges flowing from the outputs back to the first layer, and the weights' desired changes",
+      { by: "nudge" }
+    );
+    net.canvas.dataset.testid = "story-backward";
+    const stages = [];
+    for (let l = L; l >= 1; l--)
+      stages.push({ name: l === L ? "the outputs" : `hidden layer ${l}`, duration: LAYER_MS });
+    view.animate(stages, (stage, p) => {
+      const arrows = [];
+      const grads = [];
+      for (let s = 0; s <= stage; s++) {
+        const l = L - s;
+        const progress = s < stage ? 1 : ease(p);
+        arrows.push({ layer: l, values: result.nudges[l - 1], progress });
+        grads.push({ layer: l, progress });
+      }
+      net.canvas.dataset.flow = arrows.map((a) => `${a.layer}:${a.progress.toFixed(2)}`).join(" ");
+      net.paint({ arrows, grads });
+    });
+  }
+};
+var minibatch = {
+  title: "Averaging over a mini-batch",
+  enter(view, example) {
+    const { model, label, result } = view;
+    let left = false;
+    view.say("Fetching other digits\u2026");
+    view.busy(otherDigits(view, example)).then((others) => {
+      if (left) return;
+      if (!others) {
+        needsServer(view, "A mini-batch of other digits");
+        return;
+      }
+      const batch = [{ label, x: example.x, result }, ...others.slice(0, BATCH - 1)].map((o) => ({
+        ...o,
+        result: o.result || backprop(model, o.x, o.label)
+      }));
+      const mean = (pick) => pick(batch[0].result).map(
+        (_, i) => batch.reduce((s, o) => s + pick(o.result)[i], 0) / batch.length
+      );
+      const gw = batch[0].result.grad_weights.map((_, l) => mean((r) => r.grad_weights[l]));
+      const gb = batch[0].result.grad_biases.map((_, l) => mean((r) => r.grad_biases[l]));
+      const knobs2 = largestComponents(gw, gb, model.sizes, 6);
+      const wish = (r, c) => -(c.kind === "weight" ? r.grad_weights[c.layer - 1][c.to * model.sizes[c.layer - 1] + c.from] : r.grad_biases[c.layer - 1][c.to]);
+      view.say(
+        `Every example wants its own changes; their average is the step. For your digit and ${batch.length - 1} others, the knob the batch agrees on most is the ${pickName(model, knobs2[0])}: ${signed(-knobs2[0].value, 3)} on average. In practice: shuffle, split into mini-batches of about 100, and step after each.`
+      );
+      const t = table(
+        view,
+        "Each example's desired change of the knobs the batch wants most, and the average",
+        ["knob", ...batch.map((o, i) => i ? `a ${o.label}` : `yours (${o.label})`), "average"],
+        knobs2.map((c) => [
+          pickName(model, c),
+          ...batch.map((o) => signed(wish(o.result, c), 2)),
+          signed(-c.value, 2)
+        ])
+      );
+      t.classList.add("story-batch");
+      const cells = [...t.querySelectorAll("tbody tr")].map((tr) => [...tr.children]);
+      view.animate(
+        [
+          ...batch.map((_, i) => ({ name: `example ${i + 1}`, duration: 220 })),
+          { name: "the average", duration: 500 }
+        ],
+        (stage, p) => {
+          const shown = stage + (p >= 1 ? 1 : 0);
+          for (const row of cells) {
+            row.forEach((td, i) => {
+              if (i === 0) return;
+              td.style.opacity = i <= shown ? "1" : "0.1";
+              td.style.color = i === batch.length + 1 ? "#ffd54a" : "";
+            });
+          }
+        }
+      );
+    });
+    return () => left = true;
+  }
+};
+var step = {
+  title: "This example's step, and the other digits",
+  enter(view, example) {
+    const { model, label, result } = view;
+    const L = outputLayer(model);
+    const after = takeStep(model, result, STEP_ETA);
+    const before = result.activations[L];
+    const moved = forward(after, example.x).at(-1);
+    const costAfter = exampleCost(after, example.x, label);
+    view.say(
+      `Take the step your digit asks for alone (\u03B7 = ${STEP_ETA}): output ${label} goes ${num(before[label], 3)} \u2192 ${num(moved[label], 3)} and its cost ${num(result.cost, 4)} \u2192 ${num(costAfter, 4)}. The same step moves every other digit too, some for the worse: that is why the step is an average.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-bars",
+      `the outputs before and after the step; output ${label} from ${num(before[label], 3)} to ${num(moved[label], 3)}`
+    );
+    canvas.dataset.testid = "story-step-outputs";
+    const box = el("div", { className: "story-thumbs" });
+    view.stage.append(box);
+    let others = [];
+    let left = false;
+    const paint = (stage, p) => {
+      const s = fit(canvas);
+      if (s) {
+        const { ctx, width, height } = s;
+        const slot = width / DIGITS;
+        const base = height - 20;
+        const f = stage === 0 ? ease(p) : 1;
+        ctx.font = "11px system-ui, sans-serif";
+        ctx.textAlign = "center";
+        for (let d = 0; d < before.length; d++) {
+          const v = before[d] + (moved[d] - before[d]) * f;
+          ctx.fillStyle = "rgba(147,160,184,0.35)";
+          ctx.fillRect(slot * d + slot * 0.2, base - before[d] * (base - 14), slot * 0.6, 2);
+          ctx.fillStyle = d === label ? "#ffd54a" : rgb(GREEN, 0.75);
+          ctx.fillRect(slot * d + slot * 0.25, base - v * (base - 14), slot * 0.5, v * (base - 14));
+          ctx.fillStyle = d === label ? "#ffd54a" : "#c8d0e0";
+          ctx.fillText(String(d), slot * (d + 0.5), height - 5);
+        }
+        canvas.dataset.outputs = Array.from(
+          before,
+          (b, d) => (b + (moved[d] - b) * f).toFixed(6)
+        ).join(" ");
+      }
+      box.querySelectorAll("figure").forEach(
+        (fig) => fig.style.opacity = stage >= 1 ? String(0.15 + 0.85 * (stage === 1 ? p : 1)) : "0.15"
+      );
+    };
+    view.busy(otherDigits(view, example)).then((found) => {
+      if (left || !found) return;
+      others = found.slice(0, 12).map((o) => ({
+        ...o,
+        before: exampleCost(model, o.x, o.label),
+        after: exampleCost(after, o.x, o.label)
+      }));
+      const worse = others.filter((o) => o.after > o.before).length;
+      for (const o of others) {
+        const c = el("canvas", { className: "story-thumb", role: "img" });
+        drawGray(c, o.x);
+        c.setAttribute(
+          "aria-label",
+          `a ${o.label}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`
+        );
+        const change2 = o.after - o.before;
+        const cap = el("figcaption", {
+          textContent: `${change2 > 0 ? "\u25B2" : "\u25BC"} ${num(Math.abs(change2), 3)}`,
+          className: change2 > 0 ? "worse" : "better"
+        });
+        box.append(el("figure", {}, c, cap));
+      }
+      box.prepend(
+        el("p", {
+          className: "muted",
+          textContent: `Other digits' cost after your step: ${worse} of ${others.length} got worse.`
+        })
+      );
+      paint(view.timeline.stage, view.timeline.progress);
+    });
+    view.animate(
+      [
+        { name: "your outputs move", duration: 1e3 },
+        { name: "the other digits", duration: 600 }
+      ],
+      paint
+    );
+    return () => left = true;
+  }
+};
+var BACKPROP_SCENES = [wishes, threeWays, hebb, addedUp, backwards, minibatch, step];
+
+// src/digitnet/web/static/js/story-calculus.js
+var FACTOR_MS = 450;
+var SVG = "http://www.w3.org/2000/svg";
+function strongestChain(model, result, label) {
+  const L = model.sizes.length - 1;
+  const links = Math.min(3, L);
+  const neurons = [[L, label]];
+  for (let l = L; l > L - links; l--) {
+    const j = neurons[0][1];
+    const nIn = model.sizes[l - 1];
+    const prev = result.activations[l - 1];
+    const signal = Array.from(prev, (a, k) => Math.abs(model.weights[l - 1][j * nIn + k] * a));
+    neurons.unshift([l - 1, argmax(signal)]);
+  }
+  const weights = [];
+  const biases = [];
+  for (let i = 1; i < neurons.length; i++) {
+    const [l, j] = neurons[i];
+    const k = neurons[i - 1][1];
+    weights.push(model.weights[l - 1][j * model.sizes[l - 1] + k]);
+    biases.push(model.biases[l - 1][j]);
+  }
+  const x = result.activations[neurons[0][0]][neurons[0][1]];
+  return { links, neurons, x, biases, chain: oneNeuronChain({ weights, biases, x, y: 1 }) };
+}
+function neuronName(model, [l, j]) {
+  const L = model.sizes.length - 1;
+  return l === 0 ? `pixel ${j}` : l === L ? `output ${j}` : `hidden ${l} neuron ${j}`;
+}
+function chainFactors(chain, n, node) {
+  const kind2 = node[0];
+  const l = Number(node.slice(1));
+  const f = chain.factors;
+  const out = [];
+  const layer = kind2 === "a" ? l + 1 : l;
+  if (kind2 === "a") {
+    out.push({ text: `w${sup(layer)}`, value: f[layer - 1].w, edge: [node, `z${layer}`] });
+  } else {
+    const first = kind2 === "w" ? f[l - 1].a_prev : 1;
+    out.push({ text: kind2 === "w" ? `a${sup(l - 1)}` : "1", value: first, edge: [node, `z${l}`] });
+  }
+  for (let m = layer; m <= n; m++) {
+    out.push({ text: `\u03C3\u2032(z${sup(m)})`, value: f[m - 1].sigma_prime, edge: [`z${m}`, `a${m}`] });
+    if (m < n) out.push({ text: `w${sup(m + 1)}`, value: f[m].w, edge: [`a${m}`, `z${m + 1}`] });
+  }
+  out.push({ text: `2(a${sup(n)} \u2212 y)`, value: f[n - 1].dC_da, edge: [`a${n}`, "C"] });
+  return out;
+}
+function derivative(chain, node) {
+  const l = Number(node.slice(1));
+  if (node[0] === "w") return chain.dC_dw[l - 1];
+  if (node[0] === "b") return chain.dC_db[l - 1];
+  return l === 0 ? chain.dC_dx : chain.dC_da[l - 1];
+}
+var chainScene = {
+  title: "A chain of one neuron per layer",
+  enter(view) {
+    const { model, label, result } = view;
+    const { links, neurons, x, chain } = strongestChain(model, result, label);
+    const n = links;
+    const factors = chainFactors(chain, n, `w${n}`);
+    view.say(
+      `Follow one neuron per layer along your digit's strongest path, ${neurons.map((p) => neuronName(model, p)).join(" \u2192 ")}, with their real weights and biases. With y = 1, C = (a${sup(n)} \u2212 y)\xB2 = ${num(chain.cost, 4)}. Nudge w${sup(n)}: z${sup(n)} moves, then a${sup(n)}, then C, each by a factor.`
+    );
+    const canvas = canvasIn(
+      view,
+      "story-chain",
+      `a chain of ${n + 1} neurons and the cost; a nudge to w${sup(n)} moving z, a and C`
+    );
+    const values = [x, ...chain.a];
+    const stages = ["z", "a", "C"].map((name) => ({ name: `${name} moves`, duration: 650 }));
+    const dz = factors[0].value;
+    const moves = [dz, dz * factors[1].value, dz * factors[1].value * factors[2].value];
+    view.animate(stages, (stage, p) => {
+      const s = fit(canvas);
+      if (!s) return;
+      const { ctx, width, height } = s;
+      const cols = n + 2;
+      const gap = width / cols;
+      const y = height * 0.42;
+      ctx.font = "12px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      for (let i = 0; i <= n + 1; i++) {
+        const cx = gap * (i + 0.5);
+        const isCost = i === n + 1;
+        const v = isCost ? chain.cost : values[i];
+        if (i > 0) {
+          ctx.strokeStyle = i === n ? "#ffd54a" : "#56617a";
+          ctx.lineWidth = i === n ? 2.5 : 1.5;
+          ctx.beginPath();
+          ctx.moveTo(gap * (i - 0.5) + 16, y);
+          ctx.lineTo(cx - 16, y);
+          ctx.stroke();
+          ctx.fillStyle = "#93a0b8";
+          const linkText = isCost ? "(a \u2212 y)\xB2" : `w${sup(i)} = ${num(chain.factors[i - 1].w, 2)}`;
+          ctx.fillText(linkText, gap * i, y - 14);
+        }
+        ctx.beginPath();
+        ctx.arc(cx, y, 14, 0, 2 * Math.PI);
+        const g = Math.round(40 + 200 * Math.min(1, Math.max(0, v)));
+        ctx.fillStyle = isCost ? "#3a1d24" : `rgb(${g},${g},${g})`;
+        ctx.fill();
+        ctx.strokeStyle = "#56617a";
+        ctx.lineWidth = 1;
+        ctx.stroke();
+        ctx.fillStyle = "#e6ebf5";
+        ctx.fillText(isCost ? "C" : `a${sup(i)}`, cx, y + 32);
+        ctx.fillText(num(v, 3), cx, y + 48);
+      }
+      const shown = moves.map((m, i) => i < stage ? 1 : i === stage ? ease(p) : 0);
+      const names = [`\u2202z${sup(n)}/\u2202w${sup(n)}`, `\u2202a${sup(n)}/\u2202w${sup(n)}`, `\u2202C/\u2202w${sup(n)}`];
+      const top = Math.max(1e-12, ...moves.map(Math.abs));
+      moves.forEach((m, i) => {
+        const by = height - 48 + i * 15;
+        const w = Math.abs(m) / top * (width * 0.35) * shown[i];
+        ctx.fillStyle = m >= 0 ? "#40dc78" : "#f04848";
+        ctx.fillRect(width * 0.5, by - 9, w, 10);
+        ctx.fillStyle = "#c8d0e0";
+        ctx.textAlign = "right";
+        ctx.fillText(`${names[i]} = ${shown[i] >= 1 ? signed(m, 3) : "\u2026"}`, width * 0.5 - 6, by);
+        ctx.textAlign = "center";
+      });
+    });
+  }
+};
+function chainTree(chain, biases, x) {
+  const n = biases.length;
+  const svg = document.createElementNS(SVG, "svg");
+  const rows = 2 + 2 * n;
+  const rowH = 46;
+  svg.setAttribute("viewBox", `0 0 360 ${rows * rowH}`);
+  svg.setAttribute("class", "chain-tree");
+  svg.setAttribute("data-testid", "chain-tree");
+  svg.setAttribute("role", "img");
+  const place = {};
+  const value2 = {};
+  place.C = [180, 0];
+  value2.C = chain.cost;
+  place[`a${n}`] = [180, 1];
+  place.y = [300, 1];
+  value2.y = 1;
+  for (let l = n; l >= 1; l--) {
+    const r = 2 + 2 * (n - l);
+    place[`z${l}`] = [180, r];
+    place[`w${l}`] = [60, r + 1];
+    place[`a${l - 1}`] = [180, r + 1];
+    place[`b${l}`] = [300, r + 1];
+    value2[`z${l}`] = chain.z[l - 1];
+    value2[`a${l}`] = chain.a[l - 1];
+    value2[`w${l}`] = chain.factors[l - 1].w;
+    value2[`b${l}`] = biases[l - 1];
+  }
+  value2.a0 = x;
+  const parents = { [`a${n}`]: "C", y: "C" };
+  for (let l = 1; l <= n; l++) {
+    parents[`z${l}`] = `a${l}`;
+    for (const child of [`w${l}`, `a${l - 1}`, `b${l}`]) parents[child] = `z${l}`;
+  }
+  const at = (name) => [place[name][0], place[name][1] * rowH + rowH / 2];
+  const edges = {};
+  for (const [child, parent] of Object.entries(parents)) {
+    const line2 = document.createElementNS(SVG, "line");
+    const [x1, y1] = at(child);
+    const [x2, y2] = at(parent);
+    Object.entries({ x1, y1: y1 - 13, x2, y2: y2 + 13 }).forEach(
+      ([k, v]) => line2.setAttribute(k, v)
+    );
+    line2.setAttribute("class", "tree-edge");
+    svg.append(line2);
+    edges[`${child}>${parent}`] = line2;
+  }
+  const nodes = {};
+  const label = (name) => name === "C" || name === "y" ? name : `${name[0]}${sup(name.slice(1))}`;
+  for (const name of Object.keys(place)) {
+    const g = document.createElementNS(SVG, "g");
+    g.setAttribute("data-node", name);
+    g.setAttribute("class", "tree-node");
+    const [cx, cy] = at(name);
+    const rect = document.createElementNS(SVG, "rect");
+    Object.entries({ x: cx - 54, y: cy - 13, width: 108, height: 26, rx: 6 }).forEach(
+      ([k, v2]) => rect.setAttribute(k, v2)
+    );
+    const text = document.createElementNS(SVG, "text");
+    text.setAttribute("x", cx);
+    text.setAttribute("y", cy + 5);
+    text.setAttribute("text-anchor", "middle");
+    const v = value2[name];
+    text.textContent = v === null || v === void 0 ? label(name) : `${label(name)} = ${num(v, 3)}`;
+    g.dataset.value = v === null || v === void 0 ? "" : String(v);
+    g.append(rect, text);
+    svg.append(g);
+    nodes[name] = g;
+  }
+  svg.setAttribute(
+    "aria-label",
+    `the chain rule's tree: ${Object.keys(place).map((k) => nodes[k].textContent).join(", ")}`
+  );
+  const light = (lit, litEdges) => {
+    for (const [name, g] of Object.entries(nodes)) g.classList.toggle("on", lit.has(name));
+    for (const [key, line2] of Object.entries(edges)) line2.classList.toggle("on", litEdges.has(key));
+  };
+  return { svg, light };
+}
+var tree = {
+  title: "The chain rule's tree",
+  enter(view) {
+    const { model, label, result } = view;
+    const { links: n, x, biases, chain } = strongestChain(model, result, label);
+    const { svg, light } = chainTree(chain, biases, x);
+    view.say(
+      `Every quantity hangs under the ones it decides: w${sup(n)}, a${sup(n - 1)} and b${sup(n)} make z${sup(n)}, which makes a${sup(n)}, which with y makes C; the layer before hangs under a${sup(n - 1)}. A derivative is the product of the factors along its path up to C. Choose one.`
+    );
+    const choices = [];
+    for (let l = n; l >= 1; l--) choices.push(`w${l}`, `b${l}`, `a${l - 1}`);
+    const formula = el("p", { className: "story-formula", "aria-live": "polite" });
+    const picker = el("div", {
+      className: "story-picks",
+      role: "group",
+      "aria-label": "The derivative to follow"
+    });
+    const show = (node) => {
+      picker.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.node === node)));
+      const factors = chainFactors(chain, n, node);
+      const total2 = derivative(chain, node);
+      const name = `${node[0]}${sup(node.slice(1))}`;
+      const spans = factors.map(
+        (f) => el("span", { className: "factor", textContent: `${f.text} = ${num(f.value, 3)}` })
+      );
+      const joined = [];
+      spans.forEach((s, i) => joined.push(...i ? [" \xD7 ", s] : [s]));
+      formula.replaceChildren(`\u2202C/\u2202${name} = `, ...joined, ` = ${signed(total2, 4)}`);
+      view.animate(
+        factors.map((f) => ({ name: f.text, duration: FACTOR_MS })),
+        (stage, p) => {
+          const upTo = stage + (p >= 1 ? 1 : 0);
+          const lit = /* @__PURE__ */ new Set([node]);
+          const litEdges = /* @__PURE__ */ new Set();
+          factors.slice(0, Math.max(upTo, 1)).forEach((f, i) => {
+            if (i >= upTo) return;
+            lit.add(f.edge[1]);
+            litEdges.add(`${f.edge[0]}>${f.edge[1]}`);
+          });
+          light(lit, litEdges);
+          spans.forEach((s, i) => s.classList.toggle("on", i < upTo || i === stage && p > 0));
+        }
+      );
+    };
+    for (const node of choices) {
+      const b = button(`\u2202C/\u2202${node[0]}${sup(node.slice(1))}`, { dataset: { node } });
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", () => show(node));
+      b.addEventListener("focus", () => show(node));
+      picker.append(b);
+    }
+    view.stage.append(picker, el("div", { className: "story-tree" }, svg), formula);
+    show(`w${n}`);
+  }
+};
+var paths = {
+  title: "The real network: a sum over paths",
+  enter(view, example) {
+    const { model, label, result } = view;
+    const L = model.sizes.length - 1;
+    const layer = L - 1;
+    const nIn = model.sizes[layer - 1];
+    const g = result.grad_weights[layer - 1];
+    const options = largest(g, 5).sort((p, q) => Math.abs(g[q]) - Math.abs(g[p]));
+    const select = el("select", { "aria-label": "The weight to follow" });
+    options.forEach((i) => {
+      const pick = { kind: "weight", layer, to: Math.floor(i / nIn), from: i % nIn };
+      select.append(new Option(pickName(model, pick), String(i)));
+    });
+    view.stage.append(el("label", { className: "story-pick" }, "Weight ", select));
+    const canvas = canvasIn(
+      view,
+      "story-net",
+      "the chosen weight's paths to every output lit on the network"
+    );
+    const formula = el("p", { className: "story-formula" });
+    view.stage.append(formula);
+    const holder = el("div");
+    view.stage.append(holder);
+    const show = () => {
+      const i = Number(select.value);
+      const pick = { kind: "weight", layer, to: Math.floor(i / nIn), from: i % nIn };
+      const found = pickChain(model, example.x, label, pick, result);
+      const sum = pickChain(
+        model,
+        example.x,
+        label,
+        { kind: "activation", layer, neuron: pick.to },
+        result
+      );
+      const { a_prev: ak, sigma_prime: sp } = found.factors;
+      const net = new NetPicture(canvas, model, result, {
+        keep: { [layer - 1]: [pick.from], [layer]: [pick.to] }
+      });
+      const a = `a${sub(pick.from)}`;
+      view.say(
+        `In the real network a neuron feeds many: this weight reaches C through every one of the ${model.sizes[L]} outputs. So \u2202C/\u2202w = ${a} \xB7 \u03C3\u2032(z) \xB7 \u2202C/\u2202a, and \u2202C/\u2202a is a sum over those paths: ${num(sum.sum, 4)}. The product ${signed(found.product, 4)} is backprop's \u2202C/\u2202w (${signed(found.derivative, 4)}).`
+      );
+      formula.textContent = `\u2202C/\u2202w = ${a} \xB7 \u03C3\u2032(z${sub(pick.to)}) \xB7 \u2202C/\u2202a${sub(pick.to)} = ${num(ak, 3)} \xD7 ${num(sp, 3)} \xD7 ${num(sum.sum, 4)} = ${signed(found.product, 4)}`;
+      holder.replaceChildren();
+      const t = table(
+        { stage: holder },
+        `\u2202C/\u2202a${sub(pick.to)}: one term per path, w \xB7 \u03B4, summed`,
+        ["output", "w", "\u03B4 = \u03C3\u2032 \xB7 \u2202C/\u2202a", "term"],
+        sum.paths.map((q) => [String(q.to), num(q.w, 3), num(q.delta, 4), signed(q.term, 3)])
+      );
+      const rows = [...t.querySelectorAll("tbody tr")];
+      view.animate(
+        [
+          ...sum.paths.map((q) => ({ name: `path through output ${q.to}`, duration: 140 })),
+          { name: "the product", duration: 500 }
+        ],
+        (stage, p) => {
+          const upTo = Math.min(sum.paths.length, stage + (p >= 1 ? 1 : 0));
+          const lit = sum.paths.slice(0, upTo).map((q) => [L, pick.to, q.to]);
+          net.paint({ path: [[layer, pick.from, pick.to], ...lit], ring: [[layer, pick.to]] });
+          rows.forEach((r, n) => r.classList.toggle("on", n < upTo));
+          canvas.dataset.paths = String(upTo);
+        }
+      );
+    };
+    select.addEventListener("change", show);
+    show();
+  }
+};
+var CALCULUS_SCENES = [chainScene, tree, paths].map((s) => ({ ...s, chapter: 3 }));
+
+// src/digitnet/web/static/js/story-scenes.js
+var CHAPTERS = [
+  "Chapter 1 \xB7 What the network is",
+  "Chapter 2 \xB7 Gradient descent",
+  "Chapter 3 \xB7 Backpropagation",
+  "Chapter 4 \xB7 The calculus"
+];
+var chapter3 = [...BACKPROP_SCENES.slice(0, -1), STOCHASTIC, BACKPROP_SCENES.at(-1)];
+var SCENES = [
+  ...NETWORK_SCENES,
+  ...DESCENT_SCENES,
+  ...chapter3.map((scene) => ({ ...scene, chapter: 2 })),
+  ...CALCULUS_SCENES
+];
+
+// src/digitnet/web/static/js/story.js
+var HASH = /^#scene=(\d+)$/;
+function sceneInHash(hash) {
+  const found = HASH.exec(hash);
+  const n = found ? Number(found[1]) : NaN;
+  return n >= 1 && n <= SCENES.length ? n : null;
+}
+var StoryView = class {
+  /**
+   * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
+   * tab switcher); served: a server answers (else the scenes that need one say so);
+   * samples: test digits embedded in an exported page ([{label, pixels_255}]); mountBall: the
+   * landscape-ball module's mountBall(container, options) → {destroy()}, for the two scenes
+   * of the ball on the real landscape; keys: where ← and → turn the scenes (a notebook's
+   * widget listens on itself only, not on the whole notebook).
+   */
+  constructor(root, example, { served = true, select = () => {
+  }, samples = null, mountBall = null, keys = document } = {}) {
+    this.mountBall = mountBall;
+    this.root = root;
+    this.example = example;
+    this.served = served;
+    this.samples = samples;
+    this.select = select;
+    this.model = null;
+    this.index = 0;
+    this.scene = null;
+    this.timeline = new Timeline();
+    this.motion = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.build();
+    example.onChange(() => this.refresh());
+    this.timeline.onChange(() => this.showControls());
+    new MutationObserver(() => this.shownOrHidden()).observe(root, {
+      attributes: true,
+      attributeFilter: ["hidden"]
+    });
+    window.addEventListener("hashchange", () => this.followHash());
+    keys.addEventListener("keydown", (e) => this.key(e));
+  }
+  build() {
+    this.labelSelect = labelPicker("story-label", (d) => this.example.setLabel(d));
+    this.strip = el("ol", { className: "story-strip" });
+    let chapter = null;
+    SCENES.forEach((scene, i) => {
+      const link = el("a", {
+        href: `#scene=${i + 1}`,
+        textContent: String(i + 1),
+        title: scene.title,
+        "aria-label": `Scene ${i + 1}: ${scene.title}`
+      });
+      const item = el("li", {}, link);
+      if (scene.chapter !== chapter) item.className = "chapter-start";
+      chapter = scene.chapter;
+      this.strip.append(item);
+    });
+    this.where = el("p", { className: "story-where muted" });
+    this.title = el("h2", { className: "story-title", dataset: { testid: "story-title" } });
+    this.words = el("p", { className: "story-words" });
+    this.stage = el("div", { className: "story-stage" });
+    this.status = el("span", { className: "muted story-status", "aria-live": "polite" });
+    const control = (text, testid, action) => button(text, { dataset: { testid }, onclick: action });
+    this.back = control("\u2190 Back", "story-back", () => this.go(this.index - 1));
+    this.next = control("Next \u2192", "story-next", () => this.go(this.index + 1));
+    this.play = control("Play", "story-play", () => this.timeline.play());
+    this.pause = control("Pause", "story-pause", () => this.timeline.pause());
+    this.step = control("Step", "story-step", () => this.timeline.step());
+    this.article = el(
+      "article",
+      { className: "story-scene", dataset: { testid: "story-scene" }, "aria-live": "off" },
+      this.where,
+      this.title,
+      this.words,
+      this.stage,
+      el(
+        "div",
+        { className: "story-controls" },
+        this.back,
+        this.play,
+        this.pause,
+        this.step,
+        this.next,
+        this.status
+      )
+    );
+    this.root.replaceChildren(
+      this.example.topBar(this.labelSelect),
+      el("nav", { "aria-label": "Scenes of the story" }, this.strip),
+      this.article
+    );
+    this.root.classList.add("story");
+  }
+  setModel(model) {
+    this.model = model;
+    this.refresh();
+    this.followHash();
+  }
+  /** The address names a scene: open the tab there. */
+  followHash() {
+    const n = sceneInHash(window.location.hash);
+    if (n === null || !this.model) return;
+    if (this.root.hidden) this.select();
+    this.go(n - 1);
+  }
+  shownOrHidden() {
+    if (this.root.hidden) {
+      this.leave();
+      if (sceneInHash(window.location.hash) !== null)
+        history.replaceState(null, "", window.location.pathname + window.location.search);
+    } else {
+      this.go(this.index);
+    }
+  }
+  key(e) {
+    if (this.root.hidden || e.altKey || e.ctrlKey || e.metaKey) return;
+    if (e.target.closest && e.target.closest("input, select, textarea, [role=tab]")) return;
+    const to = { ArrowLeft: this.index - 1, ArrowRight: this.index + 1 }[e.key];
+    if (to === void 0) return;
+    e.preventDefault();
+    this.go(to);
+  }
+  /** Show scene i (0-based), playing what it animates. */
+  go(i, autoplay = this.motion) {
+    this.index = Math.max(0, Math.min(SCENES.length - 1, i));
+    const hash = `#scene=${this.index + 1}`;
+    if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    if (!this.root.hidden && this.model) this.enter(autoplay);
+    this.showStrip();
+  }
+  /** The example, its label or the model changed: the scene again, at its final state. */
+  refresh() {
+    if (!this.root.hidden && this.model) this.enter(false);
+  }
+  leave() {
+    this.timeline.cancel();
+    if (this.scene && this.scene.exit) this.scene.exit();
+    this.scene = null;
+  }
+  enter(autoplay) {
+    this.leave();
+    const scene = SCENES[this.index];
+    const { model, example } = this;
+    const label = example.labelFor(model);
+    if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    this.article.dataset.index = String(this.index + 1);
+    this.where.textContent = `${CHAPTERS[scene.chapter]} \xB7 scene ${this.index + 1} of ${SCENES.length}`;
+    this.title.textContent = scene.title;
+    this.words.textContent = "";
+    this.stage.replaceChildren();
+    this.back.disabled = this.index === 0;
+    this.next.disabled = this.index === SCENES.length - 1;
+    const view = {
+      model,
+      label,
+      result: backprop(model, example.x, label),
+      stage: this.stage,
+      served: this.served,
+      samples: this.samples,
+      mountBall: this.mountBall,
+      api: example.api,
+      // the server's answers (or a notebook kernel's)
+      timeline: this.timeline,
+      motion: this.motion,
+      say: (text) => this.words.textContent = text,
+      busy: (promise) => this.busy(promise),
+      animate: (stages, render2) => this.timeline.run(stages, render2, { autoplay })
+    };
+    this.article.dataset.ready = "yes";
+    this.scene = { exit: null };
+    const exit = scene.enter(view, example);
+    this.scene.exit = typeof exit === "function" ? exit : null;
+    this.showControls();
+  }
+  /** The scene waits for promise (digits from the server): data-ready="no" until it is done. */
+  busy(promise) {
+    const scene = this.scene;
+    this.article.dataset.ready = "no";
+    const done = () => {
+      if (this.scene === scene) this.article.dataset.ready = "yes";
+    };
+    promise.then(done, done);
+    return promise;
+  }
+  showStrip() {
+    this.strip.querySelectorAll("a").forEach((a, i) => {
+      if (i === this.index) a.setAttribute("aria-current", "step");
+      else a.removeAttribute("aria-current");
+    });
+  }
+  showControls() {
+    const tl = this.timeline;
+    const moves = tl.hasMotion();
+    this.play.disabled = !moves || tl.playing;
+    this.play.textContent = tl.ended ? "Replay" : "Play";
+    this.pause.disabled = !tl.playing;
+    this.step.disabled = !moves;
+    const stage = tl.stages[tl.stage];
+    this.status.textContent = moves && stage ? `${stage.name} (${tl.stage + 1} of ${tl.stages.length})` : "";
+  }
+};
+
 // src/digitnet/widgets/widget.js
 var CSS = (style_default + chapters_default).replace(/^(?::root|body) \{/gm, ":host {");
 function markup(view) {
@@ -6057,20 +7850,20 @@ function drawWidget(model, root) {
     shown = Array.from(x);
     if (!same(shown, model.get("pixels"))) send(model, { pixels: shown });
   });
-  const show = (pixels) => {
-    if (same(pixels, shown)) return;
-    if (pixels.some((v) => v > 0))
+  const show = (pixels2) => {
+    if (same(pixels2, shown)) return;
+    if (pixels2.some((v) => v > 0))
       view.showImage(
-        pixels.map((v) => v * 255),
+        pixels2.map((v) => v * 255),
         "set from Python"
       );
     else view.clear();
   };
   return { view, start: () => show(model.get("pixels")), undo: [follow(model, "pixels", show)] };
 }
-function learningWidget(View) {
+function learningWidget(make) {
   return (model, root, example) => {
-    const view = new View(root, example);
+    const view = make(root, example, model);
     const show = () => {
       const x = Float64Array.from(model.get("example"));
       const label = model.get("label");
@@ -6094,9 +7887,12 @@ function learningWidget(View) {
 }
 var WIDGETS = {
   draw: drawWidget,
-  backprop: learningWidget(BackpropView),
-  gradient: learningWidget(GradientView),
-  chain: learningWidget(ChainView)
+  backprop: learningWidget((root, example) => new BackpropView(root, example)),
+  gradient: learningWidget((root, example) => new GradientView(root, example)),
+  chain: learningWidget((root, example) => new ChainView(root, example)),
+  story: learningWidget(
+    (root, example, model) => new StoryView(root, example, { served: false, samples: model.get("samples"), keys: root })
+  )
 };
 function render({ model, el: el2 }) {
   const host = document.createElement("div");
@@ -6107,7 +7903,12 @@ function render({ model, el: el2 }) {
   root.className = "view";
   shadow.append(Object.assign(document.createElement("style"), { textContent: CSS }), root);
   const kernel = kernelApi(model);
-  const example = new Example({ served: model.get("served"), request: kernel.request });
+  const example = new Example({
+    served: model.get("served"),
+    samples: model.get("samples"),
+    // test digits to choose from (Story), when the kernel has them
+    request: kernel.request
+  });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();

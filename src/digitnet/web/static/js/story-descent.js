@@ -3,7 +3,6 @@
 // and the ball on the real landscape (the landscape-ball module, with the server).
 
 import { DIGITS } from "./constants.js";
-import { api } from "./api.js";
 import { argmax } from "./network.js";
 import { drawGray, GREEN, RED } from "./render.js";
 import { costName, costTerms, exampleCost, largestComponents } from "./backprop-math.js";
@@ -259,7 +258,13 @@ function ballScene(title, mode, words) {
       view.stage.append(box);
       // the module's contract: mountBall(container, options) → {destroy()}, what it animates
       // run on the timeline given, so that Play, Pause and Step drive it too
-      const options = { api, timeline: view.timeline, model: view.model, example, mode };
+      const options = {
+        api: view.api,
+        timeline: view.timeline,
+        model: view.model,
+        example,
+        mode,
+      };
       const mounted = view.mountBall(box, { ...options, label: view.label, autoplay: view.motion });
       return () => mounted.destroy();
     },

@@ -1,7 +1,6 @@
 // What the story's scenes share: a canvas in the scene's stage, a table of the numbers a
 // picture shows (for every reader), easing, and other test digits to set beside the learner's.
 
-import { api } from "./api.js";
 import { el, scroller } from "./chapters.js";
 
 /** A canvas of the given class, labelled for screen readers, added to the scene's stage. */
@@ -50,10 +49,12 @@ export async function otherDigits(view, example) {
   const key = view.model;
   if (otherDigits.key !== key) {
     otherDigits.key = key;
-    otherDigits.found = api("/api/backprop/step", {
-      method: "POST",
-      body: { example: { split: "test", index: 0 }, others: OTHER_DIGITS, seed: 0 },
-    }).then((r) => r.others.map((o) => ({ label: o.label, x: toX(o.pixels_255), index: o.index })));
+    otherDigits.found = view
+      .api("/api/backprop/step", {
+        method: "POST",
+        body: { example: { split: "test", index: 0 }, others: OTHER_DIGITS, seed: 0 },
+      })
+      .then((r) => r.others.map((o) => ({ label: o.label, x: toX(o.pixels_255), index: o.index })));
   }
   return otherDigits.found;
 }

@@ -25,12 +25,13 @@ export class StoryView {
    * tab switcher); served: a server answers (else the scenes that need one say so);
    * samples: test digits embedded in an exported page ([{label, pixels_255}]); mountBall: the
    * landscape-ball module's mountBall(container, options) → {destroy()}, for the two scenes
-   * of the ball on the real landscape.
+   * of the ball on the real landscape; keys: where ← and → turn the scenes (a notebook's
+   * widget listens on itself only, not on the whole notebook).
    */
   constructor(
     root,
     example,
-    { served = true, select = () => {}, samples = null, mountBall = null } = {},
+    { served = true, select = () => {}, samples = null, mountBall = null, keys = document } = {},
   ) {
     this.mountBall = mountBall;
     this.root = root;
@@ -51,7 +52,7 @@ export class StoryView {
       attributeFilter: ["hidden"],
     });
     window.addEventListener("hashchange", () => this.followHash());
-    document.addEventListener("keydown", (e) => this.key(e));
+    keys.addEventListener("keydown", (e) => this.key(e));
   }
 
   build() {
@@ -182,6 +183,7 @@ export class StoryView {
       served: this.served,
       samples: this.samples,
       mountBall: this.mountBall,
+      api: example.api, // the server's answers (or a notebook kernel's)
       timeline: this.timeline,
       motion: this.motion,
       say: (text) => (this.words.textContent = text),
