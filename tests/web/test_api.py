@@ -548,6 +548,28 @@ def test_the_schema_says_what_the_server_takes(client):
     assert r.status_code == 405 and r.headers["Allow"] == "GET, POST"
 
 
+def test_heavy_requests_past_the_pool_get_503_while_drawing_goes_on(client):
+    """Issue 21: heavy requests wait in a bounded queue, then 503 with Retry-After; /api/predict
+    never waits for them. Answers are kept by their inputs: the model's weights included."""
+    heavy = client.app.state.served.heavy
+    dream = {"steps": 3, "seed": 5}
+    first = client.post("/api/experiments/dream", json=dream)
+    assert first.status_code == 200 and len(heavy.cache) == 1
+    heavy.pending = heavy.workers + heavy.queued  # as if that many were being answered
+    r = client.post("/api/experiments/dream", json={"steps": 3, "seed": 6})
+    assert r.status_code == 503 and "busy" in r.json()["detail"]
+    assert int(r.headers["Retry-After"]) > 0
+    for path in ("/api/mistakes", "/api/neurons/0", "/api/neurons/1/0"):
+        assert client.get(path).status_code == 503, path
+    assert client.post("/api/predict", json={"pixels": [0] * 784}).status_code == 200
+    assert client.post("/api/experiments/dream", json=dream).json() == first.json()  # kept
+    heavy.pending = 0
+    net = client.app.state.served.current().network
+    net.params[0] += 1.0  # what an applied step does: other weights, another answer
+    assert client.post("/api/experiments/dream", json=dream).json() != first.json()
+    assert len(heavy.cache) == 2
+
+
 # ---- who may drive the server: its own names only; beyond this machine, changes need a token --
 
 

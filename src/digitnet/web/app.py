@@ -138,6 +138,7 @@ def create_app(
         return page.prediction(served.current().network, body.pixels)
 
     @app.get("/api/neurons/{neuron}", summary="a first-layer neuron and the digits it likes")
+    @served.pooled
     def neuron(neuron: int, k: Annotated[int, Query(ge=1, le=64)] = 8) -> dict[str, Any]:
         net = served.current().network
         if not 0 <= neuron < net.sizes[1]:
@@ -205,6 +206,7 @@ def create_app(
     # ---- experiments ----
 
     @app.post("/api/experiments/noise", summary="random noise in: the confident nonsense out")
+    @served.pooled
     def noise(body: NoiseRequest) -> dict[str, Any]:
         net = served.current().network
         try:
@@ -214,10 +216,12 @@ def create_app(
         return page.noise(net, body.n, body.seed, body.show, test_images, served.dataset_name())
 
     @app.post("/api/experiments/dream", summary="the input each output neuron likes best")
+    @served.pooled
     def dream(body: DreamRequest) -> dict[str, Any]:
         return page.dreams(served.current().network, body.steps, body.seed)
 
     @app.get("/api/mistakes", summary="the test images the network gets wrong, in order")
+    @served.pooled
     def mistakes(
         offset: Annotated[int, Query(ge=0)] = 0, limit: Annotated[int, Query(ge=1, le=100)] = 12
     ) -> dict[str, Any]:

@@ -7,8 +7,6 @@ includes the router; the contract is in the OpenAPI schema.
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,7 +24,6 @@ from ..trainpath import load_path, path_file
 from .limits import NAME_PATTERN, Seed, Strict, number_not_bool_or_text
 from .state import ServerState
 
-CACHE_SIZE = 8
 MAX_SLICE_WORK = 41 * 41 * 20_000  # grid points × images per landscape: about 10 s here
 MAX_COSINE_WORK = 200_000  # Σ batch sizes × draws: the example gradients one request makes
 NUMBER = BeforeValidator(number_not_bool_or_text)  # JSON numbers only (bounds go before it)
@@ -243,8 +240,6 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
     image, parameter or recorded path) or 409 (it conflicts with what is loaded or running).
     """
     router = Routes(app)
-    cache: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
-    cache_lock = threading.Lock()
     named: dict[Path, tuple[float, ModelFile]] = {}  # the last model asked for by name
 
     def model_of(name: str | None) -> tuple[ModelFile, str | None, Path | None]:
@@ -291,18 +286,6 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
     def not_here(e: ValueError) -> HTTPException:
         return HTTPException(404, str(e))  # a parameter or neuron this network does not have
 
-    def cached(key: tuple, make: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        with cache_lock:
-            if key in cache:
-                cache.move_to_end(key)
-                return cache[key]
-        value = make()
-        with cache_lock:
-            cache[key] = value
-            while len(cache) > CACHE_SIZE:
-                cache.popitem(last=False)
-        return value
-
     def about(model: ModelFile, name: str | None) -> dict[str, Any]:
         cost = model.network.cost.name
         return {"model": name, "cost_function": cost, "cost_formula": explain.COST_FORMULAS[cost]}
@@ -345,6 +328,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         return about(model, name) | report | {"applied": body.apply, "example": example}
 
     @router.post("/api/averaging", summary="mini-batch examples × parameters: each one's wish")
+    @served.pooled
     def averaging(body: AveragingRequest) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
         net = model.network
@@ -374,6 +358,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         return about(model, name) | table | {"examples": examples}
 
     @router.post("/api/gradient", summary="the gradient's components ranked, and C(θ − t∇C)")
+    @served.pooled
     def gradient(body: GradientRequest) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
         net = model.network
@@ -397,6 +382,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         return about(model, name) | report | {"label": label, "answer": answer}
 
     @router.post("/api/gradient/cosine", summary="how well mini-batches aim: cosine with ∇C")
+    @served.pooled
     def gradient_cosine(body: CosineRequest) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
         train = training_images()
@@ -405,18 +391,12 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         if too_big:
             raise HTTPException(409, f"batch size {too_big[0]:,} is larger than the {n:,} images")
         draws = max(1, min(body.draws, MAX_COSINE_WORK // sum(body.batch_sizes)))  # bounded work
-        key = ("cosine", model.network.params.tobytes(), n, tuple(body.batch_sizes), draws,
-               body.seed)  # fmt: skip
-
-        def make() -> dict[str, Any]:
-            X, labels = train.images[:n], np.asarray(train.labels[:n])
-            return explain.cosine_curve(
-                model.network, X, labels, body.batch_sizes, draws, body.seed
-            )
-
-        return about(model, name) | cached(key, make)
+        X, labels = train.images[:n], np.asarray(train.labels[:n])
+        curve = explain.cosine_curve(model.network, X, labels, body.batch_sizes, draws, body.seed)
+        return about(model, name) | curve
 
     @router.post("/api/landscape", summary="the cost on a 2-D slice of weight space, with paths")
+    @served.pooled
     def landscape(body: LandscapeRequest) -> dict[str, Any]:
         model, name, file = model_of(body.model)
         train = training_images()
@@ -449,6 +429,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         "/api/neurons/{layer}/{neuron}",
         summary="a neuron of any layer: the test digits with the largest z, its weights",
     )
+    @served.pooled
     def neuron(
         layer: int, neuron: int, k: Annotated[int, Query(ge=1, le=64)] = 8
     ) -> dict[str, Any]:

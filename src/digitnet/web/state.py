@@ -5,15 +5,24 @@ the event stream). Refusals are HTTPExceptions with one clear message; the route
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
+import functools
+import hashlib
+import json
 import logging
+import os
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 from fastapi import HTTPException
+from pydantic import BaseModel
 
 from ..ball import MAX_IMAGES, Ball
 from ..data import DataError
@@ -35,6 +44,10 @@ from ..training import (
 )
 from .page import model_json
 
+WORKERS = max(1, (os.cpu_count() or 1) - 1)  # heavy requests at once: a core kept for drawing
+QUEUED_PER_WORKER = 8  # heavy requests waiting, per worker, before the next gets 503
+RETRY_AFTER_SECONDS = 2
+CACHE_BYTES = 64_000_000  # heavy answers kept by their inputs, counted as their JSON
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
 COST_POINTS_PER_EPOCH = 50  # the cost curve's points: each the mean of the mini-batches since
 WEIGHTS_EVERY_SECONDS = 0.5
@@ -201,6 +214,72 @@ class CostMeans:
         return point
 
 
+def lower_priority() -> None:
+    """This thread yields the CPU to the others (the drawing's): nice +10 (Linux: per thread)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+class HeavyWork:
+    """The heavy requests (a landscape, a gradient over mini-batches, dreams, …): at most
+    `workers` computed at once, in threads of their own at a lower priority, and at most
+    `queued` waiting; one more gets 503 with Retry-After. The drawing's predictions never
+    wait for them. Answers are kept by their inputs, least recently used first out, at most
+    `cache_bytes` of JSON."""
+
+    def __init__(
+        self,
+        workers: int = WORKERS,
+        queued: int = QUEUED_PER_WORKER * WORKERS,
+        cache_bytes: int = CACHE_BYTES,
+    ) -> None:
+        self.workers, self.queued, self.cache_bytes = workers, queued, cache_bytes
+        self.pool = ThreadPoolExecutor(workers, "digitnet-heavy", initializer=lower_priority)
+        self.pending = 0  # running or waiting (changed only on the event loop)
+        self.cache: OrderedDict[tuple, tuple[Any, int]] = OrderedDict()  # key → (answer, bytes)
+        self.cached_bytes = 0
+        self._lock = threading.Lock()
+
+    def cached(self, key: tuple) -> Any | None:
+        with self._lock:
+            if key not in self.cache:
+                return None
+            self.cache.move_to_end(key)
+            return self.cache[key][0]
+
+    def keep(self, key: tuple, answer: Any) -> None:
+        size = len(json.dumps(answer, default=str))
+        if size > self.cache_bytes:
+            return
+        with self._lock:
+            if key in self.cache:
+                self.cached_bytes -= self.cache.pop(key)[1]
+            self.cache[key] = (answer, size)
+            self.cached_bytes += size
+            while self.cached_bytes > self.cache_bytes:
+                self.cached_bytes -= self.cache.popitem(last=False)[1][1]
+
+    async def run(self, key: tuple, make: Callable[[], Any]) -> Any:
+        """`make()`'s answer: kept from before, else computed in the pool and kept; 503 when
+        the pool and its queue are full."""
+        found = self.cached(key)
+        if found is not None:
+            return found
+        if self.pending >= self.workers + self.queued:
+            raise HTTPException(
+                503,
+                f"busy: {self.pending} heavy requests are being answered; try again shortly",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+        self.pending += 1
+        try:
+            answer = await asyncio.get_running_loop().run_in_executor(self.pool, make)
+        finally:
+            self.pending -= 1
+        self.keep(key, answer)
+        return answer
+
+
 class ServerState:
     """The models folder (the only one models are loaded from or saved to), the served model,
     the dataset and the training run. model_path: the model to start with, else the newest
@@ -221,6 +300,7 @@ class ServerState:
         self.run: TrainingRun | None = None
         self._data: dict[str, Any] = {}  # dataset name → loaded dataset
         self._data_lock = threading.Lock()
+        self.heavy = HeavyWork()
         if model_path is not None:
             path = Path(model_path)
             self.use_model(path)
@@ -284,6 +364,35 @@ class ServerState:
             self.use_model(path)
         except ModelFileError as e:
             raise HTTPException(422, str(e)) from None
+
+    def model_key(self, name: str | None) -> tuple:
+        """What a request's answer depends on besides its inputs: the model (the served one's
+        weights, which a step can change in place; a named one's file) and the dataset."""
+        if name is None:
+            params = self.current().network.params
+            model: tuple = (self.name, hashlib.sha256(params.tobytes()).hexdigest())
+        else:
+            path = self.in_folder(name)
+            info = path.stat() if path.is_file() else None
+            model = (str(path), info and (info.st_mtime_ns, info.st_size))
+        return (*model, self.dataset_name())
+
+    def pooled(self, route: Callable[..., Any]) -> Callable[..., Any]:
+        """A route made heavy: computed in the HeavyWork pool, its answer kept by its inputs
+        (its parameters, the model and the dataset). FastAPI reads the route's signature."""
+
+        @functools.wraps(route)
+        async def answer(**params: Any) -> Any:
+            inputs = {
+                k: v.model_dump(mode="json") if isinstance(v, BaseModel) else v
+                for k, v in params.items()
+            }
+            model = getattr(params.get("body"), "model", None)
+            what = f"{route.__module__}.{route.__qualname__}"
+            key = (what, json.dumps(inputs, sort_keys=True), self.model_key(model))
+            return await self.heavy.run(key, lambda: route(**params))
+
+        return answer
 
     # ---- data ----
 
