@@ -202,13 +202,16 @@ def test_oversized_bodies_get_413_on_every_endpoint_with_or_without_a_length(app
 
 
 @contextlib.contextmanager
-def serving(app):
-    """The app on a real uvicorn server, on a free port of 127.0.0.1; yields the port."""
+def serving(app, **bounds):
+    """The app on a real uvicorn server, with `digitnet serve`'s settings (`bounds`: its time
+    bounds for slow clients), on a free port of 127.0.0.1; yields the port."""
     import uvicorn
+
+    from digitnet.web import serve
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    server = uvicorn.Server(serve.config(app, **bounds))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -313,6 +316,33 @@ def test_dropped_event_streams_end_at_once_without_flooding_the_log(tmp_path, tr
         assert len(httpx2.get(f"{address}/api/train/events").text) > 10_000  # all 400+ events
         lines = [r.getMessage() for r in caplog.records]
     assert len(lines) <= 10, lines[:5]
+
+
+def test_half_sent_requests_are_closed_within_the_stated_bounds(app, tally):
+    """Issue 21: half-sent headers or bodies kept their connections forever. Here, with bounds
+    of 0.5 s (10 s and 30 s in `digitnet serve`), each is closed in time, while a request sent
+    in pieces within the bounds is answered."""
+    body = VALID_BODIES["/api/predict"]
+    halves = [
+        b"",  # connected, nothing sent
+        head(len(body))[:30],  # half the headers
+        head(len(body)) + body[:100],  # the headers, half the body
+        head() + chunked(body)[0],  # chunked: one chunk, no end
+    ]
+    with serving(app, header_seconds=0.5, body_seconds=0.5) as port:
+        for half in halves:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+                s.sendall(half)
+                start = time.monotonic()
+                with contextlib.suppress(ConnectionResetError):
+                    while s.recv(65_536):  # until the server closes (no answer is due)
+                        pass
+                took = time.monotonic() - start
+            assert took < 5, (half[:40], took)  # closed: 0.5 s, and slack for a busy machine
+        tally.fault("web: half-sent headers or bodies, cut by the server's bounds", len(halves))
+        # in pieces, but within the bound: answered
+        steady = raw_exchange(port, head(len(body)), chunks(body, 1000), pause=0.05)
+        assert steady.startswith(b"HTTP/1.1 200"), steady[:200]
 
 
 # ---- 3. predictions while training runs -----------------------------------------------------
