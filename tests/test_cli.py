@@ -219,6 +219,27 @@ def test_two_runs_started_at_once_get_two_names(capsys, monkeypatch):
     assert names == ["video-2.safetensors", "video.safetensors"]  # and no lock file left
 
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_the_readmes_sample_train_header_is_what_train_prints(fake_data, capsys):
+    """Issue 21, point 12: the settings lines of the README's `digitnet train` sample, as the
+    command prints them now (the video preset's 40 epochs, here on tiny data)."""
+    sample = README.read_text().split("$ digitnet train\n", 1)[1].split("\n")
+    code, out, _ = run(capsys, "train")
+    printed = out.split("\n")
+    assert code == 0 and sample[:4] == printed[:4]
+    assert sample[5:9] == printed[5:9]  # the legend of the epoch lines
+
+
+def test_the_readmes_development_commands_run_in_the_order_written():
+    """npm ci comes before the first test command: the tests need prettier and its friends."""
+    block = README.read_text().split("## Development", 1)[1].split("```sh\n", 1)[1]
+    lines = [line.split("#")[0].strip() for line in block.split("```")[0].splitlines()]
+    first_test = next(i for i, line in enumerate(lines) if line.startswith("python -m pytest"))
+    assert "npm ci" in lines[:first_test]
+
+
 def test_a_damaged_newest_model_is_named_and_the_newest_good_one_used(fake_data, capsys):
     """Issue 21, point 10: a flipped byte in the newest model stops no command."""
     run(capsys, "train", "--layers", 8, "--epochs", 1, "--quiet")  # → models/video.safetensors
