@@ -71,8 +71,9 @@ def printed(nb) -> list[list[str]]:
 
 @pytest.mark.mnist
 def test_the_notebook_runs_and_prints_what_is_committed(tmp_path):
-    """The whole notebook at its own budget (40 epochs of the video's network: ~40 s) in a
-    fresh kernel; each line it prints, numbers masked, is the committed one ("an 8", not "a 8")."""
+    """The whole notebook at its own budget (40 epochs of the video's network: 86 s on a busy
+    2-core machine) in a fresh kernel; each line it prints, numbers masked, is the committed
+    one ("an 8", not "a 8")."""
     committed = nbformat.read(NOTEBOOK, as_version=4)
     fresh = jupytext.read(PAIRED)
     execute(fresh, tmp_path)
