@@ -175,7 +175,8 @@ def test_the_ball_rolls_while_a_run_trains(tiny):
     result = fit(tiny, config, on_event=gd.ride_along)
     kinds = [m["type"] for m in frontend.received]
     assert kinds[0] == "run" and kinds[1] == "plane" and "ball" in kinds
-    last = [m for m in frontend.received if m["type"] == "ball"][-1]
+    assert kinds[-1] == "done" and kinds.count("done") == 1  # after the last epoch
+    last = [m for m in frontend.received if m["type"] == "ball"][-1]  # the last epoch's
     assert last["epoch"] == 2  # one position after the last epoch, at least
     assert last["cost_true"] == pytest.approx(gd.ball.true_cost(result.network.params))
     fit(tiny, config, on_event=gd.ride_along)  # another run: a new ball, from its own start

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import secrets
 import subprocess
@@ -38,12 +39,24 @@ CELLS = [
 from digitnet import explain
 from digitnet.network import Network
 from digitnet.widgets import Backprop, ChainRule, Draw, GradientDescent, Story
+from digitnet.data import Dataset, Split
+from digitnet.training import TrainConfig, fit
 net = Network([784, 16, 16, 10], seed=0)
 x = np.zeros((28, 28)); x[5:23, 13:16] = 1.0  # a "1"
+
+def bands(n, seed):  # n noisy images whose class d lights the d-th of ten bands
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 10, n).astype(np.uint8)
+    images = rng.random((n, 28, 28), dtype=np.float32) * 0.2
+    for image, d in zip(images, labels):
+        image[2 + 2 * d : 4 + 2 * d, 4:24] = 1.0
+    return Split(images.reshape(n, 784), labels)
+
+data = Dataset("bands", bands(300, 1), bands(50, 2), bands(50, 3))
 """,
     "draw = Draw(net)\ndraw",
     "backprop = Backprop(net, example=x, label=3)\nbackprop",
-    "GradientDescent(net, example=x)",
+    "gd = GradientDescent(net, example=x, data=data)\ngd",
     "ChainRule(net, example=x)",
     "Story(net, example=x)",
     # 6: read back what the browser did
@@ -52,6 +65,10 @@ wanted = int(net.predict(np.array(draw.pixels)[None, :])[0])
 print(f"drawn {ink} {draw.prediction} {wanted}")""",
     """same = explain.backprop_example(net, np.array(backprop.example), backprop.label)["cost"]
 print(f"label {backprop.label} {backprop.cost:.12f} {same:.12f}")""",
+    # 8: the ball rides along a short run
+    """config = TrainConfig(sizes=(784, 16, 16, 10), epochs=3, batch_size=10)
+result = fit(data, config, on_event=gd.ride_along)
+print("trained", result.epochs_done)""",
 ]
 VIEWS = ("draw-canvas", "backprop-label", "gradient-summary", "chain-derivatives", "story-title")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -169,6 +186,16 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
         run_cell(page, 7)
         _, label, cost, same = output_of(page, 7, "label")
         assert label == "7" and cost == same
+
+        # a run rolls the ball as its cell runs (the first, in run-all, may beat the view)
+        run_cell(page, 8)
+        ball = page.get_by_test_id("landscape-ball")
+        page.wait_for_function(
+            "(b) => b.dataset.running === 'false' && Number(b.dataset.positions) >= 3",
+            arg=ball.element_handle(),
+            timeout=30_000,
+        )
+        assert ball.is_visible() and math.isfinite(float(ball.get_attribute("data-alpha")))
 
         context.close()
     assert errors == [], f"console errors: {errors}"

@@ -215,6 +215,8 @@ class GradientDescent(Studied):
             self.send({"type": "run"})
         assert self.ball is not None
         self.ball(event)
+        if isinstance(event, EpochEvent) and event.epoch == event.epochs:
+            self.send({"type": "done"})  # the ball's last position is in
 
     def _roll(self, found: dict[str, Any]) -> None:
         self.send(explain.finite(found))  # {"type": "plane" | "ball", ...}

@@ -13,6 +13,8 @@ import { BackpropView } from "../web/static/js/backprop.js";
 import { GradientView } from "../web/static/js/gradient.js";
 import { ChainView } from "../web/static/js/chain.js";
 import { StoryView } from "../web/static/js/story.js";
+import { mountBall } from "../web/static/js/landscape-ball.js";
+import { section } from "../web/static/js/chapters.js";
 
 // The page's variables and body type belong to the widget's own box here.
 const CSS = (style + chapters).replace(/^(?::root|body) \{/gm, ":host {");
@@ -112,6 +114,38 @@ function learningWidget(make) {
   };
 }
 
+/** A training run's events from the kernel ({type: "run" | "plane" | "ball" | "done", ...}),
+ * as landscape-ball.js reads a server's: an EventSource's addEventListener and close. */
+function kernelEvents(model) {
+  const listeners = new Map();
+  const heard = (msg) =>
+    (listeners.get(msg.type) || []).forEach((f) => f({ data: JSON.stringify(msg) }));
+  model.on("msg:custom", heard);
+  return {
+    addEventListener: (kind, f) => listeners.set(kind, [...(listeners.get(kind) || []), f]),
+    close: () => model.off("msg:custom", heard),
+  };
+}
+
+// Gradient descent with data: the ball follows a run the kernel trains with ride_along.
+function rideAlong(model, root, request) {
+  const box = document.createElement("div");
+  root.append(
+    section(
+      "The ball, while a cell trains",
+      "Train with on_event=widget.ride_along (digitnet.training.fit or train): the ball is the network being trained, on a slice of its real cost through the weights after its first step, as the cell runs.",
+      box,
+    ),
+  );
+  const ball = mountBall(box, { api: request, events: () => kernelEvents(model) });
+  const started = (msg) => msg.type === "run" && ball.start();
+  model.on("msg:custom", started);
+  return () => {
+    model.off("msg:custom", started);
+    ball.destroy();
+  };
+}
+
 const WIDGETS = {
   draw: drawWidget,
   backprop: learningWidget((root, example) => new BackpropView(root, example)),
@@ -138,6 +172,8 @@ function render({ model, el }) {
     request: kernel.request,
   });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
+  if (model.get("_view") === "gradient" && model.get("served"))
+    undo.push(rideAlong(model, root, kernel.request));
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();
   start();

@@ -4275,36 +4275,36 @@ function moveAlong(model, result, t, first = 0) {
     biases: move(model.biases, result.grad_biases)
   };
 }
-function overshoot(line2, eta, costAtEta) {
-  const c0 = line2.cost[0];
+function overshoot(line3, eta, costAtEta) {
+  const c0 = line3.cost[0];
   let lowest = 0;
-  for (let i = 1; i < line2.cost.length; i++) if (line2.cost[i] < line2.cost[lowest]) lowest = i;
+  for (let i = 1; i < line3.cost.length; i++) if (line3.cost[i] < line3.cost[lowest]) lowest = i;
   let below = null;
-  const back = line2.cost.findIndex((c, i) => i > 0 && c >= c0);
+  const back = line3.cost.findIndex((c, i) => i > 0 && c >= c0);
   if (back === 1)
-    below = line2.t[1];
+    below = line3.t[1];
   else if (back > 1) {
-    const [a, b] = [line2.cost[back - 1], line2.cost[back]];
-    below = line2.t[back - 1] + (c0 - a) / (b - a) * (line2.t[back] - line2.t[back - 1]);
+    const [a, b] = [line3.cost[back - 1], line3.cost[back]];
+    below = line3.t[back - 1] + (c0 - a) / (b - a) * (line3.t[back] - line3.t[back - 1]);
   }
-  return { raises: costAtEta > c0, below, lowest: line2.t[lowest] };
+  return { raises: costAtEta > c0, below, lowest: line3.t[lowest] };
 }
 
 // src/digitnet/web/static/js/place-labels.js
 var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-function placeLabels(labels, width, height, measure, line2 = 14) {
+function placeLabels(labels, width, height, measure, line3 = 14) {
   const placed = [];
   return labels.map((label) => {
     const w = measure(label.text);
     const x = Math.max(2, Math.min(label.x, width - w - 2));
-    const boxAt = (y) => ({ left: x, right: x + w, top: y - line2 + 3, bottom: y + 3, y });
+    const boxAt = (y) => ({ left: x, right: x + w, top: y - line3 + 3, bottom: y + 3, y });
     const inside = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;
-    for (let k = 0; k <= 2 * Math.ceil(height / line2) && !box; k++) {
-      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line2);
+    for (let k = 0; k <= 2 * Math.ceil(height / line3) && !box; k++) {
+      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line3);
       if (inside(b) && placed.every((p) => apart(p, b))) box = b;
     }
-    box ??= boxAt(Math.min(height - 3, Math.max(line2 - 3, label.y)));
+    box ??= boxAt(Math.min(height - 3, Math.max(line3 - 3, label.y)));
     placed.push(box);
     return { ...label, x, y: box.y };
   });
@@ -4497,18 +4497,18 @@ function chains(points, links) {
   const lines = [];
   const used = /* @__PURE__ */ new Set();
   const walk = (start) => {
-    const line2 = [points.get(start)];
+    const line3 = [points.get(start)];
     used.add(start);
     let [previous, here] = [null, start];
     for (; ; ) {
       const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
       if (next === void 0) break;
-      line2.push(points.get(next));
+      line3.push(points.get(next));
       if (next === start) break;
       used.add(next);
       [previous, here] = [here, next];
     }
-    lines.push(line2);
+    lines.push(line3);
   };
   for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
   for (const key of links.keys()) if (!used.has(key)) walk(key);
@@ -4547,8 +4547,8 @@ function paintSlice(ctx, r, { left, top, width, height }) {
   ctx.lineWidth = 1;
   for (const level of r.levels || []) {
     ctx.beginPath();
-    for (const line2 of isolines(values, na, nb, level))
-      line2.forEach(([j, i], k) => {
+    for (const line3 of isolines(values, na, nb, level))
+      line3.forEach(([j, i], k) => {
         const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
         if (k) ctx.lineTo(x, y);
         else ctx.moveTo(x, y);
@@ -4977,9 +4977,9 @@ var GradientView = class {
     if (!this.current) return;
     const eta = Number(this.eta.value);
     if (!(eta > 0)) return;
-    let line2;
+    let line3;
     if (this.current.result) {
-      line2 = lineSlice(
+      line3 = lineSlice(
         this.model,
         this.example.x,
         this.current.label,
@@ -4987,16 +4987,16 @@ var GradientView = class {
         2 * eta,
         41
       );
-      line2.eta = eta;
-      line2.cost_at_eta = line2.cost[20];
+      line3.eta = eta;
+      line3.cost_at_eta = line3.cost[20];
     } else {
-      line2 = this.batch.line;
+      line3 = this.batch.line;
     }
-    const c0 = line2.cost[0];
-    const points = line2.t.map((t, i) => [t, line2.cost[i]]);
-    const lowest = argmax(line2.cost.map((c) => -c));
-    const tangent = line2.t.map((t) => [t, c0 + line2.slope * t]);
-    const step2 = overshoot(line2, line2.eta, line2.cost_at_eta);
+    const c0 = line3.cost[0];
+    const points = line3.t.map((t, i) => [t, line3.cost[i]]);
+    const lowest = argmax(line3.cost.map((c) => -c));
+    const tangent = line3.t.map((t) => [t, c0 + line3.slope * t]);
+    const step2 = overshoot(line3, line3.eta, line3.cost_at_eta);
     const [curveColour, tangentColour, etaColour, lowColour] = [
       SERIES[7],
       SERIES[1],
@@ -5012,22 +5012,22 @@ var GradientView = class {
       {
         xLabel: "t, the step's length along \u2212\u2207C",
         yLabel: "C",
-        yRange: [Math.min(...line2.cost) * 0.9, Math.max(c0, ...line2.cost) * 1.05],
+        yRange: [Math.min(...line3.cost) * 0.9, Math.max(c0, ...line3.cost) * 1.05],
         marks: [
           {
-            x: line2.eta,
-            y: line2.cost_at_eta,
+            x: line3.eta,
+            y: line3.cost_at_eta,
             color: step2.raises ? SERIES[5] : etaColour,
-            label: `\u03B7 = ${setting(line2.eta)}${step2.raises ? ": overshoot" : ""}`
+            label: `\u03B7 = ${setting(line3.eta)}${step2.raises ? ": overshoot" : ""}`
           },
-          { x: line2.t[lowest], y: line2.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
+          { x: line3.t[lowest], y: line3.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
         ]
       }
     );
-    const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line2.t[lowest] < line2.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line2.t[lowest] > line2.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = \u03B7 = ${setting(line2.eta)}: C = ${num(line2.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line2.slope * line2.eta, 5)}. This step ${verdict}.`;
+    const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line3.t[lowest] < line3.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line3.t[lowest] > line3.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = \u03B7 = ${setting(line3.eta)}: C = ${num(line3.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line3.slope * line3.eta, 5)}. This step ${verdict}.`;
     this.sliceText.classList.toggle("overshoot", step2.raises);
-    this.sliceChart.dataset.eta = String(line2.eta);
+    this.sliceChart.dataset.eta = String(line3.eta);
     this.sliceChart.dataset.overshoot = String(step2.raises);
   }
   // ---- the landscape ----------------------------------------------------------------------
@@ -5626,7 +5626,7 @@ var ChainView = class {
         el("th", { className: "key", textContent: "ratio of nudges" })
       )
     ];
-    const line2 = (which, name, factors, product, fd2) => el(
+    const line3 = (which, name, factors, product, fd2) => el(
       "tr",
       { dataset: { which } },
       el("th", { scope: "row", textContent: name }),
@@ -5644,7 +5644,7 @@ var ChainView = class {
     );
     const fd = r.finite_difference;
     rows.push(
-      line2(
+      line3(
         "dC_da3",
         "\u2202C/\u2202a\xB3",
         `2(a\xB3 \u2212 y) = 2(${num(r.a[2])} \u2212 ${num(this.values.y, 2)})`,
@@ -5659,7 +5659,7 @@ var ChainView = class {
       const tail = `\u03C3\u2032(z${sup(l)}) \xB7 \u2202C/\u2202a${sup(l)} = `;
       const values = `${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
       rows.push(
-        line2(
+        line3(
           `dC_dw${l}`,
           `\u2202C/\u2202w${sup(l)}`,
           `${prev} \xB7 ${tail}${num(f.a_prev)} \xB7 ${values}`,
@@ -5668,12 +5668,12 @@ var ChainView = class {
         )
       );
       rows.push(
-        line2(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
+        line3(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
       );
       const below = i === 0 ? r.dC_dx : r.dC_da[i - 1];
       const belowFd = i === 0 ? fd.dC_dx : fd.dC_da[i - 1];
       rows.push(
-        line2(
+        line3(
           i === 0 ? "dC_dx" : `dC_da${i}`,
           `\u2202C/\u2202${prev}`,
           `w${sup(l)} \xB7 ${tail}${num(f.w)} \xB7 ${values}`,
@@ -5936,13 +5936,13 @@ function drawChain(canvas, values, r) {
   const sized = fit(canvas);
   if (!sized) return;
   const { discs, labels } = layout;
-  const along = layout.vertical ? [0, 1] : [1, 0];
+  const along2 = layout.vertical ? [0, 1] : [1, 0];
   ws.forEach((w, i) => {
     ctx.strokeStyle = w >= 0 ? "rgba(64,220,120,0.9)" : "rgba(240,72,72,0.9)";
     ctx.lineWidth = 1 + Math.min(6, Math.abs(w));
     ctx.beginPath();
-    ctx.moveTo(discs[i].x + along[0] * 18, discs[i].y + along[1] * 18);
-    ctx.lineTo(discs[i + 1].x - along[0] * 18, discs[i + 1].y - along[1] * 18);
+    ctx.moveTo(discs[i].x + along2[0] * 18, discs[i].y + along2[1] * 18);
+    ctx.lineTo(discs[i + 1].x - along2[0] * 18, discs[i + 1].y - along2[1] * 18);
     ctx.stroke();
   });
   acts.forEach((a, i) => {
@@ -6549,7 +6549,7 @@ var forwardPass = {
       `the network lit layer by layer by your digit; output ${answer2} brightest`
     );
     canvas.dataset.testid = "story-forward";
-    const picture2 = new NetPicture(canvas, model, result);
+    const picture3 = new NetPicture(canvas, model, result);
     const duration = layerDuration(L + 1);
     const names = [
       "the input",
@@ -6561,7 +6561,7 @@ var forwardPass = {
       (stage, p) => {
         const lit = names.map((_, l) => l < stage ? 1 : l === stage ? p : 0);
         canvas.dataset.lit = lit.map((v) => v.toFixed(2)).join(" ");
-        picture2.paint({ lit, ring: p >= 1 && stage === L ? [[L, answer2]] : [] });
+        picture3.paint({ lit, ring: p >= 1 && stage === L ? [[L, answer2]] : [] });
       }
     );
   }
@@ -7422,15 +7422,15 @@ function chainTree(chain, biases, x) {
   const at = (name) => [place[name][0], place[name][1] * rowH + rowH / 2];
   const edges = {};
   for (const [child, parent] of Object.entries(parents)) {
-    const line2 = document.createElementNS(SVG, "line");
+    const line3 = document.createElementNS(SVG, "line");
     const [x1, y1] = at(child);
     const [x2, y2] = at(parent);
     Object.entries({ x1, y1: y1 - 13, x2, y2: y2 + 13 }).forEach(
-      ([k, v]) => line2.setAttribute(k, v)
+      ([k, v]) => line3.setAttribute(k, v)
     );
-    line2.setAttribute("class", "tree-edge");
-    svg.append(line2);
-    edges[`${child}>${parent}`] = line2;
+    line3.setAttribute("class", "tree-edge");
+    svg.append(line3);
+    edges[`${child}>${parent}`] = line3;
   }
   const nodes = {};
   const label = (name) => name === "C" || name === "y" ? name : `${name[0]}${sup(name.slice(1))}`;
@@ -7460,7 +7460,7 @@ function chainTree(chain, biases, x) {
   );
   const light = (lit, litEdges) => {
     for (const [name, g] of Object.entries(nodes)) g.classList.toggle("on", lit.has(name));
-    for (const [key, line2] of Object.entries(edges)) line2.classList.toggle("on", litEdges.has(key));
+    for (const [key, line3] of Object.entries(edges)) line3.classList.toggle("on", litEdges.has(key));
   };
   return { svg, light };
 }
@@ -7495,16 +7495,16 @@ var tree = {
       view.animate(
         factors.map((f) => ({ name: f.text, duration: FACTOR_MS })),
         (stage, p) => {
-          const upTo = stage + (p >= 1 ? 1 : 0);
+          const upTo2 = stage + (p >= 1 ? 1 : 0);
           const lit = /* @__PURE__ */ new Set([node]);
           const litEdges = /* @__PURE__ */ new Set();
-          factors.slice(0, Math.max(upTo, 1)).forEach((f, i) => {
-            if (i >= upTo) return;
+          factors.slice(0, Math.max(upTo2, 1)).forEach((f, i) => {
+            if (i >= upTo2) return;
             lit.add(f.edge[1]);
             litEdges.add(`${f.edge[0]}>${f.edge[1]}`);
           });
           light(lit, litEdges);
-          spans.forEach((s, i) => s.classList.toggle("on", i < upTo || i === stage && p > 0));
+          spans.forEach((s, i) => s.classList.toggle("on", i < upTo2 || i === stage && p > 0));
         }
       );
     };
@@ -7577,11 +7577,11 @@ var paths = {
           { name: "the product", duration: 500 }
         ],
         (stage, p) => {
-          const upTo = Math.min(sum.paths.length, stage + (p >= 1 ? 1 : 0));
-          const lit = sum.paths.slice(0, upTo).map((q) => [L, pick.to, q.to]);
+          const upTo2 = Math.min(sum.paths.length, stage + (p >= 1 ? 1 : 0));
+          const lit = sum.paths.slice(0, upTo2).map((q) => [L, pick.to, q.to]);
           net.paint({ path: [[layer, pick.from, pick.to], ...lit], ring: [[layer, pick.to]] });
-          rows.forEach((r, n) => r.classList.toggle("on", n < upTo));
-          canvas.dataset.paths = String(upTo);
+          rows.forEach((r, n) => r.classList.toggle("on", n < upTo2));
+          canvas.dataset.paths = String(upTo2);
         }
       );
     };
@@ -7623,8 +7623,8 @@ var StoryView = class {
    * widget listens on itself only, not on the whole notebook).
    */
   constructor(root, example, { served = true, select = () => {
-  }, samples = null, mountBall = null, keys = document } = {}) {
-    this.mountBall = mountBall;
+  }, samples = null, mountBall: mountBall2 = null, keys = document } = {}) {
+    this.mountBall = mountBall2;
     this.root = root;
     this.example = example;
     this.served = served;
@@ -7806,6 +7806,260 @@ var StoryView = class {
   }
 };
 
+// src/digitnet/web/static/js/ball-math.js
+function foldRun(events) {
+  const state = emptyRun();
+  for (const [kind2, data] of events) applyEvent(state, kind2, data);
+  return state;
+}
+function emptyRun() {
+  return { plane: null, trail: [], ball: null, positions: 0 };
+}
+function applyEvent(state, kind2, data) {
+  if (kind2 === "plane") {
+    state.plane = data;
+    state.trail = data.trail.slice();
+    return true;
+  }
+  if (kind2 === "ball" && state.plane && data.plane === state.plane.id) {
+    state.ball = data;
+    state.trail.push(data);
+    state.positions += 1;
+    return true;
+  }
+  return false;
+}
+function square(alphas, betas, width, height, pad) {
+  const size = Math.max(1, Math.min(width, height) - 2 * pad);
+  const left = (width - size) / 2;
+  const top = pad;
+  const [a0, a1] = [alphas[0], alphas[alphas.length - 1]];
+  const [b0, b1] = [betas[0], betas[betas.length - 1]];
+  const span = Math.max(a1 - a0, b1 - b0) || 1;
+  const am = (a0 + a1) / 2;
+  const bm = (b0 + b1) / 2;
+  return {
+    left,
+    top,
+    size,
+    toX: (a) => left + size / 2 + (a - am) / span * size,
+    toY: (b) => top + size / 2 - (b - bm) / span * size
+  };
+}
+
+// src/digitnet/web/static/js/landscape-ball.js
+var PAD2 = 30;
+var REPLAY_MS = 6e3;
+var TRAIL = "rgba(255,255,255,0.8)";
+var serverEvents = () => new EventSource("/api/train/events");
+function mountBall(container, { api: api2, timeline = null, run = null, motion = true, events: openEvents = serverEvents } = {}) {
+  const parts = picture2("The ball: the network being trained, on a slice of its real cost");
+  const ball2 = parts.ball("landscape-ball", "#ffffff");
+  const facts = el("p", { className: "ball-facts" });
+  const stopButton = run ? button("Stop the run", { disabled: true }) : null;
+  const startButton = run ? button("Start a short run", { hidden: motion }) : null;
+  const root = el(
+    "div",
+    { className: "ball-view" },
+    parts.stage,
+    facts,
+    run ? el("div", { className: "buttons" }, startButton, stopButton) : null
+  );
+  container.append(root);
+  let events = [];
+  let state = emptyRun();
+  let source = null;
+  let started = false;
+  let frame = null;
+  const paintSoon = () => {
+    if (frame === null) frame = requestAnimationFrame(() => (frame = null, paint(state)));
+  };
+  const paint = (s) => {
+    const box = parts.paint(s.plane, (ctx, toX, toY) => drawTrail(ctx, s, toX, toY));
+    ball2.hidden = !box || !s.ball;
+    if (ball2.hidden) return;
+    parts.place(ball2, s.ball, box);
+    facts.textContent = describe(s);
+  };
+  parts.onResize(() => paint(state));
+  const listen = () => {
+    source?.close();
+    events = [];
+    state = emptyRun();
+    source = openEvents();
+    for (const kind2 of ["plane", "ball"]) {
+      source.addEventListener(kind2, (e) => {
+        const data = JSON.parse(e.data);
+        events.push([kind2, data]);
+        if (!applyEvent(state, kind2, data)) return;
+        ball2.dataset.positions = String(state.positions);
+        if (motion) paintSoon();
+        else if (kind2 === "ball") facts.textContent = describe(state);
+      });
+    }
+    source.addEventListener("error", (e) => {
+      if (e.data) facts.textContent = `Training failed: ${JSON.parse(e.data).message}.`;
+    });
+    source.addEventListener("done", () => ended());
+  };
+  const ended = () => {
+    source?.close();
+    source = null;
+    started = false;
+    if (stopButton) stopButton.disabled = true;
+    if (startButton) startButton.disabled = false;
+    ball2.dataset.running = "false";
+    if (!state.ball) {
+      facts.textContent = "The run ended before the ball's first position.";
+      return;
+    }
+    paint(state);
+    facts.textContent = `${describe(state)} The run is over.`;
+    if (timeline && events.length) {
+      const shown = events.slice();
+      const replay = (stage, p) => paint(foldRun(shown.slice(0, upTo(shown, p))));
+      timeline.run([{ name: "the run, replayed", duration: REPLAY_MS }], replay, {
+        autoplay: false
+      });
+    }
+  };
+  const start = async () => {
+    if (startButton) startButton.disabled = true;
+    if (run) {
+      facts.textContent = "Starting a short run\u2026";
+      try {
+        await api2("/api/train", { method: "POST", body: run });
+        started = true;
+        if (stopButton) stopButton.disabled = false;
+      } catch (e) {
+        if (e.status !== 409) {
+          facts.textContent = `Could not start a run: ${e.message}`;
+          if (startButton) startButton.disabled = false;
+          return;
+        }
+        facts.textContent = "A run is going already: the ball follows it.";
+      }
+    }
+    ball2.dataset.running = "true";
+    listen();
+  };
+  const stop = () => {
+    if (started) api2("/api/train/stop", { method: "POST", body: {} }).catch(() => {
+    });
+    started = false;
+  };
+  startButton?.addEventListener("click", start);
+  stopButton?.addEventListener("click", stop);
+  return {
+    start: () => run && !motion ? void 0 : start(),
+    stop,
+    destroy() {
+      stop();
+      source?.close();
+      source = null;
+      if (frame !== null) cancelAnimationFrame(frame);
+      parts.destroy();
+      root.remove();
+    }
+  };
+}
+function picture2(label) {
+  const canvas = el("canvas", { className: "ball-canvas", role: "img" });
+  canvas.setAttribute("aria-label", label);
+  const stage = el("div", { className: "ball-stage" }, canvas);
+  const observer = new ResizeObserver(() => resized());
+  let resized = () => {
+  };
+  observer.observe(canvas);
+  let box = null;
+  return {
+    stage,
+    onResize(fn) {
+      resized = fn;
+    },
+    ball(testid, colour) {
+      const b = el("div", {
+        className: "ball",
+        dataset: { testid, alpha: "", beta: "" },
+        "aria-hidden": "true",
+        hidden: true
+      });
+      b.style.background = colour;
+      stage.append(b);
+      return b;
+    },
+    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
+    paint(slice2, over) {
+      const sized = sharpCanvas(canvas);
+      if (!sized || !slice2) return null;
+      const { ctx, width, height } = sized;
+      box = square(slice2.alphas, slice2.betas, width, height, PAD2);
+      const { left, top, size, toX, toY } = box;
+      paintSlice(ctx, slice2, { left, top, width: size, height: size });
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.fillStyle = "#93a0b8";
+      ctx.textAlign = "center";
+      const [a0, a1, b0, b1] = [
+        slice2.alphas[0],
+        slice2.alphas.at(-1),
+        slice2.betas[0],
+        slice2.betas.at(-1)
+      ];
+      ctx.fillText(`\u03B1 from ${num(a0, 2)} to ${num(a1, 2)}`, left + size / 2, top + size + 18);
+      ctx.save();
+      ctx.translate(left - 10, top + size / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+      ctx.restore();
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
+      outlined(ctx, "\u03B8\u2080 start", toX(0) + 7, toY(0) + 14, "#ffffff");
+      over(ctx, toX, toY);
+      return box;
+    },
+    // a ball at (α, β) on the square, its coordinates in its data
+    place(b, { alpha, beta }, { toX, toY }) {
+      b.hidden = false;
+      b.style.transform = `translate(${toX(alpha)}px, ${toY(beta)}px)`;
+      b.dataset.alpha = String(alpha);
+      b.dataset.beta = String(beta);
+    },
+    destroy() {
+      observer.disconnect();
+    }
+  };
+}
+function drawTrail(ctx, s, toX, toY) {
+  line2(
+    ctx,
+    s.trail.map((p) => [p.alpha, p.beta]),
+    toX,
+    toY,
+    TRAIL
+  );
+  if (!s.ball) return;
+  const { alpha, beta, cost_true } = s.ball;
+  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
+}
+function line2(ctx, points, toX, toY, colour) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
+  ctx.stroke();
+}
+function describe({ plane, ball: ball2 }) {
+  if (!ball2) return "";
+  return `Step ${ball2.step.toLocaleString()} (epoch ${ball2.epoch}): true cost ${num(ball2.cost_true, 4)}, the slice's ${num(ball2.cost_plane, 4)} under the ball, ${num(ball2.off_plane, 2)} off the plane (\u03B1 ${num(ball2.alpha, 2)}, \u03B2 ${num(ball2.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`;
+}
+function upTo(events, p) {
+  const last = events.findLast(([kind2]) => kind2 === "ball")?.[1].step ?? 0;
+  const until = p * last;
+  let k = 0;
+  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
+  return k;
+}
+
 // src/digitnet/widgets/widget.js
 var CSS = (style_default + chapters_default).replace(/^(?::root|body) \{/gm, ":host {");
 function markup(view) {
@@ -7885,6 +8139,32 @@ function learningWidget(make) {
     };
   };
 }
+function kernelEvents(model) {
+  const listeners = /* @__PURE__ */ new Map();
+  const heard = (msg) => (listeners.get(msg.type) || []).forEach((f) => f({ data: JSON.stringify(msg) }));
+  model.on("msg:custom", heard);
+  return {
+    addEventListener: (kind2, f) => listeners.set(kind2, [...listeners.get(kind2) || [], f]),
+    close: () => model.off("msg:custom", heard)
+  };
+}
+function rideAlong(model, root, request) {
+  const box = document.createElement("div");
+  root.append(
+    section(
+      "The ball, while a cell trains",
+      "Train with on_event=widget.ride_along (digitnet.training.fit or train): the ball is the network being trained, on a slice of its real cost through the weights after its first step, as the cell runs.",
+      box
+    )
+  );
+  const ball2 = mountBall(box, { api: request, events: () => kernelEvents(model) });
+  const started = (msg) => msg.type === "run" && ball2.start();
+  model.on("msg:custom", started);
+  return () => {
+    model.off("msg:custom", started);
+    ball2.destroy();
+  };
+}
 var WIDGETS = {
   draw: drawWidget,
   backprop: learningWidget((root, example) => new BackpropView(root, example)),
@@ -7910,6 +8190,8 @@ function render({ model, el: el2 }) {
     request: kernel.request
   });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
+  if (model.get("_view") === "gradient" && model.get("served"))
+    undo.push(rideAlong(model, root, kernel.request));
   const useNetwork = () => view.setModel(decodeModel(model.get("network")));
   useNetwork();
   start();

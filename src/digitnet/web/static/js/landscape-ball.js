@@ -19,14 +19,20 @@ const RACERS = [
   { batch: 10, colour: "#ff6ad5", words: "stumbling: 10 examples a step" },
 ];
 
+const serverEvents = () => new EventSource("/api/train/events");
+
 /**
  * Follow a training run on a plane of its real cost. api: the page's JSON requests; timeline:
  * the page's timeline (a finished run replays on it; none: no replay); run: a /api/train body
  * to start (else the run going, or the next one, is followed: start() after starting it);
  * motion: false under reduced motion (no run starts by itself; the picture is painted when the
- * run ends, the numbers below it say where it is meanwhile).
+ * run ends, the numbers below it say where it is meanwhile); events(): the run's events, an
+ * EventSource or its like (a notebook widget's come from its kernel).
  */
-export function mountBall(container, { api, timeline = null, run = null, motion = true } = {}) {
+export function mountBall(
+  container,
+  { api, timeline = null, run = null, motion = true, events: openEvents = serverEvents } = {},
+) {
   const parts = picture("The ball: the network being trained, on a slice of its real cost");
   const ball = parts.ball("landscape-ball", "#ffffff");
   const facts = el("p", { className: "ball-facts" });
@@ -62,7 +68,7 @@ export function mountBall(container, { api, timeline = null, run = null, motion 
     source?.close();
     events = [];
     state = emptyRun();
-    source = new EventSource("/api/train/events");
+    source = openEvents();
     for (const kind of ["plane", "ball"]) {
       source.addEventListener(kind, (e) => {
         const data = JSON.parse(e.data);
