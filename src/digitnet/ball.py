@@ -24,8 +24,10 @@ GRID = 21  # points per side of each slice
 RATE = 20.0  # positions a second at most (the page wants 10 or more)
 BUDGET = 0.03  # the share of the training thread's time the positions may take, and the slices too
 KEEP = 48  # the θ's kept to lay the next plane through, thinned evenly as the run goes on
-EVAL_WORK = 2_600_000  # images × parameters of one true cost: 200 for the video network
+EVAL_WORK = 2_700_000  # images × parameters of one true cost: 200 for the video network
 MIN_IMAGES, MAX_IMAGES = 50, 200
+HEAD_START = 0.1  # seconds of the training thread's time for slices at the start, beyond the
+# budget: the way turns most in the first steps
 DRIFT = 0.5  # … or when it is farther off the plane than half its distance from θ₀ on it
 INNER = 0.9  # a new slice when the ball leaves the middle 90% of this one, either way …
 REACH = 1.1  # the slice's half-width, in units of the farthest point of the way so far
@@ -172,7 +174,7 @@ class Ball:
         """Whether to lay a new slice for the ball at (α, β) = coords, `off` the plane: it is
         off the middle of this one or far off its plane, and the time spent laying slices so
         far is within the budget (of the training thread's time since the first position)."""
-        if self.laying > self.budget * (self.work() - self.work_started):
+        if self.laying > self.budget * (self.work() - self.work_started) + HEAD_START:
             return False
         middle = self.window.mean(axis=1)
         half = INNER * (self.window[:, 1] - self.window[:, 0]) / 2

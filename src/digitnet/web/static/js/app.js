@@ -11,6 +11,7 @@ import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
 import { StoryView } from "./story.js";
+import { storyBall } from "./landscape-ball.js";
 import { setUpTabs } from "./tabs.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -31,7 +32,10 @@ draw.onResult((x, activations) => {
   example.setDrawing(x);
 });
 const select = setUpTabs();
-const story = new StoryView($("#view-story"), example, { select: () => select($("#tab-story")) });
+const story = new StoryView($("#view-story"), example, {
+  select: () => select($("#tab-story")),
+  mountBall: storyBall,
+});
 window.digitnet = { draw, example, backprop, gradient, chain, story };
 function openDraw() {
   select($("#tab-draw"));

@@ -16,7 +16,7 @@ const RACE_MS = 8000; // the race: the same examples for each optimiser
 const TRAIL = "rgba(255,255,255,0.8)";
 const RACERS = [
   { batch: 0, colour: "#f0a040", words: "careful: the whole set each step" },
-  { batch: 10, colour: "#ff6ad5", words: "stumbling: 10 examples a step" },
+  { batch: 100, colour: "#ff6ad5", words: "stumbling: 100 examples a step" },
 ];
 
 const serverEvents = () => new EventSource("/api/train/events");
@@ -24,20 +24,35 @@ const serverEvents = () => new EventSource("/api/train/events");
 /**
  * Follow a training run on a plane of its real cost. api: the page's JSON requests; timeline:
  * the page's timeline (a finished run replays on it; none: no replay); run: a /api/train body
- * to start (else the run going, or the next one, is followed: start() after starting it);
- * motion: false under reduced motion (no run starts by itself; the picture is painted when the
- * run ends, the numbers below it say where it is meanwhile); events(): the run's events, an
- * EventSource or its like (a notebook widget's come from its kernel).
+ * that start() starts, with Start and Stop buttons (none: start() follows the run going);
+ * follow(): follow the run going, or the last one (the stream replays it from its start);
+ * onStart: called with start()'s promise (true: a run started, or one was going); motion: false
+ * under reduced motion (the picture is painted when the run ends; the numbers below it say
+ * where it is meanwhile); events(): the run's events, an EventSource or its like (a notebook
+ * widget's come from its kernel).
+ * Returns {start(), follow(), stop() (the run, if this ball started it), destroy()}.
  */
 export function mountBall(
   container,
-  { api, timeline = null, run = null, motion = true, events: openEvents = serverEvents } = {},
+  {
+    api,
+    timeline = null,
+    run = null,
+    motion = true,
+    onStart = () => {},
+    events: openEvents = serverEvents,
+  } = {},
 ) {
   const parts = picture("The ball: the network being trained, on a slice of its real cost");
   const ball = parts.ball("landscape-ball", "#ffffff");
-  const facts = el("p", { className: "ball-facts" });
+  const facts = el("p", {
+    className: "ball-facts",
+    textContent: run
+      ? "Start a short run of this network's shape: the ball follows it as it trains."
+      : "The ball appears when a run starts.",
+  });
+  const startButton = run ? button("Start a short run") : null;
   const stopButton = run ? button("Stop the run", { disabled: true }) : null;
-  const startButton = run ? button("Start a short run", { hidden: motion }) : null;
   const root = el(
     "div",
     { className: "ball-view" },
@@ -49,7 +64,6 @@ export function mountBall(
   let events = [];
   let state = emptyRun();
   let source = null;
-  let started = false; // this ball started the run it follows
   let frame = null;
 
   const paintSoon = () => {
@@ -63,11 +77,17 @@ export function mountBall(
     facts.textContent = describe(s);
   };
   parts.onResize(() => paint(state));
+  const going = (yes) => {
+    ball.dataset.running = String(yes);
+    if (startButton) startButton.disabled = yes;
+    if (stopButton) stopButton.disabled = !yes;
+  };
 
-  const listen = () => {
+  const follow = () => {
     source?.close();
     events = [];
     state = emptyRun();
+    going(true);
     source = openEvents();
     for (const kind of ["plane", "ball"]) {
       source.addEventListener(kind, (e) => {
@@ -88,10 +108,8 @@ export function mountBall(
   const ended = () => {
     source?.close();
     source = null;
-    started = false;
-    if (stopButton) stopButton.disabled = true;
-    if (startButton) startButton.disabled = false;
-    ball.dataset.running = "false";
+    going(false);
+    if (startButton) startButton.textContent = "Train again";
     if (!state.ball) {
       facts.textContent = "The run ended before the ball's first position.";
       return;
@@ -107,38 +125,38 @@ export function mountBall(
     }
   };
 
-  const start = async () => {
-    if (startButton) startButton.disabled = true;
+  const post = async () => {
     if (run) {
+      if (startButton) startButton.disabled = true;
       facts.textContent = "Starting a short run…";
       try {
         await api("/api/train", { method: "POST", body: run });
-        started = true;
-        if (stopButton) stopButton.disabled = false;
       } catch (e) {
         if (e.status !== 409) {
           facts.textContent = `Could not start a run: ${e.message}`;
           if (startButton) startButton.disabled = false;
-          return;
+          return false;
         }
         facts.textContent = "A run is going already: the ball follows it.";
       }
     }
-    ball.dataset.running = "true";
-    listen();
+    follow();
+    return true;
   };
-  const stop = () => {
-    if (started) api("/api/train/stop", { method: "POST", body: {} }).catch(() => {});
-    started = false;
+  const start = () => {
+    const started = post();
+    onStart(started);
+    return started;
   };
+  const stop = () => api("/api/train/stop", { method: "POST", body: {} }).catch(() => {});
   startButton?.addEventListener("click", start);
   stopButton?.addEventListener("click", stop);
 
   return {
-    start: () => (run && !motion ? undefined : start()),
+    start,
+    follow,
     stop,
     destroy() {
-      stop();
       source?.close();
       source = null;
       if (frame !== null) cancelAnimationFrame(frame);
@@ -153,7 +171,7 @@ export function mountBall(
  * slice (/api/landscape, directions "optimizers"), rolled on the timeline: both balls have seen
  * the same number of training examples at every moment.
  */
-export function mountRace(container, { api, timeline, motion = true } = {}) {
+export function mountRace(container, { api, timeline, model = null, motion = true } = {}) {
   const parts = picture("Two balls from the same start: full-batch descent and mini-batch SGD");
   const balls = RACERS.map((r) => parts.ball("race-ball", r.colour));
   const facts = el("ul", { className: "ball-facts race-facts" });
@@ -198,7 +216,7 @@ export function mountRace(container, { api, timeline, motion = true } = {}) {
       el("li", { textContent: "Training both from the model's initial weights (some seconds)…" }),
     );
     try {
-      const r = await api("/api/landscape", { method: "POST", body: { directions: "optimizers" } });
+      const r = await optimizers(api, model);
       slice = r;
       paths = RACERS.map((racer) =>
         r.paths.find(
@@ -232,12 +250,66 @@ export function mountRace(container, { api, timeline, motion = true } = {}) {
   };
 }
 
+/**
+ * The story's two scenes (story-descent.js): mode "descend" starts a short run of the loaded
+ * network's shape and follows it; "compare" races full-batch descent against mini-batch SGD.
+ * options: {api, timeline, model (the loaded network), mode, autoplay (false: reduced motion)}.
+ */
+export function storyBall(container, { api, timeline, model, mode, autoplay = true }) {
+  if (mode === "compare") {
+    const race = mountRace(container, { api, timeline, model, motion: autoplay });
+    race.start();
+    return race;
+  }
+  // the story's run, once started, is shown again (going or done) when the scene comes back;
+  // leaving the scene leaves it to end (a few seconds), so a step back does not start another
+  const ball = mountBall(container, {
+    api,
+    timeline,
+    run: shortRun(model),
+    motion: autoplay,
+    onStart: (started) => (storyRun.started = started),
+  });
+  if (storyRun.started) storyRun.started.then((ok) => (ok ? ball.follow() : undefined));
+  else if (autoplay) ball.start();
+  return ball;
+}
+
+const storyRun = { started: null }; // this page's story run: start()'s promise, once started
+
+// A short run of this network's shape: the video's recipe for sigmoid and the quadratic cost,
+// the tweaked one's (smaller steps) for ReLU or cross-entropy; a few epochs, one for wide nets.
+function shortRun({ sizes, activation, cost }) {
+  let params = 0;
+  for (let l = 1; l < sizes.length; l++) params += sizes[l] * (sizes[l - 1] + 1);
+  const plain = activation === "sigmoid" && cost === "quadratic";
+  return {
+    preset: plain ? "video" : "tweaked",
+    layers: sizes.slice(1, -1),
+    activation,
+    cost,
+    epochs: params < 50_000 ? 3 : 1,
+  };
+}
+
+// /api/landscape's optimizers from the model's initial weights: asked once per model (some
+// seconds of training on the server), however often the scene is entered
+function optimizers(api, model) {
+  if (!model || optimizers.model !== model) {
+    optimizers.model = model;
+    const body = { directions: "optimizers" };
+    optimizers.found = api("/api/landscape", { method: "POST", body });
+    optimizers.found.catch(() => (optimizers.model = null)); // asked again next time
+  }
+  return optimizers.found;
+}
+
 // ---- what both share: a canvas with the slice, and DOM balls over it ----
 
 function picture(label) {
   const canvas = el("canvas", { className: "ball-canvas", role: "img" });
   canvas.setAttribute("aria-label", label);
-  const stage = el("div", { className: "ball-stage" }, canvas);
+  const stage = el("div", { className: "ball-stage", hidden: true }, canvas);
   const observer = new ResizeObserver(() => resized());
   let resized = () => {};
   observer.observe(canvas);
@@ -260,8 +332,9 @@ function picture(label) {
     },
     // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
     paint(slice, over) {
-      const sized = sharpCanvas(canvas);
-      if (!sized || !slice) return null;
+      stage.hidden = !slice; // no empty square before the first slice
+      const sized = slice ? sharpCanvas(canvas) : null;
+      if (!sized) return null;
       const { ctx, width, height } = sized;
       box = square(slice.alphas, slice.betas, width, height, PAD);
       const { left, top, size, toX, toY } = box;

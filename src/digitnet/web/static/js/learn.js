@@ -31,7 +31,8 @@ export class LearnView {
     this.stop = root.querySelector("#train-stop");
     this.saveButton = root.querySelector("#train-save");
     this.presets = {};
-    this.ball = mountBall(root.querySelector("#learn-ball"), { api });
+    const motion = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.ball = mountBall(root.querySelector("#learn-ball"), { api, motion });
     this.source = null;
     this.frame = null;
     this.reset();
