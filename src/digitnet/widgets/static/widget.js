@@ -7852,12 +7852,23 @@ var PAD2 = 30;
 var REPLAY_MS = 6e3;
 var TRAIL = "rgba(255,255,255,0.8)";
 var serverEvents = () => new EventSource("/api/train/events");
-function mountBall(container, { api: api2, timeline = null, run = null, motion = true, events: openEvents = serverEvents } = {}) {
+function mountBall(container, {
+  api: api2,
+  timeline = null,
+  run = null,
+  motion = true,
+  onStart = () => {
+  },
+  events: openEvents = serverEvents
+} = {}) {
   const parts = picture2("The ball: the network being trained, on a slice of its real cost");
   const ball2 = parts.ball("landscape-ball", "#ffffff");
-  const facts = el("p", { className: "ball-facts" });
+  const facts = el("p", {
+    className: "ball-facts",
+    textContent: run ? "Start a short run of this network's shape: the ball follows it as it trains." : "The ball appears when a run starts."
+  });
+  const startButton = run ? button("Start a short run") : null;
   const stopButton = run ? button("Stop the run", { disabled: true }) : null;
-  const startButton = run ? button("Start a short run", { hidden: motion }) : null;
   const root = el(
     "div",
     { className: "ball-view" },
@@ -7869,7 +7880,6 @@ function mountBall(container, { api: api2, timeline = null, run = null, motion =
   let events = [];
   let state = emptyRun();
   let source = null;
-  let started = false;
   let frame = null;
   const paintSoon = () => {
     if (frame === null) frame = requestAnimationFrame(() => (frame = null, paint(state)));
@@ -7882,10 +7892,16 @@ function mountBall(container, { api: api2, timeline = null, run = null, motion =
     facts.textContent = describe(s);
   };
   parts.onResize(() => paint(state));
-  const listen = () => {
+  const going = (yes) => {
+    ball2.dataset.running = String(yes);
+    if (startButton) startButton.disabled = yes;
+    if (stopButton) stopButton.disabled = !yes;
+  };
+  const follow2 = () => {
     source?.close();
     events = [];
     state = emptyRun();
+    going(true);
     source = openEvents();
     for (const kind2 of ["plane", "ball"]) {
       source.addEventListener(kind2, (e) => {
@@ -7905,10 +7921,8 @@ function mountBall(container, { api: api2, timeline = null, run = null, motion =
   const ended = () => {
     source?.close();
     source = null;
-    started = false;
-    if (stopButton) stopButton.disabled = true;
-    if (startButton) startButton.disabled = false;
-    ball2.dataset.running = "false";
+    going(false);
+    if (startButton) startButton.textContent = "Train again";
     if (!state.ball) {
       facts.textContent = "The run ended before the ball's first position.";
       return;
@@ -7923,38 +7937,38 @@ function mountBall(container, { api: api2, timeline = null, run = null, motion =
       });
     }
   };
-  const start = async () => {
-    if (startButton) startButton.disabled = true;
+  const post = async () => {
     if (run) {
+      if (startButton) startButton.disabled = true;
       facts.textContent = "Starting a short run\u2026";
       try {
         await api2("/api/train", { method: "POST", body: run });
-        started = true;
-        if (stopButton) stopButton.disabled = false;
       } catch (e) {
         if (e.status !== 409) {
           facts.textContent = `Could not start a run: ${e.message}`;
           if (startButton) startButton.disabled = false;
-          return;
+          return false;
         }
         facts.textContent = "A run is going already: the ball follows it.";
       }
     }
-    ball2.dataset.running = "true";
-    listen();
+    follow2();
+    return true;
   };
-  const stop = () => {
-    if (started) api2("/api/train/stop", { method: "POST", body: {} }).catch(() => {
-    });
-    started = false;
+  const start = () => {
+    const started = post();
+    onStart(started);
+    return started;
   };
+  const stop = () => api2("/api/train/stop", { method: "POST", body: {} }).catch(() => {
+  });
   startButton?.addEventListener("click", start);
   stopButton?.addEventListener("click", stop);
   return {
-    start: () => run && !motion ? void 0 : start(),
+    start,
+    follow: follow2,
     stop,
     destroy() {
-      stop();
       source?.close();
       source = null;
       if (frame !== null) cancelAnimationFrame(frame);
@@ -7966,7 +7980,7 @@ function mountBall(container, { api: api2, timeline = null, run = null, motion =
 function picture2(label) {
   const canvas = el("canvas", { className: "ball-canvas", role: "img" });
   canvas.setAttribute("aria-label", label);
-  const stage = el("div", { className: "ball-stage" }, canvas);
+  const stage = el("div", { className: "ball-stage", hidden: true }, canvas);
   const observer = new ResizeObserver(() => resized());
   let resized = () => {
   };
@@ -7990,8 +8004,9 @@ function picture2(label) {
     },
     // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
     paint(slice2, over) {
-      const sized = sharpCanvas(canvas);
-      if (!sized || !slice2) return null;
+      stage.hidden = !slice2;
+      const sized = slice2 ? sharpCanvas(canvas) : null;
+      if (!sized) return null;
       const { ctx, width, height } = sized;
       box = square(slice2.alphas, slice2.betas, width, height, PAD2);
       const { left, top, size, toX, toY } = box;
