@@ -183,3 +183,25 @@ def test_a_diverging_optimiser_path_stops_at_its_last_finite_point(digits):
     with np.errstate(all="ignore"):
         (run,) = ls.optimizer_paths(net, net.params, digits.images, digits.labels, 200, [wild])
     assert run["diverged"] and np.isfinite(run["params"]).all()
+
+
+def test_a_runaway_path_is_diverged_and_the_slice_is_framed_on_the_others(digits):
+    net = Network([784, 6, 10], "relu", "cross-entropy", seed=2, dtype="float64")
+    fast = ls.Optimizer("too fast", 10, 1e4)  # finite, but the weights fly off
+    with np.errstate(all="ignore"):
+        (run,) = ls.optimizer_paths(net, net.params, digits.images, digits.labels, 200, [fast])
+    assert run["diverged"]
+    limit = ls.RUNAWAY * np.linalg.norm(net.params)
+    assert all(np.linalg.norm(p) <= limit for p in run["params"])
+    slow = ls.at_rate(0.03)  # a ReLU network's own η: the video's 3 scaled down
+    assert [o.learning_rate for o in slow] == pytest.approx([0.03, 0.03, 0.03, 0.003])
+    assert ls.at_rate(None) == ls.OPTIMIZERS
+    r = ls.landscape(
+        net, digits.images, digits.labels, "optimizers", grid=7, initial=net.params.copy(),
+        examples=300, learning_rate=100.0,
+    )  # fmt: skip
+    ran_away = [p for p in r["paths"] if p["diverged"]]
+    kept = [p for p in r["paths"] if not p["diverged"]]
+    if ran_away and kept:  # the slice spans the paths that learned, not the runaways
+        reach = max(abs(v) for p in kept for point in p["points"] for v in point)
+        assert r["alphas"][-1] - r["alphas"][0] <= 2.5 * reach * (1 + 1e-6)

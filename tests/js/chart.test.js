@@ -37,7 +37,12 @@ test("every axis: distinct labels, y upwards, the data inside, for tiny to huge 
   }
 });
 
-test("a log axis over many decades labels powers of ten; the floor takes zeros", () => {
+test("a log axis over many decades labels powers of ten alike; the floor takes zeros", () => {
+  const wide = axis(scaleFor([3e-6, 20], 400, 0, { log: true })).filter((t) => t.label);
+  assert.deepEqual(
+    wide.map((t) => t.label),
+    ["1e−5", "1e−4", "1e−3", "1e−2", "1e−1", "1", "1e1"],
+  );
   const y = scaleFor([0, 1e-9, 3e-4, 0.5], 400, 0, { log: true });
   const labels = axis(y).filter((t) => t.label);
   assert.ok(

@@ -72,6 +72,7 @@ test("the page's kinds: a fixed number of significant digits each, the real minu
   assert.equal(change(0.2), "+0.2");
   assert.equal(percent(0.97512), "97.5%");
   assert.equal(count(12544), "12,544");
+  assert.equal(value(1e21), "1e21");
   for (const text of [value(-3), change(-3), percent(-0.5), value(-4e-20)])
     assert.ok(!text.includes("-"), text);
 });

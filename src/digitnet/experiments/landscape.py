@@ -69,6 +69,18 @@ OPTIMIZERS = (
     Optimizer("SGD, batch 10", 10, 3.0),
     Optimizer("momentum (batch 10, μ 0.9)", 10, 0.3, 0.9),  # η/(1 − μ) = 3, like the others
 )
+RUNAWAY = 1e3  # a path whose weights grow past this many times the initial ones has diverged
+
+
+def at_rate(learning_rate: float | None) -> tuple[Optimizer, ...]:
+    """The optimisers with η scaled to a model's own learning rate (η = 3 is the video's,
+    for its sigmoid network; a ReLU or cross-entropy network diverges there)."""
+    if learning_rate is None:
+        return OPTIMIZERS
+    scale = learning_rate / OPTIMIZERS[0].learning_rate
+    return tuple(
+        Optimizer(o.name, o.batch_size, o.learning_rate * scale, o.momentum) for o in OPTIMIZERS
+    )
 
 
 # ---- directions --------------------------------------------------------------------------
@@ -234,6 +246,7 @@ def optimizer_paths(
     labels = np.asarray(labels)
     n = len(labels)
     runs = []
+    limit = RUNAWAY * max(float(np.linalg.norm(initial)), 1.0)
     for k, opt in enumerate(optimizers):
         probe = Network(net.sizes, net.activation, net.cost.name, dtype="float64")
         probe.params[...] = initial
@@ -254,8 +267,9 @@ def optimizer_paths(
             grad = np.concatenate([g.ravel() for g in grad_W] + [g.ravel() for g in grad_b])
             velocity = opt.momentum * velocity - opt.learning_rate * grad  # v ← μv − η∇C
             probe.params += velocity  # θ ← θ + v (μ = 0: plain gradient descent)
-            diverged = not np.isfinite(probe.params).all()
-            if diverged:  # the path ends at its last finite point
+            size = float(np.linalg.norm(probe.params))
+            diverged = not (math.isfinite(size) and size <= limit)
+            if diverged:  # the path ends at its last point before it ran away
                 break
             if step % every == 0 or step == steps:
                 kept.append(probe.params.copy())
@@ -308,13 +322,15 @@ def landscape(
     path: tuple[np.ndarray, np.ndarray] | None = None,
     examples: int | None = None,
     split: str = "train",
+    learning_rate: float | None = None,
 ) -> dict[str, Any]:
     """The cost on a grid×grid slice, the init→final line, and the paths (see learn-api.md).
 
     X, labels: the images the cost is measured on. ``initial``: θ before training (for the
     line and the optimisers; default none). ``path``: (params (T, P), examples (T,)), a
     recorded training path, needed for directions "path". ``examples``: the optimisers'
-    budget (default 50 passes over X). Results are cached per model, images and options.
+    budget (default 50 passes over X); ``learning_rate``: the model's own, which the optimisers'
+    η are scaled to (default: the video's 3). Results are cached per model, images and options.
     """
     if directions not in KINDS:
         raise ValueError(f"directions must be one of {', '.join(KINDS)}, got {directions!r}")
@@ -329,14 +345,16 @@ def landscape(
     key = (
         _digest(net.params, np.asarray(X), np.asarray(labels)),
         _digest(*(p for p in (initial, *(path or ())) if p is not None)),
-        directions, seed, grid, span, examples, split, net.cost.name,
+        directions, seed, grid, span, examples, split, net.cost.name, learning_rate,
     )  # fmt: skip
     if key in _cache:
         _cache.move_to_end(key)
         return _cache[key]
     started = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):  # small products: one thread is fastest
-        result = _landscape(net, X, labels, directions, seed, grid, span, initial, path, examples)
+        result = _landscape(
+            net, X, labels, directions, seed, grid, span, initial, path, examples, learning_rate
+        )
     result |= {"split": split, "elapsed_s": round(time.perf_counter() - started, 3)}
     _cache[key] = result
     while len(_cache) > CACHE_SIZE:
@@ -355,6 +373,7 @@ def _landscape(
     initial: np.ndarray | None,
     path: tuple[np.ndarray, np.ndarray] | None,
     examples: int | None,
+    learning_rate: float | None,
 ) -> dict[str, Any]:
     theta = net.params.astype(np.float64)
     X64, labels = np.asarray(X, dtype=np.float64), np.asarray(labels)
@@ -372,19 +391,25 @@ def _landscape(
                  "examples_seen": np.asarray(seen).tolist()}]  # fmt: skip
     else:
         budget = examples if examples is not None else 50 * len(labels)
-        runs = optimizer_paths(net, initial, X64, labels, budget, seed=seed)  # type: ignore[arg-type]
+        assert initial is not None  # landscape() checked
+        runs = optimizer_paths(net, initial, X64, labels, budget, at_rate(learning_rate), seed=seed)
         center = np.asarray(initial, dtype=np.float64)
+        steady = [r for r in runs if not r["diverged"]] or runs  # the plane of those that learn
         d1, d2, explained = principal_directions(
-            np.concatenate([r["params"] for r in runs]), center
+            np.concatenate([r["params"] for r in steady]), center
         )
     projected = [project(r["params"], center, d1, d2) for r in runs]
+    # the slice is framed on the paths that did not run away (all of them if none stayed)
+    shown = [c for r, (c, _) in zip(runs, projected) if not r.get("diverged")] or [
+        c for c, _ in projected
+    ]
     if span is None:
-        reach = max((float(np.abs(c).max()) for c, _ in projected), default=0.0)
+        reach = max((float(np.abs(c).max()) for c in shown), default=0.0)
         span = 1.0 if directions == "random" or reach == 0 else round(1.25 * reach, 6)
     alphas = np.linspace(-span, span, grid)
     betas = np.linspace(-span, span, grid)
     if directions == "optimizers":  # the paths all start at the centre: show where they went
-        shift = np.mean([c[-1] for c, _ in projected], axis=0)
+        shift = np.mean([c[-1] for c in shown], axis=0)
         alphas, betas = alphas + shift[0] * 0.5, betas + shift[1] * 0.5
     plane = Plane(net, d1, d2, X64, labels, center)
     costs = plane.grid(alphas, betas)
@@ -509,10 +534,12 @@ def run(
         found = load_path(recorded, net.n_params)
         path = (found.params, found.examples)
     initial = initial_params(model) if model is not None else None
+    config = initial_config(model) if model is not None else None
     try:
         result = landscape(
             net, train.images[:n], train.labels[:n], directions, seed=seed, grid=grid,
             span=span, initial=initial, path=path, examples=examples,
+            learning_rate=config.learning_rate if config is not None else None,
         )  # fmt: skip
     except ValueError as e:
         raise SettingError(str(e)) from None

@@ -415,6 +415,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
                 raise HTTPException(409, str(e)) from None
             path = (found.params, found.examples)
         initial = landscapes.initial_params(model)
+        config = landscapes.initial_config(model)
         if body.directions == "optimizers" and initial is None:
             raise HTTPException(
                 409, "this model's initial weights are unknown (no training config)"
@@ -422,6 +423,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         result = landscapes.landscape(
             model.network, train.images[:n], np.asarray(train.labels[:n]), body.directions,
             seed=body.seed, grid=body.grid, span=body.span, path=path, initial=initial,
+            learning_rate=config.learning_rate if config is not None else None,
         )  # fmt: skip
         return about(model, name) | result
 

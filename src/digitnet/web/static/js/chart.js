@@ -40,7 +40,8 @@ export function scaleFor(
   if (log) {
     [lo, hi] = [Math.max(lo, FLOOR), Math.max(hi, FLOOR)];
     if (hi / lo < 1.5) [lo, hi] = [lo / 1.25, hi * 1.25]; // never a single point
-    return logScale([lo, hi], [from, to]);
+    const widen = (hi / lo) ** pad; // the same share of the axis as on a linear one
+    return logScale([lo / widen, hi * widen], [from, to]);
   }
   if (hi === lo) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
   [lo, hi] = [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
@@ -48,14 +49,16 @@ export function scaleFor(
   return nice ? scale.nice(tickCount(from, to)) : scale;
 }
 
-// about one tick per 70 pixels across, one per 36 up
+// about one tick per 100 pixels across, one per 40 up
 const tickCount = (from, to) =>
-  Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 36 : 70)));
+  Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 40 : 100)));
 
-/** The labels' format for a linear scale: fixed decimals, exponents for the very small or big. */
+/** The labels' format: on a linear axis fixed decimals, on a log axis plain numbers; exponents
+ * for all of an axis's labels when its numbers are very small or big. */
 function specFor(scale) {
-  const m = Math.max(...scale.domain.map(Math.abs));
-  return m > 0 && (m < 1e-4 || m >= 1e6) ? "~e" : ",f";
+  const [lo, hi] = scale.domain.map(Math.abs).sort((a, b) => a - b);
+  const extreme = (scale.type === "log" ? lo : hi) < 1e-4 || hi >= 1e6;
+  return extreme ? "~e" : scale.type === "log" ? "~g" : ",f";
 }
 
 /** An axis's ticks for a scale: [{value, label, at}] (at: the pixel); on a log axis the
@@ -63,7 +66,7 @@ function specFor(scale) {
  * label `spec` (scale.axis = {count, spec}). */
 export function axis(scale) {
   const [from, to] = scale.range;
-  const spec = scale.axis?.spec ?? (scale.type === "log" ? "~g" : specFor(scale));
+  const spec = scale.axis?.spec ?? specFor(scale);
   const ticks = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
   return ticks.map((t) => ({ ...t, at: scale(t.value) }));
 }

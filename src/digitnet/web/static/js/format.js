@@ -116,8 +116,10 @@ export function precisionRound(step, max) {
 
 // ---- the page's kinds of number -------------------------------------------------------------
 
-/** The page's spelling of a formatted number: the real minus in exponents too, no "e+". */
-export const pretty = (text) => text.replace("e-", `e${MINUS}`).replace("e+", "e");
+/** The page's spelling of a formatted number: the real minus in exponents too, no "e+", no
+ * "e0" (1e+0 is 1). */
+export const pretty = (text) =>
+  text.replace(/e\+0$/, "").replace("e-", `e${MINUS}`).replace("e+", "e");
 
 const kind = (spec) => {
   const f = format(spec);

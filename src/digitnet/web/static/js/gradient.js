@@ -36,7 +36,10 @@ const DIRECTIONS = [
   ["path", "the recorded training path's principal plane"],
   ["optimizers", "four optimizers from the same start"],
 ];
-const pathColor = (i) => SERIES[i % (SERIES.length - 1)]; // by path order (white is the line's)
+// the paths' colours, in path order: the palette's that stand out on the landscape's
+// blue-green-yellow (white is the initial→trained line's)
+const PATH_COLOURS = [0, 1, 4, 5, 6].map((i) => SERIES[i]);
+const pathColor = (i) => PATH_COLOURS[i % PATH_COLOURS.length];
 
 export class GradientView {
   constructor(root, example) {
@@ -499,7 +502,7 @@ export class GradientView {
         : line.t[lowest] > line.eta * 1.1
           ? "undershoots: the cost still falls beyond η"
           : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = η = ${setting(line.eta)}: C = ${num(line.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line.slope * line.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.textContent = `At t = η = ${setting(line.eta)}: C = ${value(line.cost_at_eta)} (from ${value(c0)}); the tangent predicted ${value(c0 + line.slope * line.eta)}. This step ${verdict}.`;
     this.sliceText.classList.toggle("overshoot", step.raises);
     this.sliceChart.dataset.eta = String(line.eta);
     this.sliceChart.dataset.overshoot = String(step.raises);
@@ -560,7 +563,7 @@ export class GradientView {
   showLandscapeFacts(r) {
     const d = r.directions;
     const facts = [
-      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
+      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
       d.explained_variance
         ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})`
         : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
@@ -601,13 +604,16 @@ export class GradientView {
             { scope: "row" },
             el("i", { className: "swatch", style: `background:${pathColor(n)}` }),
             p.name,
+            p.diverged
+              ? el("span", { className: "down", textContent: " (ran away: diverged)" })
+              : null,
           ),
           el("td", { textContent: p.examples.toLocaleString() }),
-          el("td", { textContent: num(p.length, 2) }),
-          el("td", { textContent: num(p.travel, 2) }),
-          el("td", { textContent: num(p.cost_true[last], 4) }),
-          el("td", { textContent: num(p.cost_slice[last], 4) }),
-          el("td", { textContent: num(Math.max(...p.off_plane), 2) }),
+          el("td", { textContent: value(p.length) }),
+          el("td", { textContent: value(p.travel) }),
+          el("td", { textContent: value(p.cost_true[last]) }),
+          el("td", { textContent: value(p.cost_slice[last]) }),
+          el("td", { textContent: value(Math.max(...p.off_plane)) }),
         ),
       );
     });
@@ -631,7 +637,6 @@ export class GradientView {
           { points: xs.map((n, i) => [n, p.cost_slice[i]]), color, dash: [3, 3], width: 1 },
         ];
       });
-      this.pathCurves.hidden = false;
       lineChart(this.pathCurves, series, {
         xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
         yLabel: "C",
@@ -847,13 +852,21 @@ function drawLandscape(canvas, r) {
     const [end, at] = r.center !== "initial" ? ["initial", from] : ["trained", to];
     labels.push({ text: end, x: toX(at[0]) + 7, y: toY(at[1]) - 6, color: "#ffffff" });
   }
-  // the paths: a point is filled when within 10% of the path's travel from the plane
+  // the paths (inside the grid's box: a runaway leaves it): a point is filled when within 10%
+  // of the path's travel from the plane
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(pad, pad, w, h);
+  ctx.clip();
   for (const [n, p] of r.paths.entries()) {
     const color = pathColor(n);
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
     ctx.beginPath();
     p.points.forEach(([a, b], i) => (i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b))));
+    ctx.strokeStyle = "rgba(11,15,23,0.8)"; // a dark edge, so the path shows on any colour
+    ctx.lineWidth = 4;
+    ctx.stroke();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
     ctx.stroke();
     const near = 0.1 * Math.max(p.travel, 1e-9);
     p.points.forEach(([a, b], i) => {
@@ -868,21 +881,25 @@ function drawLandscape(canvas, r) {
         ctx.stroke();
       }
     });
-    const [ea, eb] = p.points.at(-1);
-    const text = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
-    labels.push({ text, x: toX(ea) + 6, y: toY(eb) - 6, color });
+    const [ea, eb] = p.points.at(-1); // its name at its end (kept in the box); its numbers: the table
+    const [ex, ey] = [inside(toX(ea), pad, pad + w), inside(toY(eb), pad + 18, pad + h)];
+    const text = p.diverged ? `${p.name} (diverged)` : p.name;
+    labels.push({ text, x: ex + 6, y: ey - 6, color });
   }
+  ctx.restore();
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
   ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
   const centre = r.center === "initial" ? "θ₀, the initial weights" : "θ*, the trained model";
-  const text = `${centre}: C = ${num(r.center_cost, 4)}`;
+  const text = `${centre}: C = ${value(r.center_cost)}`;
   labels.unshift({ text, x: toX(0) + 8, y: toY(0) + 16, color: "#ffffff" });
   const measure = (t) => ctx.measureText(t).width;
   for (const l of placeLabels(labels, width, height, measure))
     outlined(ctx, l.text, l.x, l.y, l.color);
 }
+
+const inside = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
 
 // Is the initial→trained line on this slice? (Not on random directions: they miss it.)
 const initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
