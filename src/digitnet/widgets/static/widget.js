@@ -1115,7 +1115,8 @@ tr.total th {
   border: 1px solid var(--line);
   border-radius: 6px;
 }
-.landscape[hidden] {
+.landscape[hidden],
+.chart[hidden] {
   display: none;
 }
 
@@ -2472,7 +2473,7 @@ function precisionRound(step2, max) {
   const m = Math.abs(max) - s;
   return Math.max(0, exponentOf(m) - exponentOf(s)) + 1;
 }
-var pretty = (text) => text.replace("e-", `e${MINUS}`).replace("e+", "e");
+var pretty = (text) => text.replace(/e\+0$/, "").replace("e-", `e${MINUS}`).replace("e+", "e");
 var kind = (spec) => {
   const f = format(spec);
   return (v) => v === null || v === void 0 || Number.isNaN(v) ? "\u2014" : pretty(f(v));
@@ -2658,21 +2659,23 @@ function scaleFor(values, from, to, { log = false, domain = null, pad = 0, nice 
   if (log) {
     [lo, hi] = [Math.max(lo, FLOOR), Math.max(hi, FLOOR)];
     if (hi / lo < 1.5) [lo, hi] = [lo / 1.25, hi * 1.25];
-    return logScale([lo, hi], [from, to]);
+    const widen = (hi / lo) ** pad;
+    return logScale([lo / widen, hi * widen], [from, to]);
   }
   if (hi === lo) [lo, hi] = lo === 0 ? [-1, 1] : [lo - Math.abs(lo) / 2, hi + Math.abs(hi) / 2];
   [lo, hi] = [lo - (hi - lo) * pad, hi + (hi - lo) * pad];
   const scale = linearScale([lo, hi], [from, to]);
   return nice ? scale.nice(tickCount(from, to)) : scale;
 }
-var tickCount = (from, to) => Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 36 : 70)));
+var tickCount = (from, to) => Math.max(2, Math.floor(Math.abs(to - from) / (to < from ? 40 : 100)));
 function specFor(scale) {
-  const m = Math.max(...scale.domain.map(Math.abs));
-  return m > 0 && (m < 1e-4 || m >= 1e6) ? "~e" : ",f";
+  const [lo, hi] = scale.domain.map(Math.abs).sort((a, b) => a - b);
+  const extreme = (scale.type === "log" ? lo : hi) < 1e-4 || hi >= 1e6;
+  return extreme ? "~e" : scale.type === "log" ? "~g" : ",f";
 }
 function axis(scale) {
   const [from, to] = scale.range;
-  const spec = scale.axis?.spec ?? (scale.type === "log" ? "~g" : specFor(scale));
+  const spec = scale.axis?.spec ?? specFor(scale);
   const ticks2 = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
   return ticks2.map((t) => ({ ...t, at: scale(t.value) }));
 }
@@ -2804,8 +2807,9 @@ function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, log
   const xs = all.map((p) => p[0]).filter(positive(logX));
   const ys = all.map((p) => p[1]).filter(positive(logY));
   if (!xs.length || !ys.length) return null;
-  const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });
   const y = scaleFor(ys, plot.bottom, plot.top, { log: logY, domain: yRange, pad: 0.05 });
+  plot.left = 26 + Math.max(24, ...axis(y).map((t) => measure(t.label))) + 8;
+  const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });
   drawAxes(canvas, ctx, plot, { x, y });
   ctx.fillStyle = "#93a0b8";
   ctx.textAlign = "center";
@@ -4298,11 +4302,11 @@ function placeLabels(labels, width, height, measure, line3 = 14) {
     const w = measure(label.text);
     const x = Math.max(2, Math.min(label.x, width - w - 2));
     const boxAt = (y) => ({ left: x, right: x + w, top: y - line3 + 3, bottom: y + 3, y });
-    const inside = (b) => b.top >= 0 && b.bottom <= height;
+    const inside2 = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;
     for (let k = 0; k <= 2 * Math.ceil(height / line3) && !box; k++) {
       const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line3);
-      if (inside(b) && placed.every((p) => apart(p, b))) box = b;
+      if (inside2(b) && placed.every((p) => apart(p, b))) box = b;
     }
     box ??= boxAt(Math.min(height - 3, Math.max(line3 - 3, label.y)));
     placed.push(box);
@@ -4452,7 +4456,7 @@ function clamp(v, lo, hi) {
 
 // src/digitnet/web/static/js/contour.js
 function isolines(values, width, height, level) {
-  const inside = (i, j) => values[j * width + i] >= level;
+  const inside2 = (i, j) => values[j * width + i] >= level;
   const points = /* @__PURE__ */ new Map();
   const links = /* @__PURE__ */ new Map();
   const crossing = (kind2, i, j) => {
@@ -4472,7 +4476,7 @@ function isolines(values, width, height, level) {
   };
   for (let j = 0; j + 1 < height; j++) {
     for (let i = 0; i + 1 < width; i++) {
-      const corner = [inside(i, j), inside(i + 1, j), inside(i + 1, j + 1), inside(i, j + 1)];
+      const corner = [inside2(i, j), inside2(i + 1, j), inside2(i + 1, j + 1), inside2(i, j + 1)];
       const edges = [
         ["h", i, j],
         ["v", i + 1, j],
@@ -4588,7 +4592,8 @@ var DIRECTIONS = [
   ["path", "the recorded training path's principal plane"],
   ["optimizers", "four optimizers from the same start"]
 ];
-var pathColor = (i) => SERIES[i % (SERIES.length - 1)];
+var PATH_COLOURS = [0, 1, 4, 5, 6].map((i) => SERIES[i]);
+var pathColor = (i) => PATH_COLOURS[i % PATH_COLOURS.length];
 var GradientView = class {
   constructor(root, example) {
     this.root = root;
@@ -5025,7 +5030,7 @@ var GradientView = class {
       }
     );
     const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line3.t[lowest] < line3.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line3.t[lowest] > line3.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = \u03B7 = ${setting(line3.eta)}: C = ${num(line3.cost_at_eta, 5)} (from ${num(c0, 5)}); the tangent predicted ${num(c0 + line3.slope * line3.eta, 5)}. This step ${verdict}.`;
+    this.sliceText.textContent = `At t = \u03B7 = ${setting(line3.eta)}: C = ${value(line3.cost_at_eta)} (from ${value(c0)}); the tangent predicted ${value(c0 + line3.slope * line3.eta)}. This step ${verdict}.`;
     this.sliceText.classList.toggle("overshoot", step2.raises);
     this.sliceChart.dataset.eta = String(line3.eta);
     this.sliceChart.dataset.overshoot = String(step2.raises);
@@ -5081,7 +5086,7 @@ var GradientView = class {
   showLandscapeFacts(r) {
     const d = r.directions;
     const facts = [
-      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${num(r.center_cost, 4)}; on the slice from ${num(r.min_cost, 4)} to ${num(r.max_cost, 3)}`,
+      `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
       d.explained_variance ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`
     ];
     if (r.line && r.line.distance)
@@ -5115,14 +5120,15 @@ var GradientView = class {
             "th",
             { scope: "row" },
             el("i", { className: "swatch", style: `background:${pathColor(n)}` }),
-            p.name
+            p.name,
+            p.diverged ? el("span", { className: "down", textContent: " (ran away: diverged)" }) : null
           ),
           el("td", { textContent: p.examples.toLocaleString() }),
-          el("td", { textContent: num(p.length, 2) }),
-          el("td", { textContent: num(p.travel, 2) }),
-          el("td", { textContent: num(p.cost_true[last], 4) }),
-          el("td", { textContent: num(p.cost_slice[last], 4) }),
-          el("td", { textContent: num(Math.max(...p.off_plane), 2) })
+          el("td", { textContent: value(p.length) }),
+          el("td", { textContent: value(p.travel) }),
+          el("td", { textContent: value(p.cost_true[last]) }),
+          el("td", { textContent: value(p.cost_slice[last]) }),
+          el("td", { textContent: value(Math.max(...p.off_plane)) })
         )
       );
     });
@@ -5144,7 +5150,6 @@ var GradientView = class {
           { points: xs.map((n2, i) => [n2, p.cost_slice[i]]), color, dash: [3, 3], width: 1 }
         ];
       });
-      this.pathCurves.hidden = false;
       lineChart(this.pathCurves, series, {
         xLabel: "examples seen (solid: true cost; dashed: the slice's value there)",
         yLabel: "C",
@@ -5342,12 +5347,19 @@ function drawLandscape(canvas, r) {
     const [end, at] = r.center !== "initial" ? ["initial", from] : ["trained", to];
     labels.push({ text: end, x: toX(at[0]) + 7, y: toY(at[1]) - 6, color: "#ffffff" });
   }
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(pad, pad, w, h);
+  ctx.clip();
   for (const [n, p] of r.paths.entries()) {
     const color = pathColor(n);
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
     ctx.beginPath();
     p.points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
+    ctx.strokeStyle = "rgba(11,15,23,0.8)";
+    ctx.lineWidth = 4;
+    ctx.stroke();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
     ctx.stroke();
     const near = 0.1 * Math.max(p.travel, 1e-9);
     p.points.forEach(([a, b], i) => {
@@ -5363,20 +5375,23 @@ function drawLandscape(canvas, r) {
       }
     });
     const [ea, eb] = p.points.at(-1);
-    const text2 = `${p.name}: true C ${num(p.cost_true.at(-1), 3)} (slice ${num(p.cost_slice.at(-1), 3)})`;
-    labels.push({ text: text2, x: toX(ea) + 6, y: toY(eb) - 6, color });
+    const [ex, ey] = [inside(toX(ea), pad, pad + w), inside(toY(eb), pad + 18, pad + h)];
+    const text2 = p.diverged ? `${p.name} (diverged)` : p.name;
+    labels.push({ text: text2, x: ex + 6, y: ey - 6, color });
   }
+  ctx.restore();
   ctx.fillStyle = "#ffffff";
   ctx.beginPath();
   ctx.arc(toX(0), toY(0), 5, 0, 2 * Math.PI);
   ctx.fill();
   const centre = r.center === "initial" ? "\u03B8\u2080, the initial weights" : "\u03B8*, the trained model";
-  const text = `${centre}: C = ${num(r.center_cost, 4)}`;
+  const text = `${centre}: C = ${value(r.center_cost)}`;
   labels.unshift({ text, x: toX(0) + 8, y: toY(0) + 16, color: "#ffffff" });
   const measure = (t) => ctx.measureText(t).width;
   for (const l of placeLabels(labels, width, height, measure))
     outlined(ctx, l.text, l.x, l.y, l.color);
 }
+var inside = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
 var initToTrained = (r) => Boolean(r.line && r.line.init && r.line.trained);
 
 // src/digitnet/web/static/js/chain.js
