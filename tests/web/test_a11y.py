@@ -15,6 +15,8 @@ import pytest
 from tests.web import test_browser as browser
 from tests.web.test_browser import CHROMIUM, draw_four, open_app
 
+from digitnet.modelfile import save_model
+
 # test_browser's browser and server fixtures, used here too (this module gets its own pair)
 chromium = browser.chromium
 server = browser.server
@@ -147,6 +149,9 @@ def use_chain(page) -> None:
     page.get_by_test_id("chain-pick-neuron").press("Tab")
 
 
+# On the phone, with DIGITNET_SCREENSHOTS=1: the part of a view shown in docs/web.md.
+PHONE_SHOTS = {"backprop": ".bp-average", "chain": ".chain-picture", "gradient": ".landscape"}
+
 USE = {
     "story": use_story,
     "draw": use_draw,
@@ -159,10 +164,26 @@ USE = {
 }
 
 
-@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.fixture(scope="module")
+def wide_server(tmp_path_factory, networks, web_data):
+    """The app serving the tweaked preset (784-300-100-10, ReLU, cross-entropy), trained 1 epoch."""
+    from digitnet.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("a11y-wide")
+    save_model(networks["tweaked"], folder / "tweaked.safetensors")
+    with browser.running(create_app(models_dir=folder, data_loader=lambda: web_data)) as address:
+        yield address
+
+
+@pytest.mark.parametrize(
+    "width,height,served",
+    [(1440, 900, "server"), (390, 844, "server"), (390, 844, "wide_server")],
+    ids=["desktop", "phone", "phone-wide"],
+)
 def test_every_tab_has_no_accessibility_violation_before_and_after_use(
-    chromium, server, width, height
+    chromium, request, width, height, served
 ):
+    server = request.getfixturevalue(served)
     phone = width < 500
     context = chromium.new_context(  # bypass_csp: the page's CSP would refuse the injected axe
         viewport={"width": width, "height": height},
@@ -184,6 +205,9 @@ def test_every_tab_has_no_accessibility_violation_before_and_after_use(
         if name in USE:
             USE[name](page)
             found[f"{name} used"] = problems(page, phone)
+        if phone and served == "server" and name in PHONE_SHOTS:  # for docs/web.md
+            page.locator(PHONE_SHOTS[name]).first.scroll_into_view_if_needed()
+            browser.screenshot(page, f"phone-{name}")
     context.close()
     assert errors == []
     report = [f"{where}: {problem}" for where, listed in found.items() for problem in listed]
