@@ -12,12 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.web import test_browser as browser
-from tests.web.test_browser import CHROMIUM, draw_four, open_app
 
 from digitnet.modelfile import save_model
 
-# test_browser's browser and server fixtures, used here too (this module gets its own pair)
+from . import test_browser as browser
+from .test_browser import CHROMIUM, draw_four, open_app
+
+# test_browser's browser (shared) and server fixtures, used here too
 chromium = browser.chromium
 server = browser.server
 

@@ -91,14 +91,26 @@ class PolicyBypassing:
         return self.browser.new_context(**{"bypass_csp": True, **options})
 
 
+_SHARED: dict = {}  # the session's one Chromium, and how many fixture instances hold it
+
+
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
+    """One headless Chromium for the session. The modules that import this fixture each get an
+    instance of it, and Playwright's sync API runs one at a time, so they share the browser."""
+    if not _SHARED:
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield PolicyBypassing(browser)
-        browser.close()
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        _SHARED.update(playwright=playwright, browser=browser, holders=0)
+    _SHARED["holders"] += 1
+    yield PolicyBypassing(_SHARED["browser"])
+    _SHARED["holders"] -= 1
+    if not _SHARED["holders"]:
+        _SHARED["browser"].close()
+        _SHARED.pop("playwright").stop()
+        _SHARED.clear()
 
 
 @pytest.fixture

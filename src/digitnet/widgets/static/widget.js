@@ -4300,7 +4300,7 @@ function placeLabels(labels, width, height, measure, line3 = 14) {
   const placed = [];
   return labels.map((label) => {
     const w = measure(label.text);
-    const x = Math.max(2, Math.min(label.x, width - w - 2));
+    const x = Math.max(4, Math.min(label.x, width - w - 4));
     const boxAt = (y) => ({ left: x, right: x + w, top: y - line3 + 3, bottom: y + 3, y });
     const inside2 = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;

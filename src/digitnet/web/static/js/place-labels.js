@@ -13,7 +13,7 @@ export function placeLabels(labels, width, height, measure, line = 14) {
   const placed = [];
   return labels.map((label) => {
     const w = measure(label.text);
-    const x = Math.max(2, Math.min(label.x, width - w - 2));
+    const x = Math.max(4, Math.min(label.x, width - w - 4));
     const boxAt = (y) => ({ left: x, right: x + w, top: y - line + 3, bottom: y + 3, y });
     const inside = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;
