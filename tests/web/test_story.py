@@ -337,3 +337,25 @@ def test_the_nudges_flow_back_from_the_outputs(chromium, server):  # noqa: F811
     assert all(len(a) <= len(b) for a, b in zip(layers, layers[1:]))
     assert page.errors == []
     context.close()
+
+
+def test_the_exported_bundle_declares_each_top_level_name_once():
+    """export-html joins the page's modules into one script: two modules declaring the same
+    top-level name would make it a SyntaxError (the story's many modules make this likely)."""
+    import re
+
+    from digitnet.web.export import modules
+    from digitnet.web.page import STATIC
+
+    declared: dict[str, str] = {}
+    top = re.compile(r"^(?:export )?(?:async )?(?:function|class|const|let) ([A-Za-z_$][\w$]*)")
+    clashes = []
+    for name in modules():
+        for line in (STATIC / "js" / name).read_text(encoding="utf-8").splitlines():
+            found = top.match(line)
+            if found and found[1] in declared:
+                clashes.append(f"{found[1]}: {declared[found[1]]} and {name}")
+            elif found:
+                declared[found[1]] = name
+    assert "story.js" in modules() and "landscape-ball.js" in modules()
+    assert clashes == []

@@ -10,7 +10,7 @@ import { button, el, num } from "./chapters.js";
 import { sharpCanvas } from "./render.js";
 import { outlined, paintSlice } from "./slice.js";
 
-const PAD = 30; // pixels around the slice's square, for its labels
+const SLICE_PAD = 30; // pixels around the slice's square, for its labels
 const REPLAY_MS = 6000; // a finished run, replayed
 const RACE_MS = 8000; // the race: the same examples for each optimiser
 const TRAIL = "rgba(255,255,255,0.8)";
@@ -336,7 +336,7 @@ function picture(label) {
       const sized = slice ? sharpCanvas(canvas) : null;
       if (!sized) return null;
       const { ctx, width, height } = sized;
-      box = square(slice.alphas, slice.betas, width, height, PAD);
+      box = square(slice.alphas, slice.betas, width, height, SLICE_PAD);
       const { left, top, size, toX, toY } = box;
       paintSlice(ctx, slice, { left, top, width: size, height: size });
       ctx.font = "11px system-ui, sans-serif";

@@ -18,7 +18,7 @@ const ROWS = 16; // neurons shown in a bar chart at most
 const outputLayer = (model) => model.sizes.length - 1;
 
 /** The network picture for a scene, in its own canvas. */
-function picture(view, label, options) {
+function netPicture(view, label, options) {
   const canvas = canvasIn(view, "story-net", label);
   return new NetPicture(canvas, view.model, view.result, options);
 }
@@ -35,7 +35,7 @@ const wishes = {
         `other output down, each in proportion to how far it is from its target: output ` +
         `${down} most (${signed(want[down], 3)}). The arrows are these nudges, −∂C/∂a.`,
     );
-    const net = picture(
+    const net = netPicture(
       view,
       `the network with an arrow at each output: up for ${label}, down for the rest`,
       {
@@ -74,7 +74,7 @@ const threeWays = {
         `activations before it in proportion to their weights: neuron ${ka} by ` +
         `${signed(activationWish[ka], 3)}.`,
     );
-    const net = picture(
+    const net = netPicture(
       view,
       `output ${label}, its bias, its incoming weights and the neurons feeding it`,
       {
@@ -269,7 +269,7 @@ const backwards = {
         `the first hidden layer (its neuron ${firstBig} most: ${signed(result.nudges[0][firstBig], 3)}). ` +
         `On the way, every weight gets its desired change, green up, red down: backpropagation.`,
     );
-    const net = picture(
+    const net = netPicture(
       view,
       "the nudges flowing from the outputs back to the first layer, and the weights' desired changes",
       { by: "nudge" },

@@ -8,7 +8,8 @@ import { drawGray, GREEN, RED } from "./render.js";
 import { costName, costTerms, exampleCost, largestComponents } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
 import { lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
-import { el, fit, lineChart, num, rgb } from "./chapters.js";
+import { button, el, fit, lineChart, num, rgb } from "./chapters.js";
+import { mountBall, mountRace } from "./landscape-ball.js";
 import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
 const cost = {
@@ -230,53 +231,59 @@ const knobs = {
 };
 
 /**
- * A scene of the landscape-ball module (the real cost on a plane of weight space, a ball that
- * moves as a run trains): mode "descend" (one run) or "compare" (full batch beside mini-batches).
+ * A scene of landscape-ball.js (the real cost on a plane of weight space): mount(container,
+ * view) → {start(), destroy()}. Its animation runs on the page's timeline, through a door
+ * that shuts when the scene is left (a slice that arrives later moves nothing).
  */
-function ballScene(title, mode, words) {
+function ballScene(title, mount, words, startWords) {
   return {
     title,
+    followsExample: false, // a training run, whatever the digit
     enter(view, example) {
-      const knobs = view.model.sizes
-        .slice(1)
-        .reduce((n, size, i) => n + size * (view.model.sizes[i] + 1), 0);
+      const sizes = view.model.sizes;
+      const knobs = sizes.slice(1).reduce((n, size, i) => n + size * (sizes[i] + 1), 0);
       view.say(words(knobs.toLocaleString("en")));
       if (!view.served) {
         needsServer(view, "Training a network while you watch");
         return undefined;
       }
-      if (!view.mountBall) {
-        view.stage.append(
-          el("p", {
-            className: "story-offline",
-            textContent: "This page was built without the landscape (js/landscape-ball.js).",
+      let left = false;
+      const timeline = {
+        run: (stages, render, options = {}) =>
+          left ||
+          view.timeline.run(stages, render, {
+            autoplay: view.motion && options.autoplay !== false,
           }),
-        );
-        return undefined;
-      }
+        cancel: () => left || view.timeline.cancel(),
+      };
       const box = el("div", { className: "story-ball" });
       view.stage.append(box);
-      // the module's contract: mountBall(container, options) → {destroy()}, what it animates
-      // run on the timeline given, so that Play, Pause and Step drive it too
-      const options = {
-        api: view.api,
-        timeline: view.timeline,
-        model: view.model,
-        example,
-        mode,
+      const mounted = mount(box, { api: view.api, timeline, motion: view.motion, sizes });
+      if (view.motion) mounted.start();
+      else if (startWords)
+        view.stage.append(button(startWords, { onclick: () => mounted.start() }));
+      return () => {
+        left = true;
+        mounted.destroy();
       };
-      const mounted = view.mountBall(box, { ...options, label: view.label, autoplay: view.motion });
-      return () => mounted.destroy();
     },
   };
 }
+
+const SHORT_RUN_EPOCHS = 3; // the run the ball follows: the loaded network's shape, the video's recipe
+
 const ball = ballScene(
   "Rolling down the real landscape",
-  "descend",
+  (box, { sizes, ...options }) =>
+    mountBall(box, {
+      ...options,
+      run: { preset: "video", layers: sizes.slice(1, -1), epochs: SHORT_RUN_EPOCHS },
+    }),
   (knobs) =>
     `The cost over all the training images is a landscape with ${knobs} directions. Here is ` +
-    "a slice of it through a short run's weights: the ball is the network as it trains, " +
-    "each step downhill from where it stands, until it settles in a valley, not always the deepest.",
+    "a slice of it through a short run's weights: the ball is a network with your network's " +
+    "shape as it trains, each step downhill from where it stands, until it settles in a valley.",
+  null, // mountBall shows its own Start button under reduced motion
 );
 
 export const DESCENT_SCENES = [cost, average, slope, knobs, ball].map((s) => ({
@@ -285,9 +292,10 @@ export const DESCENT_SCENES = [cost, average, slope, knobs, ball].map((s) => ({
 }));
 export const STOCHASTIC = ballScene(
   "Stumbling quickly against walking carefully",
-  "compare",
+  (box, options) => mountRace(box, options),
   () =>
-    "From the same start: full-batch descent computes the exact downhill on every image before " +
-    "each careful step; mini-batch SGD steps after only 100 images, stumbling but far more " +
-    "often. Watch both balls and their true costs.",
+    "From the same start: full-batch descent computes the exact downhill over every image " +
+    "before each careful step; mini-batch SGD steps after only a few images, stumbling but far " +
+    "more often. After the same number of examples seen, compare their true costs.",
+  "Race them",
 );

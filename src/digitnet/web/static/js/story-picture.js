@@ -136,14 +136,14 @@ export class NetPicture {
               (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l]),
             );
           }
-          line(ctx, from, to, colour, 0.5 + 2.5 * size);
+          stroke(ctx, from, to, colour, 0.5 + 2.5 * size);
         }
       });
     }
     for (const [l, k, j] of state.path || []) {
       const from = this.position(geo, l - 1, k);
       const to = this.position(geo, l, j);
-      if (from && to) line(ctx, from, to, GOLD, 3);
+      if (from && to) stroke(ctx, from, to, GOLD, 3);
     }
 
     // the input grid (drawn once, scaled up), as lit as layer 0
@@ -211,7 +211,7 @@ function maxAbs(values) {
   return top;
 }
 
-function line(ctx, from, to, colour, width) {
+function stroke(ctx, from, to, colour, width) {
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
   ctx.beginPath();
@@ -224,7 +224,7 @@ function line(ctx, from, to, colour, width) {
 function arrow(ctx, x, y, dy, colour) {
   const c = rgb(colour);
   const head = Math.min(5, Math.abs(dy) * 0.5);
-  line(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
+  stroke(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
   ctx.fillStyle = c;
   ctx.beginPath();
   ctx.moveTo(x - 4, y + dy + Math.sign(-dy) * head);

@@ -23,17 +23,14 @@ export class StoryView {
   /**
    * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
    * tab switcher); served: a server answers (else the scenes that need one say so);
-   * samples: test digits embedded in an exported page ([{label, pixels_255}]); mountBall: the
-   * landscape-ball module's mountBall(container, options) → {destroy()}, for the two scenes
-   * of the ball on the real landscape; keys: where ← and → turn the scenes (a notebook's
-   * widget listens on itself only, not on the whole notebook).
+   * samples: test digits embedded in an exported page ([{label, pixels_255}]); keys: where ←
+   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook).
    */
   constructor(
     root,
     example,
-    { served = true, select = () => {}, samples = null, mountBall = null, keys = document } = {},
+    { served = true, select = () => {}, samples = null, keys = document } = {},
   ) {
-    this.mountBall = mountBall;
     this.root = root;
     this.example = example;
     this.served = served;
@@ -45,7 +42,7 @@ export class StoryView {
     this.timeline = new Timeline();
     this.motion = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     this.build();
-    example.onChange(() => this.refresh());
+    example.onChange(() => this.refresh(true));
     this.timeline.onChange(() => this.showControls());
     new MutationObserver(() => this.shownOrHidden()).observe(root, {
       attributes: true,
@@ -111,8 +108,8 @@ export class StoryView {
 
   setModel(model) {
     this.model = model;
-    this.refresh();
-    this.followHash();
+    if (sceneInHash(window.location.hash) !== null) this.followHash();
+    else this.refresh();
   }
 
   /** The address names a scene: open the tab there. */
@@ -128,8 +125,8 @@ export class StoryView {
       this.leave();
       if (sceneInHash(window.location.hash) !== null)
         history.replaceState(null, "", window.location.pathname + window.location.search);
-    } else {
-      this.go(this.index);
+    } else if (!this.scene) {
+      this.go(this.index); // shown by a tab, not by go() (which has entered the scene already)
     }
   }
 
@@ -152,8 +149,12 @@ export class StoryView {
   }
 
   /** The example, its label or the model changed: the scene again, at its final state. */
-  refresh() {
-    if (!this.root.hidden && this.model) this.enter(false);
+  refresh(exampleOnly = false) {
+    const scene = SCENES[this.index];
+    if (this.root.hidden || !this.model) return;
+    if (exampleOnly && scene.followsExample === false)
+      this.showLabel(); // the run goes on
+    else this.enter(false);
   }
 
   leave() {
@@ -166,8 +167,7 @@ export class StoryView {
     this.leave();
     const scene = SCENES[this.index];
     const { model, example } = this;
-    const label = example.labelFor(model);
-    if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    const label = this.showLabel();
     this.article.dataset.index = String(this.index + 1);
     this.where.textContent = `${CHAPTERS[scene.chapter]} · scene ${this.index + 1} of ${SCENES.length}`;
     this.title.textContent = scene.title;
@@ -182,7 +182,6 @@ export class StoryView {
       stage: this.stage,
       served: this.served,
       samples: this.samples,
-      mountBall: this.mountBall,
       api: example.api, // the server's answers (or a notebook kernel's)
       timeline: this.timeline,
       motion: this.motion,
@@ -195,6 +194,13 @@ export class StoryView {
     const exit = scene.enter(view, example);
     this.scene.exit = typeof exit === "function" ? exit : null;
     this.showControls();
+  }
+
+  /** The label studied, shown in the picker; returns it. */
+  showLabel() {
+    const label = this.example.labelFor(this.model);
+    if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    return label;
   }
 
   /** The scene waits for promise (digits from the server): data-ready="no" until it is done. */
