@@ -2043,7 +2043,7 @@ var DrawView = class {
         (e.clientY - rect.top) * PAD / rect.height
       ];
     };
-    const stroke = (from, to) => {
+    const stroke2 = (from, to) => {
       const { ctx } = this;
       ctx.strokeStyle = "#fff";
       ctx.lineWidth = PEN;
@@ -2060,7 +2060,7 @@ var DrawView = class {
       e.preventDefault();
       this.pad.setPointerCapture(e.pointerId);
       last = point(e);
-      stroke(last, last);
+      stroke2(last, last);
       this.schedule(e.timeStamp);
     });
     this.pad.addEventListener("pointermove", (e) => {
@@ -2068,7 +2068,7 @@ var DrawView = class {
       const events = e.getCoalescedEvents ? e.getCoalescedEvents() : [e];
       for (const ev of events.length ? events : [e]) {
         const p = point(ev);
-        stroke(last, p);
+        stroke2(last, p);
         last = p;
       }
       this.schedule(e.timeStamp);
@@ -2078,11 +2078,11 @@ var DrawView = class {
     };
     this.pad.addEventListener("pointerup", end);
     this.pad.addEventListener("pointercancel", end);
-    this.listenToKeys(stroke);
+    this.listenToKeys(stroke2);
   }
   // The keyboard's pen: arrows move it (Shift: finer), Space lowers or lifts it (a dot where it
   // lands, a line as it moves while down), Delete, Backspace or Escape clears the pad.
-  listenToKeys(stroke) {
+  listenToKeys(stroke2) {
     const pen = this.pad.parentElement.querySelector(".pen");
     if (!pen) return;
     let at = [PAD / 2, PAD / 2];
@@ -2099,11 +2099,11 @@ var DrawView = class {
         const step2 = e.shiftKey ? KEY_STEP / 4 : KEY_STEP;
         const [dx, dy] = moves[e.key];
         const to = [onPad(at[0] + dx * step2), onPad(at[1] + dy * step2)];
-        if (down) stroke(at, to);
+        if (down) stroke2(at, to);
         at = to;
       } else if (e.key === " ") {
         down = !down;
-        if (down) stroke(at, at);
+        if (down) stroke2(at, at);
       } else if (["Delete", "Backspace", "Escape"].includes(e.key)) {
         down = false;
         this.clear();
@@ -4279,36 +4279,36 @@ function moveAlong(model, result, t, first = 0) {
     biases: move(model.biases, result.grad_biases)
   };
 }
-function overshoot(line3, eta, costAtEta) {
-  const c0 = line3.cost[0];
+function overshoot(line2, eta, costAtEta) {
+  const c0 = line2.cost[0];
   let lowest = 0;
-  for (let i = 1; i < line3.cost.length; i++) if (line3.cost[i] < line3.cost[lowest]) lowest = i;
+  for (let i = 1; i < line2.cost.length; i++) if (line2.cost[i] < line2.cost[lowest]) lowest = i;
   let below = null;
-  const back = line3.cost.findIndex((c, i) => i > 0 && c >= c0);
+  const back = line2.cost.findIndex((c, i) => i > 0 && c >= c0);
   if (back === 1)
-    below = line3.t[1];
+    below = line2.t[1];
   else if (back > 1) {
-    const [a, b] = [line3.cost[back - 1], line3.cost[back]];
-    below = line3.t[back - 1] + (c0 - a) / (b - a) * (line3.t[back] - line3.t[back - 1]);
+    const [a, b] = [line2.cost[back - 1], line2.cost[back]];
+    below = line2.t[back - 1] + (c0 - a) / (b - a) * (line2.t[back] - line2.t[back - 1]);
   }
-  return { raises: costAtEta > c0, below, lowest: line3.t[lowest] };
+  return { raises: costAtEta > c0, below, lowest: line2.t[lowest] };
 }
 
 // src/digitnet/web/static/js/place-labels.js
 var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-function placeLabels(labels, width, height, measure, line3 = 14) {
+function placeLabels(labels, width, height, measure, line2 = 14) {
   const placed = [];
   return labels.map((label) => {
     const w = measure(label.text);
     const x = Math.max(4, Math.min(label.x, width - w - 4));
-    const boxAt = (y) => ({ left: x, right: x + w, top: y - line3 + 3, bottom: y + 3, y });
+    const boxAt = (y) => ({ left: x, right: x + w, top: y - line2 + 3, bottom: y + 3, y });
     const inside2 = (b) => b.top >= 0 && b.bottom <= height;
     let box = null;
-    for (let k = 0; k <= 2 * Math.ceil(height / line3) && !box; k++) {
-      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line3);
+    for (let k = 0; k <= 2 * Math.ceil(height / line2) && !box; k++) {
+      const b = boxAt(label.y + (k % 2 ? -1 : 1) * Math.ceil(k / 2) * line2);
       if (inside2(b) && placed.every((p) => apart(p, b))) box = b;
     }
-    box ??= boxAt(Math.min(height - 3, Math.max(line3 - 3, label.y)));
+    box ??= boxAt(Math.min(height - 3, Math.max(line2 - 3, label.y)));
     placed.push(box);
     return { ...label, x, y: box.y };
   });
@@ -4501,18 +4501,18 @@ function chains(points, links) {
   const lines = [];
   const used = /* @__PURE__ */ new Set();
   const walk = (start) => {
-    const line3 = [points.get(start)];
+    const line2 = [points.get(start)];
     used.add(start);
     let [previous, here] = [null, start];
     for (; ; ) {
       const next = links.get(here).find((k) => k !== previous && (!used.has(k) || k === start));
       if (next === void 0) break;
-      line3.push(points.get(next));
+      line2.push(points.get(next));
       if (next === start) break;
       used.add(next);
       [previous, here] = [here, next];
     }
-    lines.push(line3);
+    lines.push(line2);
   };
   for (const [key, to] of links) if (to.length === 1 && !used.has(key)) walk(key);
   for (const key of links.keys()) if (!used.has(key)) walk(key);
@@ -4551,8 +4551,8 @@ function paintSlice(ctx, r, { left, top, width, height }) {
   ctx.lineWidth = 1;
   for (const level of r.levels || []) {
     ctx.beginPath();
-    for (const line3 of isolines(values, na, nb, level))
-      line3.forEach(([j, i], k) => {
+    for (const line2 of isolines(values, na, nb, level))
+      line2.forEach(([j, i], k) => {
         const [x, y] = [toX(a0 + j * da), toY(b0 + i * db)];
         if (k) ctx.lineTo(x, y);
         else ctx.moveTo(x, y);
@@ -4982,9 +4982,9 @@ var GradientView = class {
     if (!this.current) return;
     const eta = Number(this.eta.value);
     if (!(eta > 0)) return;
-    let line3;
+    let line2;
     if (this.current.result) {
-      line3 = lineSlice(
+      line2 = lineSlice(
         this.model,
         this.example.x,
         this.current.label,
@@ -4992,16 +4992,16 @@ var GradientView = class {
         2 * eta,
         41
       );
-      line3.eta = eta;
-      line3.cost_at_eta = line3.cost[20];
+      line2.eta = eta;
+      line2.cost_at_eta = line2.cost[20];
     } else {
-      line3 = this.batch.line;
+      line2 = this.batch.line;
     }
-    const c0 = line3.cost[0];
-    const points = line3.t.map((t, i) => [t, line3.cost[i]]);
-    const lowest = argmax(line3.cost.map((c) => -c));
-    const tangent = line3.t.map((t) => [t, c0 + line3.slope * t]);
-    const step2 = overshoot(line3, line3.eta, line3.cost_at_eta);
+    const c0 = line2.cost[0];
+    const points = line2.t.map((t, i) => [t, line2.cost[i]]);
+    const lowest = argmax(line2.cost.map((c) => -c));
+    const tangent = line2.t.map((t) => [t, c0 + line2.slope * t]);
+    const step2 = overshoot(line2, line2.eta, line2.cost_at_eta);
     const [curveColour, tangentColour, etaColour, lowColour] = [
       SERIES[7],
       SERIES[1],
@@ -5017,22 +5017,22 @@ var GradientView = class {
       {
         xLabel: "t, the step's length along \u2212\u2207C",
         yLabel: "C",
-        yRange: [Math.min(...line3.cost) * 0.9, Math.max(c0, ...line3.cost) * 1.05],
+        yRange: [Math.min(...line2.cost) * 0.9, Math.max(c0, ...line2.cost) * 1.05],
         marks: [
           {
-            x: line3.eta,
-            y: line3.cost_at_eta,
+            x: line2.eta,
+            y: line2.cost_at_eta,
             color: step2.raises ? SERIES[5] : etaColour,
-            label: `\u03B7 = ${setting(line3.eta)}${step2.raises ? ": overshoot" : ""}`
+            label: `\u03B7 = ${setting(line2.eta)}${step2.raises ? ": overshoot" : ""}`
           },
-          { x: line3.t[lowest], y: line3.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
+          { x: line2.t[lowest], y: line2.cost[lowest], color: lowColour, radius: 4, label: "lowest" }
         ]
       }
     );
-    const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line3.t[lowest] < line3.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line3.t[lowest] > line3.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
-    this.sliceText.textContent = `At t = \u03B7 = ${setting(line3.eta)}: C = ${value(line3.cost_at_eta)} (from ${value(c0)}); the tangent predicted ${value(c0 + line3.slope * line3.eta)}. This step ${verdict}.`;
+    const verdict = step2.raises ? `raises the cost: an overshoot. ${step2.below === null ? "" : `Any \u03B7 below ${value(step2.below)} would lower it along this line; `}the lowest point is at \u03B7 \u2248 ${value(step2.lowest)}` : line2.t[lowest] < line2.eta * 0.9 ? "lowers the cost but overshoots the lowest point, which comes before \u03B7" : line2.t[lowest] > line2.eta * 1.1 ? "undershoots: the cost still falls beyond \u03B7" : "lands near the lowest point of this line";
+    this.sliceText.textContent = `At t = \u03B7 = ${setting(line2.eta)}: C = ${value(line2.cost_at_eta)} (from ${value(c0)}); the tangent predicted ${value(c0 + line2.slope * line2.eta)}. This step ${verdict}.`;
     this.sliceText.classList.toggle("overshoot", step2.raises);
-    this.sliceChart.dataset.eta = String(line3.eta);
+    this.sliceChart.dataset.eta = String(line2.eta);
     this.sliceChart.dataset.overshoot = String(step2.raises);
   }
   // ---- the landscape ----------------------------------------------------------------------
@@ -5641,7 +5641,7 @@ var ChainView = class {
         el("th", { className: "key", textContent: "ratio of nudges" })
       )
     ];
-    const line3 = (which, name, factors, product, fd2) => el(
+    const line2 = (which, name, factors, product, fd2) => el(
       "tr",
       { dataset: { which } },
       el("th", { scope: "row", textContent: name }),
@@ -5659,7 +5659,7 @@ var ChainView = class {
     );
     const fd = r.finite_difference;
     rows.push(
-      line3(
+      line2(
         "dC_da3",
         "\u2202C/\u2202a\xB3",
         `2(a\xB3 \u2212 y) = 2(${num(r.a[2])} \u2212 ${num(this.values.y, 2)})`,
@@ -5674,7 +5674,7 @@ var ChainView = class {
       const tail = `\u03C3\u2032(z${sup(l)}) \xB7 \u2202C/\u2202a${sup(l)} = `;
       const values = `${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
       rows.push(
-        line3(
+        line2(
           `dC_dw${l}`,
           `\u2202C/\u2202w${sup(l)}`,
           `${prev} \xB7 ${tail}${num(f.a_prev)} \xB7 ${values}`,
@@ -5683,12 +5683,12 @@ var ChainView = class {
         )
       );
       rows.push(
-        line3(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
+        line2(`dC_db${l}`, `\u2202C/\u2202b${sup(l)}`, `1 \xB7 ${tail}1 \xB7 ${values}`, r.dC_db[i], fd.dC_db[i])
       );
       const below = i === 0 ? r.dC_dx : r.dC_da[i - 1];
       const belowFd = i === 0 ? fd.dC_dx : fd.dC_da[i - 1];
       rows.push(
-        line3(
+        line2(
           i === 0 ? "dC_dx" : `dC_da${i}`,
           `\u2202C/\u2202${prev}`,
           `w${sup(l)} \xB7 ${tail}${num(f.w)} \xB7 ${values}`,
@@ -6280,14 +6280,14 @@ var NetPicture = class {
               (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l])
             );
           }
-          line(ctx, from, to, colour, 0.5 + 2.5 * size);
+          stroke(ctx, from, to, colour, 0.5 + 2.5 * size);
         }
       });
     }
     for (const [l, k, j] of state.path || []) {
       const from = this.position(geo, l - 1, k);
       const to = this.position(geo, l, j);
-      if (from && to) line(ctx, from, to, GOLD, 3);
+      if (from && to) stroke(ctx, from, to, GOLD, 3);
     }
     const { grid } = geo;
     ctx.imageSmoothingEnabled = false;
@@ -6347,7 +6347,7 @@ function maxAbs(values) {
   for (const v of values) top = Math.max(top, Math.abs(v));
   return top;
 }
-function line(ctx, from, to, colour, width) {
+function stroke(ctx, from, to, colour, width) {
   ctx.strokeStyle = colour;
   ctx.lineWidth = width;
   ctx.beginPath();
@@ -6358,7 +6358,7 @@ function line(ctx, from, to, colour, width) {
 function arrow(ctx, x, y, dy, colour) {
   const c = rgb(colour);
   const head = Math.min(5, Math.abs(dy) * 0.5);
-  line(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
+  stroke(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
   ctx.fillStyle = c;
   ctx.beginPath();
   ctx.moveTo(x - 4, y + dy + Math.sign(-dy) * head);
@@ -6564,7 +6564,7 @@ var forwardPass = {
       `the network lit layer by layer by your digit; output ${answer2} brightest`
     );
     canvas.dataset.testid = "story-forward";
-    const picture3 = new NetPicture(canvas, model, result);
+    const picture2 = new NetPicture(canvas, model, result);
     const duration = layerDuration(L + 1);
     const names = [
       "the input",
@@ -6576,7 +6576,7 @@ var forwardPass = {
       (stage, p) => {
         const lit = names.map((_, l) => l < stage ? 1 : l === stage ? p : 0);
         canvas.dataset.lit = lit.map((v) => v.toFixed(2)).join(" ");
-        picture3.paint({ lit, ring: p >= 1 && stage === L ? [[L, answer2]] : [] });
+        picture2.paint({ lit, ring: p >= 1 && stage === L ? [[L, answer2]] : [] });
       }
     );
   }
@@ -6625,6 +6625,373 @@ var NETWORK_SCENES = [pixels, neuron, forwardPass, answer].map((s) => ({
   ...s,
   chapter: 0
 }));
+
+// src/digitnet/web/static/js/ball-math.js
+function foldRun(events) {
+  const state = emptyRun();
+  for (const [kind2, data] of events) applyEvent(state, kind2, data);
+  return state;
+}
+function emptyRun() {
+  return { plane: null, trail: [], ball: null, positions: 0 };
+}
+function applyEvent(state, kind2, data) {
+  if (kind2 === "plane") {
+    state.plane = data;
+    state.trail = data.trail.slice();
+    return true;
+  }
+  if (kind2 === "ball" && state.plane && data.plane === state.plane.id) {
+    state.ball = data;
+    state.trail.push(data);
+    state.positions += 1;
+    return true;
+  }
+  return false;
+}
+function along(path, examples) {
+  const seen = path.examples_seen;
+  let i = 0;
+  while (i + 1 < seen.length && seen[i + 1] <= examples) i++;
+  const [a, b] = path.points[i];
+  const reached = { index: i, examples: seen[i], cost_true: path.cost_true[i] };
+  if (i + 1 >= seen.length) return { alpha: a, beta: b, ...reached };
+  const t = Math.max(0, Math.min(1, (examples - seen[i]) / (seen[i + 1] - seen[i])));
+  const [a1, b1] = path.points[i + 1];
+  return { alpha: a + t * (a1 - a), beta: b + t * (b1 - b), ...reached };
+}
+function square(alphas, betas, width, height, pad) {
+  const size = Math.max(1, Math.min(width, height) - 2 * pad);
+  const left = (width - size) / 2;
+  const top = pad;
+  const [a0, a1] = [alphas[0], alphas[alphas.length - 1]];
+  const [b0, b1] = [betas[0], betas[betas.length - 1]];
+  const span = Math.max(a1 - a0, b1 - b0) || 1;
+  const am = (a0 + a1) / 2;
+  const bm = (b0 + b1) / 2;
+  return {
+    left,
+    top,
+    size,
+    toX: (a) => left + size / 2 + (a - am) / span * size,
+    toY: (b) => top + size / 2 - (b - bm) / span * size
+  };
+}
+
+// src/digitnet/web/static/js/landscape-ball.js
+var SLICE_PAD = 30;
+var REPLAY_MS = 6e3;
+var RACE_MS = 8e3;
+var TRAIL = "rgba(255,255,255,0.8)";
+var RACERS = [
+  { batch: 0, colour: "#f0a040", words: "careful: the whole set each step" },
+  { batch: 100, colour: "#ff6ad5", words: "stumbling: 100 examples a step" }
+];
+var serverEvents = () => new EventSource("/api/train/events");
+function mountBall(container, {
+  api: api2,
+  timeline = null,
+  run = null,
+  motion = true,
+  onStart = () => {
+  },
+  events: openEvents = serverEvents
+} = {}) {
+  const parts = picture("The ball: the network being trained, on a slice of its real cost");
+  const ball2 = parts.ball("landscape-ball", "#ffffff");
+  const facts = el("p", {
+    className: "ball-facts",
+    textContent: run ? "Start a short run of this network's shape: the ball follows it as it trains." : "The ball appears when a run starts."
+  });
+  const startButton = run ? button("Start a short run") : null;
+  const stopButton = run ? button("Stop the run", { disabled: true }) : null;
+  const root = el(
+    "div",
+    { className: "ball-view" },
+    parts.stage,
+    facts,
+    run ? el("div", { className: "buttons" }, startButton, stopButton) : null
+  );
+  container.append(root);
+  let events = [];
+  let state = emptyRun();
+  let source = null;
+  let frame = null;
+  const paintSoon = () => {
+    if (frame === null) frame = requestAnimationFrame(() => (frame = null, paint(state)));
+  };
+  const paint = (s) => {
+    const box = parts.paint(s.plane, (ctx, toX, toY) => drawTrail(ctx, s, toX, toY));
+    ball2.hidden = !box || !s.ball;
+    if (ball2.hidden) return;
+    parts.place(ball2, s.ball, box);
+    facts.textContent = describe(s);
+  };
+  parts.onResize(() => paint(state));
+  const going = (yes) => {
+    ball2.dataset.running = String(yes);
+    if (startButton) startButton.disabled = yes;
+    if (stopButton) stopButton.disabled = !yes;
+  };
+  const follow2 = () => {
+    source?.close();
+    events = [];
+    state = emptyRun();
+    going(true);
+    source = openEvents();
+    for (const kind2 of ["plane", "ball"]) {
+      source.addEventListener(kind2, (e) => {
+        const data = JSON.parse(e.data);
+        events.push([kind2, data]);
+        if (!applyEvent(state, kind2, data)) return;
+        ball2.dataset.positions = String(state.positions);
+        if (motion) paintSoon();
+        else if (kind2 === "ball") facts.textContent = describe(state);
+      });
+    }
+    source.addEventListener("error", (e) => {
+      if (e.data) facts.textContent = `Training failed: ${JSON.parse(e.data).message}.`;
+    });
+    source.addEventListener("done", () => ended());
+  };
+  const ended = () => {
+    source?.close();
+    source = null;
+    going(false);
+    if (startButton) startButton.textContent = "Train again";
+    if (!state.ball) {
+      facts.textContent = "The run ended before the ball's first position.";
+      return;
+    }
+    paint(state);
+    facts.textContent = `${describe(state)} The run is over.`;
+    if (timeline && events.length) {
+      const shown = events.slice();
+      const replay = (stage, p) => paint(foldRun(shown.slice(0, upTo(shown, p))));
+      timeline.run([{ name: "the run, replayed", duration: REPLAY_MS }], replay, {
+        autoplay: false
+      });
+    }
+  };
+  const post = async () => {
+    if (run) {
+      if (startButton) startButton.disabled = true;
+      facts.textContent = "Starting a short run\u2026";
+      try {
+        await api2("/api/train", { method: "POST", body: run });
+      } catch (e) {
+        if (e.status !== 409) {
+          facts.textContent = `Could not start a run: ${e.message}`;
+          if (startButton) startButton.disabled = false;
+          return false;
+        }
+        facts.textContent = "A run is going already: the ball follows it.";
+      }
+    }
+    follow2();
+    return true;
+  };
+  const start = () => {
+    const started = post();
+    onStart(started);
+    return started;
+  };
+  const stop = () => api2("/api/train/stop", { method: "POST", body: {} }).catch(() => {
+  });
+  startButton?.addEventListener("click", start);
+  stopButton?.addEventListener("click", stop);
+  return {
+    start,
+    follow: follow2,
+    stop,
+    destroy() {
+      source?.close();
+      source = null;
+      if (frame !== null) cancelAnimationFrame(frame);
+      parts.destroy();
+      root.remove();
+    }
+  };
+}
+function mountRace(container, { api: api2, timeline, model = null, motion = true } = {}) {
+  const parts = picture("Two balls from the same start: full-batch descent and mini-batch SGD");
+  const balls = RACERS.map((r) => parts.ball("race-ball", r.colour));
+  const facts = el("ul", { className: "ball-facts race-facts" });
+  const root = el("div", { className: "ball-view" }, parts.stage, facts);
+  container.append(root);
+  let slice2 = null;
+  let paths2 = [];
+  let shown = 0;
+  const paint = () => {
+    if (!slice2) return;
+    const at = paths2.map((p) => along(p, shown));
+    const box = parts.paint(slice2, (ctx, toX, toY) => {
+      paths2.forEach((p, k) => {
+        const upto = p.points.slice(0, at[k].index + 1).concat([[at[k].alpha, at[k].beta]]);
+        line(ctx, upto, toX, toY, RACERS[k].colour);
+        outlined(
+          ctx,
+          `C ${num(at[k].cost_true, 3)}`,
+          toX(at[k].alpha) + 9,
+          toY(at[k].beta) - 9,
+          RACERS[k].colour
+        );
+      });
+    });
+    if (!box) return;
+    at.forEach((a, k) => parts.place(balls[k], a, box));
+    facts.replaceChildren(
+      ...paths2.map((p, k) => {
+        const step2 = Math.round(at[k].examples / p.batch_size);
+        return el("li", {
+          textContent: `${RACERS[k].words} (${p.name}): ${step2.toLocaleString()} of ${p.steps.toLocaleString()} steps, ${at[k].examples.toLocaleString()} examples seen, true cost ${num(at[k].cost_true, 4)}`,
+          style: `color:${RACERS[k].colour}`
+        });
+      })
+    );
+  };
+  parts.onResize(paint);
+  const start = async () => {
+    facts.replaceChildren(
+      el("li", { textContent: "Training both from the model's initial weights (some seconds)\u2026" })
+    );
+    try {
+      const r = await optimizers(api2, model);
+      slice2 = r;
+      paths2 = RACERS.map(
+        (racer) => r.paths.find(
+          (p) => (racer.batch ? p.batch_size === racer.batch : p.batch_size === r.n_images) && !p.momentum
+        )
+      ).filter(Boolean);
+    } catch (e) {
+      facts.replaceChildren(el("li", { textContent: `No race: ${e.message}` }));
+      return;
+    }
+    const most = Math.max(...paths2.map((p) => p.examples_seen.at(-1)));
+    timeline.run(
+      [{ name: "the same examples for each", duration: RACE_MS }],
+      (stage, p) => {
+        shown = p * most;
+        paint();
+      },
+      { autoplay: motion }
+    );
+  };
+  return {
+    start,
+    stop: () => timeline.cancel(),
+    destroy() {
+      parts.destroy();
+      root.remove();
+    }
+  };
+}
+function optimizers(api2, model) {
+  if (!model || optimizers.model !== model) {
+    optimizers.model = model;
+    const body = { directions: "optimizers" };
+    optimizers.found = api2("/api/landscape", { method: "POST", body });
+    optimizers.found.catch(() => optimizers.model = null);
+  }
+  return optimizers.found;
+}
+function picture(label) {
+  const canvas = el("canvas", { className: "ball-canvas", role: "img" });
+  canvas.setAttribute("aria-label", label);
+  const stage = el("div", { className: "ball-stage", hidden: true }, canvas);
+  const observer = new ResizeObserver(() => resized());
+  let resized = () => {
+  };
+  observer.observe(canvas);
+  let box = null;
+  return {
+    stage,
+    onResize(fn) {
+      resized = fn;
+    },
+    ball(testid, colour) {
+      const b = el("div", {
+        className: "ball",
+        dataset: { testid, alpha: "", beta: "" },
+        "aria-hidden": "true",
+        hidden: true
+      });
+      b.style.background = colour;
+      stage.append(b);
+      return b;
+    },
+    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
+    paint(slice2, over) {
+      stage.hidden = !slice2;
+      const sized = slice2 ? sharpCanvas(canvas) : null;
+      if (!sized) return null;
+      const { ctx, width, height } = sized;
+      box = square(slice2.alphas, slice2.betas, width, height, SLICE_PAD);
+      const { left, top, size, toX, toY } = box;
+      paintSlice(ctx, slice2, { left, top, width: size, height: size });
+      ctx.font = "11px system-ui, sans-serif";
+      ctx.fillStyle = "#93a0b8";
+      ctx.textAlign = "center";
+      const [a0, a1, b0, b1] = [
+        slice2.alphas[0],
+        slice2.alphas.at(-1),
+        slice2.betas[0],
+        slice2.betas.at(-1)
+      ];
+      ctx.fillText(`\u03B1 from ${num(a0, 2)} to ${num(a1, 2)}`, left + size / 2, top + size + 18);
+      ctx.save();
+      ctx.translate(left - 10, top + size / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+      ctx.restore();
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
+      outlined(ctx, "\u03B8\u2080 start", toX(0) + 7, toY(0) + 14, "#ffffff");
+      over(ctx, toX, toY);
+      return box;
+    },
+    // a ball at (α, β) on the square, its coordinates in its data
+    place(b, { alpha, beta }, { toX, toY }) {
+      b.hidden = false;
+      b.style.transform = `translate(${toX(alpha)}px, ${toY(beta)}px)`;
+      b.dataset.alpha = String(alpha);
+      b.dataset.beta = String(beta);
+    },
+    destroy() {
+      observer.disconnect();
+    }
+  };
+}
+function drawTrail(ctx, s, toX, toY) {
+  line(
+    ctx,
+    s.trail.map((p) => [p.alpha, p.beta]),
+    toX,
+    toY,
+    TRAIL
+  );
+  if (!s.ball) return;
+  const { alpha, beta, cost_true } = s.ball;
+  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
+}
+function line(ctx, points, toX, toY, colour) {
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
+  ctx.stroke();
+}
+function describe({ plane, ball: ball2 }) {
+  if (!ball2) return "";
+  return `Step ${ball2.step.toLocaleString()} (epoch ${ball2.epoch}): true cost ${num(ball2.cost_true, 4)}, the slice's ${num(ball2.cost_plane, 4)} under the ball, ${num(ball2.off_plane, 2)} off the plane (\u03B1 ${num(ball2.alpha, 2)}, \u03B2 ${num(ball2.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`;
+}
+function upTo(events, p) {
+  const last = events.findLast(([kind2]) => kind2 === "ball")?.[1].step ?? 0;
+  const until = p * last;
+  let k = 0;
+  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
+  return k;
+}
 
 // src/digitnet/web/static/js/story-descent.js
 var cost = {
@@ -6822,43 +7189,49 @@ var knobs = {
     });
   }
 };
-function ballScene(title, mode, words) {
+function ballScene(title, mount, words, startWords) {
   return {
     title,
+    followsExample: false,
+    // a training run, whatever the digit
     enter(view, example) {
-      const knobs2 = view.model.sizes.slice(1).reduce((n, size, i) => n + size * (view.model.sizes[i] + 1), 0);
+      const sizes = view.model.sizes;
+      const knobs2 = sizes.slice(1).reduce((n, size, i) => n + size * (sizes[i] + 1), 0);
       view.say(words(knobs2.toLocaleString("en")));
       if (!view.served) {
         needsServer(view, "Training a network while you watch");
         return void 0;
       }
-      if (!view.mountBall) {
-        view.stage.append(
-          el("p", {
-            className: "story-offline",
-            textContent: "This page was built without the landscape (js/landscape-ball.js)."
-          })
-        );
-        return void 0;
-      }
+      let left = false;
+      const timeline = {
+        run: (stages, render2, options = {}) => left || view.timeline.run(stages, render2, {
+          autoplay: view.motion && options.autoplay !== false
+        }),
+        cancel: () => left || view.timeline.cancel()
+      };
       const box = el("div", { className: "story-ball" });
       view.stage.append(box);
-      const options = {
-        api: view.api,
-        timeline: view.timeline,
-        model: view.model,
-        example,
-        mode
+      const mounted = mount(box, { api: view.api, timeline, motion: view.motion, sizes });
+      if (view.motion) mounted.start();
+      else if (startWords)
+        view.stage.append(button(startWords, { onclick: () => mounted.start() }));
+      return () => {
+        left = true;
+        mounted.destroy();
       };
-      const mounted = view.mountBall(box, { ...options, label: view.label, autoplay: view.motion });
-      return () => mounted.destroy();
     }
   };
 }
+var SHORT_RUN_EPOCHS = 3;
 var ball = ballScene(
   "Rolling down the real landscape",
-  "descend",
-  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is the network as it trains, each step downhill from where it stands, until it settles in a valley, not always the deepest.`
+  (box, { sizes, ...options }) => mountBall(box, {
+    ...options,
+    run: { preset: "video", layers: sizes.slice(1, -1), epochs: SHORT_RUN_EPOCHS }
+  }),
+  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is a network with your network's shape as it trains, each step downhill from where it stands, until it settles in a valley.`,
+  null
+  // mountBall shows its own Start button under reduced motion
 );
 var DESCENT_SCENES = [cost, average, slope, knobs, ball].map((s) => ({
   ...s,
@@ -6866,8 +7239,9 @@ var DESCENT_SCENES = [cost, average, slope, knobs, ball].map((s) => ({
 }));
 var STOCHASTIC = ballScene(
   "Stumbling quickly against walking carefully",
-  "compare",
-  () => "From the same start: full-batch descent computes the exact downhill on every image before each careful step; mini-batch SGD steps after only 100 images, stumbling but far more often. Watch both balls and their true costs."
+  (box, options) => mountRace(box, options),
+  () => "From the same start: full-batch descent computes the exact downhill over every image before each careful step; mini-batch SGD steps after only a few images, stumbling but far more often. After the same number of examples seen, compare their true costs.",
+  "Race them"
 );
 
 // src/digitnet/web/static/js/story-backprop.js
@@ -6875,7 +7249,7 @@ var LAYER_MS = 600;
 var BATCH = 8;
 var ROWS = 16;
 var outputLayer = (model) => model.sizes.length - 1;
-function picture(view, label, options) {
+function netPicture(view, label, options) {
   const canvas = canvasIn(view, "story-net", label);
   return new NetPicture(canvas, view.model, view.result, options);
 }
@@ -6889,7 +7263,7 @@ var wishes = {
     view.say(
       `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, \u2212\u2202C/\u2202a.`
     );
-    const net = picture(
+    const net = netPicture(
       view,
       `the network with an arrow at each output: up for ${label}, down for the rest`,
       {
@@ -6923,7 +7297,7 @@ var threeWays = {
     view.say(
       `To move output ${label}: change its bias (${signed(bias, 3)}), change its weights, most the one from the brightest neuron ${kw} (${signed(weightWish[kw], 3)}), or change the activations before it in proportion to their weights: neuron ${ka} by ${signed(activationWish[ka], 3)}.`
     );
-    const net = picture(
+    const net = netPicture(
       view,
       `output ${label}, its bias, its incoming weights and the neurons feeding it`,
       {
@@ -7104,7 +7478,7 @@ var backwards = {
     view.say(
       `Each layer's wishes become the next layer back's, weighted and summed, all the way to the first hidden layer (its neuron ${firstBig} most: ${signed(result.nudges[0][firstBig], 3)}). On the way, every weight gets its desired change, green up, red down: backpropagation.`
     );
-    const net = picture(
+    const net = netPicture(
       view,
       "the nudges flowing from the outputs back to the first layer, and the weights' desired changes",
       { by: "nudge" }
@@ -7437,15 +7811,15 @@ function chainTree(chain, biases, x) {
   const at = (name) => [place[name][0], place[name][1] * rowH + rowH / 2];
   const edges = {};
   for (const [child, parent] of Object.entries(parents)) {
-    const line3 = document.createElementNS(SVG, "line");
+    const line2 = document.createElementNS(SVG, "line");
     const [x1, y1] = at(child);
     const [x2, y2] = at(parent);
     Object.entries({ x1, y1: y1 - 13, x2, y2: y2 + 13 }).forEach(
-      ([k, v]) => line3.setAttribute(k, v)
+      ([k, v]) => line2.setAttribute(k, v)
     );
-    line3.setAttribute("class", "tree-edge");
-    svg.append(line3);
-    edges[`${child}>${parent}`] = line3;
+    line2.setAttribute("class", "tree-edge");
+    svg.append(line2);
+    edges[`${child}>${parent}`] = line2;
   }
   const nodes = {};
   const label = (name) => name === "C" || name === "y" ? name : `${name[0]}${sup(name.slice(1))}`;
@@ -7475,7 +7849,7 @@ function chainTree(chain, biases, x) {
   );
   const light = (lit, litEdges) => {
     for (const [name, g] of Object.entries(nodes)) g.classList.toggle("on", lit.has(name));
-    for (const [key, line3] of Object.entries(edges)) line3.classList.toggle("on", litEdges.has(key));
+    for (const [key, line2] of Object.entries(edges)) line2.classList.toggle("on", litEdges.has(key));
   };
   return { svg, light };
 }
@@ -7632,14 +8006,11 @@ var StoryView = class {
   /**
    * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
    * tab switcher); served: a server answers (else the scenes that need one say so);
-   * samples: test digits embedded in an exported page ([{label, pixels_255}]); mountBall: the
-   * landscape-ball module's mountBall(container, options) → {destroy()}, for the two scenes
-   * of the ball on the real landscape; keys: where ← and → turn the scenes (a notebook's
-   * widget listens on itself only, not on the whole notebook).
+   * samples: test digits embedded in an exported page ([{label, pixels_255}]); keys: where ←
+   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook).
    */
   constructor(root, example, { served = true, select = () => {
-  }, samples = null, mountBall: mountBall2 = null, keys = document } = {}) {
-    this.mountBall = mountBall2;
+  }, samples = null, keys = document } = {}) {
     this.root = root;
     this.example = example;
     this.served = served;
@@ -7651,7 +8022,7 @@ var StoryView = class {
     this.timeline = new Timeline();
     this.motion = !window.matchMedia("(prefers-reduced-motion: reduce)").matches;
     this.build();
-    example.onChange(() => this.refresh());
+    example.onChange(() => this.refresh(true));
     this.timeline.onChange(() => this.showControls());
     new MutationObserver(() => this.shownOrHidden()).observe(root, {
       attributes: true,
@@ -7714,8 +8085,8 @@ var StoryView = class {
   }
   setModel(model) {
     this.model = model;
-    this.refresh();
-    this.followHash();
+    if (sceneInHash(window.location.hash) !== null) this.followHash();
+    else this.refresh();
   }
   /** The address names a scene: open the tab there. */
   followHash() {
@@ -7729,7 +8100,7 @@ var StoryView = class {
       this.leave();
       if (sceneInHash(window.location.hash) !== null)
         history.replaceState(null, "", window.location.pathname + window.location.search);
-    } else {
+    } else if (!this.scene) {
       this.go(this.index);
     }
   }
@@ -7750,8 +8121,12 @@ var StoryView = class {
     this.showStrip();
   }
   /** The example, its label or the model changed: the scene again, at its final state. */
-  refresh() {
-    if (!this.root.hidden && this.model) this.enter(false);
+  refresh(exampleOnly = false) {
+    const scene = SCENES[this.index];
+    if (this.root.hidden || !this.model) return;
+    if (exampleOnly && scene.followsExample === false)
+      this.showLabel();
+    else this.enter(false);
   }
   leave() {
     this.timeline.cancel();
@@ -7762,8 +8137,7 @@ var StoryView = class {
     this.leave();
     const scene = SCENES[this.index];
     const { model, example } = this;
-    const label = example.labelFor(model);
-    if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    const label = this.showLabel();
     this.article.dataset.index = String(this.index + 1);
     this.where.textContent = `${CHAPTERS[scene.chapter]} \xB7 scene ${this.index + 1} of ${SCENES.length}`;
     this.title.textContent = scene.title;
@@ -7778,7 +8152,6 @@ var StoryView = class {
       stage: this.stage,
       served: this.served,
       samples: this.samples,
-      mountBall: this.mountBall,
       api: example.api,
       // the server's answers (or a notebook kernel's)
       timeline: this.timeline,
@@ -7792,6 +8165,12 @@ var StoryView = class {
     const exit = scene.enter(view, example);
     this.scene.exit = typeof exit === "function" ? exit : null;
     this.showControls();
+  }
+  /** The label studied, shown in the picker; returns it. */
+  showLabel() {
+    const label = this.example.labelFor(this.model);
+    if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    return label;
   }
   /** The scene waits for promise (digits from the server): data-ready="no" until it is done. */
   busy(promise) {
@@ -7820,275 +8199,6 @@ var StoryView = class {
     this.status.textContent = moves && stage ? `${stage.name} (${tl.stage + 1} of ${tl.stages.length})` : "";
   }
 };
-
-// src/digitnet/web/static/js/ball-math.js
-function foldRun(events) {
-  const state = emptyRun();
-  for (const [kind2, data] of events) applyEvent(state, kind2, data);
-  return state;
-}
-function emptyRun() {
-  return { plane: null, trail: [], ball: null, positions: 0 };
-}
-function applyEvent(state, kind2, data) {
-  if (kind2 === "plane") {
-    state.plane = data;
-    state.trail = data.trail.slice();
-    return true;
-  }
-  if (kind2 === "ball" && state.plane && data.plane === state.plane.id) {
-    state.ball = data;
-    state.trail.push(data);
-    state.positions += 1;
-    return true;
-  }
-  return false;
-}
-function square(alphas, betas, width, height, pad) {
-  const size = Math.max(1, Math.min(width, height) - 2 * pad);
-  const left = (width - size) / 2;
-  const top = pad;
-  const [a0, a1] = [alphas[0], alphas[alphas.length - 1]];
-  const [b0, b1] = [betas[0], betas[betas.length - 1]];
-  const span = Math.max(a1 - a0, b1 - b0) || 1;
-  const am = (a0 + a1) / 2;
-  const bm = (b0 + b1) / 2;
-  return {
-    left,
-    top,
-    size,
-    toX: (a) => left + size / 2 + (a - am) / span * size,
-    toY: (b) => top + size / 2 - (b - bm) / span * size
-  };
-}
-
-// src/digitnet/web/static/js/landscape-ball.js
-var PAD2 = 30;
-var REPLAY_MS = 6e3;
-var TRAIL = "rgba(255,255,255,0.8)";
-var serverEvents = () => new EventSource("/api/train/events");
-function mountBall(container, {
-  api: api2,
-  timeline = null,
-  run = null,
-  motion = true,
-  onStart = () => {
-  },
-  events: openEvents = serverEvents
-} = {}) {
-  const parts = picture2("The ball: the network being trained, on a slice of its real cost");
-  const ball2 = parts.ball("landscape-ball", "#ffffff");
-  const facts = el("p", {
-    className: "ball-facts",
-    textContent: run ? "Start a short run of this network's shape: the ball follows it as it trains." : "The ball appears when a run starts."
-  });
-  const startButton = run ? button("Start a short run") : null;
-  const stopButton = run ? button("Stop the run", { disabled: true }) : null;
-  const root = el(
-    "div",
-    { className: "ball-view" },
-    parts.stage,
-    facts,
-    run ? el("div", { className: "buttons" }, startButton, stopButton) : null
-  );
-  container.append(root);
-  let events = [];
-  let state = emptyRun();
-  let source = null;
-  let frame = null;
-  const paintSoon = () => {
-    if (frame === null) frame = requestAnimationFrame(() => (frame = null, paint(state)));
-  };
-  const paint = (s) => {
-    const box = parts.paint(s.plane, (ctx, toX, toY) => drawTrail(ctx, s, toX, toY));
-    ball2.hidden = !box || !s.ball;
-    if (ball2.hidden) return;
-    parts.place(ball2, s.ball, box);
-    facts.textContent = describe(s);
-  };
-  parts.onResize(() => paint(state));
-  const going = (yes) => {
-    ball2.dataset.running = String(yes);
-    if (startButton) startButton.disabled = yes;
-    if (stopButton) stopButton.disabled = !yes;
-  };
-  const follow2 = () => {
-    source?.close();
-    events = [];
-    state = emptyRun();
-    going(true);
-    source = openEvents();
-    for (const kind2 of ["plane", "ball"]) {
-      source.addEventListener(kind2, (e) => {
-        const data = JSON.parse(e.data);
-        events.push([kind2, data]);
-        if (!applyEvent(state, kind2, data)) return;
-        ball2.dataset.positions = String(state.positions);
-        if (motion) paintSoon();
-        else if (kind2 === "ball") facts.textContent = describe(state);
-      });
-    }
-    source.addEventListener("error", (e) => {
-      if (e.data) facts.textContent = `Training failed: ${JSON.parse(e.data).message}.`;
-    });
-    source.addEventListener("done", () => ended());
-  };
-  const ended = () => {
-    source?.close();
-    source = null;
-    going(false);
-    if (startButton) startButton.textContent = "Train again";
-    if (!state.ball) {
-      facts.textContent = "The run ended before the ball's first position.";
-      return;
-    }
-    paint(state);
-    facts.textContent = `${describe(state)} The run is over.`;
-    if (timeline && events.length) {
-      const shown = events.slice();
-      const replay = (stage, p) => paint(foldRun(shown.slice(0, upTo(shown, p))));
-      timeline.run([{ name: "the run, replayed", duration: REPLAY_MS }], replay, {
-        autoplay: false
-      });
-    }
-  };
-  const post = async () => {
-    if (run) {
-      if (startButton) startButton.disabled = true;
-      facts.textContent = "Starting a short run\u2026";
-      try {
-        await api2("/api/train", { method: "POST", body: run });
-      } catch (e) {
-        if (e.status !== 409) {
-          facts.textContent = `Could not start a run: ${e.message}`;
-          if (startButton) startButton.disabled = false;
-          return false;
-        }
-        facts.textContent = "A run is going already: the ball follows it.";
-      }
-    }
-    follow2();
-    return true;
-  };
-  const start = () => {
-    const started = post();
-    onStart(started);
-    return started;
-  };
-  const stop = () => api2("/api/train/stop", { method: "POST", body: {} }).catch(() => {
-  });
-  startButton?.addEventListener("click", start);
-  stopButton?.addEventListener("click", stop);
-  return {
-    start,
-    follow: follow2,
-    stop,
-    destroy() {
-      source?.close();
-      source = null;
-      if (frame !== null) cancelAnimationFrame(frame);
-      parts.destroy();
-      root.remove();
-    }
-  };
-}
-function picture2(label) {
-  const canvas = el("canvas", { className: "ball-canvas", role: "img" });
-  canvas.setAttribute("aria-label", label);
-  const stage = el("div", { className: "ball-stage", hidden: true }, canvas);
-  const observer = new ResizeObserver(() => resized());
-  let resized = () => {
-  };
-  observer.observe(canvas);
-  let box = null;
-  return {
-    stage,
-    onResize(fn) {
-      resized = fn;
-    },
-    ball(testid, colour) {
-      const b = el("div", {
-        className: "ball",
-        dataset: { testid, alpha: "", beta: "" },
-        "aria-hidden": "true",
-        hidden: true
-      });
-      b.style.background = colour;
-      stage.append(b);
-      return b;
-    },
-    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
-    paint(slice2, over) {
-      stage.hidden = !slice2;
-      const sized = slice2 ? sharpCanvas(canvas) : null;
-      if (!sized) return null;
-      const { ctx, width, height } = sized;
-      box = square(slice2.alphas, slice2.betas, width, height, PAD2);
-      const { left, top, size, toX, toY } = box;
-      paintSlice(ctx, slice2, { left, top, width: size, height: size });
-      ctx.font = "11px system-ui, sans-serif";
-      ctx.fillStyle = "#93a0b8";
-      ctx.textAlign = "center";
-      const [a0, a1, b0, b1] = [
-        slice2.alphas[0],
-        slice2.alphas.at(-1),
-        slice2.betas[0],
-        slice2.betas.at(-1)
-      ];
-      ctx.fillText(`\u03B1 from ${num(a0, 2)} to ${num(a1, 2)}`, left + size / 2, top + size + 18);
-      ctx.save();
-      ctx.translate(left - 10, top + size / 2);
-      ctx.rotate(-Math.PI / 2);
-      ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
-      ctx.restore();
-      ctx.fillStyle = "#ffffff";
-      ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
-      outlined(ctx, "\u03B8\u2080 start", toX(0) + 7, toY(0) + 14, "#ffffff");
-      over(ctx, toX, toY);
-      return box;
-    },
-    // a ball at (α, β) on the square, its coordinates in its data
-    place(b, { alpha, beta }, { toX, toY }) {
-      b.hidden = false;
-      b.style.transform = `translate(${toX(alpha)}px, ${toY(beta)}px)`;
-      b.dataset.alpha = String(alpha);
-      b.dataset.beta = String(beta);
-    },
-    destroy() {
-      observer.disconnect();
-    }
-  };
-}
-function drawTrail(ctx, s, toX, toY) {
-  line2(
-    ctx,
-    s.trail.map((p) => [p.alpha, p.beta]),
-    toX,
-    toY,
-    TRAIL
-  );
-  if (!s.ball) return;
-  const { alpha, beta, cost_true } = s.ball;
-  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
-}
-function line2(ctx, points, toX, toY, colour) {
-  ctx.strokeStyle = colour;
-  ctx.lineWidth = 2;
-  ctx.beginPath();
-  points.forEach(([a, b], i) => i ? ctx.lineTo(toX(a), toY(b)) : ctx.moveTo(toX(a), toY(b)));
-  ctx.stroke();
-}
-function describe({ plane, ball: ball2 }) {
-  if (!ball2) return "";
-  return `Step ${ball2.step.toLocaleString()} (epoch ${ball2.epoch}): true cost ${num(ball2.cost_true, 4)}, the slice's ${num(ball2.cost_plane, 4)} under the ball, ${num(ball2.off_plane, 2)} off the plane (\u03B1 ${num(ball2.alpha, 2)}, \u03B2 ${num(ball2.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`;
-}
-function upTo(events, p) {
-  const last = events.findLast(([kind2]) => kind2 === "ball")?.[1].step ?? 0;
-  const until = p * last;
-  let k = 0;
-  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
-  return k;
-}
 
 // src/digitnet/widgets/widget.js
 var CSS = (style_default + chapters_default).replace(/^(?::root|body) \{/gm, ":host {");
