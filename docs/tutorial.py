@@ -106,6 +106,19 @@ wishes = gradients.run(Inputs(data, network=net), index=0, draws=5)
 gradients.draw(wishes)
 
 # %% [markdown]
+# ### The same, as a widget
+# In Jupyter (JupyterLab, Notebook 7, VS Code, Colab) the page's Gradient descent view runs
+# on this very network: the gradient's components ranked, where it points, the cost along
+# −∇C and, with the data, a mini-batch's gradient and the cost landscape. (Where the saved
+# notebook is only read, the line below the cell stands in for it.)
+
+# %%
+from digitnet.widgets import GradientDescent
+
+gd = GradientDescent(net, example=x, label=label, data=data)
+gd
+
+# %% [markdown]
 # ### One step of stochastic gradient descent
 # Take a mini-batch, compute the gradient of its mean cost, and move every weight and bias a
 # little downhill: W ← W − η ∂C/∂W. The mini-batch's cost goes down.
@@ -125,7 +138,9 @@ print(f"mini-batch cost: {before:.4f} before the step, {net.mean_cost(X, labels)
 # Repeat that step over shuffled mini-batches, epoch after epoch: the `video` preset keeps the
 # video's 784-16-16-10 sigmoid network and quadratic cost, with momentum, a cosine schedule
 # and one-pixel shifts, and trains on the training and validation images together. Each
-# epoch ends with the cost and accuracy on the training and test images.
+# epoch ends with the cost and accuracy on the training and test images. `gd.ride_along`
+# rolls the Gradient descent widget's ball (scroll up) on a slice of the run's real cost
+# while this cell runs.
 
 # %%
 from dataclasses import replace
@@ -133,10 +148,24 @@ from dataclasses import replace
 from digitnet.training import PRESETS, fit
 
 config = replace(PRESETS["video"], epochs=EPOCHS)
-result = fit(data.subset(TRAIN_IMAGES), config)
+result = fit(data.subset(TRAIN_IMAGES), config, on_event=gd.ride_along)  # the ball, above
 trained = result.network
 print(f"test accuracy after {EPOCHS} epochs: {result.history[-1]['test_accuracy']:.2%}")
 pictures.curves_picture(result.history)
+
+# %% [markdown]
+# ### Draw a digit
+# The page's Draw view on the trained network: draw on the pad and the answer lights up as
+# you draw. Python reads what you drew: `pad.pixels` (784 numbers) and `pad.prediction`.
+
+# %%
+from digitnet.widgets import Draw
+
+pad = Draw(trained)
+pad
+
+# %%
+print("you drew:", "nothing yet" if pad.prediction is None else f"a {pad.prediction}")
 
 # %% [markdown]
 # ### The weights, as green and red grids
@@ -204,3 +233,36 @@ from digitnet.experiments import chain
 chained = chain.run(Inputs(data, network=trained))
 print(chain.text_report(chained))
 chain.draw(chained)
+
+# %% [markdown]
+# ### What one example asks of every layer
+# The page's Backprop view on the trained network and the first test image: the cost term by
+# term, the nudges each layer is asked for, and this example's step. Choose another label in
+# it and read the new cost here: `bp.label`, `bp.cost`, `bp.nudges` (−∂C/∂a, layer by layer).
+
+# %%
+from digitnet.widgets import Backprop
+
+bp = Backprop(trained, example=x, label=label)
+bp
+
+# %%
+wish = bp.nudges[-1][bp.label]  # −∂C/∂a of the label's output: up
+print(f"label {bp.label}: cost {bp.cost:.4f}; the label's output asked to move by {wish:+.4f}")
+
+# %% [markdown]
+# The chain rule with sliders, and for any weight of the real network, as a widget:
+
+# %%
+from digitnet.widgets import ChainRule
+
+ChainRule(trained, example=x, label=label)
+
+# %% [markdown]
+# ## The whole story
+# The four chapters as one guided path of scenes, on the trained network and a test digit.
+
+# %%
+from digitnet.widgets import Story
+
+Story(trained, data=data)

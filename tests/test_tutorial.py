@@ -53,8 +53,9 @@ def execute(nb, folder: Path) -> None:
     """Run every cell in a fresh kernel that imports this tree's digitnet, as the tests do."""
     path = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
     client = nbclient.NotebookClient(
-        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}
-    )
+        nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}},
+        store_widget_state=False,  # the widgets' state is their bundle and weights: megabytes
+    )  # fmt: skip
     client.execute(env={**os.environ, "PYTHONPATH": path})
 
 

@@ -76,6 +76,10 @@ class View(anywidget.AnyWidget):
         super().__init__(network=explain.network_json(net), **traits)
         self.on_msg(self._on_message)
 
+    def __repr__(self) -> str:  # what a notebook shows where widgets do not run
+        shape = "-".join(map(str, self.net.sizes))
+        return f"<{type(self).__name__} on a {shape} network: a widget, live in Jupyter>"
+
     def refresh(self) -> None:
         """Show ``net`` again, after its weights changed (a `fit` step, `load`...)."""
         self.network = explain.network_json(self.net)
@@ -96,6 +100,8 @@ class View(anywidget.AnyWidget):
             reply |= {"error": str(e).strip("'\""), "status": 404}
         except ValueError as e:
             reply |= {"error": str(e), "status": 409}
+        except Exception as e:  # a bug: the view says so instead of waiting for ever
+            reply |= {"error": f"the kernel failed ({type(e).__name__}: {e})", "status": 500}
         self.send(reply)
 
     def answer(self, path: str, request: dict[str, Any]) -> dict[str, Any]:
