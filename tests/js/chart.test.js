@@ -52,6 +52,24 @@ test("a log axis over many decades labels powers of ten alike; the floor takes z
   assert.ok(Number.isFinite(y(1e-12)));
 });
 
+test("a short axis still gets two labels; a cosine axis is not widened to ±2", () => {
+  for (const [lo, hi] of [
+    [0.1, 1.7],
+    [0.95, 1.05],
+    [2.3, 17],
+  ]) {
+    for (const log of [false, true]) {
+      const y = scaleFor([lo, hi], 100, 0, { log, nice: false });
+      assert.ok(axis(y).filter((t) => t.label).length >= 2, `${lo}–${hi} ${log}`);
+    }
+  }
+  const cosine = scaleFor([], 100, 0, { domain: [0, 1], pad: 0.05, nice: false });
+  assert.deepEqual(
+    cosine.domain.map((v) => Math.round(v * 100)),
+    [-5, 105],
+  );
+});
+
 test("a scale may carry its own tick count and label format", () => {
   const x = scaleFor([0, 3], 0, 600, { nice: false });
   x.axis = { count: 3 };

@@ -253,7 +253,7 @@ def test_weights_view_shows_the_grids_and_a_neurons_favourite_digits(page, serve
     said = page.locator("#neuron-bias").inner_text()
     assert "bias b =" in said and "ranked by its weighted input z = w·x + b" in said
     captions = page.locator("#neuron-top figcaption").all_inner_texts()
-    zs = [float(c.split("z=")[1]) for c in captions]  # "7 · z=12.3": ranked by z, shown
+    zs = [number(c.split("z=")[1]) for c in captions]  # "7 · z=12.3": ranked by z, shown
     assert zs == sorted(zs, reverse=True)
     highlight = page.evaluate("window.digitnet.draw.diagram.highlight")
     assert highlight == {"layer": 1, "neuron": 5}

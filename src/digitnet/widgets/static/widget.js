@@ -2480,8 +2480,10 @@ var kind = (spec) => {
 };
 var value = kind(".4~g");
 var change = kind("+.3~g");
+var activation = kind(".3f");
 var percent = kind(".1%");
 var count = kind(",d");
+var seconds = (s) => `${kind(".1f")(s)} s`;
 var setting = kind("~g");
 
 // src/digitnet/web/static/js/scale.js
@@ -2676,7 +2678,12 @@ function specFor(scale) {
 function axis(scale) {
   const [from, to] = scale.range;
   const spec = scale.axis?.spec ?? specFor(scale);
-  const ticks2 = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
+  let count2 = scale.axis?.count ?? tickCount(from, to);
+  let ticks2 = axisTicks(scale, count2, spec);
+  for (let more = 0; more < 3 && ticks2.filter((t) => t.label).length < 2; more++) {
+    count2 *= 2;
+    ticks2 = axisTicks(scale, count2, spec);
+  }
   return ticks2.map((t) => ({ ...t, at: scale(t.value) }));
 }
 function chartLayout(width, height, items, measure, margin = {}) {
@@ -2807,7 +2814,12 @@ function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, log
   const xs = all.map((p) => p[0]).filter(positive(logX));
   const ys = all.map((p) => p[1]).filter(positive(logY));
   if (!xs.length || !ys.length) return null;
-  const y = scaleFor(ys, plot.bottom, plot.top, { log: logY, domain: yRange, pad: 0.05 });
+  const y = scaleFor(ys, plot.bottom, plot.top, {
+    log: logY,
+    domain: yRange,
+    pad: 0.05,
+    nice: false
+  });
   plot.left = 26 + Math.max(24, ...axis(y).map((t) => measure(t.label))) + 8;
   const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });
   drawAxes(canvas, ctx, plot, { x, y });
@@ -3946,7 +3958,7 @@ function stacked(canvas, wishes2, totals, colors) {
     ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   }
   ctx.textAlign = "left";
-  ctx.fillText(`\xB1${top.toPrecision(2)}`, 4, 12);
+  ctx.fillText(`\xB1${value(top)}`, 4, 12);
 }
 function averagingTable(r) {
   const table2 = el("table", { className: "averaging" });
@@ -4812,7 +4824,7 @@ var GradientView = class {
     this.landscapeFacts.replaceChildren();
     this.landscapeStatus.textContent = "";
     this.pathCurves.hidden = this.lineCurve.hidden = true;
-    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
+    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${count(countParams(model.sizes))} weights and biases.`;
     this.diagram.setModel(model);
     this.grids.replaceChildren();
     this.update();
@@ -4897,7 +4909,7 @@ var GradientView = class {
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
     lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
-      xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
+      xLabel: `rank (1 = the largest)${zeros ? `; the other ${count(zeros)} are exactly 0` : ""}`,
       yLabel: "|\u2202C/\u2202\u03B8|",
       logX: true,
       logY: true
@@ -4921,7 +4933,7 @@ var GradientView = class {
             scope: "row",
             textContent: s.layer === "all" ? "all" : layerName(L, s.layer)
           }),
-          el("td", { textContent: s.n.toLocaleString() }),
+          el("td", { textContent: count(s.n) }),
           el("td", { textContent: percent(s.top1) }),
           el("td", { textContent: percent(s.top10) }),
           el("td", { className: "key", textContent: percent(s.zero_fraction) })
@@ -4976,7 +4988,7 @@ var GradientView = class {
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
     this.edgePick.show(this.model, { kind: "weight", ...hit });
-    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${signed(v, 4)}, rank ${count(rank)} of ${count(all.length)} weights.`;
   }
   showSlice() {
     if (!this.current) return;
@@ -5076,7 +5088,7 @@ var GradientView = class {
       this.landscapeCanvas.hidden = false;
       drawLandscape(this.landscapeCanvas, r);
       this.showLandscapeFacts(r);
-      this.landscapeStatus.textContent = `${r.alphas.length}\xD7${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1e3).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
+      this.landscapeStatus.textContent = `${r.alphas.length}\xD7${r.betas.length} grid over ${count(r.n_images)} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${seconds((performance.now() - started) / 1e3)} (server: ${seconds(r.elapsed_s)}).`;
     } catch (e) {
       this.clearLandscape(`No landscape: ${e.message}`);
     } finally {
@@ -5087,7 +5099,7 @@ var GradientView = class {
     const d = r.directions;
     const facts = [
       `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
-      d.explained_variance ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`
+      d.explained_variance ? `the plane holds ${percent(d.explained_variance[0] + d.explained_variance[1])} of the path's variance (${d.explained_variance.map(percent).join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`
     ];
     if (r.line && r.line.distance)
       facts.push(
@@ -5123,7 +5135,7 @@ var GradientView = class {
             p.name,
             p.diverged ? el("span", { className: "down", textContent: " (ran away: diverged)" }) : null
           ),
-          el("td", { textContent: p.examples.toLocaleString() }),
+          el("td", { textContent: count(p.examples) }),
           el("td", { textContent: value(p.length) }),
           el("td", { textContent: value(p.travel) }),
           el("td", { textContent: value(p.cost_true[last]) }),
@@ -5919,11 +5931,12 @@ function tangentChart(canvas, text, { label, p, cost: cost2, slope: slope2, cost
   lineChart(
     canvas,
     [
-      { points, color: "#e6ebf5", label: "C" },
-      { points: tangent, color: "#4fc3ff", dash: [5, 4], label: "tangent" }
+      { points, color: SERIES[7], label: "the cost C" },
+      { points: tangent, color: SERIES[1], dash: [5, 4], label: "its tangent line here" }
     ],
     {
-      xLabel: `${label} (white: the cost; blue dashed: its tangent line at the current value)`,
+      xLabel: label,
+      // the legend names the lines
       yLabel: "C",
       yRange: [Math.max(low - pad, Math.min(low, 0)), high + pad],
       marks: [

@@ -836,7 +836,7 @@ function stacked(canvas, wishes, totals, colors) {
     ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   }
   ctx.textAlign = "left";
-  ctx.fillText(`±${top.toPrecision(2)}`, 4, 12);
+  ctx.fillText(`±${value(top)}`, 4, 12);
 }
 
 function averagingTable(r) {

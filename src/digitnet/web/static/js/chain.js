@@ -4,6 +4,7 @@
 // its tangent line as one knob is nudged. Then the same for any weight, bias or hidden
 // activation of the real network, picked in its diagram. All computed in the page.
 
+import { SERIES } from "./chart.js";
 import { PIXELS } from "./constants.js";
 import { argmax } from "./network.js";
 import { backprop, costName, exampleCost } from "./backprop-math.js";
@@ -596,11 +597,11 @@ function tangentChart(
   lineChart(
     canvas,
     [
-      { points, color: "#e6ebf5", label: "C" },
-      { points: tangent, color: "#4fc3ff", dash: [5, 4], label: "tangent" },
+      { points, color: SERIES[7], label: "the cost C" },
+      { points: tangent, color: SERIES[1], dash: [5, 4], label: "its tangent line here" },
     ],
     {
-      xLabel: `${label} (white: the cost; blue dashed: its tangent line at the current value)`,
+      xLabel: label, // the legend names the lines
       yLabel: "C",
       yRange: [Math.max(low - pad, Math.min(low, 0)), high + pad],
       marks: [

@@ -150,7 +150,12 @@ export function lineChart(
   const xs = all.map((p) => p[0]).filter(positive(logX));
   const ys = all.map((p) => p[1]).filter(positive(logY));
   if (!xs.length || !ys.length) return null;
-  const y = scaleFor(ys, plot.bottom, plot.top, { log: logY, domain: yRange, pad: 0.05 });
+  const y = scaleFor(ys, plot.bottom, plot.top, {
+    log: logY,
+    domain: yRange,
+    pad: 0.05,
+    nice: false,
+  });
   // room on the left for the widest y label and the axis's name beside it
   plot.left = 26 + Math.max(24, ...axis(y).map((t) => measure(t.label))) + 8;
   const x = scaleFor(xs, plot.left, plot.right, { log: logX, nice: false });

@@ -67,7 +67,13 @@ function specFor(scale) {
 export function axis(scale) {
   const [from, to] = scale.range;
   const spec = scale.axis?.spec ?? specFor(scale);
-  const ticks = axisTicks(scale, scale.axis?.count ?? tickCount(from, to), spec);
+  let count = scale.axis?.count ?? tickCount(from, to);
+  let ticks = axisTicks(scale, count, spec);
+  // a short axis may round to a single labelled tick: ask for more until two are labelled
+  for (let more = 0; more < 3 && ticks.filter((t) => t.label).length < 2; more++) {
+    count *= 2;
+    ticks = axisTicks(scale, count, spec);
+  }
   return ticks.map((t) => ({ ...t, at: scale(t.value) }));
 }
 

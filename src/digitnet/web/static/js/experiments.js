@@ -3,6 +3,7 @@
 
 import { api } from "./api.js";
 import { figure } from "./render.js";
+import { activation, count } from "./format.js";
 
 export class ExperimentsView {
   constructor(root, openInDraw) {
@@ -51,7 +52,7 @@ export class ExperimentsView {
           ...r.examples.map((ex) =>
             figure(
               ex.pixels,
-              `${ex.answer} (${ex.outputs[ex.answer].toFixed(2)})`,
+              `${ex.answer} (${activation(ex.outputs[ex.answer])})`,
               255,
               `noise read as ${ex.answer}`,
             ),
@@ -76,7 +77,7 @@ export class ExperimentsView {
         .querySelector("#dream-thumbs")
         .replaceChildren(
           ...r.images.map((px, d) =>
-            figure(px, `${d} (${r.outputs[d][d].toFixed(2)})`, Math.max(1, ...px), `dreamed ${d}`),
+            figure(px, `${d} (${activation(r.outputs[d][d])})`, Math.max(1, ...px), `dreamed ${d}`),
           ),
         );
     } catch (e) {
@@ -92,7 +93,7 @@ export class ExperimentsView {
       const r = await api(`/api/mistakes?offset=${offset}&limit=12`);
       this.offset = offset;
       this.total = r.total;
-      status.textContent = `${r.total.toLocaleString()} of ${r.tested.toLocaleString()} test images wrong; showing ${r.total ? offset + 1 : 0}–${offset + r.items.length}`;
+      status.textContent = `${count(r.total)} of ${count(r.tested)} test images wrong; showing ${r.total ? offset + 1 : 0}–${offset + r.items.length}`;
       this.root.querySelector("#mistakes-thumbs").replaceChildren(
         ...r.items.map((m) => {
           const what = `test image ${m.index}: a ${m.label} read as ${m.answer}`;

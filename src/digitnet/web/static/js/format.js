@@ -130,9 +130,13 @@ const kind = (spec) => {
 export const value = kind(".4~g");
 /** A weight, a gradient component, a change: signed, 3 significant digits, +0.0123, −1.2e−5. */
 export const change = kind("+.3~g");
+/** An activation or an output, between 0 and 1: three decimals, 0.982. */
+export const activation = kind(".3f");
 /** An accuracy or a share (a fraction): percent with one decimal, 97.5%. */
 export const percent = kind(".1%");
 /** A count: a whole number with thousands separators, 12,544. */
 export const count = kind(",d");
+/** A duration in seconds: one decimal, 2.4 s. */
+export const seconds = (s) => `${kind(".1f")(s)} s`;
 /** A step size or a setting as typed: up to 6 significant digits, no trailing zeros. */
 export const setting = kind("~g");

@@ -10,7 +10,7 @@ import { backprop, costName, largestComponents } from "./backprop-math.js";
 import { layerName, pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, overshoot, rankedMagnitudes, shares } from "./gradient-math.js";
 import { SERIES } from "./chart.js";
-import { change, count, percent, setting, value } from "./format.js";
+import { change, count, percent, seconds, setting, value } from "./format.js";
 import { placeLabels } from "./place-labels.js";
 import {
   Latency,
@@ -268,7 +268,7 @@ export class GradientView {
     this.landscapeFacts.replaceChildren();
     this.landscapeStatus.textContent = "";
     this.pathCurves.hidden = this.lineCurve.hidden = true;
-    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${countParams(model.sizes).toLocaleString()} weights and biases.`;
+    this.convention.textContent = `This model's cost: ${costName(model)}; the cost of a mini-batch is the mean over its examples. ${model.sizes.join("-")}: ${count(countParams(model.sizes))} weights and biases.`;
     this.diagram.setModel(model);
     this.grids.replaceChildren();
     this.update();
@@ -358,7 +358,7 @@ export class GradientView {
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
     lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
-      xLabel: `rank (1 = the largest)${zeros ? `; the other ${zeros.toLocaleString()} are exactly 0` : ""}`,
+      xLabel: `rank (1 = the largest)${zeros ? `; the other ${count(zeros)} are exactly 0` : ""}`,
       yLabel: "|∂C/∂θ|",
       logX: true,
       logY: true,
@@ -382,7 +382,7 @@ export class GradientView {
             scope: "row",
             textContent: s.layer === "all" ? "all" : layerName(L, s.layer),
           }),
-          el("td", { textContent: s.n.toLocaleString() }),
+          el("td", { textContent: count(s.n) }),
           el("td", { textContent: percent(s.top1) }),
           el("td", { textContent: percent(s.top10) }),
           el("td", { className: "key", textContent: percent(s.zero_fraction) }),
@@ -441,7 +441,7 @@ export class GradientView {
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
     this.edgePick.show(this.model, { kind: "weight", ...hit });
-    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${signed(v, 4)}, rank ${rank.toLocaleString()} of ${all.length.toLocaleString()} weights.`;
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${signed(v, 4)}, rank ${count(rank)} of ${count(all.length)} weights.`;
   }
 
   showSlice() {
@@ -552,7 +552,7 @@ export class GradientView {
       this.landscapeCanvas.hidden = false;
       drawLandscape(this.landscapeCanvas, r);
       this.showLandscapeFacts(r);
-      this.landscapeStatus.textContent = `${r.alphas.length}×${r.betas.length} grid over ${r.n_images.toLocaleString()} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${((performance.now() - started) / 1000).toFixed(1)} s (server: ${num(r.elapsed_s, 1)} s).`;
+      this.landscapeStatus.textContent = `${r.alphas.length}×${r.betas.length} grid over ${count(r.n_images)} ${r.split} images; ${r.cost_function} cost, L2 ${r.l2_included ? "included" : "not included"}; ${seconds((performance.now() - started) / 1000)} (server: ${seconds(r.elapsed_s)}).`;
     } catch (e) {
       this.clearLandscape(`No landscape: ${e.message}`);
     } finally {
@@ -565,7 +565,7 @@ export class GradientView {
     const facts = [
       `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
       d.explained_variance
-        ? `the plane holds ${(100 * (d.explained_variance[0] + d.explained_variance[1])).toFixed(1)}% of the path's variance (${d.explained_variance.map((v) => (100 * v).toFixed(1) + "%").join(" + ")})`
+        ? `the plane holds ${percent(d.explained_variance[0] + d.explained_variance[1])} of the path's variance (${d.explained_variance.map(percent).join(" + ")})`
         : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
     ];
     if (r.line && r.line.distance)
@@ -608,7 +608,7 @@ export class GradientView {
               ? el("span", { className: "down", textContent: " (ran away: diverged)" })
               : null,
           ),
-          el("td", { textContent: p.examples.toLocaleString() }),
+          el("td", { textContent: count(p.examples) }),
           el("td", { textContent: value(p.length) }),
           el("td", { textContent: value(p.travel) }),
           el("td", { textContent: value(p.cost_true[last]) }),

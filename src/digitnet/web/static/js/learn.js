@@ -178,7 +178,9 @@ export class LearnView {
       this.say(`${how} before the first epoch ended: nothing to save.`);
       return;
     }
-    const kept = s.stopped ? ` Save keeps the weights of epoch ${s.epochs_done}'s end, these.` : "";
+    const kept = s.stopped
+      ? ` Save keeps the weights measured here, from the end of epoch ${s.epochs_done}.`
+      : "";
     const done = `${how} after ${s.epochs_done} epoch(s): ${accuracies(last)}.${kept}`;
     if (s.hint) {
       this.say(`${done} It has not learned to read digits.`);
@@ -235,7 +237,8 @@ export class LearnView {
     ctx.textBaseline = "middle";
     const items = ["mini-batch cost, averaged (left, log scale)", `${this.accuracyName} (right)`];
     const colours = [COST_COLOUR, ACCURACY_COLOUR];
-    const { plot, legend } = chartLayout(width, height, items, (t) => ctx.measureText(t).width);
+    const measure = (t) => ctx.measureText(t).width;
+    const { plot, legend } = chartLayout(width, height, items, measure, { bottom: 40 });
     legend.forEach((item, i) => {
       ctx.fillStyle = colours[i];
       ctx.fillRect(item.x, item.y - 1, 16, 3);
@@ -250,8 +253,8 @@ export class LearnView {
     const yAccuracy = shown.length ? accuracyScale(shown, plot.bottom, plot.top) : null;
     drawAxes(this.canvas, ctx, plot, { x, y: yCost, right: yAccuracy });
     ctx.fillStyle = "#93a0b8";
-    ctx.textAlign = "right";
-    ctx.fillText("epoch", plot.right, height - 6);
+    ctx.textAlign = "center";
+    ctx.fillText("epoch", (plot.left + plot.right) / 2, height - 8);
     ctx.textAlign = "start";
     if (!yCost) {
       const text = "The cost and the accuracy are drawn here as it learns.";

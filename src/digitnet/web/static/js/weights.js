@@ -6,6 +6,7 @@ import { api } from "./api.js";
 import { MAX_GRIDS, PIXELS } from "./constants.js";
 import { drawWeights, figure } from "./render.js";
 import { Diagram } from "./diagram.js";
+import { activation, value } from "./format.js";
 
 // Buttons with a weight grid each, in `container`; weights: the first `shown` rows of W¹.
 export function showGrids(container, weights, shown, onChoose = null) {
@@ -71,28 +72,28 @@ export class WeightsView {
     const bias = this.model.biases[0][j];
     this.root.querySelector("#neuron-title").textContent = `Neuron ${j} of hidden layer 1`;
     this.root.querySelector("#neuron-bias").textContent =
-      `bias b = ${bias.toFixed(4)}; loading the test digits that excite it most…`;
+      `bias b = ${value(bias)}; loading the test digits that excite it most…`;
     const top = this.root.querySelector("#neuron-top");
     try {
       const asked = this.model;
       const info = await api(`/api/neurons/${j}?k=8`);
       if (asked !== this.model) return; // another model came meanwhile
       this.root.querySelector("#neuron-bias").textContent =
-        `bias b = ${info.bias.toFixed(4)}. The test digits that excite it most, ranked by ` +
+        `bias b = ${value(info.bias)}. The test digits that excite it most, ranked by ` +
         "its weighted input z = w·x + b (its activation a = σ(z) reads 1.00 for many):";
       top.replaceChildren(
         ...info.top.map((t) =>
           figure(
             t.pixels,
-            `${t.label} · z=${t.z.toFixed(1)}`,
+            `${t.label} · z=${value(t.z)}`,
             255,
-            `test image ${t.index}, a ${t.label}: z = ${t.z.toFixed(2)}, a = ${t.activation.toFixed(3)}`,
+            `test image ${t.index}, a ${t.label}: z = ${value(t.z)}, a = ${activation(t.activation)}`,
           ),
         ),
       );
     } catch (e) {
       this.root.querySelector("#neuron-bias").textContent =
-        `bias b = ${bias.toFixed(4)}. (${e.message})`;
+        `bias b = ${value(bias)}. (${e.message})`;
       top.replaceChildren();
     }
   }
