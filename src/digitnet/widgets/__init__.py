@@ -16,7 +16,7 @@ import numpy as np
 import traitlets
 
 from .. import explain
-from ..ball import Ball
+from ..ball import MAX_IMAGES, Ball
 from ..data import Dataset
 from ..experiments import landscape
 from ..images import SIDE
@@ -215,7 +215,7 @@ class GradientDescent(Studied):
             raise ValueError("the ball needs training images: GradientDescent(net, data=...)")
         if self._run is not event.network:  # a new run
             self._run = event.network
-            train = self.data.train
+            train = self.data.train.head(MAX_IMAGES)  # all it measures on: no more made floats
             start = event.network.params.copy()
             self.ball = Ball(event.network, start, train.images, train.labels, self._roll)
             self.send({"type": "run"})
@@ -235,23 +235,25 @@ class GradientDescent(Studied):
         if path == "/api/backprop":  # an MNIST image to study
             split = train if body["example"]["split"] == "train" else self.data.test
             index = int(body["example"]["index"])
-            x, true = split.images[index], int(split.labels[index])
+            if not 0 <= index < len(split):
+                raise LookupError(f"no image {index:,} here: 0–{len(split) - 1:,}")
+            x, true = split.rows(np.array([index])).images[0], int(split.labels[index])
             found = explain.backprop_example(net, x, true, False)
             return found | {"example": body["example"] | {"label": true}}
         if path == "/api/gradient":  # a mini-batch of random training images
-            batch = np.random.default_rng(body["batch"].get("seed", 0)).choice(
+            batch = train.rows(np.random.default_rng(body["batch"].get("seed", 0)).choice(
                 len(train.labels), min(int(body["batch"]["size"]), len(train.labels)), False
-            )
+            ))  # fmt: skip
             return explain.gradient_report(
-                net, train.images[batch], train.labels[batch], int(body.get("top", 20)),
+                net, batch.images, batch.labels, int(body.get("top", 20)),
                 float(body.get("learning_rate", 3.0)), first_layer=bool(body.get("first_layer")),
             ) | {"label": None, "answer": None}  # fmt: skip
         if path == "/api/landscape":
             if body.get("directions", "random") != "random":
                 raise LookupError("the recorded paths and the optimisers need digitnet serve")
-            n = min(int(body.get("n_images") or self.LANDSCAPE_IMAGES), len(train.labels))
+            first = train.head(int(body.get("n_images") or self.LANDSCAPE_IMAGES))
             return {"cost_function": net.cost.name} | landscape.landscape(
-                net, train.images[:n], train.labels[:n], "random", grid=int(body.get("grid", 41))
+                net, first.images, first.labels, "random", grid=int(body.get("grid", 41))
             )
         if path.startswith("/api/neurons/"):
             layer, neuron = (int(part) for part in path.split("?")[0].split("/")[3:5])
