@@ -110,6 +110,24 @@ def test_constant_schedule_resumes_to_more_epochs_like_one_run(tiny, tmp_path):
     )
 
 
+def test_the_sets_measured_in_threads_are_evaluates_numbers_bit_for_bit(tiny):
+    """Issue 21, point 13: the chunks of every set, tallied by a pool's threads at once and
+    summed in order, give exactly what Network.evaluate gives for each set."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from digitnet.training import CHUNK, measure
+
+    net = SMALL.build_network()
+    big = Dataset("big", synthetic_digits(3 * CHUNK + 5, 4), tiny.validation, tiny.test)
+    sets = {"train": big.train, "validation": big.validation, "test": big.test}
+    with ThreadPoolExecutor(3) as pool:
+        threaded = measure(net, sets, pool)
+    expected = {name: net.evaluate(s.images, s.labels) for name, s in sets.items()}
+    assert threaded == expected == measure(net, sets)
+    empty = {"none": tiny.test.head(0), "test": tiny.test}
+    assert measure(net, empty) == {"test": expected["test"]}  # an empty set is left out
+
+
 def test_events_come_per_batch_and_per_epoch(tiny):
     events = []
     fit(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)

@@ -245,15 +245,21 @@ class Network:
             raise ValueError(f"inputs must have shape (m, {self.sizes[0]}), got {X.shape}")
         correct, total_cost = 0, 0.0
         for start in range(0, len(X), chunk):
-            a = X[start : start + chunk].astype(self.dtype, copy=False)  # (m, n_0) rows
-            for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-                z = a @ W.T + b  # (zˡ)ᵀ = (aˡ⁻¹)ᵀ (Wˡ)ᵀ + (bˡ)ᵀ                  (m, n_l)
-                a = self.squash(l)(z.T).T  # σ of the columns (softmax is per column)
-            lab = np.asarray(labels[start : start + chunk])
-            correct += int(np.count_nonzero(a.argmax(axis=1) == lab))
-            total_cost += self.cost.total(a.T, one_hot(lab, self.sizes[-1], self.dtype))
+            right, cost = self.tally(X[start : start + chunk], labels[start : start + chunk])
+            correct, total_cost = correct + right, total_cost + cost
         n = max(len(X), 1)
         return correct / n, total_cost / n
+
+    def tally(self, X: Array, labels: Array) -> tuple[int, float]:
+        """How many rows of X (m, n_0) the network answers right, and their summed cost: one
+        chunk of `evaluate` (chunks may be tallied in parallel threads; then summed in order)."""
+        a = np.asarray(X).astype(self.dtype, copy=False)  # (m, n_0) rows
+        for l, (W, b) in enumerate(zip(self.weights, self.biases)):
+            z = a @ W.T + b  # (zˡ)ᵀ = (aˡ⁻¹)ᵀ (Wˡ)ᵀ + (bˡ)ᵀ                  (m, n_l)
+            a = self.squash(l)(z.T).T  # σ of the columns (softmax is per column)
+        lab = np.asarray(labels)
+        correct = int(np.count_nonzero(a.argmax(axis=1) == lab))
+        return correct, float(self.cost.total(a.T, one_hot(lab, self.sizes[-1], self.dtype)))
 
     def copy(self) -> Network:
         """An independent network with the same structure and parameters."""
