@@ -174,8 +174,13 @@ def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_
     config = TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10, shift=1)
     for old_way in (True, False):
         split = bench.epoch_split(data, config, old_way, tmp_path)
-        assert set(split) == {"train", "measure", "checkpoint"}
+        assert set(split) == {"train", "measure", "checkpoint"} | {
+            "train_cpu",
+            "measure_cpu",
+            "measure_cpu_longest",
+        }
         assert all(v >= 0 for v in split.values()) and split["train"] > 0
+        assert split["measure_cpu_longest"] <= split["measure_cpu"] + 1e-9
     assert (tmp_path / "new.safetensors").exists() and (tmp_path / "old.safetensors").exists()
     compared = bench.uint8_vs_float(data, config, repeats=1)
     assert compared["same_weights"] is True
