@@ -189,7 +189,7 @@ def model_files(folder: str | os.PathLike | None = None) -> tuple[list[Path], li
     for entry in entries:
         if not entry.name.endswith(MODEL_SUFFIX):
             continue
-        path = Path(entry.path)
+        path, link = Path(entry.path), False
         try:
             link = entry.is_symlink()
             if link and Path(os.path.realpath(path)).parent != inside:
