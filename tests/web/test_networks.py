@@ -193,7 +193,7 @@ def check_fresh(page, name: str, sizes, open_tab: str) -> None:
     assert page.locator(".sums canvas").count() == L - 1
     assert page.locator("#grids button").count() == min(sizes[1], 64)
     neuron_max = page.get_by_test_id("gradient-neuron-neuron").get_attribute("max")
-    assert int(neuron_max) == sizes[min(2, L)] - 1
+    assert int(neuron_max) == sizes[max(1, min(2, L - 1))] - 1
     if open_tab == "gradient":
         assert page.get_by_test_id("gradient-share").count() == L + 1
 

@@ -15,6 +15,7 @@ import {
   drawSigned,
   el,
   fit,
+  labelEvery,
   labelPicker,
   legend,
   lineChart,
@@ -833,7 +834,7 @@ function stacked(canvas, wishes, totals, colors) {
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
     ctx.fillStyle = "#93a0b8";
-    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
+    if (k % labelEvery(slot) === 0) ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   }
   ctx.textAlign = "left";
   ctx.fillText(`±${value(top)}`, 4, 12);

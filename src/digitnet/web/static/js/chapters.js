@@ -62,6 +62,14 @@ export function labelPicker(testid, onPick) {
   return select;
 }
 
+/** Label every how many of a row of bars `slot` px apart, for labels at least 28 px apart:
+ * 1, 2, 5, 10, 20, 50, … */
+export function labelEvery(slot) {
+  for (let step = 1; ; step *= 10) {
+    for (const m of [1, 2, 5]) if (slot * step * m >= 28) return step * m;
+  }
+}
+
 /**
  * Bars for signed values from a middle line, green up (positive) and red down, as tall as
  * |v| / scale; labels under each bar; the highlighted bar outlined. Returns the sized canvas.
@@ -80,6 +88,7 @@ export function signedBars(
   const mid = (height - pad) / 2;
   const slot = width / n;
   const bar = Math.max(2, slot * 0.62);
+  const every = labelEvery(slot);
   ctx.strokeStyle = "#3a4660";
   ctx.beginPath();
   ctx.moveTo(0, mid);
@@ -97,11 +106,13 @@ export function signedBars(
       ctx.strokeRect(x - 2, 2, bar + 4, height - pad - 4);
       ctx.lineWidth = 1;
     }
-    if (labels && (n <= 20 || i % 2 === 0)) {
+    if (labels && (i % every === 0 || i === highlight)) {
       ctx.fillStyle = i === highlight ? "#ffd54a" : "#93a0b8";
       ctx.font = "11px system-ui, sans-serif";
       ctx.textAlign = "center";
-      ctx.fillText(String(labels[i]), slot * (i + 0.5), height - 4);
+      const text = String(labels[i]);
+      const half = ctx.measureText(text).width / 2; // kept inside the chart
+      ctx.fillText(text, Math.min(width - half, Math.max(half, slot * (i + 0.5))), height - 4);
     }
   }
   return sized;

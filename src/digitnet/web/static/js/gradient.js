@@ -166,7 +166,6 @@ export class GradientView {
       min: 100,
       max: 60000,
       step: 100,
-      placeholder: "default",
       "aria-label": "Training images in the cost",
     });
     this.landscapeButton = button("Draw the landscape", { dataset: { testid: "landscape-run" } });
@@ -262,7 +261,7 @@ export class GradientView {
     this.wish = null;
     this.edgePick.show(model, { kind: "weight", layer: L, to: 0, from: 0 });
     this.edgeInfo.textContent = "Click an edge, or name a weight, to see its component.";
-    this.neuronPick.show(model, { kind: "bias", layer: Math.min(2, L), to: 0 });
+    this.neuronPick.show(model, { kind: "bias", layer: Math.max(1, Math.min(2, L - 1)), to: 0 });
     this.neuronOut.replaceChildren();
     this.landscapeCanvas.hidden = true;
     this.landscapeFacts.replaceChildren();
