@@ -540,7 +540,9 @@ def plan(
     elif out is None:  # a new name, claimed now: two runs started at once get two names
         folder = models_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        claim = claim_new_model(folder, preset if dataset == "mnist" else f"{preset}-{dataset}")
+        stem = preset if dataset == "mnist" else f"{preset}-{dataset}"
+        writable_file(folder / stem)  # a folder that takes no file says so, before any lock
+        claim = claim_new_model(folder, stem)
         out = claim.path
     path = writable_file(out)
     resumed_from = Path(resume) if resume is not None else None
