@@ -250,10 +250,17 @@ def test_the_chapters_study_a_real_test_digit_until_the_learner_draws(page, web_
     np.testing.assert_allclose(example["x"], web_data.test.images[0], atol=1e-6)
     assert f"Studying test image 0 (a {first})" in chooser.inner_text()
     assert page.get_by_test_id("backprop-label").input_value() == str(first)
+    # what belonged to this example goes with it: the chosen output, the averaging table
+    page.locator("[data-testid=backprop-output][data-digit='3']").click()
+    page.get_by_role("button", name="Average over a mini-batch").click()
+    page.wait_for_selector("table.averaging")
+    assert page.evaluate("window.digitnet.backprop.neuron") == 3
     # another test digit by keyboard: Next, then a number typed
     chooser.get_by_role("button", name="Next").focus()
     page.keyboard.press("Enter")
     page.wait_for_function("window.digitnet.example.origin.index === 1")
+    assert page.evaluate("window.digitnet.backprop.neuron") is None
+    assert page.locator("table.averaging").count() == 0
     number_input = chooser.get_by_role("spinbutton", name="number")
     number_input.fill("7")
     number_input.press("Enter")
