@@ -5,9 +5,10 @@ requests in flight (landscape, cosine, averaging, gradient, dream, noise; a new 
 so none is answered from the cache; a client told 503 waits its Retry-After and sends the next),
 and meanwhile sends drawings to /api/predict one after another. Prints, for each N: the heavy
 answers (200 and 503), the predictions' latency (median, p99, max) and the server's peak
-resident memory (VmHWM, Linux) and what it holds once the load is gone.
+resident memory (VmHWM, Linux) while the drawings were sent, and what it holds once the clients
+have stopped and their last requests are answered (or a minute has passed).
 
-Run: python bench/bench_heavy.py --model FILE [--in-flight 32 64] [--predictions 300]
+Run: python bench/bench_heavy.py --model FILE [--in-flight 0 32 64] [--predictions 300]
 (the model's dataset must be in the cache; `--src DIR` serves another checkout's sources).
 """
 
@@ -95,13 +96,16 @@ def load(server: Server, in_flight: int, predictions: int, seeds: itertools.coun
                 if stop.is_set():
                     return
                 path, body = HEAVY[i % len(HEAVY)]
-                r = http.post(path, json=body(next(seeds)))
+                try:
+                    r = http.post(path, json=body(next(seeds)))
+                except httpx.HTTPError:  # the server ended under it: the measure is over
+                    return
                 with lock:
                     answered[r.status_code if r.status_code in (200, 503) else "other"] += 1
                 if r.status_code == 503:
                     stop.wait(float(r.headers.get("Retry-After", 1)))
 
-    threads = [threading.Thread(target=client, args=(k,)) for k in range(in_flight)]
+    threads = [threading.Thread(target=client, args=(k,), daemon=True) for k in range(in_flight)]
     for t in threads:
         t.start()
     time.sleep(3)  # the load builds up
@@ -115,12 +119,13 @@ def load(server: Server, in_flight: int, predictions: int, seeds: itertools.coun
             latencies.append((time.perf_counter() - start) * 1000)
             time.sleep(0.02)  # a stroke's pace
     stop.set()
-    for t in threads:
-        t.join()
     peak = memory_mb(server.proc.pid, "VmHWM")
+    deadline = time.monotonic() + 60  # the requests still going: a minute, then they are cut
+    for t in threads:
+        t.join(timeout=max(0.0, deadline - time.monotonic()))
     time.sleep(2)
     return {
-        "answered": answered,
+        "answered": dict(answered),
         "p50": statistics.median(latencies),
         "p99": float(np.percentile(latencies, 99)),
         "max": max(latencies),
@@ -132,7 +137,7 @@ def load(server: Server, in_flight: int, predictions: int, seeds: itertools.coun
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, required=True)
-    parser.add_argument("--in-flight", type=int, nargs="+", default=[32, 64])
+    parser.add_argument("--in-flight", type=int, nargs="+", default=[0, 32, 64])
     parser.add_argument("--predictions", type=int, default=300)
     parser.add_argument("--src", type=Path, default=ROOT / "src", help="the sources to serve")
     args = parser.parse_args()

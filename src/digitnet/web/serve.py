@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import socket
+import sys
 from typing import Any
 
 import h11
@@ -113,7 +114,13 @@ def config(
 
 
 def run(app: FastAPI, sock: socket.socket) -> None:
-    """Serve `app` on the bound socket until Ctrl-C."""
+    """Serve `app` on the bound socket until Ctrl-C. The heavy requests' pool is the server's
+    parallelism (state.HeavyWork: a core kept for the drawing), so NumPy's BLAS takes one
+    thread, and a thread computing holds the GIL 1 ms at a time, not 5: a drawing's request
+    waits less for it."""
     import uvicorn
+    from threadpoolctl import threadpool_limits
 
-    uvicorn.Server(config(app)).run(sockets=[sock])
+    sys.setswitchinterval(0.001)
+    with threadpool_limits(limits=1, user_api="blas"):
+        uvicorn.Server(config(app)).run(sockets=[sock])
