@@ -572,6 +572,13 @@ def test_the_served_page_runs_under_its_content_security_policy(chromium, server
     page.get_by_role("button", name="Dream the ten digits").click()
     until(page, "document.querySelectorAll('#dream-thumbs figure').length === 10")
     assert page.evaluate("window.violations") == [] and errors == []
+    # the page's api() sends every change as JSON, a body-less one too: judged, not refused
+    stop = """async () => {
+        const { api } = await import('/static/js/api.js');
+        try { await api('/api/train/stop', { method: 'POST' }); return 'stopped'; }
+        catch (e) { return `${e.status}: ${e.message}`; }
+    }"""
+    assert page.evaluate(stop) in ("stopped", "404: no training run yet: start one")
     context.close()
 
 

@@ -1,4 +1,6 @@
 // JSON requests to the local server; a failed request throws an Error with the server's message.
+// Every POST and PUT carries a JSON body ({} when there is nothing to say): the server takes a
+// change only as JSON, which another site's page cannot send here without asking first.
 // A server other machines can reach changes (trains, saves, switches models) only with the token
 // it printed at start: opened as /?token=..., the page keeps it for this tab and sends it along.
 
@@ -22,7 +24,8 @@ export async function api(path, options = {}) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers["X-Digitnet-Token"] = token;
   const init = { ...options, headers };
-  if (options.body !== undefined) init.body = JSON.stringify(options.body);
+  const changes = ["POST", "PUT"].includes((options.method || "GET").toUpperCase());
+  if (options.body !== undefined || changes) init.body = JSON.stringify(options.body ?? {});
   const response = await fetch(path, init);
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
