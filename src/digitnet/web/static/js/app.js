@@ -51,6 +51,7 @@ function useModel(json, refreshList = false) {
   for (const view of [backprop, gradient, chain, story]) view.setModel(model);
   experiments.modelChanged();
   if (refreshList) listModels();
+  example.start(); // a real test digit, once there is a model (and until the learner draws)
 }
 
 async function listModels() {
@@ -87,6 +88,5 @@ async function start() {
     return;
   }
   useModel(await api("/api/model"));
-  example.start();
 }
 start();

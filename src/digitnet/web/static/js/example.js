@@ -49,14 +49,14 @@ export class Example {
     this.listeners.forEach((f) => f(this, what));
   }
 
-  /** The first test digit, from the server (an exported page starts with its own). */
-  async start() {
-    if (!this.served || this.picked || this.origin.split !== "drawing" || !this.blank()) return;
-    try {
-      await this.load("test", FIRST_TEST_DIGIT);
-    } catch {
-      this.changed(); // no test images here: the chooser asks for a drawing
+  /** The first test digit, from the server, once (an exported page starts with its own). */
+  start() {
+    const chosen = this.picked || this.origin.split !== "drawing" || !this.blank();
+    if (this.served && !chosen && !this.starting) {
+      // without test images here (a 404), the chooser asks for a drawing
+      this.starting = this.load("test", FIRST_TEST_DIGIT).catch(() => this.changed());
     }
+    return this.starting;
   }
 
   /** A view chose the label d: every view follows. */
