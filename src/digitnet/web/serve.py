@@ -30,7 +30,7 @@ def bind(host: str, port: int) -> socket.socket:
     """A socket bound to host:port (as uvicorn would bind it), or a RuntimeError in one line."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # not a port someone listens on
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a closing port, never a taken one
     try:
         sock.bind((host, port))
     except OSError as e:
