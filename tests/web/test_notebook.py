@@ -69,6 +69,11 @@ print(f"label {backprop.label} {backprop.cost:.12f} {same:.12f}")""",
     """config = TrainConfig(sizes=(784, 16, 16, 10), epochs=3, batch_size=10)
 result = fit(data, config, on_event=gd.ride_along)
 print("trained", result.epochs_done)""",
+    # 9: pixels set from Python redraw the pad
+    """draw.pixels = data.test.images[0]
+print("set", draw.prediction)""",
+    # 10: a widget made with its pixels shows them from the start
+    "Draw(net, pixels=data.test.images[1])",
 ]
 VIEWS = ("draw-canvas", "backprop-label", "gradient-summary", "chain-derivatives", "story-title")
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -162,7 +167,12 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
             }""",
             timeout=60_000,
         )
-        page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        page.evaluate(  # cells 0–8; the last two run later
+            """async () => {
+              window.jupyterapp.shell.currentWidget.content.activeCellIndex = 9;
+              await window.jupyterapp.commands.execute("notebook:run-all-above");
+            }"""
+        )
 
         # each widget renders its view
         for testid in VIEWS:
@@ -196,6 +206,19 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
             timeout=30_000,
         )
         assert ball.is_visible() and math.isfinite(float(ball.get_attribute("data-alpha")))
+
+        # pixels set from Python: the pad shows them and answers as the kernel does
+        run_cell(page, 9)
+        _, prediction = output_of(page, 9, "set")
+        page.wait_for_function(
+            "([a, p]) => a.textContent === p", arg=[answer.element_handle(), prediction]
+        )
+        assert page.locator(".hint").first.text_content() == "set from Python"
+        run_cell(page, 10)
+        page.get_by_test_id("answer").nth(1).wait_for(timeout=30_000)
+        page.wait_for_function(
+            "(a) => a.textContent !== ''", arg=page.get_by_test_id("answer").nth(1).element_handle()
+        )
 
         context.close()
     assert errors == [], f"console errors: {errors}"

@@ -70,9 +70,10 @@ function drawWidget(model, root) {
   root.innerHTML = markup("draw");
   const view = new DrawView(root.querySelector("#view-draw"));
   let shown = [];
+  let started = false; // until the kernel's pixels are shown, the blank pad is not news
   view.onResult((x) => {
     shown = Array.from(x);
-    if (!same(shown, model.get("pixels"))) send(model, { pixels: shown });
+    if (started && !same(shown, model.get("pixels"))) send(model, { pixels: shown });
   });
   const show = (pixels) => {
     if (same(pixels, shown)) return;
@@ -83,7 +84,11 @@ function drawWidget(model, root) {
       );
     else view.clear();
   };
-  return { view, start: () => show(model.get("pixels")), undo: [follow(model, "pixels", show)] };
+  const start = () => {
+    show(model.get("pixels"));
+    started = true;
+  };
+  return { view, start, undo: [follow(model, "pixels", show)] };
 }
 
 // Backprop, Gradient descent, Chain rule, Story: one example (784 floats) and its label, both

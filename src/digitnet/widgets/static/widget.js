@@ -8253,9 +8253,10 @@ function drawWidget(model, root) {
   root.innerHTML = markup("draw");
   const view = new DrawView(root.querySelector("#view-draw"));
   let shown = [];
+  let started = false;
   view.onResult((x) => {
     shown = Array.from(x);
-    if (!same(shown, model.get("pixels"))) send(model, { pixels: shown });
+    if (started && !same(shown, model.get("pixels"))) send(model, { pixels: shown });
   });
   const show = (pixels2) => {
     if (same(pixels2, shown)) return;
@@ -8266,7 +8267,11 @@ function drawWidget(model, root) {
       );
     else view.clear();
   };
-  return { view, start: () => show(model.get("pixels")), undo: [follow(model, "pixels", show)] };
+  const start = () => {
+    show(model.get("pixels"));
+    started = true;
+  };
+  return { view, start, undo: [follow(model, "pixels", show)] };
 }
 function learningWidget(make) {
   return (model, root, example) => {
