@@ -2211,7 +2211,8 @@ async function api(path, options = {}) {
   const headers = { "Content-Type": "application/json" };
   if (token) headers["X-Digitnet-Token"] = token;
   const init = { ...options, headers };
-  if (options.body !== void 0) init.body = JSON.stringify(options.body);
+  const changes = ["POST", "PUT"].includes((options.method || "GET").toUpperCase());
+  if (options.body !== void 0 || changes) init.body = JSON.stringify(options.body ?? {});
   const response = await fetch(path, init);
   const payload = await response.json().catch(() => ({}));
   if (!response.ok) {
@@ -2744,6 +2745,11 @@ function labelPicker(testid, onPick) {
   select.addEventListener("change", (e) => onPick(Number(select.value), e));
   return select;
 }
+function labelEvery(slot) {
+  for (let step2 = 1; ; step2 *= 10) {
+    for (const m of [1, 2, 5]) if (slot * step2 * m >= 28) return step2 * m;
+  }
+}
 function signedBars(canvas, values, { scale = null, labels = null, highlight = -1, colors = null } = {}) {
   const sized = fit(canvas);
   if (!sized) return null;
@@ -2754,6 +2760,7 @@ function signedBars(canvas, values, { scale = null, labels = null, highlight = -
   const mid = (height - pad) / 2;
   const slot = width / n;
   const bar = Math.max(2, slot * 0.62);
+  const every = labelEvery(slot);
   ctx.strokeStyle = "#3a4660";
   ctx.beginPath();
   ctx.moveTo(0, mid);
@@ -2771,11 +2778,13 @@ function signedBars(canvas, values, { scale = null, labels = null, highlight = -
       ctx.strokeRect(x - 2, 2, bar + 4, height - pad - 4);
       ctx.lineWidth = 1;
     }
-    if (labels && (n <= 20 || i % 2 === 0)) {
+    if (labels && (i % every === 0 || i === highlight)) {
       ctx.fillStyle = i === highlight ? "#ffd54a" : "#93a0b8";
       ctx.font = "11px system-ui, sans-serif";
       ctx.textAlign = "center";
-      ctx.fillText(String(labels[i]), slot * (i + 0.5), height - 4);
+      const text = String(labels[i]);
+      const half = ctx.measureText(text).width / 2;
+      ctx.fillText(text, Math.min(width - half, Math.max(half, slot * (i + 0.5))), height - 4);
     }
   }
   return sized;
@@ -3032,14 +3041,13 @@ var Example = class {
     this.choosers.forEach((c) => c.show());
     this.listeners.forEach((f) => f(this, what));
   }
-  /** The first test digit, from the server (an exported page starts with its own). */
-  async start() {
-    if (!this.served || this.picked || this.origin.split !== "drawing" || !this.blank()) return;
-    try {
-      await this.load("test", FIRST_TEST_DIGIT);
-    } catch {
-      this.changed();
+  /** The first test digit, from the server, once (an exported page starts with its own). */
+  start() {
+    const chosen = this.picked || this.origin.split !== "drawing" || !this.blank();
+    if (this.served && !chosen && !this.starting) {
+      this.starting = this.load("test", FIRST_TEST_DIGIT).catch(() => this.changed());
     }
+    return this.starting;
   }
   /** A view chose the label d: every view follows. */
   setLabel(d) {
@@ -3955,7 +3963,7 @@ function stacked(canvas, wishes2, totals, colors) {
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
     ctx.fillStyle = "#93a0b8";
-    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
+    if (k % labelEvery(slot) === 0) ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   }
   ctx.textAlign = "left";
   ctx.fillText(`\xB1${value(top)}`, 4, 12);
@@ -4725,7 +4733,6 @@ var GradientView = class {
       min: 100,
       max: 6e4,
       step: 100,
-      placeholder: "default",
       "aria-label": "Training images in the cost"
     });
     this.landscapeButton = button("Draw the landscape", { dataset: { testid: "landscape-run" } });
@@ -4818,7 +4825,7 @@ var GradientView = class {
     this.wish = null;
     this.edgePick.show(model, { kind: "weight", layer: L, to: 0, from: 0 });
     this.edgeInfo.textContent = "Click an edge, or name a weight, to see its component.";
-    this.neuronPick.show(model, { kind: "bias", layer: Math.min(2, L), to: 0 });
+    this.neuronPick.show(model, { kind: "bias", layer: Math.max(1, Math.min(2, L - 1)), to: 0 });
     this.neuronOut.replaceChildren();
     this.landscapeCanvas.hidden = true;
     this.landscapeFacts.replaceChildren();
