@@ -5,7 +5,10 @@ On the video's 784-16-16-10 shape and on a wide 784-300-100-10, at 1440×900 and
 
 from __future__ import annotations
 
+import io
+import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +23,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed"),
 ]
 
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "images"
 SIZES = {"video": (784, 16, 16, 10), "wide": (784, 300, 100, 10)}
 VIEWPORTS = {"desktop": (1440, 900), "phone": (390, 844)}
 
@@ -76,7 +80,7 @@ def test_every_scene_forward_and_back_without_errors(chromium, shape_server, vie
         assert page.evaluate("location.hash") == f"#scene={n}"
         title = page.get_by_test_id("story-title").inner_text()
         words = page.locator(".story-words").inner_text().split()
-        assert title and 8 <= len(words) <= 70, (n, title, len(words))
+        assert title and 8 <= len(words) <= 60, (n, title, len(words))
         assert page.locator(".story-strip a[aria-current=step]").inner_text() == str(n)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS[viewport][0], (n, title, width)
@@ -114,6 +118,31 @@ def test_a_scene_link_survives_a_reload_and_the_page_still_opens_on_draw(chromiu
     page.wait_for_function("() => window.digitnet && window.digitnet.draw.model !== null")
     assert page.locator("#view-draw").is_visible()
     assert page.errors == []
+    context.close()
+
+
+def frames_strip(chromium, address, scene: int, testid: str, moments, name: str) -> None:  # noqa: F811
+    """With DIGITNET_SCREENSHOTS=1: the scene's picture at (stage, progress) moments, side by
+    side, at a phone's width, saved as docs/images/{name}.png (docs/web.md shows it)."""
+    if os.environ.get("DIGITNET_SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+
+    context, page = story_page(chromium, (390, 844), reduced=True)
+    open_scene(page, address, scene)
+    picture = page.get_by_test_id(testid)
+    frames = []
+    for stage, progress in moments:
+        page.evaluate(f"window.digitnet.story.timeline.seek({stage}, {progress})")
+        frames.append(Image.open(io.BytesIO(picture.screenshot())))
+    strip = Image.new(
+        "RGB", (sum(f.width for f in frames) + 8 * (len(frames) - 1), frames[0].height)
+    )
+    x = 0
+    for frame in frames:
+        strip.paste(frame, (x, 0))
+        x += frame.width + 8
+    strip.save(SHOTS / f"{name}.png", optimize=True)
     context.close()
 
 
@@ -159,6 +188,8 @@ def test_the_forward_pass_lights_the_layers_in_order(chromium, server):  # noqa:
     assert stepped.count(1.0) >= sum(float(v) >= 1 for v in held.split())
     assert page.errors == []
     context.close()
+    moments = [(0, 1), (1, 0.6), (2, 0.6), (3, 1)]
+    frames_strip(chromium, server, 3, "story-forward", moments, "story-forward")
 
 
 def test_under_reduced_motion_nothing_moves_by_itself(chromium, server):  # noqa: F811
@@ -337,6 +368,8 @@ def test_the_nudges_flow_back_from_the_outputs(chromium, server):  # noqa: F811
     assert all(len(a) <= len(b) for a, b in zip(layers, layers[1:]))
     assert page.errors == []
     context.close()
+    moments = [(0, 0.6), (1, 0.6), (2, 0.5), (2, 1)]
+    frames_strip(chromium, server, 14, "story-backward", moments, "story-backward")
 
 
 def test_the_exported_bundle_declares_each_top_level_name_once():
@@ -359,3 +392,35 @@ def test_the_exported_bundle_declares_each_top_level_name_once():
                 declared[found[1]] = name
     assert "story.js" in modules() and "landscape-ball.js" in modules()
     assert clashes == []
+
+
+def test_the_step_moves_the_outputs_from_before_to_after(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    open_scene(page, server, 17)
+    page.get_by_test_id("story-play").click()
+    seen = page.evaluate(
+        """(ms) => new Promise((done) => {
+          const canvas = document.querySelector("[data-testid=story-step-outputs]");
+          const seen = [];
+          const start = performance.now();
+          const look = (now) => {
+            seen.push(canvas.dataset.outputs.split(" ").map(Number));
+            if (now - start < ms) requestAnimationFrame(look); else done(seen);
+          };
+          requestAnimationFrame(look);
+        })""",
+        1500,
+    )
+    api = post(
+        server, "/api/backprop/step", {"example": {"split": "test", "index": 0}, "others": 0}
+    )
+    assert api["learning_rate"] == 3
+    np.testing.assert_allclose(seen[0], api["before"], atol=2e-2)  # the first frame, or near it
+    np.testing.assert_allclose(seen[-1], api["after"], atol=1e-6)
+    label = api["label"]
+    moving = [frame[label] for frame in seen]
+    assert len(set(moving)) > 3  # it moved through several frames, one way
+    steps = np.diff(moving)
+    assert (steps >= -1e-12).all() or (steps <= 1e-12).all()
+    assert page.errors == []
+    context.close()

@@ -6255,7 +6255,7 @@ var NetPicture = class {
   }
   /**
    * state: lit [per layer 0…L, 0…1] (default all lit), arrows [{layer, values, progress}],
-   * grads [{layer, progress}] (edges into layer coloured by −∂C/∂w), path [[l, from, to]]
+   * grads [{layer, progress}] (edges into layer coloured by −∂C/∂w, the others faint), path [[l, from, to]]
    * (edges into layer l), ring [[l, j]] (neurons circled in gold).
    */
   paint(state = this.state) {
@@ -6297,7 +6297,7 @@ var NetPicture = class {
             const signal = Math.min(1, (act[l - 1][k] || 0) / top[l - 1]);
             colour = rgb(
               w >= 0 ? GREEN : RED,
-              (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l])
+              (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l]) * (grads.size ? 0.3 : 1)
             );
           }
           stroke(ctx, from, to, colour, 0.5 + 2.5 * size);
@@ -6576,7 +6576,7 @@ var forwardPass = {
     const answer2 = argmax(out);
     const firstTop = argmax(result.activations[1]);
     view.say(
-      `Each layer's activations decide the next one's: a\u2032 = \u03C3(W a + b). Your pixels light hidden layer 1 (neuron ${firstTop} brightest, ${num(result.activations[1][firstTop], 2)}), that layer lights the next, and so on to the ${out.length} outputs, where ${answer2} shines brightest.`
+      `Each layer's activations decide the next one's: a\u2032 = ${model.activation === "relu" ? "ReLU" : "\u03C3"}(W a + b). Your pixels light hidden layer 1 (neuron ${firstTop} brightest, ${num(result.activations[1][firstTop], 2)}), that layer lights the next, and so on to the ${out.length} outputs, where ${answer2} shines brightest.`
     );
     const canvas = canvasIn(
       view,
@@ -7269,6 +7269,11 @@ var LAYER_MS = 600;
 var BATCH = 8;
 var ROWS = 16;
 var outputLayer = (model) => model.sizes.length - 1;
+function outputWish(model, result) {
+  const L = outputLayer(model);
+  if (model.cost !== "cross-entropy") return { values: result.nudges[L - 1], name: "\u2212\u2202C/\u2202a" };
+  return { values: result.deltas[L - 1].map((d) => -d), name: "\u2212\u2202C/\u2202z" };
+}
 function netPicture(view, label, options) {
   const canvas = canvasIn(view, "story-net", label);
   return new NetPicture(canvas, view.model, view.result, options);
@@ -7278,10 +7283,10 @@ var wishes = {
   enter(view) {
     const { model, label, result } = view;
     const L = outputLayer(model);
-    const want = result.nudges[L - 1];
+    const { values: want, name } = outputWish(model, result);
     const down = argmax(want.map((v) => -v));
     view.say(
-      `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, \u2212\u2202C/\u2202a.`
+      `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, ${name}.`
     );
     const net = netPicture(
       view,
@@ -7513,7 +7518,8 @@ var backwards = {
       for (let s = 0; s <= stage; s++) {
         const l = L - s;
         const progress = s < stage ? 1 : ease(p);
-        arrows.push({ layer: l, values: result.nudges[l - 1], progress });
+        const values = l === L ? outputWish(model, result).values : result.nudges[l - 1];
+        arrows.push({ layer: l, values, progress });
         grads.push({ layer: l, progress });
       }
       net.canvas.dataset.flow = arrows.map((a) => `${a.layer}:${a.progress.toFixed(2)}`).join(" ");

@@ -17,6 +17,16 @@ const ROWS = 16; // neurons shown in a bar chart at most
 
 const outputLayer = (model) => model.sizes.length - 1;
 
+/**
+ * What each output wants, as the video draws it: −∂C/∂a = 2(y − a) for the quadratic cost;
+ * for cross-entropy (whose ∂C/∂a is 0 but for the label) −∂C/∂z = y − a, through the softmax.
+ */
+function outputWish(model, result) {
+  const L = outputLayer(model);
+  if (model.cost !== "cross-entropy") return { values: result.nudges[L - 1], name: "−∂C/∂a" };
+  return { values: result.deltas[L - 1].map((d) => -d), name: "−∂C/∂z" };
+}
+
 /** The network picture for a scene, in its own canvas. */
 function netPicture(view, label, options) {
   const canvas = canvasIn(view, "story-net", label);
@@ -28,12 +38,12 @@ const wishes = {
   enter(view) {
     const { model, label, result } = view;
     const L = outputLayer(model);
-    const want = result.nudges[L - 1];
+    const { values: want, name } = outputWish(model, result);
     const down = argmax(want.map((v) => -v));
     view.say(
       `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every ` +
         `other output down, each in proportion to how far it is from its target: output ` +
-        `${down} most (${signed(want[down], 3)}). The arrows are these nudges, −∂C/∂a.`,
+        `${down} most (${signed(want[down], 3)}). The arrows are these nudges, ${name}.`,
     );
     const net = netPicture(
       view,
@@ -284,7 +294,8 @@ const backwards = {
       for (let s = 0; s <= stage; s++) {
         const l = L - s;
         const progress = s < stage ? 1 : ease(p);
-        arrows.push({ layer: l, values: result.nudges[l - 1], progress });
+        const values = l === L ? outputWish(model, result).values : result.nudges[l - 1];
+        arrows.push({ layer: l, values, progress });
         grads.push({ layer: l, progress });
       }
       net.canvas.dataset.flow = arrows.map((a) => `${a.layer}:${a.progress.toFixed(2)}`).join(" ");

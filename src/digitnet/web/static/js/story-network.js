@@ -151,7 +151,7 @@ const forwardPass = {
     const answer = argmax(out);
     const firstTop = argmax(result.activations[1]);
     view.say(
-      `Each layer's activations decide the next one's: a′ = σ(W a + b). Your pixels light ` +
+      `Each layer's activations decide the next one's: a′ = ${model.activation === "relu" ? "ReLU" : "σ"}(W a + b). Your pixels light ` +
         `hidden layer 1 (neuron ${firstTop} brightest, ${num(result.activations[1][firstTop], 2)}), ` +
         `that layer lights the next, and so on to the ${out.length} outputs, where ${answer} ` +
         `shines brightest.`,

@@ -86,7 +86,7 @@ export class NetPicture {
 
   /**
    * state: lit [per layer 0…L, 0…1] (default all lit), arrows [{layer, values, progress}],
-   * grads [{layer, progress}] (edges into layer coloured by −∂C/∂w), path [[l, from, to]]
+   * grads [{layer, progress}] (edges into layer coloured by −∂C/∂w, the others faint), path [[l, from, to]]
    * (edges into layer l), ring [[l, j]] (neurons circled in gold).
    */
   paint(state = this.state) {
@@ -133,7 +133,7 @@ export class NetPicture {
             const signal = Math.min(1, (act[l - 1][k] || 0) / top[l - 1]);
             colour = rgb(
               w >= 0 ? GREEN : RED,
-              (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l]),
+              (0.08 + 0.5 * signal * size) * (0.25 + 0.75 * lit[l]) * (grads.size ? 0.3 : 1),
             );
           }
           stroke(ctx, from, to, colour, 0.5 + 2.5 * size);
