@@ -38,7 +38,8 @@ RUN_AXE = """async (tags) => {
         .join(' | ')} (${v.nodes.length}) ${v.nodes[0].failureSummary.split('\\n')[1] || ''}`);
 }"""
 
-# On a phone: what sticks out sideways, key cells out of their table's view, small targets.
+# On a phone: what sticks out sideways, key cells out of their table's view, small targets,
+# and (the phone asking for reduced motion) any CSS animation or transition still running.
 PHONE_PROBLEMS = """() => {
     const problems = [];
     const root = document.documentElement;
@@ -61,6 +62,8 @@ PHONE_PROBLEMS = """() => {
                 (c.getAttribute('aria-label') || c.textContent.trim().slice(0, 30)
                  || c.outerHTML.slice(0, 60)));
     }
+    // the phone asks for reduced motion: nothing may still be moving once the view settled
+    for (const a of document.getAnimations()) problems.push(`still moving: ${a.animationName || a.id}`);
     return problems;
 }"""
 
@@ -190,6 +193,7 @@ def test_every_tab_has_no_accessibility_violation_before_and_after_use(
         viewport={"width": width, "height": height},
         has_touch=phone,
         is_mobile=phone,
+        reduced_motion="reduce" if phone else "no-preference",
         bypass_csp=True,
     )
     page = context.new_page()

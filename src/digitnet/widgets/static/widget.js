@@ -3152,7 +3152,7 @@ var Example = class {
     const next = button("Next");
     const thumb = el("canvas", { width: SIDE, height: SIDE, className: "example-thumb" });
     thumb.setAttribute("role", "img");
-    const said = el("span", { className: "studied" });
+    const said = el("span", { className: "studied", "aria-live": "polite" });
     const status = el("span", { className: "muted", "aria-live": "polite" });
     const load = async (n) => {
       const split = source.value === "random" ? "train" : source.value;
@@ -3255,7 +3255,7 @@ var BackpropView = class {
       role: "group",
       "aria-label": "The ten outputs"
     });
-    this.costSum = el("p", { className: "cost-sum" });
+    this.costSum = el("p", { className: "cost-sum", "aria-live": "polite" });
     this.nudgeCanvas = el("canvas", { className: "chart short", role: "img" });
     const costSection = section(
       "The cost of this example, term by term",
@@ -3691,9 +3691,12 @@ var BackpropView = class {
     if (!this.pairs.length) return;
     const g = result.grad_weights[0];
     const nIn = this.model.sizes[0];
+    const change2 = new Float64Array(this.pairs.length * nIn);
     let top = 1e-12;
-    for (let i = 0; i < this.pairs.length * nIn; i++) top = Math.max(top, Math.abs(g[i]));
-    const change2 = g.map((v) => -v);
+    for (let i = 0; i < change2.length; i++) {
+      change2[i] = -g[i];
+      top = Math.max(top, Math.abs(g[i]));
+    }
     const redraw = this.weightsDrawn !== this.working;
     this.pairs.forEach(({ now, wish, caption }, j) => {
       if (redraw) drawSigned(now, this.working.weights[0], j * nIn);
@@ -3803,11 +3806,14 @@ var BackpropView = class {
       });
       this.otherThumbs.replaceChildren(...this.otherFigures.map((f) => f.figure));
     }
+    const shown = s ?? this.working;
+    if (this.othersShown === shown) return;
+    this.othersShown = shown;
     const after = s ? s.after : this.working;
     const before = s ? s.before : this.working;
     for (const { x, label, caption, figure } of this.otherFigures) {
       const a0 = forwardAll(before, x).activations.at(-1)[label];
-      const a1 = forwardAll(after, x).activations.at(-1)[label];
+      const a1 = s ? forwardAll(after, x).activations.at(-1)[label] : a0;
       caption.textContent = `${label}: ${s ? `${num(a0, 2)} \u2192 ${num(a1, 2)}` : num(a0, 2)}`;
       figure.className = `thumb ${!s || Math.abs(a1 - a0) < 5e-4 ? "" : a1 > a0 ? "up" : "down"}`;
     }
@@ -3927,10 +3933,10 @@ function stacked(canvas, wishes2, totals, colors) {
   const n = totals.length;
   let top = 1e-12;
   for (let k = 0; k < n; k++) {
-    let up = 0;
-    let down = 0;
-    for (const row of wishes2) row[k] > 0 ? up += row[k] : down -= row[k];
-    top = Math.max(top, up, down);
+    let up2 = 0;
+    let down2 = 0;
+    for (const row of wishes2) row[k] > 0 ? up2 += row[k] : down2 -= row[k];
+    top = Math.max(top, up2, down2);
   }
   const bottom = 18;
   const mid = (height - bottom) / 2;
@@ -3942,29 +3948,28 @@ function stacked(canvas, wishes2, totals, colors) {
   ctx.moveTo(0, mid);
   ctx.lineTo(width, mid);
   ctx.stroke();
+  const xs = Array.from({ length: n }, (_, k) => slot * k + (slot - bar) / 2);
+  const up = new Float64Array(n).fill(mid);
+  const down = new Float64Array(n).fill(mid);
+  wishes2.forEach((row, j) => {
+    ctx.fillStyle = colors[j];
+    ctx.beginPath();
+    for (let k = 0; k < n; k++) {
+      const h = Math.abs(row[k]) * scale;
+      let y = down[k];
+      if (row[k] >= 0) y = up[k] -= h;
+      else down[k] += h;
+      if (h >= 0.05) ctx.rect(xs[k], y, bar, h);
+    }
+    ctx.fill();
+  });
+  ctx.fillStyle = "#ffffff";
+  for (let k = 0; k < n; k++) ctx.fillRect(xs[k] - 3, mid - totals[k] * scale - 1.5, bar + 6, 3);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
-  for (let k = 0; k < n; k++) {
-    const x = slot * k + (slot - bar) / 2;
-    let up = mid;
-    let down = mid;
-    wishes2.forEach((row, j) => {
-      const h = Math.abs(row[k]) * scale;
-      ctx.fillStyle = colors[j];
-      if (row[k] >= 0) {
-        up -= h;
-        ctx.fillRect(x, up, bar, h);
-      } else {
-        ctx.fillRect(x, down, bar, h);
-        down += h;
-      }
-    });
-    const y = mid - totals[k] * scale;
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
-    ctx.fillStyle = "#93a0b8";
-    if (k % labelEvery(slot) === 0) ctx.fillText(String(k), slot * (k + 0.5), height - 4);
-  }
+  ctx.fillStyle = "#93a0b8";
+  for (let k = 0; k < n; k += labelEvery(slot))
+    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   ctx.textAlign = "left";
   ctx.fillText(`\xB1${value(top)}`, 4, 12);
 }
@@ -4648,7 +4653,7 @@ var GradientView = class {
     this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
-    this.summary = el("p", { dataset: { testid: "gradient-summary" } });
+    this.summary = el("p", { "aria-live": "polite", dataset: { testid: "gradient-summary" } });
     this.rankChart = el("canvas", {
       className: "chart",
       role: "img",
@@ -5588,7 +5593,7 @@ var ChainView = class {
       role: "img",
       "aria-label": "The real network's cost as the picked value is nudged, beside its tangent line"
     });
-    this.realTangentText = el("p");
+    this.realTangentText = el("p", { "aria-live": "polite" });
     const realPart = section(
       "The same in the real network",
       "Pick any weight (an edge), bias or hidden activation (a neuron) in the diagram, for the example and label chosen here. A hidden activation reaches the cost through every neuron it feeds, so its derivative is a sum over those paths.",

@@ -74,7 +74,7 @@ export class BackpropView {
       role: "group",
       "aria-label": "The ten outputs",
     });
-    this.costSum = el("p", { className: "cost-sum" });
+    this.costSum = el("p", { className: "cost-sum", "aria-live": "polite" });
     this.nudgeCanvas = el("canvas", { className: "chart short", role: "img" });
     const costSection = section(
       "The cost of this example, term by term",
@@ -534,9 +534,12 @@ export class BackpropView {
     if (!this.pairs.length) return;
     const g = result.grad_weights[0];
     const nIn = this.model.sizes[0];
+    const change = new Float64Array(this.pairs.length * nIn); // the shown neurons' −∂C/∂w
     let top = 1e-12;
-    for (let i = 0; i < this.pairs.length * nIn; i++) top = Math.max(top, Math.abs(g[i]));
-    const change = g.map((v) => -v);
+    for (let i = 0; i < change.length; i++) {
+      change[i] = -g[i];
+      top = Math.max(top, Math.abs(g[i]));
+    }
     const redraw = this.weightsDrawn !== this.working;
     this.pairs.forEach(({ now, wish, caption }, j) => {
       if (redraw) drawSigned(now, this.working.weights[0], j * nIn); // as the Weights view
@@ -654,11 +657,14 @@ export class BackpropView {
       });
       this.otherThumbs.replaceChildren(...this.otherFigures.map((f) => f.figure));
     }
+    const shown = s ?? this.working; // their outputs hang on the weights alone, not the label
+    if (this.othersShown === shown) return;
+    this.othersShown = shown;
     const after = s ? s.after : this.working;
     const before = s ? s.before : this.working;
     for (const { x, label, caption, figure } of this.otherFigures) {
       const a0 = forwardAll(before, x).activations.at(-1)[label];
-      const a1 = forwardAll(after, x).activations.at(-1)[label];
+      const a1 = s ? forwardAll(after, x).activations.at(-1)[label] : a0;
       caption.textContent = `${label}: ${s ? `${num(a0, 2)} → ${num(a1, 2)}` : num(a0, 2)}`;
       figure.className = `thumb ${!s || Math.abs(a1 - a0) < 5e-4 ? "" : a1 > a0 ? "up" : "down"}`;
     }
@@ -813,29 +819,30 @@ function stacked(canvas, wishes, totals, colors) {
   ctx.moveTo(0, mid);
   ctx.lineTo(width, mid);
   ctx.stroke();
+  // Each column stacks the wishes in the order of the rows; drawn one colour (row) at a time,
+  // as one path: a wide layer has tens of thousands of pieces, and a fill per piece is slow.
+  const xs = Array.from({ length: n }, (_, k) => slot * k + (slot - bar) / 2);
+  const up = new Float64Array(n).fill(mid);
+  const down = new Float64Array(n).fill(mid);
+  wishes.forEach((row, j) => {
+    ctx.fillStyle = colors[j];
+    ctx.beginPath();
+    for (let k = 0; k < n; k++) {
+      const h = Math.abs(row[k]) * scale;
+      let y = down[k]; // a negative wish hangs below the ones before it
+      if (row[k] >= 0) y = up[k] -= h;
+      else down[k] += h;
+      if (h >= 0.05) ctx.rect(xs[k], y, bar, h); // thinner pieces would not show
+    }
+    ctx.fill();
+  });
+  ctx.fillStyle = "#ffffff";
+  for (let k = 0; k < n; k++) ctx.fillRect(xs[k] - 3, mid - totals[k] * scale - 1.5, bar + 6, 3);
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
-  for (let k = 0; k < n; k++) {
-    const x = slot * k + (slot - bar) / 2;
-    let up = mid;
-    let down = mid;
-    wishes.forEach((row, j) => {
-      const h = Math.abs(row[k]) * scale;
-      ctx.fillStyle = colors[j];
-      if (row[k] >= 0) {
-        up -= h;
-        ctx.fillRect(x, up, bar, h);
-      } else {
-        ctx.fillRect(x, down, bar, h);
-        down += h;
-      }
-    });
-    const y = mid - totals[k] * scale;
-    ctx.fillStyle = "#ffffff";
-    ctx.fillRect(x - 3, y - 1.5, bar + 6, 3);
-    ctx.fillStyle = "#93a0b8";
-    if (k % labelEvery(slot) === 0) ctx.fillText(String(k), slot * (k + 0.5), height - 4);
-  }
+  ctx.fillStyle = "#93a0b8";
+  for (let k = 0; k < n; k += labelEvery(slot))
+    ctx.fillText(String(k), slot * (k + 0.5), height - 4);
   ctx.textAlign = "left";
   ctx.fillText(`±${value(top)}`, 4, 12);
 }

@@ -211,7 +211,7 @@ export class ChainView {
       "aria-label":
         "The real network's cost as the picked value is nudged, beside its tangent line",
     });
-    this.realTangentText = el("p");
+    this.realTangentText = el("p", { "aria-live": "polite" });
     const realPart = section(
       "The same in the real network",
       "Pick any weight (an edge), bias or hidden activation (a neuron) in the diagram, for the example and label chosen here. A hidden activation reaches the cost through every neuron it feeds, so its derivative is a sum over those paths.",

@@ -179,7 +179,7 @@ export class Example {
     const next = button("Next");
     const thumb = el("canvas", { width: SIDE, height: SIDE, className: "example-thumb" });
     thumb.setAttribute("role", "img");
-    const said = el("span", { className: "studied" });
+    const said = el("span", { className: "studied", "aria-live": "polite" });
     const status = el("span", { className: "muted", "aria-live": "polite" });
     const load = async (n) => {
       const split = source.value === "random" ? "train" : source.value;

@@ -75,7 +75,7 @@ export class GradientView {
     this.scopeStatus = el("span", { className: "muted", "aria-live": "polite" });
     this.scope.addEventListener("change", () => this.chooseScope());
     this.batchSize.addEventListener("change", () => this.chooseScope());
-    this.summary = el("p", { dataset: { testid: "gradient-summary" } });
+    this.summary = el("p", { "aria-live": "polite", dataset: { testid: "gradient-summary" } });
     // ranked components
     this.rankChart = el("canvas", {
       className: "chart",
