@@ -63,7 +63,8 @@ PHONE_PROBLEMS = """() => {
                  || c.outerHTML.slice(0, 60)));
     }
     // the phone asks for reduced motion: nothing may still be moving once the view settled
-    for (const a of document.getAnimations()) problems.push(`still moving: ${a.animationName || a.id}`);
+    for (const a of document.getAnimations())
+        problems.push(`still moving: ${a.animationName || a.id}`);
     return problems;
 }"""
 
