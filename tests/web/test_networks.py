@@ -118,6 +118,13 @@ def check_backprop(page, sizes) -> None:
     assert rows.count() == 10
     shown = [float(rows.nth(d).get_attribute("data-value")) for d in range(10)]
     np.testing.assert_allclose(shown, api["activations"][-1], atol=2e-6)
+    drawn = page.evaluate(  # the Draw view's own forward pass (network.js), on the same input
+        """async (x) => { const n = await import('/static/js/network.js');
+                         const m = window.digitnet.draw.model;
+                         return Array.from(n.forward(m, Float64Array.from(x)).at(-1)); }""",
+        x,
+    )
+    np.testing.assert_allclose(drawn, api["activations"][-1], atol=2e-6)
     cost = page.evaluate("window.digitnet.backprop.result.cost")
     assert cost == pytest.approx(api["cost"], abs=1e-6)
     assert page.locator(".sums canvas").count() == len(sizes) - 2
