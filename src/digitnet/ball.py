@@ -23,7 +23,8 @@ from .network import Network
 GRID = 21  # points per side of each slice
 RATE = 20.0  # positions a second at most (the page wants 10 or more)
 BUDGET = 0.03  # the share of the training thread's time the positions may take, and the slices too
-KEEP = 48  # the θ's kept to lay the next plane through, thinned evenly as the run goes on
+KEEP = 48  # the θ's kept to lay the next plane through, thinned evenly as the run goes on …
+KEEP_BYTES = 64_000_000  # … fewer for wide networks: at most this much memory (float32)
 EVAL_WORK = 2_700_000  # images × parameters of one true cost: 200 for the video network
 MIN_IMAGES, MAX_IMAGES = 50, 200
 HEAD_START = 0.1  # seconds of the training thread's time for slices at the start, beyond the
@@ -77,6 +78,7 @@ class Ball:
         self.kept_steps = [0]
         self.kept_costs = [self.true_cost(self.initial)]
         self.every, self.count = 1, 0  # keep every `every`-th position
+        self.keep_most = int(np.clip(KEEP_BYTES // (4 * like.n_params), 8, KEEP))
         self.plane: Plane | None = None
         self.planes = 0  # how many have been laid
         self.window = np.zeros((2, 2))  # [[α low, α high], [β low, β high]]
@@ -159,7 +161,7 @@ class Ball:
         self.kept.append(theta.astype(np.float32))
         self.kept_steps.append(step)
         self.kept_costs.append(cost)
-        if len(self.kept) > KEEP:  # every other one goes (θ₀ stays), twice as far apart
+        if len(self.kept) > self.keep_most:  # every other one goes (θ₀ stays), twice as far apart
             self.kept = self.kept[::2]
             self.kept_steps = self.kept_steps[::2]
             self.kept_costs = self.kept_costs[::2]
