@@ -97,6 +97,7 @@ def test_the_slice_is_the_landscapes_plane_and_the_ball_lies_on_it_when_it_is_la
     at = theta0 + plane["alphas"][j] * d1 + plane["betas"][i] * d2
     assert plane["cost"][i][j] == pytest.approx(cost_at(start, at, X, labels), rel=1e-4)
     first = events[events.index(plane) + 1]  # the ball that asked for this plane is on it
+    assert first["step"] == plane["step"]
     assert first["off_plane"] == pytest.approx(0.0, abs=1e-6 * np.linalg.norm(at - theta0))
     assert first["cost_plane"] == pytest.approx(first["cost_true"], rel=1e-4)
     assert 0.0 <= plane["held"] <= 1.0

@@ -217,6 +217,7 @@ class Ball:
             {
                 "type": "plane",
                 "id": self.planes,
+                "step": self.last_step,  # laid for the ball of this step, which comes next
                 "alphas": alphas.tolist(),
                 "betas": betas.tolist(),
                 "cost": [

@@ -34,6 +34,7 @@ test("foldRun: a new plane replaces the trail; balls of an older plane are left 
   );
   assert.equal(s.ball.alpha, 0.8);
   assert.equal(s.positions, 2);
+  assert.equal(foldRun(events.slice(0, 6)).ball, null); // a new plane: no ball until its own
   assert.deepEqual(foldRun([]), { plane: null, trail: [], ball: null, positions: 0 });
 });
 

@@ -4,11 +4,13 @@ stops where the stream's last position put it. At 1440×900 and 390×844."""
 
 from __future__ import annotations
 
+import io
 import json
+import os
 
 import pytest
 
-from .test_browser import CHROMIUM, chromium, server  # noqa: F401 (fixtures)
+from .test_browser import CHROMIUM, SHOTS, chromium, running, server  # noqa: F401 (fixtures)
 
 pytestmark = [
     pytest.mark.browser,
@@ -72,3 +74,44 @@ def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport[0]
     context.close()
     assert errors == [], errors
+
+
+@pytest.mark.skipif(
+    not (os.environ.get("DIGITNET_SCREENSHOTS") and os.environ.get("DIGITNET_WEB_MODEL")),
+    reason="docs pictures: DIGITNET_SCREENSHOTS=1 and DIGITNET_WEB_MODEL=a video model",
+)
+def test_docs_frames_of_the_ball_on_the_real_network(chromium, tmp_path):  # noqa: F811
+    """docs/images/web-ball.png: the story's ball scene on all of MNIST, its run replayed at
+    four moments; web-ball-race.png: the race scene at its end."""
+    from PIL import Image
+
+    from digitnet.data import load_dataset
+    from digitnet.web.app import create_app
+
+    mnist = load_dataset("mnist", progress=False)
+    app = create_app(os.environ["DIGITNET_WEB_MODEL"], tmp_path, data_loader=lambda: mnist)
+    with running(app) as address:
+        page = chromium.new_context(viewport={"width": 1440, "height": 900}).new_page()
+        page.goto(f"{address}/#scene=9")
+        page.wait_for_function(
+            "document.querySelector('[data-testid=landscape-ball]')?.dataset.running === 'false'",
+            timeout=180_000,
+        )
+        view = page.locator(".story-scene .ball-view")
+        frames = []
+        for p in (0.08, 0.2, 0.45, 1.0):  # the replay, at moments of the run
+            page.evaluate(f"window.digitnet.story.timeline.seek(0, {p})")
+            frames.append(Image.open(io.BytesIO(view.screenshot())).convert("RGB"))
+        strip = Image.new("RGB", (sum(f.width for f in frames), frames[0].height), "#0b0f17")
+        for i, frame in enumerate(frames):
+            strip.paste(frame, (sum(f.width for f in frames[:i]), 0))
+        strip.thumbnail((1600, 1600))
+        strip.save(SHOTS / "web-ball.png")
+        page.goto(f"{address}/#scene=16")
+        page.reload()
+        page.wait_for_function(
+            "window.digitnet.story.timeline.ended && document.querySelector('.race-facts li')",
+            timeout=180_000,
+        )
+        page.evaluate("window.digitnet.story.timeline.finish()")
+        page.locator(".story-scene").screenshot(path=str(SHOTS / "web-ball-race.png"))

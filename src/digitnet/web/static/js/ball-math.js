@@ -25,6 +25,7 @@ export function applyEvent(state, kind, data) {
   if (kind === "plane") {
     state.plane = data;
     state.trail = data.trail.slice();
+    state.ball = null; // its (α, β) were on the plane before; its next position comes next
     return true;
   }
   if (kind === "ball" && state.plane && data.plane === state.plane.id) {

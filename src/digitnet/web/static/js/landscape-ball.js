@@ -83,7 +83,9 @@ export function mountBall(
     if (stopButton) stopButton.disabled = !yes;
   };
 
+  let destroyed = false; // a run started before destroy() is not followed after it
   const follow = () => {
+    if (destroyed) return;
     source?.close();
     events = [];
     state = emptyRun();
@@ -157,6 +159,7 @@ export function mountBall(
     follow,
     stop,
     destroy() {
+      destroyed = true;
       source?.close();
       source = null;
       if (frame !== null) cancelAnimationFrame(frame);
@@ -405,11 +408,11 @@ function describe({ plane, ball }) {
   );
 }
 
-// How many of a run's events have come by fraction p of its replay (by their steps).
+// How many of a run's events have come by fraction p of its replay (by their steps: a new
+// plane comes with the ball that asked for it).
 function upTo(events, p) {
   const last = events.findLast(([kind]) => kind === "ball")?.[1].step ?? 0;
   const until = p * last;
-  let k = 0;
-  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
-  return k;
+  const k = events.findIndex(([, data]) => data.step > until);
+  return k < 0 ? events.length : k;
 }
