@@ -27,7 +27,7 @@ KEEP = 48  # the θ's kept to lay the next plane through, thinned evenly as the 
 KEEP_BYTES = 64_000_000  # … fewer for wide networks: at most this much memory (float32)
 EVAL_WORK = 2_700_000  # images × parameters of one true cost: 200 for the video network
 MIN_IMAGES, MAX_IMAGES = 50, 200
-HEAD_START = 0.1  # seconds of the training thread's time for slices at the start, beyond the
+HEAD_START = 0.05  # seconds of the training thread's time for slices at the start, beyond the
 # budget: the way turns most in the first steps
 DRIFT = 0.5  # … or when it is farther off the plane than half its distance from θ₀ on it
 INNER = 0.9  # a new slice when the ball leaves the middle 90% of this one, either way …
