@@ -1457,6 +1457,9 @@ tr.total th {
   color: #f0a060;
 }
 /* the ball on the real landscape (landscape-ball.js): a square slice, DOM balls over it */
+.ball-view {
+  max-width: 520px;
+}
 .ball-stage {
   position: relative;
   max-width: 520px;
@@ -1484,7 +1487,6 @@ tr.total th {
 }
 .ball-facts {
   font-size: 0.9rem;
-  max-width: 520px;
 }
 .race-facts {
   padding-left: 1.1rem;
@@ -5385,11 +5387,11 @@ function drawLandscape(canvas, r) {
     ctx.strokeStyle = color;
     ctx.lineWidth = 2;
     ctx.stroke();
-    const near = 0.1 * Math.max(p.travel, 1e-9);
+    const near2 = 0.1 * Math.max(p.travel, 1e-9);
     p.points.forEach(([a, b], i) => {
       ctx.beginPath();
       ctx.arc(toX(a), toY(b), 3, 0, 2 * Math.PI);
-      if (p.off_plane[i] <= near) {
+      if (p.off_plane[i] <= near2) {
         ctx.fillStyle = color;
         ctx.fill();
       } else {
@@ -6664,6 +6666,7 @@ function applyEvent(state, kind2, data) {
   if (kind2 === "plane") {
     state.plane = data;
     state.trail = data.trail.slice();
+    state.ball = null;
     return true;
   }
   if (kind2 === "ball" && state.plane && data.plane === state.plane.id) {
@@ -6758,7 +6761,9 @@ function mountBall(container, {
     if (startButton) startButton.disabled = yes;
     if (stopButton) stopButton.disabled = !yes;
   };
+  let destroyed = false;
   const follow2 = () => {
+    if (destroyed) return;
     source?.close();
     events = [];
     state = emptyRun();
@@ -6830,6 +6835,7 @@ function mountBall(container, {
     follow: follow2,
     stop,
     destroy() {
+      destroyed = true;
       source?.close();
       source = null;
       if (frame !== null) cancelAnimationFrame(frame);
@@ -7008,14 +7014,14 @@ function line(ctx, points, toX, toY, colour) {
 }
 function describe({ plane, ball: ball2 }) {
   if (!ball2) return "";
-  return `Step ${ball2.step.toLocaleString()} (epoch ${ball2.epoch}): true cost ${num(ball2.cost_true, 4)}, the slice's ${num(ball2.cost_plane, 4)} under the ball, ${num(ball2.off_plane, 2)} off the plane (\u03B1 ${num(ball2.alpha, 2)}, \u03B2 ${num(ball2.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`;
+  return `Step ${ball2.step.toLocaleString()} (epoch ${ball2.epoch}): true cost ${num(ball2.cost_true, 4)}, the slice's ${num(ball2.cost_plane, 4)} under the ball, ${near(ball2.off_plane)} off the plane (\u03B1 ${near(ball2.alpha)}, \u03B2 ${near(ball2.beta)}; slice ${plane.id}, ${plane.n_images} training images).`;
 }
+var near = (v) => num(Math.abs(v) < 5e-3 ? 0 : v, 2);
 function upTo(events, p) {
   const last = events.findLast(([kind2]) => kind2 === "ball")?.[1].step ?? 0;
   const until = p * last;
-  let k = 0;
-  while (k < events.length && !(events[k][0] === "ball" && events[k][1].step > until)) k++;
-  return k;
+  const k = events.findIndex(([, data]) => data.step > until);
+  return k < 0 ? events.length : k;
 }
 
 // src/digitnet/web/static/js/story-descent.js

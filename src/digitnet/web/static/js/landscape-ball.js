@@ -403,10 +403,13 @@ function describe({ plane, ball }) {
   if (!ball) return "";
   return (
     `Step ${ball.step.toLocaleString()} (epoch ${ball.epoch}): true cost ${num(ball.cost_true, 4)}, ` +
-    `the slice's ${num(ball.cost_plane, 4)} under the ball, ${num(ball.off_plane, 2)} off the plane ` +
-    `(α ${num(ball.alpha, 2)}, β ${num(ball.beta, 2)}; slice ${plane.id}, ${plane.n_images} training images).`
+    `the slice's ${num(ball.cost_plane, 4)} under the ball, ${near(ball.off_plane)} off the plane ` +
+    `(α ${near(ball.alpha)}, β ${near(ball.beta)}; slice ${plane.id}, ${plane.n_images} training images).`
   );
 }
+
+// A coordinate or distance to two decimals; round-off (1e−15 off a plane laid through it) is 0.
+const near = (v) => num(Math.abs(v) < 0.005 ? 0 : v, 2);
 
 // How many of a run's events have come by fraction p of its replay (by their steps: a new
 // plane comes with the ball that asked for it).
