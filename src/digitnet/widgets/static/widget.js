@@ -6787,6 +6787,8 @@ function mountBall(container, {
   const ended = () => {
     source?.close();
     source = null;
+    if (frame !== null) cancelAnimationFrame(frame);
+    frame = null;
     going(false);
     if (startButton) startButton.textContent = "Train again";
     if (!state.ball) {

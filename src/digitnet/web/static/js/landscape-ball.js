@@ -110,6 +110,8 @@ export function mountBall(
   const ended = () => {
     source?.close();
     source = null;
+    if (frame !== null) cancelAnimationFrame(frame); // painted here, for the last time
+    frame = null;
     going(false);
     if (startButton) startButton.textContent = "Train again";
     if (!state.ball) {
