@@ -113,6 +113,8 @@ def test_a_scene_link_survives_a_reload_and_the_page_still_opens_on_draw(chromiu
     assert page.locator("#view-story").is_visible()
     page.keyboard.press("ArrowRight")
     assert scene_index(page) == 4 and page.evaluate("location.hash") == "#scene=4"
+    page.locator(".story-strip a").nth(5).click()  # a scene's link in the strip
+    assert scene_index(page) == 6 and page.evaluate("location.hash") == "#scene=6"
     page.get_by_test_id("tab-draw").click()  # leaving the story forgets the scene
     page.reload()
     page.wait_for_function("() => window.digitnet && window.digitnet.draw.model !== null")
@@ -146,28 +148,32 @@ def frames_strip(chromium, address, scene: int, testid: str, moments, name: str)
     context.close()
 
 
-def lit_over_time(page, seconds: float) -> list[list[float]]:
-    """The forward scene's lit layers, sampled every animation frame for `seconds`."""
+def over_time(page, testid: str, key: str, seconds: float) -> list[str]:
+    """A picture's data-`key`, sampled every animation frame for `seconds`."""
     return page.evaluate(
-        """(ms) => new Promise((done) => {
-          const canvas = document.querySelector("[data-testid=story-forward]");
+        """([testid, key, ms]) => new Promise((done) => {
+          const picture = document.querySelector(`[data-testid=${testid}]`);
           const seen = [];
           const start = performance.now();
           const look = (now) => {
-            seen.push(canvas.dataset.lit.split(" ").map(Number));
+            seen.push(picture.dataset[key]);
             if (now - start < ms) requestAnimationFrame(look); else done(seen);
           };
           requestAnimationFrame(look);
         })""",
-        seconds * 1000,
+        [testid, key, seconds * 1000],
     )
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in text.split()]
 
 
 def test_the_forward_pass_lights_the_layers_in_order(chromium, server):  # noqa: F811
     context, page = story_page(chromium)
     open_scene(page, server, 3)
     page.get_by_test_id("story-play").click()  # replay now the digit is loaded
-    seen = lit_over_time(page, 2.4)
+    seen = [numbers(lit) for lit in over_time(page, "story-forward", "lit", 2.4)]
     assert seen[-1] == [1, 1, 1, 1]
     # each layer starts lighting only once the one before is fully lit, and never dims
     starts = [next(i for i, lit in enumerate(seen) if lit[l] > 0) for l in range(4)]
@@ -350,19 +356,7 @@ def test_the_nudges_flow_back_from_the_outputs(chromium, server):  # noqa: F811
     context, page = story_page(chromium)
     open_scene(page, server, 14)
     page.get_by_test_id("story-play").click()
-    seen = page.evaluate(
-        """(ms) => new Promise((done) => {
-          const canvas = document.querySelector("[data-testid=story-backward]");
-          const seen = [];
-          const start = performance.now();
-          const look = (now) => {
-            seen.push(canvas.dataset.flow);
-            if (now - start < ms) requestAnimationFrame(look); else done(seen);
-          };
-          requestAnimationFrame(look);
-        })""",
-        2200,
-    )
+    seen = over_time(page, "story-backward", "flow", 2.2)
     layers = [[int(part.split(":")[0]) for part in flow.split()] for flow in seen]
     assert layers[0][0] == 3 and layers[-1] == [3, 2, 1]  # outputs first, then back
     assert all(len(a) <= len(b) for a, b in zip(layers, layers[1:]))
@@ -398,19 +392,7 @@ def test_the_step_moves_the_outputs_from_before_to_after(chromium, server):  # n
     context, page = story_page(chromium)
     open_scene(page, server, 17)
     page.get_by_test_id("story-play").click()
-    seen = page.evaluate(
-        """(ms) => new Promise((done) => {
-          const canvas = document.querySelector("[data-testid=story-step-outputs]");
-          const seen = [];
-          const start = performance.now();
-          const look = (now) => {
-            seen.push(canvas.dataset.outputs.split(" ").map(Number));
-            if (now - start < ms) requestAnimationFrame(look); else done(seen);
-          };
-          requestAnimationFrame(look);
-        })""",
-        1500,
-    )
+    seen = [numbers(outputs) for outputs in over_time(page, "story-step-outputs", "outputs", 1.5)]
     api = post(
         server, "/api/backprop/step", {"example": {"split": "test", "index": 0}, "others": 0}
     )

@@ -158,7 +158,12 @@ const WIDGETS = {
   chain: learningWidget((root, example) => new ChainView(root, example)),
   story: learningWidget(
     (root, example, model) =>
-      new StoryView(root, example, { served: false, samples: model.get("samples"), keys: root }),
+      new StoryView(root, example, {
+        served: false,
+        samples: model.get("samples"),
+        keys: root,
+        address: false, // the notebook's address is not the story's
+      }),
   ),
 };
 

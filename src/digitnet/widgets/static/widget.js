@@ -8046,10 +8046,13 @@ var StoryView = class {
    * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
    * tab switcher); served: a server answers (else the scenes that need one say so);
    * samples: test digits embedded in an exported page ([{label, pixels_255}]); keys: where ←
-   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook).
+   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook);
+   * address: the scene is kept in the page's address (#scene=N), which can open it (not in a
+   * notebook, whose address is the notebook's).
    */
   constructor(root, example, { served = true, select = () => {
-  }, samples = null, keys = document } = {}) {
+  }, samples = null, keys = document, address = true } = {}) {
+    this.address = address;
     this.root = root;
     this.example = example;
     this.served = served;
@@ -8067,7 +8070,7 @@ var StoryView = class {
       attributes: true,
       attributeFilter: ["hidden"]
     });
-    window.addEventListener("hashchange", () => this.followHash());
+    if (address) window.addEventListener("hashchange", () => this.followHash());
     keys.addEventListener("keydown", (e) => this.key(e));
   }
   build() {
@@ -8079,7 +8082,11 @@ var StoryView = class {
         href: `#scene=${i + 1}`,
         textContent: String(i + 1),
         title: scene.title,
-        "aria-label": `Scene ${i + 1}: ${scene.title}`
+        "aria-label": `Scene ${i + 1}: ${scene.title}`,
+        onclick: (e) => {
+          e.preventDefault();
+          this.go(i);
+        }
       });
       const item = el("li", {}, link);
       if (scene.chapter !== chapter) item.className = "chapter-start";
@@ -8124,7 +8131,7 @@ var StoryView = class {
   }
   setModel(model) {
     this.model = model;
-    if (sceneInHash(window.location.hash) !== null) this.followHash();
+    if (this.address && sceneInHash(window.location.hash) !== null) this.followHash();
     else this.refresh();
   }
   /** The address names a scene: open the tab there. */
@@ -8137,7 +8144,7 @@ var StoryView = class {
   shownOrHidden() {
     if (this.root.hidden) {
       this.leave();
-      if (sceneInHash(window.location.hash) !== null)
+      if (this.address && sceneInHash(window.location.hash) !== null)
         history.replaceState(null, "", window.location.pathname + window.location.search);
     } else if (!this.scene) {
       this.go(this.index);
@@ -8155,7 +8162,7 @@ var StoryView = class {
   go(i, autoplay = this.motion) {
     this.index = Math.max(0, Math.min(SCENES.length - 1, i));
     const hash = `#scene=${this.index + 1}`;
-    if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    if (this.address && window.location.hash !== hash) history.replaceState(null, "", hash);
     if (!this.root.hidden && this.model) this.enter(autoplay);
     this.showStrip();
   }
@@ -8355,7 +8362,13 @@ var WIDGETS = {
   gradient: learningWidget((root, example) => new GradientView(root, example)),
   chain: learningWidget((root, example) => new ChainView(root, example)),
   story: learningWidget(
-    (root, example, model) => new StoryView(root, example, { served: false, samples: model.get("samples"), keys: root })
+    (root, example, model) => new StoryView(root, example, {
+      served: false,
+      samples: model.get("samples"),
+      keys: root,
+      address: false
+      // the notebook's address is not the story's
+    })
   )
 };
 function render({ model, el: el2 }) {

@@ -24,13 +24,16 @@ export class StoryView {
    * root: the tab's panel; example: the shared Example; select(): shows this tab (the page's
    * tab switcher); served: a server answers (else the scenes that need one say so);
    * samples: test digits embedded in an exported page ([{label, pixels_255}]); keys: where ←
-   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook).
+   * and → turn the scenes (a notebook's widget listens on itself only, not the whole notebook);
+   * address: the scene is kept in the page's address (#scene=N), which can open it (not in a
+   * notebook, whose address is the notebook's).
    */
   constructor(
     root,
     example,
-    { served = true, select = () => {}, samples = null, keys = document } = {},
+    { served = true, select = () => {}, samples = null, keys = document, address = true } = {},
   ) {
+    this.address = address;
     this.root = root;
     this.example = example;
     this.served = served;
@@ -48,7 +51,7 @@ export class StoryView {
       attributes: true,
       attributeFilter: ["hidden"],
     });
-    window.addEventListener("hashchange", () => this.followHash());
+    if (address) window.addEventListener("hashchange", () => this.followHash());
     keys.addEventListener("keydown", (e) => this.key(e));
   }
 
@@ -62,6 +65,10 @@ export class StoryView {
         textContent: String(i + 1),
         title: scene.title,
         "aria-label": `Scene ${i + 1}: ${scene.title}`,
+        onclick: (e) => {
+          e.preventDefault(); // go() keeps the address, where there is one
+          this.go(i);
+        },
       });
       const item = el("li", {}, link);
       if (scene.chapter !== chapter) item.className = "chapter-start";
@@ -108,7 +115,7 @@ export class StoryView {
 
   setModel(model) {
     this.model = model;
-    if (sceneInHash(window.location.hash) !== null) this.followHash();
+    if (this.address && sceneInHash(window.location.hash) !== null) this.followHash();
     else this.refresh();
   }
 
@@ -123,7 +130,7 @@ export class StoryView {
   shownOrHidden() {
     if (this.root.hidden) {
       this.leave();
-      if (sceneInHash(window.location.hash) !== null)
+      if (this.address && sceneInHash(window.location.hash) !== null)
         history.replaceState(null, "", window.location.pathname + window.location.search);
     } else if (!this.scene) {
       this.go(this.index); // shown by a tab, not by go() (which has entered the scene already)
@@ -143,7 +150,7 @@ export class StoryView {
   go(i, autoplay = this.motion) {
     this.index = Math.max(0, Math.min(SCENES.length - 1, i));
     const hash = `#scene=${this.index + 1}`;
-    if (window.location.hash !== hash) history.replaceState(null, "", hash);
+    if (this.address && window.location.hash !== hash) history.replaceState(null, "", hash);
     if (!this.root.hidden && this.model) this.enter(autoplay);
     this.showStrip();
   }
