@@ -197,6 +197,10 @@ def test_the_widgets_in_jupyterlab(chromium, tmp_path):  # noqa: F811 (the fixtu
         _, label, cost, same = output_of(page, 7, "label")
         assert label == "7" and cost == same
 
+        # the landscape, answered by the kernel from the widget's data
+        page.get_by_test_id("landscape-run").click()
+        page.get_by_test_id("landscape").wait_for(timeout=60_000)  # shown once drawn
+
         # a run rolls the ball as its cell runs (the first, in run-all, may beat the view)
         run_cell(page, 8)
         ball = page.get_by_test_id("landscape-ball")
