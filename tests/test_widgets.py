@@ -193,12 +193,15 @@ def test_the_ball_needs_data():
         GradientDescent(net, data=np.zeros((3, 784)))
 
 
-def test_the_story_takes_test_digits_from_data(tiny):
+def test_with_data_the_views_study_test_digits(tiny):
     net = Network([784, 8, 10], seed=2)
+    for View in (Backprop, ChainRule, Story):  # the page's views offline: no kernel answers
+        assert not View(net, data=tiny).served
+    assert GradientDescent(net, data=tiny).served
     story = Story(net, data=tiny)
     assert story.example == pytest.approx(tiny.test.images[0].tolist())  # the first test digit
     assert len(story.samples) == Story.SAMPLES
     first = story.samples[1]
     assert first["label"] == tiny.test.labels[1] and first["index"] == 1
     assert first["pixels_255"] == np.round(tiny.test.images[1] * 255).astype(int).tolist()
-    assert Story(net).samples == [] and not any(Story(net).example)
+    assert Story(net).samples == [] and not any(Story(net).example)  # blank, asked for

@@ -139,18 +139,41 @@ class Draw(View):
 
 class Studied(View):
     """A learning view on one example: ``example`` (784 floats) and ``label`` (the answer
-    wanted; default: what ``net`` answers), both ways."""
+    wanted; default: what ``net`` answers), both ways. With ``data`` (a `Dataset`), its first
+    test digits go along (``samples``: to choose from, and for the views that step or
+    average over other digits), and the first one is the example unless one is given."""
 
     example = Pixels().tag(sync=True)
     label = traitlets.Int().tag(sync=True)
+    samples = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{index, label, pixels_255}]
+    SAMPLES = 24  # as many as the served story fetches (story-kit.js)
+    SERVED = False  # True: with data, the kernel answers the served view's requests
 
     def __init__(
-        self, net: Network, example: Any = None, label: int | None = None, **traits: Any
+        self,
+        net: Network,
+        example: Any = None,
+        label: int | None = None,
+        *,
+        data: Dataset | None = None,
+        **traits: Any,
     ) -> None:
+        self.data = checked(data)
+        samples = []
+        if self.data is not None:
+            test = self.data.test
+            if example is None:
+                example = test.images[0]
+            samples = [
+                {"index": i, "label": int(test.labels[i]), "pixels_255": explain.pixels_255(x)}
+                for i, x in enumerate(test.head(self.SAMPLES).images)
+            ]
         x = Studied.example.validate(self, np.zeros(N_PIXELS) if example is None else example)
         if label is None:
             label = int(net.predict(np.asarray(x)[None, :])[0])
-        super().__init__(net, example=x, label=explain.check_label(net, label), **traits)
+        label = explain.check_label(net, label)
+        served = self.SERVED and self.data is not None
+        super().__init__(net, example=x, label=label, samples=samples, served=served, **traits)
         self.recompute()
 
     @traitlets.validate("label")
@@ -179,7 +202,8 @@ class Backprop(Studied):
 
 
 class ChainRule(Studied):
-    """Chapter 4: the chain rule, one neuron per layer and then in the real network."""
+    """Chapter 4: the chain rule, one neuron per layer, and then for any weight, bias or
+    activation of the real network."""
 
     _view = traitlets.Unicode("chain").tag(sync=True)
 
@@ -191,21 +215,10 @@ class GradientDescent(Studied):
     run's ``on_event`` and the ball rolls on a slice of the run's real cost as the cell runs."""
 
     _view = traitlets.Unicode("gradient").tag(sync=True)
+    SERVED = True
     LANDSCAPE_IMAGES = 10_000  # the landscape's cost is measured on this many training images
-
-    def __init__(
-        self,
-        net: Network,
-        example: Any = None,
-        label: int | None = None,
-        *,
-        data: Dataset | None = None,
-        **traits: Any,
-    ) -> None:
-        self.data = checked(data)
-        self.ball: Ball | None = None  # following the run whose network it last saw
-        self._run: Network | None = None
-        super().__init__(net, example, label, served=data is not None, **traits)
+    ball: Ball | None = None  # following the run whose network it last saw
+    _run: Network | None = None
 
     def ride_along(self, event: BatchEvent | EpochEvent) -> None:
         """An ``on_event`` handler for `training.fit` or `training.train`: the ball follows
@@ -266,34 +279,11 @@ class GradientDescent(Studied):
 
 
 class Story(Studied):
-    """The four chapters as one guided path of scenes, on ``example`` and ``label``. With
-    ``data`` (a `Dataset`), its first test digits go along for the scenes that average over
-    or step other digits, and the first one is the example unless one is given. The scenes
-    that train a network (the ball) need `digitnet serve`."""
+    """The four chapters as one guided path of scenes, on ``example`` and ``label`` (and with
+    ``data``, its first test digits for the scenes that step or average over other digits).
+    The scenes that train a network (the ball) need `digitnet serve`."""
 
     _view = traitlets.Unicode("story").tag(sync=True)
-    samples = traitlets.List(traitlets.Dict()).tag(sync=True)  # [{index, label, pixels_255}]
-    SAMPLES = 24  # as many as the served story fetches (story-kit.js)
-
-    def __init__(
-        self,
-        net: Network,
-        example: Any = None,
-        label: int | None = None,
-        *,
-        data: Dataset | None = None,
-        **traits: Any,
-    ) -> None:
-        samples = []
-        if (dataset := checked(data)) is not None:
-            test = dataset.test
-            if example is None:
-                example = test.images[0]
-            samples = [
-                {"index": i, "label": int(test.labels[i]), "pixels_255": explain.pixels_255(x)}
-                for i, x in enumerate(test.images[: self.SAMPLES])
-            ]
-        super().__init__(net, example, label, samples=samples, **traits)
 
 
 __all__ = ["Backprop", "ChainRule", "Draw", "GradientDescent", "Story"]

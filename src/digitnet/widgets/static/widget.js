@@ -8358,7 +8358,9 @@ function rideAlong(model, root, request) {
 }
 var WIDGETS = {
   draw: drawWidget,
-  backprop: learningWidget((root, example) => new BackpropView(root, example)),
+  backprop: learningWidget(
+    (root, example, model) => new BackpropView(root, example, { samples: model.get("samples") })
+  ),
   gradient: learningWidget((root, example) => new GradientView(root, example)),
   chain: learningWidget((root, example) => new ChainView(root, example)),
   story: learningWidget(
@@ -8383,7 +8385,7 @@ function render({ model, el: el2 }) {
   const example = new Example({
     served: model.get("served"),
     samples: model.get("samples"),
-    // test digits to choose from (Story), when the kernel has them
+    // test digits to choose from, when the kernel has them
     request: kernel.request
   });
   const { view, start, undo } = WIDGETS[model.get("_view")](model, root, example);
