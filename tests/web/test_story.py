@@ -16,7 +16,7 @@ import pytest
 from digitnet.modelfile import save_model
 from digitnet.training import TrainConfig, checkpoint_model, fit
 
-from .test_browser import CHROMIUM, chromium, running, server  # noqa: F401 (fixtures)
+from .test_browser import CHROMIUM, axes_read_right, chromium, running, server  # noqa: F401
 
 pytestmark = [
     pytest.mark.browser,
@@ -75,6 +75,7 @@ def test_every_scene_forward_and_back_without_errors(chromium, shape_server, vie
     count = page.locator(".story-strip a").count()
     assert 16 <= count <= 24
     titles = []
+    charts = 0
     for n in range(1, count + 1):
         page.wait_for_selector(f"[data-testid=story-scene][data-index='{n}'][data-ready=yes]")
         assert page.evaluate("location.hash") == f"#scene={n}"
@@ -84,10 +85,12 @@ def test_every_scene_forward_and_back_without_errors(chromium, shape_server, vie
         assert page.locator(".story-strip a[aria-current=step]").inner_text() == str(n)
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= VIEWPORTS[viewport][0], (n, title, width)
+        charts += axes_read_right(page, "#view-story")  # labels distinct, y axes upwards
         titles.append(title)
         if n < count:
             page.get_by_test_id("story-next").click()
     assert page.get_by_test_id("story-next").is_disabled()
+    assert charts >= 2  # the scenes' charts with axes were there to check
     for n in range(count, 1, -1):  # back with the ← key
         page.keyboard.press("ArrowLeft")
         assert scene_index(page) == n - 1
