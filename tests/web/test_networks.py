@@ -199,6 +199,7 @@ def check_fresh(page, name: str, sizes, open_tab: str) -> None:
     assert page.locator("table.averaging").count() == 0
     assert page.locator(".sums canvas").count() == L - 1
     assert page.locator("#grids button").count() == min(sizes[1], 64)
+    assert page.locator("#noise-thumbs figure").count() == 0  # the old model's nonsense went
     neuron_max = page.get_by_test_id("gradient-neuron-neuron").get_attribute("max")
     assert int(neuron_max) == sizes[max(1, min(2, L - 1))] - 1
     if open_tab == "gradient":
@@ -217,6 +218,9 @@ def test_switching_models_leaves_nothing_stale_in_any_view(page, networks):
                 page.get_by_role("combobox", name="Differentiate").select_option("activation")
                 page.get_by_test_id("chain-pick-layer").select_option(str(L - 1))
                 assert page.evaluate("window.digitnet.chain.pick.layer") == L - 1
+            if tab == "experiments":  # the noise's answers, from this model
+                page.get_by_test_id("noise-run").click()
+                page.wait_for_selector("#noise-thumbs figure")
             if tab == "backprop":  # an output chosen, an averaging table made
                 page.locator("[data-testid=backprop-output][data-digit='7']").click()
                 page.get_by_role("button", name="Average over a mini-batch").click()

@@ -12,6 +12,7 @@ export class ExperimentsView {
     this.offset = 0;
     this.total = null;
     this.stale = false; // the mistakes shown are not the current model's (none before one)
+    this.generation = 0; // how many times the model changed
     new MutationObserver(() => this.opened()).observe(root, { attributeFilter: ["hidden"] });
     root.querySelector("#noise-run").addEventListener("click", () => this.noise());
     root.querySelector("#dream-run").addEventListener("click", () => this.dream());
@@ -26,6 +27,12 @@ export class ExperimentsView {
   // The model changed: its mistakes are others; reload them now if the view is open.
   modelChanged() {
     this.stale = true;
+    this.generation += 1; // answers asked of the old model are dropped when they come
+    // the noise's and the dreams' answers were the old model's
+    for (const id of ["#noise-summary", "#dream-status"])
+      this.root.querySelector(id).textContent = "";
+    for (const id of ["#noise-thumbs", "#dream-thumbs"])
+      this.root.querySelector(id).replaceChildren();
     this.opened();
   }
 
@@ -40,10 +47,12 @@ export class ExperimentsView {
     const summary = this.root.querySelector("#noise-summary");
     summary.textContent = "Feeding noise…";
     try {
+      const asked = this.generation;
       const r = await api("/api/experiments/noise", {
         method: "POST",
         body: { n: 1000, seed: Date.now() % 100000, show: 12 },
       });
+      if (asked !== this.generation) return; // about another model
       const text = r.conclusion.charAt(0).toUpperCase() + r.conclusion.slice(1);
       summary.textContent = `${text}. How often each answer 0–9 came up: ${r.answers.join(", ")}.`;
       this.root
@@ -67,10 +76,12 @@ export class ExperimentsView {
     const status = this.root.querySelector("#dream-status");
     status.textContent = "Dreaming…";
     try {
+      const asked = this.generation;
       const r = await api("/api/experiments/dream", {
         method: "POST",
         body: { steps: 200, seed: 0 },
       });
+      if (asked !== this.generation) return; // about another model
       status.textContent =
         "Each image is made to light up one output (its own output below; brightened to its brightest pixel):";
       this.root
@@ -90,7 +101,9 @@ export class ExperimentsView {
     offset = Math.max(0, this.total === null ? 0 : Math.min(offset, Math.max(0, this.total - 1)));
     status.textContent = "Loading…";
     try {
+      const asked = this.generation;
       const r = await api(`/api/mistakes?offset=${offset}&limit=12`);
+      if (asked !== this.generation) return; // about another model
       this.offset = offset;
       this.total = r.total;
       status.textContent = `${count(r.total)} of ${count(r.tested)} test images wrong; showing ${r.total ? offset + 1 : 0}–${offset + r.items.length}`;
