@@ -173,14 +173,19 @@ class Ball:
         return coords, float(off)
 
     def due(self, coords: np.ndarray, off: float) -> bool:
-        """Whether to lay a new slice for the ball at (α, β) = coords, `off` the plane: it is
-        off the middle of this one or far off its plane, and the time spent laying slices so
-        far is within the budget (of the training thread's time since the first position)."""
+        """Whether to lay a new slice for the ball at (α, β) = coords, `off` the plane: always
+        when it is off this slice (it stays in view); when it is off the slice's middle or far
+        off its plane, if the time spent laying slices so far is within the budget (of the
+        training thread's time since the first position)."""
+        middle = self.window.mean(axis=1)
+        half = (self.window[:, 1] - self.window[:, 0]) / 2
+        if np.any(np.abs(coords - middle) > half):
+            return True
         if self.laying > self.budget * (self.work() - self.work_started) + HEAD_START:
             return False
-        middle = self.window.mean(axis=1)
-        half = INNER * (self.window[:, 1] - self.window[:, 0]) / 2
-        return bool(np.any(np.abs(coords - middle) > half) or off > DRIFT * np.linalg.norm(coords))
+        return bool(
+            np.any(np.abs(coords - middle) > INNER * half) or off > DRIFT * np.linalg.norm(coords)
+        )
 
     def lay(self, theta: np.ndarray) -> Plane:
         """A new plane through θ₀ and the way so far (θ last), its slice, and the trail on it."""

@@ -6846,7 +6846,7 @@ function mountBall(container, {
     }
   };
 }
-function mountRace(container, { api: api2, timeline, model = null, motion = true } = {}) {
+function mountRace(container, { api: api2, timeline, motion = true } = {}) {
   const parts = picture("Two balls from the same start: full-batch descent and mini-batch SGD");
   const balls = RACERS.map((r) => parts.ball("race-ball", r.colour));
   const facts = el("ul", { className: "ball-facts race-facts" });
@@ -6889,7 +6889,8 @@ function mountRace(container, { api: api2, timeline, model = null, motion = true
       el("li", { textContent: "Training both from the model's initial weights (some seconds)\u2026" })
     );
     try {
-      const r = await optimizers(api2, model);
+      const body = { directions: "optimizers" };
+      const r = await api2("/api/landscape", { method: "POST", body });
       slice2 = r;
       paths2 = RACERS.map(
         (racer) => r.paths.find(
@@ -6918,15 +6919,6 @@ function mountRace(container, { api: api2, timeline, model = null, motion = true
       root.remove();
     }
   };
-}
-function optimizers(api2, model) {
-  if (!model || optimizers.model !== model) {
-    optimizers.model = model;
-    const body = { directions: "optimizers" };
-    optimizers.found = api2("/api/landscape", { method: "POST", body });
-    optimizers.found.catch(() => optimizers.model = null);
-  }
-  return optimizers.found;
 }
 function picture(label) {
   const canvas = el("canvas", { className: "ball-canvas", role: "img" });

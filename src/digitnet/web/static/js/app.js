@@ -11,7 +11,6 @@ import { BackpropView } from "./backprop.js";
 import { GradientView } from "./gradient.js";
 import { ChainView } from "./chain.js";
 import { StoryView } from "./story.js";
-import { storyBall } from "./landscape-ball.js";
 import { setUpTabs } from "./tabs.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -34,7 +33,6 @@ draw.onResult((x, activations) => {
 const select = setUpTabs();
 const story = new StoryView($("#view-story"), example, {
   select: () => select($("#tab-story")),
-  mountBall: storyBall,
 });
 window.digitnet = { draw, example, backprop, gradient, chain, story };
 function openDraw() {

@@ -176,7 +176,7 @@ export function mountBall(
  * slice (/api/landscape, directions "optimizers"), rolled on the timeline: both balls have seen
  * the same number of training examples at every moment.
  */
-export function mountRace(container, { api, timeline, model = null, motion = true } = {}) {
+export function mountRace(container, { api, timeline, motion = true } = {}) {
   const parts = picture("Two balls from the same start: full-batch descent and mini-batch SGD");
   const balls = RACERS.map((r) => parts.ball("race-ball", r.colour));
   const facts = el("ul", { className: "ball-facts race-facts" });
@@ -221,7 +221,8 @@ export function mountRace(container, { api, timeline, model = null, motion = tru
       el("li", { textContent: "Training both from the model's initial weights (some seconds)…" }),
     );
     try {
-      const r = await optimizers(api, model);
+      const body = { directions: "optimizers" }; // the server keeps the answer for next time
+      const r = await api("/api/landscape", { method: "POST", body });
       slice = r;
       paths = RACERS.map((racer) =>
         r.paths.find(
@@ -253,60 +254,6 @@ export function mountRace(container, { api, timeline, model = null, motion = tru
       root.remove();
     },
   };
-}
-
-/**
- * The story's two scenes (story-descent.js): mode "descend" starts a short run of the loaded
- * network's shape and follows it; "compare" races full-batch descent against mini-batch SGD.
- * options: {api, timeline, model (the loaded network), mode, autoplay (false: reduced motion)}.
- */
-export function storyBall(container, { api, timeline, model, mode, autoplay = true }) {
-  if (mode === "compare") {
-    const race = mountRace(container, { api, timeline, model, motion: autoplay });
-    race.start();
-    return race;
-  }
-  // the story's run, once started, is shown again (going or done) when the scene comes back;
-  // leaving the scene leaves it to end (a few seconds), so a step back does not start another
-  const ball = mountBall(container, {
-    api,
-    timeline,
-    run: shortRun(model),
-    motion: autoplay,
-    onStart: (started) => (storyRun.started = started),
-  });
-  if (storyRun.started) storyRun.started.then((ok) => (ok ? ball.follow() : undefined));
-  else if (autoplay) ball.start();
-  return ball;
-}
-
-const storyRun = { started: null }; // this page's story run: start()'s promise, once started
-
-// A short run of this network's shape: the video's recipe for sigmoid and the quadratic cost,
-// the tweaked one's (smaller steps) for ReLU or cross-entropy; a few epochs, one for wide nets.
-function shortRun({ sizes, activation, cost }) {
-  let params = 0;
-  for (let l = 1; l < sizes.length; l++) params += sizes[l] * (sizes[l - 1] + 1);
-  const plain = activation === "sigmoid" && cost === "quadratic";
-  return {
-    preset: plain ? "video" : "tweaked",
-    layers: sizes.slice(1, -1),
-    activation,
-    cost,
-    epochs: params < 50_000 ? 3 : 1,
-  };
-}
-
-// /api/landscape's optimizers from the model's initial weights: asked once per model (some
-// seconds of training on the server), however often the scene is entered
-function optimizers(api, model) {
-  if (!model || optimizers.model !== model) {
-    optimizers.model = model;
-    const body = { directions: "optimizers" };
-    optimizers.found = api("/api/landscape", { method: "POST", body });
-    optimizers.found.catch(() => (optimizers.model = null)); // asked again next time
-  }
-  return optimizers.found;
 }
 
 // ---- what both share: a canvas with the slice, and DOM balls over it ----
