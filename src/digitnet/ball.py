@@ -1,8 +1,9 @@
 """The ball on the real landscape: a training run's weights θ followed, while it trains, on a
 plane of the real cost, C(θ₀ + α d₁ + β d₂). The plane goes through the run's initial weights
-θ₀ along the two directions that hold most of the way it has come so far (the landscape's
-principal directions); when the ball nears the edge of the slice, a larger one is laid through
-the way so far. A `Ball` is an ``on_event`` handler for ``training.train``; what it finds goes
+θ₀ towards the weights now (d₁) and along the direction in which the way so far leaves that
+line most (d₂, the landscape's principal direction of what is left); when the ball nears the
+edge of the slice or drifts far off its plane, a new one is laid through the way so far (at
+once if the ball has left the slice). A `Ball` is an ``on_event`` handler for ``training.train``; what it finds goes
 to ``emit`` as dicts: a "plane" (the slice's costs and the trail re-projected onto it), then
 "ball" positions (α, β), each with its true cost, the plane's cost under it and its distance
 off the plane. It leaves out momentum's velocity and the L2 term (the cost is the model's own).
@@ -29,8 +30,8 @@ EVAL_WORK = 2_700_000  # images × parameters of one true cost: 200 for the vide
 MIN_IMAGES, MAX_IMAGES = 50, 200
 HEAD_START = 0.05  # seconds of the training thread's time for slices at the start, beyond the
 # budget: the way turns most in the first steps
-DRIFT = 0.5  # … or when it is farther off the plane than half its distance from θ₀ on it
 INNER = 0.9  # a new slice when the ball leaves the middle 90% of this one, either way …
+DRIFT = 0.5  # … or when it is farther off the plane than half its distance from θ₀ on it
 REACH = 1.1  # the slice's half-width, in units of the farthest point of the way so far
 
 
