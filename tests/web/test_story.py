@@ -168,6 +168,27 @@ def over_time(page, testid: str, key: str, seconds: float) -> list[str]:
     )
 
 
+# The forward picture's pixels, every frame: the mean brightness along each layer's column of discs.
+COLUMNS_OVER_TIME = """(ms) => new Promise((done) => {
+  const canvas = document.querySelector("[data-testid=story-forward]");
+  const ctx = canvas.getContext("2d");
+  const ratio = canvas.width / canvas.clientWidth;
+  const seen = [];
+  const start = performance.now();
+  const look = (now) => {
+    const xs = canvas.dataset.columns.split(" ").map(Number);
+    seen.push(xs.map((x) => {
+      const line = ctx.getImageData(Math.round(x * ratio), 0, 1, canvas.height).data;
+      let sum = 0;
+      for (let i = 0; i < line.length; i += 4) sum += line[i] + line[i + 1] + line[i + 2];
+      return sum / (3 * canvas.height);
+    }));
+    if (now - start < ms) requestAnimationFrame(look); else done(seen);
+  };
+  requestAnimationFrame(look);
+})"""
+
+
 def numbers(text: str) -> list[float]:
     return [float(v) for v in text.split()]
 
@@ -177,6 +198,14 @@ def test_the_forward_pass_lights_the_layers_in_order(chromium, server):  # noqa:
     open_scene(page, server, 3)
     page.get_by_test_id("story-play").click()  # replay now the digit is loaded
     seen = [numbers(lit) for lit in over_time(page, "story-forward", "lit", 2.4)]
+    page.get_by_test_id("story-play").click()
+    glow = page.evaluate(COLUMNS_OVER_TIME, 2400)  # the pixels: each column's brightness
+    lit_at = []
+    for column in zip(*glow):
+        low, high = min(column), max(column)
+        assert high > low + 5, "a layer's discs never lit up"
+        lit_at.append(next(i for i, v in enumerate(column) if v >= (low + high) / 2))
+    assert lit_at == sorted(lit_at) and len(set(lit_at)) == len(lit_at), lit_at
     assert seen[-1] == [1, 1, 1, 1]
     # each layer starts lighting only once the one before is fully lit, and never dims
     starts = [next(i for i, lit in enumerate(seen) if lit[l] > 0) for l in range(4)]
