@@ -6274,6 +6274,7 @@ var NetPicture = class {
     const L = model.sizes.length - 1;
     const lit = state.lit || new Array(L + 1).fill(1);
     const geo = this.layout(width, height);
+    this.canvas.dataset.columns = geo.columns.map((c) => c[0].x.toFixed(1)).join(" ");
     const act = result.activations;
     const top = act.map(
       (a, l) => l > 0 && l < L && model.activation === "relu" ? Math.max(1, ...a) : 1
