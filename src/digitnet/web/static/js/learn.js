@@ -6,6 +6,7 @@
 
 import { api } from "./api.js";
 import { SERIES, chartLayout, scaleFor } from "./chart.js";
+import { linearScale } from "./scale.js";
 import { drawAxes } from "./chapters.js";
 import { count, format, value } from "./format.js";
 import { mountBall } from "./landscape-ball.js";
@@ -246,7 +247,9 @@ export class LearnView {
     });
     // whole epochs along the bottom; the cost (log) on the left; the accuracy, fitted, on the right
     const x = scaleFor([0, Math.max(1, this.epochs)], plot.left, plot.right, { nice: false });
-    x.axis = { count: Math.min(Math.max(1, this.epochs), Math.floor(plot.right - plot.left) / 60) };
+    x.axis = {
+      count: Math.min(Math.max(1, this.epochs), Math.floor((plot.right - plot.left) / 60)),
+    };
     const costs = this.costs.map(([, c]) => c);
     const yCost = costs.length ? scaleFor(costs, plot.bottom, plot.top, { log: true }) : null;
     const shown = this.accuracy.map(([, a]) => a);
@@ -283,15 +286,10 @@ export class LearnView {
 // The accuracy's axis: the values' range widened a little (at least 2 points), within 0–100%,
 // labelled in percent.
 function accuracyScale(values, bottom, top) {
-  let [lo, hi] = [Math.min(...values), Math.max(...values)];
+  const [lo, hi] = [Math.min(...values), Math.max(...values)];
   const pad = Math.max(0.01, (hi - lo) * 0.1);
-  [lo, hi] = [Math.max(0, lo - pad), Math.min(1, hi + pad)];
-  const scale = scaleFor([lo, hi], bottom, top, { domain: [lo, hi] });
-  const [a, b] = scale.domain;
-  const fitted = scaleFor([], bottom, top, {
-    domain: [Math.max(0, a), Math.min(1, b)],
-    nice: false,
-  });
+  const [a, b] = scaleFor([], bottom, top, { domain: [lo - pad, hi + pad] }).domain; // round
+  const fitted = linearScale([Math.max(0, a), Math.min(1, b)], [bottom, top]);
   fitted.axis = { spec: "%" };
   return fitted;
 }
