@@ -99,10 +99,13 @@ function learningWidget(make) {
     const show = () => {
       const x = Float64Array.from(model.get("example"));
       const label = model.get("label");
-      if (same(x, example.x) && label === example.label) return;
-      // the kernel's example, as the drawing the views study, with the kernel's label
-      example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
-      example.drawing = x;
+      const sameX = same(x, example.x); // e.g. the first test digit, taken from the samples
+      if (sameX && label === example.labelFor(view.model)) return;
+      if (!sameX) {
+        // another example from the kernel: the views study it as a drawing
+        example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
+        example.drawing = x;
+      }
       example.label = label;
       example.changed();
     };

@@ -8305,9 +8305,12 @@ function learningWidget(make) {
     const show = () => {
       const x = Float64Array.from(model.get("example"));
       const label = model.get("label");
-      if (same(x, example.x) && label === example.label) return;
-      example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
-      example.drawing = x;
+      const sameX = same(x, example.x);
+      if (sameX && label === example.labelFor(view.model)) return;
+      if (!sameX) {
+        example.take({ x, trueLabel: null, origin: { split: "drawing", index: null } });
+        example.drawing = x;
+      }
       example.label = label;
       example.changed();
     };
