@@ -6441,6 +6441,7 @@ async function otherDigits(view, example) {
   }
   return otherDigits.found;
 }
+var aDigit = (d) => `${d === 8 ? "an" : "a"} ${d}`;
 var STEP_ETA = 3;
 function needsServer(view, what) {
   view.stage.append(
@@ -7029,7 +7030,7 @@ var cost = {
     const terms = costTerms(model, a, result.target);
     const worst = argmax(terms);
     view.say(
-      `Tell the network this is a ${label}: output ${label} should be 1, the others 0. The cost adds up how far each output is from that, here ${costName(model)}: ${num(result.cost, 4)}, most of it from output ${worst} (${num(terms[worst], 4)}).`
+      `Tell the network this is ${aDigit(label)}: output ${label} should be 1, the others 0. The cost adds up how far each output is from that, here ${costName(model)}: ${num(result.cost, 4)}, most of it from output ${worst} (${num(terms[worst], 4)}).`
     );
     const canvas = canvasIn(
       view,
@@ -7098,12 +7099,15 @@ var average = {
       const mean = items.reduce((s, o) => s + o.cost, 0) / items.length;
       const worst = items.reduce((w, o) => o.cost > w.cost ? o : w);
       view.say(
-        `One example says little. The network's cost is the average over every training example: here over your digit (${num(result.cost, 4)}) and ${others.length} test digits, ${num(mean, 4)}. The worst, a ${worst.label}, costs ${num(worst.cost, 3)}: learning means making this average small.`
+        `One example says little. The network's cost is the average over every training example: here over your digit (${num(result.cost, 4)}) and ${others.length} test digits, ${num(mean, 4)}. The worst, ${aDigit(worst.label)}, costs ${num(worst.cost, 3)}: learning means making this average small.`
       );
       const cells = items.map((o) => {
         const c = el("canvas", { className: "story-thumb", role: "img" });
         drawGray(c, o.x);
-        c.setAttribute("aria-label", `${o.yours ? "your digit" : "a test digit"}, a ${o.label}`);
+        c.setAttribute(
+          "aria-label",
+          `${o.yours ? "your digit" : "a test digit"}, ${aDigit(o.label)}`
+        );
         const cap = el("figcaption", { textContent: num(o.cost, 3) });
         const fig = el("figure", { className: o.yours ? "yours" : "" }, c, cap);
         box.append(fig);
@@ -7292,7 +7296,7 @@ var wishes = {
     const { values: want, name } = outputWish(model, result);
     const down = argmax(want.map((v) => -v));
     view.say(
-      `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, ${name}.`
+      `For ${aDigit(label)}, output ${label} wants to go up (${signed(want[label], 3)}) and every other output down, each in proportion to how far it is from its target: output ${down} most (${signed(want[down], 3)}). The arrows are these nudges, ${name}.`
     );
     const net = netPicture(
       view,
@@ -7562,7 +7566,11 @@ var minibatch = {
       const t = table(
         view,
         "Each example's desired change of the knobs the batch wants most, and the average",
-        ["knob", ...batch.map((o, i) => i ? `a ${o.label}` : `yours (${o.label})`), "average"],
+        [
+          "knob",
+          ...batch.map((o, i) => i ? `${aDigit(o.label)}` : `yours (${o.label})`),
+          "average"
+        ],
         knobs2.map((c) => [
           pickName(model, c),
           ...batch.map((o) => signed(wish(o.result, c), 2)),
@@ -7653,7 +7661,7 @@ var step = {
         drawGray(c, o.x);
         c.setAttribute(
           "aria-label",
-          `a ${o.label}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`
+          `${aDigit(o.label)}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`
         );
         const change2 = o.after - o.before;
         const cap = el("figcaption", {

@@ -9,7 +9,7 @@ import { backprop, exampleCost, largestComponents, takeStep } from "./backprop-m
 import { pickName } from "./chain-math.js";
 import { PALETTE, el, fit, legend, num, rgb, signed } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
-import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
+import { STEP_ETA, aDigit, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
 const LAYER_MS = 600; // the backward flow: this long a layer (400–750 ms)
 const BATCH = 8; // examples in the story's mini-batch: yours and 7 others
@@ -41,7 +41,7 @@ const wishes = {
     const { values: want, name } = outputWish(model, result);
     const down = argmax(want.map((v) => -v));
     view.say(
-      `For a ${label}, output ${label} wants to go up (${signed(want[label], 3)}) and every ` +
+      `For ${aDigit(label)}, output ${label} wants to go up (${signed(want[label], 3)}) and every ` +
         `other output down, each in proportion to how far it is from its target: output ` +
         `${down} most (${signed(want[down], 3)}). The arrows are these nudges, ${name}.`,
     );
@@ -340,7 +340,11 @@ const minibatch = {
       const t = table(
         view,
         "Each example's desired change of the knobs the batch wants most, and the average",
-        ["knob", ...batch.map((o, i) => (i ? `a ${o.label}` : `yours (${o.label})`)), "average"],
+        [
+          "knob",
+          ...batch.map((o, i) => (i ? `${aDigit(o.label)}` : `yours (${o.label})`)),
+          "average",
+        ],
         knobs.map((c) => [
           pickName(model, c),
           ...batch.map((o) => signed(wish(o.result, c), 2)),
@@ -437,7 +441,7 @@ const step = {
         drawGray(c, o.x);
         c.setAttribute(
           "aria-label",
-          `a ${o.label}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`,
+          `${aDigit(o.label)}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`,
         );
         const change = o.after - o.before;
         const cap = el("figcaption", {

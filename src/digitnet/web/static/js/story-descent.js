@@ -10,7 +10,7 @@ import { pickName } from "./chain-math.js";
 import { lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
 import { button, el, fit, lineChart, num, rgb } from "./chapters.js";
 import { mountBall, mountRace } from "./landscape-ball.js";
-import { STEP_ETA, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
+import { STEP_ETA, aDigit, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
 
 const cost = {
   title: "How wrong it is: this example's cost",
@@ -21,7 +21,7 @@ const cost = {
     const terms = costTerms(model, a, result.target);
     const worst = argmax(terms);
     view.say(
-      `Tell the network this is a ${label}: output ${label} should be 1, the others 0. The ` +
+      `Tell the network this is ${aDigit(label)}: output ${label} should be 1, the others 0. The ` +
         `cost adds up how far each output is from that, here ${costName(model)}: ` +
         `${num(result.cost, 4)}, most of it from output ${worst} (${num(terms[worst], 4)}).`,
     );
@@ -95,13 +95,16 @@ const average = {
       view.say(
         `One example says little. The network's cost is the average over every training ` +
           `example: here over your digit (${num(result.cost, 4)}) and ${others.length} test ` +
-          `digits, ${num(mean, 4)}. The worst, a ${worst.label}, costs ${num(worst.cost, 3)}: ` +
+          `digits, ${num(mean, 4)}. The worst, ${aDigit(worst.label)}, costs ${num(worst.cost, 3)}: ` +
           `learning means making this average small.`,
       );
       const cells = items.map((o) => {
         const c = el("canvas", { className: "story-thumb", role: "img" });
         drawGray(c, o.x);
-        c.setAttribute("aria-label", `${o.yours ? "your digit" : "a test digit"}, a ${o.label}`);
+        c.setAttribute(
+          "aria-label",
+          `${o.yours ? "your digit" : "a test digit"}, ${aDigit(o.label)}`,
+        );
         const cap = el("figcaption", { textContent: num(o.cost, 3) });
         const fig = el("figure", { className: o.yours ? "yours" : "" }, c, cap);
         box.append(fig);

@@ -59,6 +59,9 @@ export async function otherDigits(view, example) {
   return otherDigits.found;
 }
 
+/** "a 7", "an 8": a digit with its article. */
+export const aDigit = (d) => `${d === 8 ? "an" : "a"} ${d}`;
+
 export const STEP_ETA = 3; // the learning rate of the steps the story takes: the video's
 
 /** What a scene says where the digits it needs are missing. */
