@@ -240,7 +240,7 @@ def test_a_diverging_run_is_a_result_not_a_crash(cluster):
     diverged = {r["config"]["learning_rate"]: r["diverged"] for r in result["runs"]}
     assert diverged == {0.05: False, 1e30: True}
     assert [row["diverged"] for row in result["summary"]] == [0, 1]
-    assert "1 runs diverged" in result["conclusion"]
+    assert "1 run diverged" in result["conclusion"]
 
 
 def test_the_local_cluster_leaves_no_process_behind(tmp_path):
