@@ -3908,7 +3908,7 @@ var BackpropView = class {
 function cosineMeaning(r) {
   const angle = (c) => `${Math.round(Math.acos(Math.min(1, Math.max(-1, c))) * 180 / Math.PI)}\xB0`;
   const said = r.cosine.map((c) => `${count(c.batch_size)}: cos ${value(c.mean)} (${angle(c.mean)} off)`).join("; ");
-  return `The video calls a mini-batch's gradient "a pretty good approximation" of the whole set's. Measured against the gradient of ${count(r.n_images)} training images (1 = the same direction, 0 = no better than a random one), mean over ${r.draws} random batches of each size \u2014 ${said}.`;
+  return `The video calls a mini-batch's gradient "a pretty good approximation" of the whole set's. Measured against the gradient of ${count(r.n_images)} training images (1 = the same direction, 0 = no better than a random one), mean over ${r.draws} random batches of each size \u2014 ${said}. These are the served model's: near its minimum the whole set's gradient is small and a batch's is mostly the pull of its own few examples, so a batch aims far better early in training, where the video's words are about.`;
 }
 var gray = (v) => {
   const g = Math.round(40 + 215 * Math.min(1, Math.max(0, v)));

@@ -771,7 +771,10 @@ function cosineMeaning(r) {
   return (
     `The video calls a mini-batch's gradient "a pretty good approximation" of the whole set's. ` +
     `Measured against the gradient of ${count(r.n_images)} training images (1 = the same direction, ` +
-    `0 = no better than a random one), mean over ${r.draws} random batches of each size — ${said}.`
+    `0 = no better than a random one), mean over ${r.draws} random batches of each size — ${said}. ` +
+    "These are the served model's: near its minimum the whole set's gradient is small and a " +
+    "batch's is mostly the pull of its own few examples, so a batch aims far better early in " +
+    "training, where the video's words are about."
   );
 }
 
