@@ -31,8 +31,10 @@ class Pixels(traitlets.TraitType):
     """An image as the network reads it: 784 numbers in [0, 1] (any array-like of 784 or
     28×28 values), held as a list of floats."""
 
-    default_value: list[float] = [0.0] * N_PIXELS
     info_text = f"{N_PIXELS} numbers in [0, 1] (a 28×28 image, row by row)"
+
+    def make_dynamic_default(self) -> list[float]:
+        return [0.0] * N_PIXELS  # a blank image, each widget its own list
 
     def validate(self, obj: Any, value: Any) -> list[float]:
         try:
