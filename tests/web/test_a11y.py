@@ -266,3 +266,27 @@ def test_the_keyboard_alone_skips_draws_picks_a_test_digit_and_adds_a_weight(chr
     assert "Added the weight from neuron 3" in view.inner_text()
     context.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("width,height", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+def test_the_exported_page_has_no_accessibility_violation(
+    chromium, trained, tmp_path, width, height
+):
+    from digitnet.cli import main
+
+    model = tmp_path / "mine.safetensors"
+    save_model(trained, model)
+    out = tmp_path / "mine.html"
+    assert main(["export-html", str(model), "-o", str(out)]) == 0
+    context = chromium.new_context(
+        viewport={"width": width, "height": height}, offline=True, bypass_csp=True
+    )
+    page = context.new_page()
+    page.goto(out.as_uri())
+    page.wait_for_function("window.digitnet && window.digitnet.draw.model !== null")
+    found = {}
+    for tab in page.locator("[role=tab]").all():
+        tab.click()
+        found[tab.get_attribute("id")] = problems(page, width < 500)
+    context.close()
+    assert len(found) >= 4 and {k: v for k, v in found.items() if v} == {}
