@@ -38,8 +38,9 @@ RUN_AXE = """async (tags) => {
         .join(' | ')} (${v.nodes.length}) ${v.nodes[0].failureSummary.split('\\n')[1] || ''}`);
 }"""
 
-# On a phone: what sticks out sideways, key cells out of their table's view, small targets,
-# and (the phone asking for reduced motion) any CSS animation or transition still running.
+# On a phone: what sticks out sideways, key cells out of their table's view, small targets, a
+# drawing pad that would scroll the page under a finger, and (the phone asking for reduced
+# motion) any CSS animation or transition still running.
 PHONE_PROBLEMS = """() => {
     const problems = [];
     const root = document.documentElement;
@@ -62,6 +63,8 @@ PHONE_PROBLEMS = """() => {
                 (c.getAttribute('aria-label') || c.textContent.trim().slice(0, 30)
                  || c.outerHTML.slice(0, 60)));
     }
+    const pad = document.querySelector('#pad');
+    if (pad && getComputedStyle(pad).touchAction !== 'none') problems.push('the pad pans on touch');
     // the phone asks for reduced motion: nothing may still be moving once the view settled
     for (const a of document.getAnimations())
         problems.push(`still moving: ${a.animationName || a.id}`);
