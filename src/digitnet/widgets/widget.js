@@ -146,7 +146,7 @@ function rideAlong(model, root, request) {
     ),
   );
   const ball = mountBall(box, { api: request, events: () => kernelEvents(model) });
-  const started = (msg) => msg.type === "run" && ball.start();
+  const started = (msg) => msg.type === "run" && ball.follow();
   model.on("msg:custom", started);
   return () => {
     model.off("msg:custom", started);

@@ -8353,7 +8353,7 @@ function rideAlong(model, root, request) {
     )
   );
   const ball2 = mountBall(box, { api: request, events: () => kernelEvents(model) });
-  const started = (msg) => msg.type === "run" && ball2.start();
+  const started = (msg) => msg.type === "run" && ball2.follow();
   model.on("msg:custom", started);
   return () => {
     model.off("msg:custom", started);
