@@ -1374,6 +1374,17 @@ tr.total th {
 .story-table td {
   white-space: nowrap;
 }
+.story-table td:first-child {
+  white-space: normal;
+  min-width: 8rem;
+  text-align: left;
+}
+.story-table caption {
+  white-space: normal;
+  position: sticky;
+  left: 0;
+  max-width: calc(100vw - 4rem);
+}
 .story-table tr.on td {
   color: var(--gold);
 }
@@ -6406,16 +6417,28 @@ function canvasIn(view, className, label) {
   view.stage.append(canvas);
   return canvas;
 }
-function table(view, caption, head, rows) {
+function table(view, caption, head, rows, { key = false } = {}) {
+  const last = head.length - 1;
+  const cls = (i) => key && i === last ? "key" : "";
   const t = el(
     "table",
     { className: "story-table" },
     el("caption", { textContent: caption }),
-    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { textContent: h, scope: "col" })))),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        ...head.map((h, i) => el("th", { textContent: h, scope: "col", className: cls(i) }))
+      )
+    ),
     el(
       "tbody",
       {},
-      ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", { textContent: c }))))
+      ...rows.map(
+        (cells) => el("tr", {}, ...cells.map((c, i) => el("td", { textContent: c, className: cls(i) })))
+      )
     )
   );
   const wrap = scroller(caption, t);
@@ -7575,7 +7598,8 @@ var minibatch = {
           pickName(model, c),
           ...batch.map((o) => signed(wish(o.result, c), 2)),
           signed(-c.value, 2)
-        ])
+        ]),
+        { key: true }
       );
       t.classList.add("story-batch");
       const cells = [...t.querySelectorAll("tbody tr")].map((tr) => [...tr.children]);

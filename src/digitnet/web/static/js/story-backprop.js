@@ -350,6 +350,7 @@ const minibatch = {
           ...batch.map((o) => signed(wish(o.result, c), 2)),
           signed(-c.value, 2),
         ]),
+        { key: true },
       );
       t.classList.add("story-batch");
       const cells = [...t.querySelectorAll("tbody tr")].map((tr) => [...tr.children]);

@@ -11,17 +11,30 @@ export function canvasIn(view, className, label) {
   return canvas;
 }
 
-/** A table: caption, header cells, rows of cells (strings); added to the stage. */
-export function table(view, caption, head, rows) {
+/** A table: caption, header cells, rows of cells (strings); added to the stage. The last
+ * column is its key (kept in view when the table scrolls sideways) when `key` is set. */
+export function table(view, caption, head, rows, { key = false } = {}) {
+  const last = head.length - 1;
+  const cls = (i) => (key && i === last ? "key" : "");
   const t = el(
     "table",
     { className: "story-table" },
     el("caption", { textContent: caption }),
-    el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { textContent: h, scope: "col" })))),
+    el(
+      "thead",
+      {},
+      el(
+        "tr",
+        {},
+        ...head.map((h, i) => el("th", { textContent: h, scope: "col", className: cls(i) })),
+      ),
+    ),
     el(
       "tbody",
       {},
-      ...rows.map((cells) => el("tr", {}, ...cells.map((c) => el("td", { textContent: c })))),
+      ...rows.map((cells) =>
+        el("tr", {}, ...cells.map((c, i) => el("td", { textContent: c, className: cls(i) }))),
+      ),
     ),
   );
   const wrap = scroller(caption, t);
