@@ -132,6 +132,7 @@ for W, b, dW, db in zip(net.weights, net.biases, grad_W, grad_b):
     W -= eta * dW  # W ← W − η ∂C/∂W
     b -= eta * db  # b ← b − η ∂C/∂b
 print(f"mini-batch cost: {before:.4f} before the step, {net.mean_cost(X, labels):.4f} after")
+gd.refresh()  # the Gradient descent widget above now shows the stepped network
 
 # %% [markdown]
 # ### Training the video's network
