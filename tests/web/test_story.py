@@ -438,3 +438,23 @@ def test_the_step_moves_the_outputs_from_before_to_after(chromium, server):  # n
     assert (steps >= -1e-12).all() or (steps <= 1e-12).all()
     assert page.errors == []
     context.close()
+
+
+def test_the_ball_scene_follows_a_short_run_and_leaves_with_it(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    open_scene(page, server, 9)
+    ball = page.locator("#view-story [data-testid=landscape-ball]")
+    page.wait_for_function(
+        """() => {
+          const b = document.querySelector('#view-story [data-testid=landscape-ball]');
+          return b && b.dataset.running === 'false' && b.dataset.alpha !== '';
+        }""",
+        timeout=60_000,
+    )
+    assert ball.is_visible() and int(ball.get_attribute("data-positions")) >= 1
+    facts = page.locator("#view-story .ball-facts").inner_text()
+    assert "true cost" in facts
+    page.get_by_test_id("story-next").click()  # leaving the scene takes the ball away
+    assert page.locator("#view-story [data-testid=landscape-ball]").count() == 0
+    assert page.errors == []
+    context.close()
