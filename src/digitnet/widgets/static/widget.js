@@ -6738,7 +6738,7 @@ var RACE_MS = 8e3;
 var TRAIL = "rgba(255,255,255,0.8)";
 var RACERS = [
   { batch: 0, colour: "#f0a040", words: "careful: the whole set each step" },
-  { batch: 100, colour: "#ff6ad5", words: "stumbling: 100 examples a step" }
+  { batch: 10, colour: "#ff6ad5", words: "stumbling: 10 examples a step" }
 ];
 var serverEvents = () => new EventSource("/api/train/events");
 function mountBall(container, {

@@ -3,7 +3,7 @@
 // ball a DOM element (`landscape-ball`, its plane coordinates in data-alpha and data-beta) over
 // the painted slice with its trail and true cost; mountRace rolls full-batch gradient descent
 // and mini-batch SGD from the same start down the same slice (/api/landscape's optimizers) on
-// the page's timeline. Each returns {start(), stop(), destroy()}.
+// the page's timeline. Each returns at least {start(), stop(), destroy()}.
 
 import { along, applyEvent, emptyRun, foldRun, square } from "./ball-math.js";
 import { button, el, num } from "./chapters.js";
@@ -16,7 +16,7 @@ const RACE_MS = 8000; // the race: the same examples for each optimiser
 const TRAIL = "rgba(255,255,255,0.8)";
 const RACERS = [
   { batch: 0, colour: "#f0a040", words: "careful: the whole set each step" },
-  { batch: 100, colour: "#ff6ad5", words: "stumbling: 100 examples a step" },
+  { batch: 10, colour: "#ff6ad5", words: "stumbling: 10 examples a step" },
 ];
 
 const serverEvents = () => new EventSource("/api/train/events");
@@ -30,7 +30,7 @@ const serverEvents = () => new EventSource("/api/train/events");
  * under reduced motion (the picture is painted when the run ends; the numbers below it say
  * where it is meanwhile); events(): the run's events, an EventSource or its like (a notebook
  * widget's come from its kernel).
- * Returns {start(), follow(), stop() (the run, if this ball started it), destroy()}.
+ * Returns {start(), follow(), stop() (ends the run going, after its mini-batch), destroy()}.
  */
 export function mountBall(
   container,
