@@ -1,6 +1,7 @@
 """The ball on the real landscape in headless Chromium: while a short run trains from the Learn
 view, the ball (`landscape-ball`) moves through several positions, and when the run ends it
-stops where the stream's last position put it. At 1440×900 and 390×844."""
+stops where the stream's last position put it. The video's shape at 1440×900, a wide
+784-300-100-10 at 390×844."""
 
 from __future__ import annotations
 
@@ -31,11 +32,17 @@ STREAM = """async () => {
 }"""
 
 
-@pytest.mark.parametrize("viewport", [(1440, 900), (390, 844)], ids=["desktop", "phone"])
+@pytest.mark.parametrize(
+    ("viewport", "layers", "batch_size"),
+    [((1440, 900), "16 16", 1), ((390, 844), "300 100", 10)],
+    ids=["desktop-video", "phone-wide"],
+)
 def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     chromium,  # noqa: F811
     server,  # noqa: F811
     viewport,
+    layers,
+    batch_size,
 ):
     context = chromium.new_context(viewport=dict(zip(("width", "height"), viewport)))
     page = context.new_page()
@@ -48,8 +55,8 @@ def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     ball = page.get_by_test_id("landscape-ball")
     assert ball.is_hidden()  # no run yet: no ball
     ball.evaluate(WATCH)
-    page.fill("input[name=layers]", "16 16")
-    page.fill("input[name=batch_size]", "1")  # a run of a second or two: 40 × 200 steps
+    page.fill("input[name=layers]", layers)
+    page.fill("input[name=batch_size]", str(batch_size))  # a run of a second or two
     page.fill("input[name=epochs]", "40")
     page.get_by_test_id("train-start").click()
     page.wait_for_function(
