@@ -3,10 +3,11 @@ plane of the real cost, C(θ₀ + α d₁ + β d₂). The plane goes through the
 θ₀ towards the weights now (d₁) and along the direction in which the way so far leaves that
 line most (d₂, the landscape's principal direction of what is left); when the ball nears the
 edge of the slice or drifts far off its plane, a new one is laid through the way so far (at
-once if the ball has left the slice). A `Ball` is an ``on_event`` handler for ``training.train``; what it finds goes
-to ``emit`` as dicts: a "plane" (the slice's costs and the trail re-projected onto it), then
-"ball" positions (α, β), each with its true cost, the plane's cost under it and its distance
-off the plane. It leaves out momentum's velocity and the L2 term (the cost is the model's own).
+once if the ball has left the slice). A `Ball` is an ``on_event`` handler for
+``training.train``; what it finds goes to ``emit`` as dicts: a "plane" (the slice's costs and
+the trail re-projected onto it), then "ball" positions (α, β), each with its true cost, the
+plane's cost under it and its distance off the plane. It leaves out momentum's velocity and
+the L2 term (the cost is the model's own).
 """
 
 from __future__ import annotations
