@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 
@@ -568,6 +569,32 @@ def test_heavy_requests_past_the_pool_get_503_while_drawing_goes_on(client):
     net.params[0] += 1.0  # what an applied step does: other weights, another answer
     assert client.post("/api/experiments/dream", json=dream).json() != first.json()
     assert len(heavy.cache) == 2
+
+
+def test_a_long_heavy_request_never_holds_up_a_short_one(client):
+    """A cosine curve or a landscape (a minute on a loaded machine) runs in a lane of its own:
+    with that lane busy, noise and dreams are answered; each lane has its bounded queue."""
+    import threading
+
+    served = client.app.state.served
+    long, short = served.long_heavy, served.heavy
+    assert long.workers + short.workers <= max(2, os.cpu_count() or 1)  # no more than the cores
+    gate = threading.Event()
+    busy = [long.pool.submit(gate.wait, 30) for _ in range(long.workers)]  # the long lane taken
+    try:
+        for path, body in [("noise", {"n": 10, "seed": 41}), ("dream", {"steps": 2, "seed": 41})]:
+            assert client.post(f"/api/experiments/{path}", json=body).status_code == 200
+        long.pending = long.workers + long.queued  # its queue full: long ones refused, short not
+        cosine = {"batch_sizes": [1], "draws": 2, "n_images": 100, "seed": 41}
+        r = client.post("/api/gradient/cosine", json=cosine)
+        assert r.status_code == 503 and int(r.headers["Retry-After"]) > 0
+        assert client.post("/api/landscape", json={"seed": 41}).status_code == 503
+        assert client.post("/api/experiments/noise", json={"n": 10, "seed": 42}).status_code == 200
+    finally:
+        long.pending = 0
+        gate.set()
+    assert all(f.result() for f in busy)
+    assert client.post("/api/gradient/cosine", json=cosine).status_code == 200
 
 
 # ---- who may drive the server: its own names only; beyond this machine, changes need a token --

@@ -382,7 +382,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         return about(model, name) | report | {"label": label, "answer": answer}
 
     @router.post("/api/gradient/cosine", summary="how well mini-batches aim: cosine with ∇C")
-    @served.pooled
+    @served.pooled_long
     def gradient_cosine(body: CosineRequest) -> dict[str, Any]:
         model, name, _ = model_of(body.model)
         train = training_images()
@@ -396,7 +396,7 @@ def add_routes(app: FastAPI, served: ServerState, changes: Callable[[str | None]
         return about(model, name) | curve
 
     @router.post("/api/landscape", summary="the cost on a 2-D slice of weight space, with paths")
-    @served.pooled
+    @served.pooled_long
     def landscape(body: LandscapeRequest) -> dict[str, Any]:
         model, name, file = model_of(body.model)
         train = training_images()

@@ -44,10 +44,13 @@ from ..training import (
 )
 from .page import model_json
 
-WORKERS = max(1, (os.cpu_count() or 1) - 1)  # heavy requests at once: a core kept for drawing
+# Heavy requests at once: a core kept for drawing, two at least, in two lanes so that a long one
+# (a landscape, a cosine curve: a minute on a loaded machine) never holds up a short one.
+WORKERS = max(2, (os.cpu_count() or 1) - 1)
+LONG_WORKERS = WORKERS // 2
 QUEUED_PER_WORKER = 8  # heavy requests waiting, per worker, before the next gets 503
 RETRY_AFTER_SECONDS = 2
-CACHE_BYTES = 64_000_000  # heavy answers kept by their inputs, counted as their JSON
+CACHE_BYTES = 64_000_000  # heavy answers kept by their inputs, counted as their JSON (all lanes)
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
 COST_POINTS_PER_EPOCH = 50  # the cost curve's points: each the mean of the mini-batches since
 WEIGHTS_EVERY_SECONDS = 0.5
@@ -229,9 +232,9 @@ class HeavyWork:
 
     def __init__(
         self,
-        workers: int = WORKERS,
-        queued: int = QUEUED_PER_WORKER * WORKERS,
-        cache_bytes: int = CACHE_BYTES,
+        workers: int = WORKERS - LONG_WORKERS,
+        queued: int = QUEUED_PER_WORKER * (WORKERS - LONG_WORKERS),
+        cache_bytes: int = CACHE_BYTES // 2,
     ) -> None:
         self.workers, self.queued, self.cache_bytes = workers, queued, cache_bytes
         self.pool = ThreadPoolExecutor(workers, "digitnet-heavy", initializer=lower_priority)
@@ -300,7 +303,8 @@ class ServerState:
         self.run: TrainingRun | None = None
         self._data: dict[str, Any] = {}  # dataset name → loaded dataset
         self._data_lock = threading.Lock()
-        self.heavy = HeavyWork()
+        self.heavy = HeavyWork()  # the short heavy requests' lane
+        self.long_heavy = HeavyWork(LONG_WORKERS, QUEUED_PER_WORKER * LONG_WORKERS)
         if model_path is not None:
             path = Path(model_path)
             self.use_model(path)
@@ -377,9 +381,13 @@ class ServerState:
             model = (str(path), info and (info.st_mtime_ns, info.st_size))
         return (*model, self.dataset_name())
 
-    def pooled(self, route: Callable[..., Any]) -> Callable[..., Any]:
-        """A route made heavy: computed in the HeavyWork pool, its answer kept by its inputs
-        (its parameters, the model and the dataset). FastAPI reads the route's signature."""
+    def pooled(
+        self, route: Callable[..., Any], lane: HeavyWork | None = None
+    ) -> Callable[..., Any]:
+        """A route made heavy: computed in a HeavyWork lane (the short one unless told), its
+        answer kept by its inputs (its parameters, the model and the dataset). FastAPI reads
+        the route's signature."""
+        work = lane or self.heavy
 
         @functools.wraps(route)
         async def answer(**params: Any) -> Any:
@@ -390,9 +398,13 @@ class ServerState:
             model = getattr(params.get("body"), "model", None)
             what = f"{route.__module__}.{route.__qualname__}"
             key = (what, json.dumps(inputs, sort_keys=True), self.model_key(model))
-            return await self.heavy.run(key, lambda: route(**params))
+            return await work.run(key, lambda: route(**params))
 
         return answer
+
+    def pooled_long(self, route: Callable[..., Any]) -> Callable[..., Any]:
+        """A route made heavy that can take a minute: computed in the long lane."""
+        return self.pooled(route, self.long_heavy)
 
     # ---- data ----
 
