@@ -293,3 +293,26 @@ def test_the_exported_page_has_no_accessibility_violation(
         found[tab.get_attribute("id")] = problems(page, width < 500)
     context.close()
     assert len(found) >= 4 and {k: v for k, v in found.items() if v} == {}
+
+
+def test_a_long_model_name_never_makes_a_phone_scroll_sideways(
+    chromium, tmp_path_factory, trained, web_data
+):
+    """The header's model menu shows the served model's name: a long one stays within 390 px."""
+    from digitnet.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("a11y-long-name")
+    save_model(trained, folder / "my-very-long-model-name-tweaked-3.safetensors")
+    context = chromium.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    with browser.running(create_app(models_dir=folder, data_loader=lambda: web_data)) as address:
+        open_app(page, address)
+        menu = page.locator("#model-select")
+        assert "my-very-long-model-name-tweaked-3" in menu.locator("option:checked").inner_text()
+        for tab in ("story", "draw", "learn"):
+            page.locator(f"#tab-{tab}").click()
+            wide = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+            assert wide[0] <= wide[1], f"{tab}: the page is {wide[0]} px wide in {wide[1]}"
+            box = menu.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    context.close()
