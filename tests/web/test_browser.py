@@ -415,6 +415,12 @@ def test_mistakes_show_on_opening_and_open_in_the_draw_view(page, server, traine
     x = np.round(web_data.test.images[index] * 255) / 255  # as the page gets it: 0–255
     outputs = trained.network.feedforward(x[None, :])[0]
     np.testing.assert_allclose(bars(page), outputs, atol=2e-6)  # the image itself, exactly
+    label = web_data.test.labels[index]
+    for tab in ("backprop", "story"):  # the chapters study it as the test image it is
+        page.get_by_test_id(f"tab-{tab}").click()
+        studied = page.locator(f"#view-{tab} .studied").inner_text()
+        assert studied == f"test image {index:,} (a {label})", studied
+    page.get_by_test_id("tab-draw").click()
     page.get_by_role("button", name="Clear").click()
     assert page.get_by_test_id("answer").inner_text() == ""
 

@@ -489,9 +489,14 @@ nav [role="tab"][aria-selected="true"] {
   gap: 0.4rem;
   align-items: center;
   color: var(--muted);
+  min-width: 0;
+  max-width: 100%;
 }
 .model-pick select {
+  min-width: 0;
   max-width: 100%;
+  flex: 1 1 auto;
+  text-overflow: ellipsis;
 }
 #model-status:empty {
   display: none;
@@ -3054,13 +3059,19 @@ var Example = class {
     this.choosers.forEach((c) => c.show());
     this.listeners.forEach((f) => f(this, what));
   }
-  /** The first test digit, from the server, once (an exported page starts with its own). */
+  /** The first test digit, from the server, once (an exported page starts with its own),
+   * unless the learner has chosen something, before or while it loads (a blank drawing too). */
   start() {
-    const chosen = this.picked || this.origin.split !== "drawing" || !this.blank();
-    if (this.served && !chosen && !this.starting) {
-      this.starting = this.load("test", FIRST_TEST_DIGIT).catch(() => this.changed());
+    if (this.served && !this.chosen() && !this.starting) {
+      this.starting = this.load("test", FIRST_TEST_DIGIT, () => !this.chosen()).catch(
+        () => this.changed()
+      );
     }
     return this.starting;
+  }
+  /** The learner has drawn, picked an image or picked the drawing (blank or not). */
+  chosen() {
+    return this.picked || this.blankPicked || this.origin.split !== "drawing" || !this.blank();
   }
   /** A view chose the label d: every view follows. */
   setLabel(d) {
@@ -3084,6 +3095,13 @@ var Example = class {
       this.changed();
     }
   }
+  /** An image opened on the drawing pad from elsewhere (a test image from Experiments): studied
+   * as the image it is (its origin and true label) until it is drawn on. */
+  openImage(x, trueLabel, origin) {
+    this.drawing = Float64Array.from(x);
+    this.take({ x: this.drawing, trueLabel, origin });
+    this.changed();
+  }
   /** The learner picked the drawing, blank or not. */
   useDrawing() {
     this.origin = { split: "drawing", index: null };
@@ -3093,8 +3111,9 @@ var Example = class {
     this.label = null;
     this.changed();
   }
-  /** An MNIST image (split "train" or "test", index N; null = at random). */
-  async load(split, index = null) {
+  /** An MNIST image (split "train" or "test", index N; null = at random), taken if still
+   * wanted() once it has come. */
+  async load(split, index = null, wanted = () => true) {
     const n = index ?? Math.floor(Math.random() * SPLIT_SIZES[split]);
     if (!this.served) {
       const at = this.samples ? this.samples.findIndex((s) => s.index === n) : -1;
@@ -3105,6 +3124,7 @@ var Example = class {
         method: "POST",
         body: { example: { split, index: n }, first_layer: false }
       });
+      if (!wanted()) return;
       const image = Float64Array.from(r.activations[0]);
       this.take({ x: image, trueLabel: r.example.label, origin: { split, index: n } });
     }

@@ -17,10 +17,14 @@ const $ = (selector) => document.querySelector(selector);
 const draw = new DrawView($("#view-draw"));
 const weights = new WeightsView($("#view-weights"), draw.diagram);
 const learn = new LearnView($("#view-learn"), (json) => useModel(json, true));
-const experiments = new ExperimentsView($("#view-experiments"), (pixels, note) => {
-  select($("#tab-draw"));
-  draw.showImage(pixels, note);
-});
+const experiments = new ExperimentsView(
+  $("#view-experiments"),
+  (pixels, note, { index, label }) => {
+    select($("#tab-draw"));
+    draw.showImage(pixels, note);
+    example.openImage(draw.given, label, { split: "test", index }); // studied as the test image
+  },
+);
 // the learner's digit, which the learning views study: a test digit until they draw
 const example = new Example({ drawOwn: () => openDraw() });
 const backprop = new BackpropView($("#view-backprop"), example);

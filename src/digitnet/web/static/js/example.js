@@ -49,14 +49,21 @@ export class Example {
     this.listeners.forEach((f) => f(this, what));
   }
 
-  /** The first test digit, from the server, once (an exported page starts with its own). */
+  /** The first test digit, from the server, once (an exported page starts with its own),
+   * unless the learner has chosen something, before or while it loads (a blank drawing too). */
   start() {
-    const chosen = this.picked || this.origin.split !== "drawing" || !this.blank();
-    if (this.served && !chosen && !this.starting) {
+    if (this.served && !this.chosen() && !this.starting) {
       // without test images here (a 404), the chooser asks for a drawing
-      this.starting = this.load("test", FIRST_TEST_DIGIT).catch(() => this.changed());
+      this.starting = this.load("test", FIRST_TEST_DIGIT, () => !this.chosen()).catch(() =>
+        this.changed(),
+      );
     }
     return this.starting;
+  }
+
+  /** The learner has drawn, picked an image or picked the drawing (blank or not). */
+  chosen() {
+    return this.picked || this.blankPicked || this.origin.split !== "drawing" || !this.blank();
   }
 
   /** A view chose the label d: every view follows. */
@@ -83,6 +90,14 @@ export class Example {
     }
   }
 
+  /** An image opened on the drawing pad from elsewhere (a test image from Experiments): studied
+   * as the image it is (its origin and true label) until it is drawn on. */
+  openImage(x, trueLabel, origin) {
+    this.drawing = Float64Array.from(x); // the pad's input: not news when the pad reports it
+    this.take({ x: this.drawing, trueLabel, origin });
+    this.changed();
+  }
+
   /** The learner picked the drawing, blank or not. */
   useDrawing() {
     this.origin = { split: "drawing", index: null };
@@ -93,8 +108,9 @@ export class Example {
     this.changed();
   }
 
-  /** An MNIST image (split "train" or "test", index N; null = at random). */
-  async load(split, index = null) {
+  /** An MNIST image (split "train" or "test", index N; null = at random), taken if still
+   * wanted() once it has come. */
+  async load(split, index = null, wanted = () => true) {
     const n = index ?? Math.floor(Math.random() * SPLIT_SIZES[split]);
     if (!this.served) {
       const at = this.samples ? this.samples.findIndex((s) => s.index === n) : -1;
@@ -105,6 +121,7 @@ export class Example {
         method: "POST",
         body: { example: { split, index: n }, first_layer: false },
       });
+      if (!wanted()) return;
       const image = Float64Array.from(r.activations[0]);
       this.take({ x: image, trueLabel: r.example.label, origin: { split, index: n } });
     }

@@ -8,7 +8,7 @@ import { activation, count } from "./format.js";
 export class ExperimentsView {
   constructor(root, openInDraw) {
     this.root = root;
-    this.openInDraw = openInDraw; // (pixels 0–255, note) → the image in the Draw view
+    this.openInDraw = openInDraw; // (pixels 0–255, note, {index, label}) → the test image in the Draw view
     this.offset = 0;
     this.total = null;
     this.stale = false; // the mistakes shown are not the current model's (none before one)
@@ -123,7 +123,9 @@ export class ExperimentsView {
           open.dataset.answer = String(m.answer);
           open.append(fig);
           const note = `${cap(what)}. Draw on it, or Clear.`;
-          open.addEventListener("click", () => this.openInDraw(m.pixels, note));
+          open.addEventListener("click", () =>
+            this.openInDraw(m.pixels, note, { index: m.index, label: m.label }),
+          );
           return open;
         }),
       );
