@@ -702,7 +702,7 @@ def digitnet(*args: str, cwd: Path, models: Path | None = None) -> subprocess.Co
     env = {**os.environ, "PYTHONPATH": str(SRC), "XDG_CACHE_HOME": str(cwd / "cache")}
     if models is not None:
         env["DIGITNET_MODELS"] = str(models)
-    command = [sys.executable, "-m", "digitnet.cli", *args]
+    command = [sys.executable, "-m", "digitnet", *args]  # as `python -m digitnet`
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
 
 
