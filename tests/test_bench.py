@@ -178,6 +178,7 @@ def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_
             "train_cpu",
             "measure_cpu",
             "measure_cpu_longest",
+            "checkpoint_cpu",
         }
         assert all(v >= 0 for v in split.values()) and split["train"] > 0
         assert split["measure_cpu_longest"] <= split["measure_cpu"] + 1e-9

@@ -255,8 +255,9 @@ class Network:
         chunk of `evaluate` (chunks may be tallied in parallel threads; then summed in order)."""
         a = np.asarray(X).astype(self.dtype, copy=False)  # (m, n_0) rows
         for l, (W, b) in enumerate(zip(self.weights, self.biases)):
-            z = a @ W.T + b  # (zˡ)ᵀ = (aˡ⁻¹)ᵀ (Wˡ)ᵀ + (bˡ)ᵀ                  (m, n_l)
-            a = self.squash(l)(z.T).T  # σ of the columns (softmax is per column)
+            z = a @ W.T  # (zˡ)ᵀ = (aˡ⁻¹)ᵀ (Wˡ)ᵀ + (bˡ)ᵀ                  (m, n_l)
+            z += b
+            a = self.squash(l)(z.T, out=z.T).T  # σ of the columns (softmax is per column), in place
         lab = np.asarray(labels)
         correct = int(np.count_nonzero(a.argmax(axis=1) == lab))
         return correct, float(self.cost.total(a.T, one_hot(lab, self.sizes[-1], self.dtype)))

@@ -292,13 +292,15 @@ def train(
 
     saver = Checkpointer(checkpoint) if checkpoint is not None else None
     threads = min(os.cpu_count() or 1, MEASURE_THREADS) if _small(config) else 1
-    pool = ThreadPoolExecutor(threads, "digitnet-measure") if threads > 1 and evaluate else None
+    pool = ThreadPoolExecutor(threads - 1, "digitnet-measure") if threads > 1 and evaluate else None
     try:
         with _blas_threads(config), np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(len(history) + 1, config.epochs + 1):
                 started = time.perf_counter()
                 batch_cost, eta = run_epoch(epoch)
-                row = _epoch_row(net, evaluate or {}, epoch, eta, batch_cost, started, pool)
+                row = _epoch_row(
+                    net, evaluate or {}, epoch, eta, batch_cost, started, pool, threads
+                )
                 history.append(row)
                 if saver is not None:
                     saver(result)
@@ -748,33 +750,50 @@ def _epoch_row(
     batch_cost: float,
     started: float,
     pool: ThreadPoolExecutor | None = None,
+    threads: int = 1,
 ) -> dict[str, float]:
     """One row of the history: how the network does on each split after this epoch."""
     train_seconds = time.perf_counter() - started
     row: dict[str, float] = {"epoch": epoch, "learning_rate": eta, "batch_cost": batch_cost}
-    for name, (accuracy, cost) in measure(net, evaluate, pool).items():
+    for name, (accuracy, cost) in measure(net, evaluate, pool, threads).items():
         row[f"{name}_accuracy"], row[f"{name}_cost"] = accuracy, cost
     row["seconds"] = train_seconds
     return row
 
 
 def measure(
-    net: Network, sets: Mapping[str, Split], pool: ThreadPoolExecutor | None = None
+    net: Network,
+    sets: Mapping[str, Split],
+    pool: ThreadPoolExecutor | None = None,
+    threads: int = 1,
 ) -> dict[str, tuple[float, float]]:
     """Accuracy and mean cost on each (non-empty) split, as `Network.evaluate` gives them, bit
-    for bit: the same chunks, summed in the same order. With a ``pool``, the chunks of all
-    the splits are tallied by its threads at once (BLAS and NumPy let go of the GIL), so that
-    on two free cores the measuring after each epoch takes half the time."""
+    for bit: the same chunks, summed in the same order. With a ``pool`` and ``threads`` > 1,
+    the chunks of all the splits are dealt into ``threads`` shares of about as many rows
+    (longest first, each to the share with the fewest rows so far); the calling thread tallies
+    the first share and the pool's threads the others, one task each, at once (BLAS and NumPy
+    let go of the GIL), so that on two free cores the measuring after each epoch takes half
+    the time."""
     chunks = [
         (name, split.images[start : start + CHUNK], split.labels[start : start + CHUNK])
         for name, split in sets.items()
         for start in range(0, len(split.labels), CHUNK)
     ]
-    by_size = sorted(range(len(chunks)), key=lambda i: -len(chunks[i][2]))  # short ones last
-    tallied = (pool.map if pool is not None else map)(
-        lambda i: net.tally(chunks[i][1], chunks[i][2]), by_size
-    )
-    tallies = dict(zip(by_size, tallied))
+    ways = threads if pool is not None else 1
+    shares: list[list[int]] = [[] for _ in range(ways)]
+    rows = [0] * ways
+    for i in sorted(range(len(chunks)), key=lambda i: -len(chunks[i][2])):
+        k = max(range(ways), key=lambda k: (-rows[k], k))  # the caller's share last on ties
+        shares[k].append(i)
+        rows[k] += len(chunks[i][2])
+
+    def tally(share: list[int]) -> list[tuple[int, tuple[int, float]]]:
+        return [(i, net.tally(chunks[i][1], chunks[i][2])) for i in share]
+
+    others = [pool.submit(tally, share) for share in shares[1:]] if pool is not None else []
+    tallies = dict(tally(shares[0]))
+    for other in others:
+        tallies.update(other.result())
     sums: dict[str, tuple[int, float]] = {}
     for i, (name, *_) in enumerate(chunks):  # summed in order: the bits of `evaluate`
         correct, total = sums.get(name, (0, 0.0))
