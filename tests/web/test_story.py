@@ -458,3 +458,39 @@ def test_the_ball_scene_follows_a_short_run_and_leaves_with_it(chromium, server)
     assert page.locator("#view-story [data-testid=landscape-ball]").count() == 0
     assert page.errors == []
     context.close()
+
+
+def test_the_ball_scene_trains_the_loaded_networks_own_kind(chromium, tmp_path, web_data):  # noqa: F811
+    """A ReLU + cross-entropy network loaded: the short run the ball follows is one too (its
+    shape, its kind's recipe, on a subset of the images), not the video's sigmoid + quadratic."""
+    import json
+    import urllib.request
+
+    from digitnet.web.app import create_app
+
+    config = TrainConfig((784, 20, 12, 10), "relu", "cross-entropy", epochs=1, seed=4)
+    save_model(checkpoint_model(fit(web_data, config), web_data), tmp_path / "relu.safetensors")
+    with running(create_app(models_dir=tmp_path, data_loader=lambda: web_data)) as address:
+        context, page = story_page(chromium)
+        sent = []
+        page.on("request", lambda r: r.url.endswith("/api/train") and sent.append(r))
+        open_scene(page, address, 9)
+        page.wait_for_function(
+            """() => {
+              const b = document.querySelector('#view-story [data-testid=landscape-ball]');
+              return b && b.dataset.running === 'false' && b.dataset.alpha !== '';
+            }""",
+            timeout=60_000,
+        )
+        (request,) = [r for r in sent if r.method == "POST"]
+        body = request.post_data_json
+        assert body["activation"] == "relu" and body["cost"] == "cross-entropy"
+        assert body["layers"] == [20, 12] and body["preset"] == "tweaked"
+        with urllib.request.urlopen(f"{address}/api/train") as r:
+            run = json.load(r)
+        assert run["config"]["activation"] == "relu" and run["config"]["cost"] == "cross-entropy"
+        assert run["config"]["sizes"] == [784, 20, 12, 10]
+        assert run["config"]["batch_size"] == 100  # the tweaked recipe, not the video's 32
+        assert run["images"] == body["images"] and 0 < run["epochs_done"] <= body["epochs"]
+        assert page.errors == []
+        context.close()

@@ -154,7 +154,7 @@ def create_app(
         dependencies=guarded,
     )
     def start_training(body: TrainRequest) -> dict[str, Any]:
-        return served.start_training(train_config(body)).status()
+        return served.start_training(train_config(body), body.images).status()
 
     @app.get("/api/presets", summary="the training recipes (video, book, tweaked) to start from")
     def presets() -> dict[str, Any]:
@@ -232,8 +232,11 @@ def create_app(
 
 def train_config(body: TrainRequest) -> TrainConfig:
     """The training request as a TrainConfig: its preset (else TrainConfig's defaults) with
-    the settings it gives laid over (422 if the config refuses them)."""
-    settings = body.model_dump(exclude={"preset", "layers"})
+    the settings it gives laid over (422 if the config refuses them). A run on the first
+    `images` training images trains on the training split only (not train + validation)."""
+    settings = body.model_dump(exclude={"preset", "layers", "images"})
+    if body.images is not None:
+        settings["train_set"] = "train"
     try:
         return make_config(body.preset or TrainConfig(), layers=body.layers, **settings)
     except SettingError as e:

@@ -124,6 +124,9 @@ class TrainRequest(Strict):
     momentum: Momentum | None = None
     schedule: Literal["constant", "cosine"] | None = None
     seed: Seed | None = None
+    images: (
+        Annotated[int, Field(ge=100, le=60_000), BeforeValidator(number_not_bool_or_text)] | None
+    ) = Field(default=None, description="a short run: only the first N training images")
 
 
 class NoiseRequest(Strict):

@@ -66,12 +66,18 @@ def default_data_loader(name: str = "mnist") -> Any:
 
 class TrainingRun:
     """One training run in a background thread; its events are kept for the event stream.
-    ball: follow the weights on a plane of the real cost (ball.py: "plane" and "ball" events)."""
+    ball: follow the weights on a plane of the real cost (ball.py: "plane" and "ball" events);
+    images: train on only the first N training images (all of them if None or fewer)."""
 
     def __init__(
-        self, config: TrainConfig, data_loader: Callable[[], Any], ball: bool = True
+        self,
+        config: TrainConfig,
+        data_loader: Callable[[], Any],
+        ball: bool = True,
+        images: int | None = None,
     ) -> None:
         self.config = config
+        self.images = images
         self.data_loader = data_loader
         self.data: Any = None
         self.events: list[dict[str, Any]] = []
@@ -142,13 +148,15 @@ class TrainingRun:
     def _run(self) -> None:
         try:
             self._add({"type": "status", "message": "loading the data"})
-            self.data = self.data_loader()
+            self.data = data = self.data_loader()
+            if self.images is not None:
+                data = data.subset(min(self.images, len(data.train)))
             if self.follow:
-                train = self.data.train.head(MAX_IMAGES)  # its first images, as floats
+                train = data.train.head(MAX_IMAGES)  # its first images, as floats
                 start = self.config.build_network()  # θ₀: the same seed, the same weights
                 self.ball = Ball(start, start.params, train.images, train.labels, self._add)
             self._add({"type": "status", "message": "training"})
-            self.result = result = fit(self.data, self.config, on_event=self.on_event)
+            self.result = result = fit(data, self.config, on_event=self.on_event)
             if self.ball is not None:
                 self.ball.finish(result.network.params)
             stopped = result.interrupted
@@ -190,6 +198,7 @@ class TrainingRun:
             "stopped": bool(self.result and self.result.interrupted),
             "error": self.error,
             "config": self.config.to_dict(),
+            "images": self.images,  # None: the whole training set
             "epochs_done": len(epochs),
             "history": [e["row"] for e in epochs],
             "hint": epochs[-1]["hint"] if epochs else None,  # about the last epoch
@@ -431,10 +440,10 @@ class ServerState:
 
     # ---- training ----
 
-    def start_training(self, config: TrainConfig) -> TrainingRun:
+    def start_training(self, config: TrainConfig, images: int | None = None) -> TrainingRun:
         if self.run is not None and not self.run.finished:
             raise HTTPException(409, "a training run is already going: stop it first")
-        self.run = TrainingRun(config, self.loaded_data)
+        self.run = TrainingRun(config, self.loaded_data, images=images)
         self.run.thread.start()
         return self.run
 

@@ -7284,7 +7284,12 @@ function ballScene(title, mount, words, startWords) {
       };
       const box = el("div", { className: "story-ball" });
       view.stage.append(box);
-      const mounted = mount(box, { api: view.api, timeline, motion: view.motion, sizes });
+      const mounted = mount(box, {
+        api: view.api,
+        timeline,
+        motion: view.motion,
+        model: view.model
+      });
       if (view.motion) mounted.start();
       else if (startWords)
         view.stage.append(button(startWords, { onclick: () => mounted.start() }));
@@ -7295,14 +7300,15 @@ function ballScene(title, mount, words, startWords) {
     }
   };
 }
-var SHORT_RUN_EPOCHS = 3;
+var SHORT_RUN = { epochs: 3, images: 5e3 };
+function shortRun({ sizes, activation: activation2, cost: cost2 }) {
+  const preset = activation2 === "relu" || cost2 === "cross-entropy" ? "tweaked" : "video";
+  return { preset, layers: sizes.slice(1, -1), activation: activation2, cost: cost2, ...SHORT_RUN };
+}
 var ball = ballScene(
   "Rolling down the real landscape",
-  (box, { sizes, ...options }) => mountBall(box, {
-    ...options,
-    run: { preset: "video", layers: sizes.slice(1, -1), epochs: SHORT_RUN_EPOCHS }
-  }),
-  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is a network with your network's shape as it trains, each step downhill from where it stands, until it settles in a valley.`,
+  (box, { model, ...options }) => mountBall(box, { ...options, run: shortRun(model) }),
+  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is a network of your network's shape and kind, from fresh random weights, trained briefly on ${SHORT_RUN.images.toLocaleString("en")} images, each step downhill from where it stands, until it settles in a valley.`,
   null
   // mountBall shows its own Start button under reduced motion
 );

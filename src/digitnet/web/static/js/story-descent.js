@@ -261,7 +261,12 @@ function ballScene(title, mount, words, startWords) {
       };
       const box = el("div", { className: "story-ball" });
       view.stage.append(box);
-      const mounted = mount(box, { api: view.api, timeline, motion: view.motion, sizes });
+      const mounted = mount(box, {
+        api: view.api,
+        timeline,
+        motion: view.motion,
+        model: view.model,
+      });
       if (view.motion) mounted.start();
       else if (startWords)
         view.stage.append(button(startWords, { onclick: () => mounted.start() }));
@@ -273,19 +278,26 @@ function ballScene(title, mount, words, startWords) {
   };
 }
 
-const SHORT_RUN_EPOCHS = 3; // the run the ball follows: the loaded network's shape, the video's recipe
+// The run the ball follows: the loaded network's own kind (shape, activation, cost) from fresh
+// weights, with the recipe of its kind (the video's for sigmoid + quadratic, the tweaked one for
+// ReLU or cross-entropy), briefly: a few epochs on the first training images (seconds, even wide).
+const SHORT_RUN = { epochs: 3, images: 5000 };
+
+/** The /api/train body of the ball's short run, for a model {sizes, activation, cost}. */
+export function shortRun({ sizes, activation, cost }) {
+  const preset = activation === "relu" || cost === "cross-entropy" ? "tweaked" : "video";
+  return { preset, layers: sizes.slice(1, -1), activation, cost, ...SHORT_RUN };
+}
 
 const ball = ballScene(
   "Rolling down the real landscape",
-  (box, { sizes, ...options }) =>
-    mountBall(box, {
-      ...options,
-      run: { preset: "video", layers: sizes.slice(1, -1), epochs: SHORT_RUN_EPOCHS },
-    }),
+  (box, { model, ...options }) => mountBall(box, { ...options, run: shortRun(model) }),
   (knobs) =>
     `The cost over all the training images is a landscape with ${knobs} directions. Here is ` +
-    "a slice of it through a short run's weights: the ball is a network with your network's " +
-    "shape as it trains, each step downhill from where it stands, until it settles in a valley.",
+    "a slice of it through a short run's weights: the ball is a network of your network's " +
+    "shape and kind, from fresh random weights, trained briefly on " +
+    `${SHORT_RUN.images.toLocaleString("en")} images, each step downhill from where it ` +
+    "stands, until it settles in a valley.",
   null, // mountBall shows its own Start button under reduced motion
 );
 
