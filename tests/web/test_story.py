@@ -242,6 +242,28 @@ def test_under_reduced_motion_nothing_moves_by_itself(chromium, server):  # noqa
     context.close()
 
 
+def test_the_one_neuron_chain_says_its_output_is_not_the_networks(chromium, server):  # noqa: F811
+    """Chapter 4's chain follows one neuron per layer and leaves out every other input: its a³
+    is not the network's output, and the scene says so, with both numbers."""
+    import json
+    import urllib.request
+
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 18)
+    assert page.get_by_test_id("story-title").inner_text() == "A chain of one neuron per layer"
+    body = json.dumps({"example": {"split": "test", "index": 0}}).encode()
+    request = urllib.request.Request(
+        f"{server}/api/backprop", body, {"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request) as r:
+        answer = json.load(r)
+    label, outputs = answer["example"]["label"], answer["activations"][-1]
+    words = page.locator(".story-words").inner_text()
+    assert "leaves out every other input" in words
+    assert f"not the network's {outputs[label]:.3f}" in words, words
+    context.close()
+
+
 def test_the_answer_scene_shows_the_apis_outputs(chromium, server):  # noqa: F811
     import json
     import urllib.request

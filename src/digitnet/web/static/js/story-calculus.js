@@ -85,11 +85,14 @@ const chainScene = {
     const { links, neurons, x, chain } = strongestChain(model, result, label);
     const n = links;
     const factors = chainFactors(chain, n, `w${n}`);
+    const [, last] = neurons.at(-1);
+    const path = neurons.map(([l, j]) => (l && l < n ? `neuron ${j}` : neuronName(model, [l, j])));
     view.say(
-      `Follow one neuron per layer along your digit's strongest path, ` +
-        `${neurons.map((p) => neuronName(model, p)).join(" → ")}, with their real weights and ` +
-        `biases. With y = 1, C = (a${sup(n)} − y)² = ${num(chain.cost, 4)}. Nudge w${sup(n)}: ` +
-        `z${sup(n)} moves, then a${sup(n)}, then C, each by a factor.`,
+      `Your digit's strongest path, one neuron per layer: ${path.join(" → ")} (real weights). ` +
+        `It leaves out every other input, so a${sup(n)} = ` +
+        `${num(chain.a.at(-1), 3)}, not the network's ${num(result.activations.at(-1)[last], 3)}. ` +
+        `With y = 1, C = (a${sup(n)} − y)² = ${num(chain.cost, 4)}. Nudge w${sup(n)}: ` +
+        `z${sup(n)}, a${sup(n)}, then C move, each by a factor.`,
     );
     const canvas = canvasIn(
       view,
