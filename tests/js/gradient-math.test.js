@@ -4,12 +4,14 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { backprop, exampleCost, takeStep } from "../../src/digitnet/web/static/js/backprop-math.js";
 import {
+  downhillSteps,
   gradientNorm,
   lineSlice,
   moveAlong,
   overshoot,
   rankedMagnitudes,
   shares,
+  sliceCost,
 } from "../../src/digitnet/web/static/js/gradient-math.js";
 import { tinyModel } from "./tiny.js";
 
@@ -79,4 +81,28 @@ test("overshoot: a step that raises the cost, and the step sizes under which it 
   const steep = overshoot({ t: [0, 1, 2], cost: [1, 1.5, 3] }, 2, 3);
   assert.equal(steep.below, 1);
   assert.equal(overshoot({ t: [0, 1], cost: [1, 0.5] }, 1, 0.5).below, null);
+});
+
+test("downhillSteps: a step past the valley halves η until every step goes downhill", () => {
+  const f = (t) => (t - 0.2) ** 2 + 0.01; // f′(0) = −0.4, the valley at t = 0.2
+  const walk = downhillSteps(f, -0.4, 3);
+  assert.deepEqual(walk.overshot, { t: 3, cost: f(3) });
+  assert.ok(walk.downhill && walk.eta < 3);
+  for (let n = 1; n < walk.ts.length; n++) {
+    assert.ok(walk.ts[n] > walk.ts[n - 1] && walk.ts[n] <= 0.2 + 1e-9, walk.ts);
+    assert.ok(walk.costs[n] < walk.costs[n - 1]);
+    assert.equal(walk.costs[n], f(walk.ts[n]));
+  }
+  const gentle = downhillSteps((t) => Math.exp(-t), -1, 0.5); // no valley to pass
+  assert.equal(gentle.overshot, null);
+  assert.equal(gentle.eta, 0.5);
+  assert.equal(gentle.ts[1], 0.5);
+});
+
+test("sliceCost is lineSlice's cost at any t", () => {
+  const { model, x } = tinyModel([6, 5, 4, 3], "relu", "cross_entropy", 5);
+  const r = backprop(model, x, 1);
+  const line = lineSlice(model, x, 1, r, 2, 5);
+  const f = sliceCost(model, x, 1, r);
+  line.t.forEach((t, i) => assert.equal(f(t), line.cost[i]));
 });

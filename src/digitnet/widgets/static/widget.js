@@ -4302,6 +4302,10 @@ function gradientNorm(gradWeights, gradBiases) {
 }
 function lineSlice(model, x, label, result, tMax, points = 41) {
   const t = Array.from({ length: points }, (_, i) => tMax * i / (points - 1));
+  const norm = gradientNorm(result.grad_weights, result.grad_biases);
+  return { t, cost: t.map(sliceCost(model, x, label, result)), slope: -norm * norm };
+}
+function sliceCost(model, x, label, result) {
   const z1 = result.zs[0];
   const G = result.grad_weights[0];
   const nIn = model.sizes[0];
@@ -4312,16 +4316,40 @@ function lineSlice(model, x, label, result, tMax, points = 41) {
     dz1[j] += s;
   }
   const above = { ...model, sizes: model.sizes.slice(1) };
-  const cost2 = t.map((ti) => {
+  return (ti) => {
     const moved = moveAlong(model, result, ti, 1);
     const z = z1.map((v, j) => v - ti * dz1[j]);
     if (model.sizes.length === 2) return outputCost(model, z, label);
     const a = z.map((v) => model.activation === "relu" ? Math.max(v, 0) : logistic(v));
     const rest = { ...above, weights: moved.weights.slice(1), biases: moved.biases.slice(1) };
     return exampleCost(rest, a, label);
-  });
-  const norm = gradientNorm(result.grad_weights, result.grad_biases);
-  return { t, cost: cost2, slope: -norm * norm };
+  };
+}
+function downhillSteps(f, slope0, eta, { steps = 3, tries = 24, samples = 24 } = {}) {
+  const slopeAt = (t, h) => (f(t + h) - f(Math.max(0, t - h))) / (t + h - Math.max(0, t - h));
+  const walk = (e) => {
+    const r = e / Math.max(-slope0, 1e-300);
+    const ts = [0];
+    const costs = [f(0)];
+    let downhill = true;
+    for (let n = 0; n < steps; n++) {
+      const t0 = ts[n];
+      const next = n === 0 ? e : t0 - r * slopeAt(t0, e / 100);
+      const c = f(next);
+      let lowest = c;
+      for (let i = 1; i < samples && next > t0; i++)
+        lowest = Math.min(lowest, f(t0 + (next - t0) * i / samples));
+      if (!(next > t0 && c < costs[n] && lowest >= c)) downhill = false;
+      ts.push(next);
+      costs.push(c);
+    }
+    return { eta: e, ts, costs, downhill };
+  };
+  let found = walk(eta);
+  const first = found;
+  for (let i = 0; i < tries && !found.downhill; i++) found = walk(found.eta / 2);
+  const overshot = first.downhill ? null : { t: eta, cost: first.costs[1] };
+  return { eta: found.eta, ts: found.ts, costs: found.costs, overshot, downhill: found.downhill };
 }
 function moveAlong(model, result, t, first = 0) {
   const move = (list, grads) => list.map((values, i) => {
@@ -7178,36 +7206,37 @@ var slope = {
   title: "Downhill in one dimension: the slope and a step",
   enter(view, example) {
     const { model, label, result } = view;
-    const tMax = 4 * STEP_ETA;
-    const slice2 = lineSlice(model, example.x, label, result, tMax, 61);
-    const at = (t) => {
-      const i = Math.min(slice2.t.length - 2, Math.floor(t / tMax * (slice2.t.length - 1)));
-      const f = t / tMax * (slice2.t.length - 1) - i;
-      return slice2.cost[i] + f * (slice2.cost[i + 1] - slice2.cost[i]);
-    };
-    const slopeAt = (t) => t === 0 ? slice2.slope : (at(Math.min(tMax, t + 0.05)) - at(Math.max(0, t - 0.05))) / (Math.min(tMax, t + 0.05) - Math.max(0, t - 0.05));
-    const rate = STEP_ETA / Math.max(-slice2.slope, 1e-300);
-    const ts = [0];
-    for (let n = 0; n < 3; n++) ts.push(Math.min(tMax, Math.max(0, ts[n] - rate * slopeAt(ts[n]))));
-    const costs = ts.map(at);
+    const f = sliceCost(model, example.x, label, result);
+    const slope0 = -(gradientNorm(result.grad_weights, result.grad_biases) ** 2);
+    const { eta, ts, costs, overshot, downhill } = downhillSteps(f, slope0, STEP_ETA);
+    const tMax = Math.max(4 * eta, ts.at(-1) * 1.25);
+    const at = (t) => f(Math.max(0, t));
+    const h = tMax / 200;
+    const slopeAt = (t) => t === 0 ? slope0 : (at(t + h) - at(t - h)) / (2 * h);
+    const path = costs.map((c) => num(c, 4)).join(" \u2192 ");
+    const steps = overshot ? `A step of \u03B7 = ${STEP_ETA} would overshoot the valley (t = ${num(overshot.t, 2)}, cost ${num(overshot.cost, 4)}); ` + (downhill ? `\u03B7 = ${num(eta, 3)} steps downhill` : `even \u03B7 = ${num(eta, 3)} overshoots`) : `With \u03B7 = ${STEP_ETA} the first step is t = ${num(ts[1], 2)}, each next in proportion to the slope there`;
     view.say(
-      `Walk your digit's cost along the way it falls fastest, \u2212\u2207C: one variable t. Its slope at the start is \u2212\u2016\u2207C\u2016\xB2 = ${num(slice2.slope, 4)}. Step in proportion to the slope: t = ${num(ts[1], 2)} first, then shorter steps as it flattens. The cost: ${costs.map((c) => num(c, 4)).join(" \u2192 ")}.`
+      `Walk your digit's cost along the way it falls fastest, \u2212\u2207C: one variable t. Its slope at the start is \u2212\u2016\u2207C\u2016\xB2 = ${num(slope0, 4)}. ${steps}. The cost: ${path}.`
     );
     const canvas = canvasIn(
       view,
       "story-chart",
       `the cost along \u2212\u2207C, and a ball stepping down it: ${costs.map((c) => num(c, 4)).join(", ")}`
     );
-    const curve = slice2.t.map((t, i) => [t, slice2.cost[i]]);
+    const grid = Array.from({ length: 81 }, (_, i) => tMax * i / 80);
+    const curve = [...grid, ...ts].sort((a, b) => a - b).map((t) => [t, at(t)]);
+    const top = Math.max(...curve.map((p) => p[1]));
+    const yRange = [top * 0.05 / 1.05, top];
     view.animate(
       ts.slice(1).map((_, n) => ({ name: `step ${n + 1}`, duration: 700 })),
       (stage, p) => {
         const t = ts[stage] + (ts[stage + 1] - ts[stage]) * ease(p);
         const from = ts[stage];
         const k = slopeAt(from);
+        const reach = tMax / 8;
         const tangent = [
-          [Math.max(0, from - 1.5), at(from) - 1.5 * k],
-          [Math.min(tMax, from + 1.5), at(from) + 1.5 * k]
+          [Math.max(0, from - reach), at(from) - (from - Math.max(0, from - reach)) * k],
+          [Math.min(tMax, from + reach), at(from) + (Math.min(tMax, from + reach) - from) * k]
         ];
         const trail = ts.slice(0, stage + 1).map((v) => ({ x: v, y: at(v), color: "#93a0b8", radius: 3 }));
         lineChart(
@@ -7219,7 +7248,8 @@ var slope = {
           {
             xLabel: "t (along \u2212\u2207C)",
             yLabel: "cost",
-            marks: [...trail, { x: t, y: at(t), color: "#ffd54a", radius: 7 }]
+            marks: [...trail, { x: t, y: at(t), color: "#ffd54a", radius: 7 }],
+            yRange
           }
         );
       }

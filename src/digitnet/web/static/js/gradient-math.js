@@ -76,6 +76,12 @@ export function gradientNorm(gradWeights, gradBiases) {
  */
 export function lineSlice(model, x, label, result, tMax, points = 41) {
   const t = Array.from({ length: points }, (_, i) => (tMax * i) / (points - 1));
+  const norm = gradientNorm(result.grad_weights, result.grad_biases);
+  return { t, cost: t.map(sliceCost(model, x, label, result)), slope: -norm * norm };
+}
+
+/** The same slice as a function: t → C(θ − t ∇C), exact at any t. */
+export function sliceCost(model, x, label, result) {
   const z1 = result.zs[0];
   const G = result.grad_weights[0];
   const nIn = model.sizes[0];
@@ -86,16 +92,49 @@ export function lineSlice(model, x, label, result, tMax, points = 41) {
     dz1[j] += s;
   }
   const above = { ...model, sizes: model.sizes.slice(1) };
-  const cost = t.map((ti) => {
+  return (ti) => {
     const moved = moveAlong(model, result, ti, 1); // every layer but the first
     const z = z1.map((v, j) => v - ti * dz1[j]);
     if (model.sizes.length === 2) return outputCost(model, z, label); // z¹ is the output's
     const a = z.map((v) => (model.activation === "relu" ? Math.max(v, 0) : logistic(v)));
     const rest = { ...above, weights: moved.weights.slice(1), biases: moved.biases.slice(1) };
     return exampleCost(rest, a, label);
-  });
-  const norm = gradientNorm(result.grad_weights, result.grad_biases);
-  return { t, cost, slope: -norm * norm };
+  };
+}
+
+/**
+ * A few steps down a slice f (t → cost, slope0 = f′(0) < 0), each in proportion to the
+ * slope where it starts: t ← t − r f′(t), with r = η / −slope0, so the first step is t = η.
+ * A step that climbs, goes back, or passes a lower point on its way (jumps past the valley)
+ * halves η until none does (at most `tries` times). Returns {eta, ts, costs, overshot}:
+ * overshot = {t: η, cost: f(η)} when the asked-for η jumped past the valley, else null.
+ */
+export function downhillSteps(f, slope0, eta, { steps = 3, tries = 24, samples = 24 } = {}) {
+  const slopeAt = (t, h) => (f(t + h) - f(Math.max(0, t - h))) / (t + h - Math.max(0, t - h));
+  const walk = (e) => {
+    const r = e / Math.max(-slope0, 1e-300);
+    const ts = [0];
+    const costs = [f(0)];
+    let downhill = true;
+    for (let n = 0; n < steps; n++) {
+      const t0 = ts[n];
+      const next = n === 0 ? e : t0 - r * slopeAt(t0, e / 100);
+      const c = f(next);
+      // no lower point between the two ends: the step did not pass the valley's bottom
+      let lowest = c;
+      for (let i = 1; i < samples && next > t0; i++)
+        lowest = Math.min(lowest, f(t0 + ((next - t0) * i) / samples));
+      if (!(next > t0 && c < costs[n] && lowest >= c)) downhill = false;
+      ts.push(next);
+      costs.push(c);
+    }
+    return { eta: e, ts, costs, downhill };
+  };
+  let found = walk(eta);
+  const first = found;
+  for (let i = 0; i < tries && !found.downhill; i++) found = walk(found.eta / 2);
+  const overshot = first.downhill ? null : { t: eta, cost: first.costs[1] };
+  return { eta: found.eta, ts: found.ts, costs: found.costs, overshot, downhill: found.downhill };
 }
 
 /** The model moved by −t ∇C (float64 copies), from layer `first` (0-based) on; layers below

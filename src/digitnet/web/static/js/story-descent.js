@@ -7,7 +7,13 @@ import { argmax } from "./network.js";
 import { drawGray, GREEN, RED } from "./render.js";
 import { costName, costTerms, exampleCost, largestComponents } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
-import { lineSlice, rankedMagnitudes, shares } from "./gradient-math.js";
+import {
+  downhillSteps,
+  gradientNorm,
+  rankedMagnitudes,
+  shares,
+  sliceCost,
+} from "./gradient-math.js";
 import { button, el, fit, lineChart, num, rgb } from "./chapters.js";
 import { mountBall, mountRace } from "./landscape-ball.js";
 import { STEP_ETA, aDigit, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
@@ -133,44 +139,46 @@ const slope = {
   title: "Downhill in one dimension: the slope and a step",
   enter(view, example) {
     const { model, label, result } = view;
-    const tMax = 4 * STEP_ETA;
-    const slice = lineSlice(model, example.x, label, result, tMax, 61);
-    const at = (t) => {
-      const i = Math.min(slice.t.length - 2, Math.floor((t / tMax) * (slice.t.length - 1)));
-      const f = (t / tMax) * (slice.t.length - 1) - i;
-      return slice.cost[i] + f * (slice.cost[i + 1] - slice.cost[i]);
-    };
-    const slopeAt = (t) =>
-      t === 0
-        ? slice.slope
-        : (at(Math.min(tMax, t + 0.05)) - at(Math.max(0, t - 0.05))) /
-          (Math.min(tMax, t + 0.05) - Math.max(0, t - 0.05));
-    // steps in proportion to the slope; the first is η along −∇C
-    const rate = STEP_ETA / Math.max(-slice.slope, 1e-300);
-    const ts = [0];
-    for (let n = 0; n < 3; n++) ts.push(Math.min(tMax, Math.max(0, ts[n] - rate * slopeAt(ts[n]))));
-    const costs = ts.map(at);
+    const f = sliceCost(model, example.x, label, result);
+    const slope0 = -(gradientNorm(result.grad_weights, result.grad_biases) ** 2);
+    // steps that truly go downhill on this slice: η halved while a step would overshoot
+    const { eta, ts, costs, overshot, downhill } = downhillSteps(f, slope0, STEP_ETA);
+    const tMax = Math.max(4 * eta, ts.at(-1) * 1.25);
+    const at = (t) => f(Math.max(0, t));
+    const h = tMax / 200;
+    const slopeAt = (t) => (t === 0 ? slope0 : (at(t + h) - at(t - h)) / (2 * h));
+    const path = costs.map((c) => num(c, 4)).join(" → ");
+    const steps = overshot
+      ? `A step of η = ${STEP_ETA} would overshoot the valley (t = ${num(overshot.t, 2)}, ` +
+        `cost ${num(overshot.cost, 4)}); ` +
+        (downhill ? `η = ${num(eta, 3)} steps downhill` : `even η = ${num(eta, 3)} overshoots`)
+      : `With η = ${STEP_ETA} the first step is t = ${num(ts[1], 2)}, each next in proportion ` +
+        "to the slope there";
     view.say(
       `Walk your digit's cost along the way it falls fastest, −∇C: one variable t. Its slope ` +
-        `at the start is −‖∇C‖² = ${num(slice.slope, 4)}. Step in proportion to the slope: ` +
-        `t = ${num(ts[1], 2)} first, then shorter steps as it flattens. The cost: ` +
-        `${costs.map((c) => num(c, 4)).join(" → ")}.`,
+        `at the start is −‖∇C‖² = ${num(slope0, 4)}. ${steps}. The cost: ${path}.`,
     );
     const canvas = canvasIn(
       view,
       "story-chart",
       `the cost along −∇C, and a ball stepping down it: ${costs.map((c) => num(c, 4)).join(", ")}`,
     );
-    const curve = slice.t.map((t, i) => [t, slice.cost[i]]);
+    // the curve through the steps' own points too, so the ball sits on it
+    const grid = Array.from({ length: 81 }, (_, i) => (tMax * i) / 80);
+    const curve = [...grid, ...ts].sort((a, b) => a - b).map((t) => [t, at(t)]);
+    // one y range for the whole walk, from 0 (a cost is never below it); the tangent is clipped
+    const top = Math.max(...curve.map((p) => p[1]));
+    const yRange = [(top * 0.05) / 1.05, top];
     view.animate(
       ts.slice(1).map((_, n) => ({ name: `step ${n + 1}`, duration: 700 })),
       (stage, p) => {
         const t = ts[stage] + (ts[stage + 1] - ts[stage]) * ease(p);
         const from = ts[stage];
         const k = slopeAt(from);
+        const reach = tMax / 8;
         const tangent = [
-          [Math.max(0, from - 1.5), at(from) - 1.5 * k],
-          [Math.min(tMax, from + 1.5), at(from) + 1.5 * k],
+          [Math.max(0, from - reach), at(from) - (from - Math.max(0, from - reach)) * k],
+          [Math.min(tMax, from + reach), at(from) + (Math.min(tMax, from + reach) - from) * k],
         ];
         const trail = ts
           .slice(0, stage + 1)
@@ -185,6 +193,7 @@ const slope = {
             xLabel: "t (along −∇C)",
             yLabel: "cost",
             marks: [...trail, { x: t, y: at(t), color: "#ffd54a", radius: 7 }],
+            yRange,
           },
         );
       },
