@@ -516,3 +516,29 @@ def test_the_ball_scene_trains_the_loaded_networks_own_kind(chromium, tmp_path, 
         assert run["images"] == body["images"] and 0 < run["epochs_done"] <= body["epochs"]
         assert page.errors == []
         context.close()
+
+
+@pytest.fixture(scope="module")
+def relu_server(tmp_path_factory, web_data):
+    """The app serving a small ReLU + softmax/cross-entropy network, trained briefly."""
+    from digitnet.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("story-relu")
+    config = TrainConfig((784, 20, 12, 10), "relu", "cross-entropy", epochs=1, seed=4)
+    save_model(checkpoint_model(fit(web_data, config), web_data), folder / "relu.safetensors")
+    with running(create_app(models_dir=folder, data_loader=lambda: web_data)) as address:
+        yield address
+
+
+def test_the_sum_over_paths_names_relus_derivative_and_softmaxs_delta(chromium, relu_server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, relu_server, 20)
+    page.wait_for_selector("[data-testid=story-scene][data-index='20'][data-ready=yes]")
+    words = page.locator(".story-words").inner_text()
+    formula = page.locator("#view-story .story-formula").inner_text()
+    heads = page.locator("#view-story .story-table th").all_inner_texts()
+    assert "ReLU′(z)" in words and "σ′" not in words, words
+    assert "ReLU′(z" in formula and "σ′" not in formula, formula
+    assert "δ = a − y" in heads and not any("σ′" in h for h in heads), heads
+    assert page.errors == []
+    context.close()

@@ -4181,6 +4181,12 @@ function nudgeActivation(model, activations, label, l, k) {
   };
   return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
 }
+function primeName(model, l) {
+  return l < model.sizes.length - 1 && model.activation === "relu" ? "ReLU\u2032" : "\u03C3\u2032";
+}
+function outputDelta(model) {
+  return model.cost === "cross-entropy" ? "\u03B4 = a \u2212 y" : "\u03B4 = \u03C3\u2032 \xB7 \u2202C/\u2202a";
+}
 function pickName(model, pick) {
   const L = model.sizes.length - 1;
   const neuron2 = (l, j) => `neuron ${j} of ${layerName(L, l)}`;
@@ -5864,7 +5870,7 @@ var ChainView = class {
       const f = p.factors;
       const first = pick.kind === "weight" ? ["a\u2096", f.a_prev] : ["1", 1];
       const name = pick.kind === "weight" ? "\u2202C/\u2202w\u2C7C\u2096" : "\u2202C/\u2202b\u2C7C";
-      const text = f.sigma_prime === null ? `${name} = ${first[0]} \xB7 \u03B4\u2C7C = ${num(first[1])} \xB7 ${num(f.delta)}   (softmax + cross-entropy: \u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C)` : `${name} = ${first[0]} \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer)} = ${num(first[1])} \xB7 ${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
+      const text = f.sigma_prime === null ? `${name} = ${first[0]} \xB7 \u03B4\u2C7C = ${num(first[1])} \xB7 ${num(f.delta)}   (softmax + cross-entropy: \u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C)` : `${name} = ${first[0]} \xB7 ${primeName(this.model, pick.layer)}(z\u2C7C) \xB7 ${dCda(pick.layer)} = ${num(first[1])} \xB7 ${num(f.sigma_prime)} \xB7 ${num(f.dC_da)}`;
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
         const follow2 = button(
@@ -5883,7 +5889,7 @@ var ChainView = class {
     } else {
       rows.push(
         el("p", {
-          textContent: `\u2202C/\u2202a\u2096 = \u03A3\u2C7C w\u2C7C\u2096 \xB7 \u03C3\u2032(z\u2C7C) \xB7 ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`
+          textContent: `\u2202C/\u2202a\u2096 = \u03A3\u2C7C w\u2C7C\u2096 \xB7 ${primeName(this.model, pick.layer + 1)}(z\u2C7C) \xB7 ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`
         })
       );
       const softmax2 = p.paths[0].sigma_prime === null;
@@ -5893,7 +5899,7 @@ var ChainView = class {
         ...[
           "j",
           "w\u2C7C\u2096",
-          softmax2 ? "\u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C" : "\u03C3\u2032(z\u2C7C)",
+          softmax2 ? "\u03B4\u2C7C = a\u2C7C \u2212 y\u2C7C" : `${primeName(this.model, pick.layer + 1)}(z\u2C7C)`,
           softmax2 ? "" : dCda(pick.layer + 1),
           "term"
         ].map((t) => el("th", { textContent: t }))
@@ -8070,15 +8076,16 @@ var paths = {
         keep: { [layer - 1]: [pick.from], [layer]: [pick.to] }
       });
       const a = `a${sub(pick.from)}`;
+      const prime = primeName(model, layer);
       view.say(
-        `In the real network a neuron feeds many: this weight reaches C through every one of the ${model.sizes[L]} outputs. So \u2202C/\u2202w = ${a} \xB7 \u03C3\u2032(z) \xB7 \u2202C/\u2202a, and \u2202C/\u2202a is a sum over those paths: ${num(sum.sum, 4)}. The product ${signed(found.product, 4)} is backprop's \u2202C/\u2202w (${signed(found.derivative, 4)}).`
+        `In the real network a neuron feeds many: this weight reaches C through every one of the ${model.sizes[L]} outputs. So \u2202C/\u2202w = ${a} \xB7 ${prime}(z) \xB7 \u2202C/\u2202a, and \u2202C/\u2202a is a sum over those paths: ${num(sum.sum, 4)}. The product ${signed(found.product, 4)} is backprop's \u2202C/\u2202w (${signed(found.derivative, 4)}).`
       );
-      formula.textContent = `\u2202C/\u2202w = ${a} \xB7 \u03C3\u2032(z${sub(pick.to)}) \xB7 \u2202C/\u2202a${sub(pick.to)} = ${num(ak, 3)} \xD7 ${num(sp, 3)} \xD7 ${num(sum.sum, 4)} = ${signed(found.product, 4)}`;
+      formula.textContent = `\u2202C/\u2202w = ${a} \xB7 ${prime}(z${sub(pick.to)}) \xB7 \u2202C/\u2202a${sub(pick.to)} = ${num(ak, 3)} \xD7 ${num(sp, 3)} \xD7 ${num(sum.sum, 4)} = ${signed(found.product, 4)}`;
       holder.replaceChildren();
       const t = table(
         { stage: holder },
         `\u2202C/\u2202a${sub(pick.to)}: one term per path, w \xB7 \u03B4, summed`,
-        ["output", "w", "\u03B4 = \u03C3\u2032 \xB7 \u2202C/\u2202a", "term"],
+        ["output", "w", outputDelta(model), "term"],
         sum.paths.map((q) => [String(q.to), num(q.w, 3), num(q.delta, 4), signed(q.term, 3)])
       );
       const rows = [...t.querySelectorAll("tbody tr")];

@@ -178,6 +178,17 @@ function nudgeActivation(model, activations, label, l, k) {
   return (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
 }
 
+/** The name of layer l's activation derivative: "ReLU′" for a hidden layer of a ReLU
+ * network, else "σ′" (an output is a sigmoid unless softmax, where δ = a − y stands instead). */
+export function primeName(model, l) {
+  return l < model.sizes.length - 1 && model.activation === "relu" ? "ReLU′" : "σ′";
+}
+
+/** How an output neuron's δ is made: a − y for softmax + cross-entropy, else σ′ · ∂C/∂a. */
+export function outputDelta(model) {
+  return model.cost === "cross-entropy" ? "δ = a − y" : "δ = σ′ · ∂C/∂a";
+}
+
 /** A parameter or activation in words, as explain.describe names it, e.g. "weight from pixel
  * (row 12, column 7) to neuron 3 of hidden layer 1". */
 export function pickName(model, pick) {

@@ -15,6 +15,7 @@ import {
   oneNeuronChain,
   pickChain,
   pickName,
+  primeName,
 } from "./chain-math.js";
 import {
   Latency,
@@ -438,7 +439,7 @@ export class ChainView {
       const text =
         f.sigma_prime === null
           ? `${name} = ${first[0]} · δⱼ = ${num(first[1])} · ${num(f.delta)}   (softmax + cross-entropy: δⱼ = aⱼ − yⱼ)`
-          : `${name} = ${first[0]} · σ′(zⱼ) · ${dCda(pick.layer)} = ${num(first[1])} · ${num(f.sigma_prime)} · ${num(f.dC_da)}`;
+          : `${name} = ${first[0]} · ${primeName(this.model, pick.layer)}(zⱼ) · ${dCda(pick.layer)} = ${num(first[1])} · ${num(f.sigma_prime)} · ${num(f.dC_da)}`;
       rows.push(el("p", { textContent: text }));
       if (!out(pick.layer)) {
         const follow = button(
@@ -459,7 +460,7 @@ export class ChainView {
     } else {
       rows.push(
         el("p", {
-          textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · σ′(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`,
+          textContent: `∂C/∂aₖ = Σⱼ wⱼₖ · ${primeName(this.model, pick.layer + 1)}(zⱼ) · ${dCda(pick.layer + 1)}, one term for each of the ${p.paths.length} neurons of ${layerName(L, pick.layer + 1)} it feeds:`,
         }),
       );
       const softmax = p.paths[0].sigma_prime === null;
@@ -469,7 +470,7 @@ export class ChainView {
         ...[
           "j",
           "wⱼₖ",
-          softmax ? "δⱼ = aⱼ − yⱼ" : "σ′(zⱼ)",
+          softmax ? "δⱼ = aⱼ − yⱼ" : `${primeName(this.model, pick.layer + 1)}(zⱼ)`,
           softmax ? "" : dCda(pick.layer + 1),
           "term",
         ].map((t) => el("th", { textContent: t })),

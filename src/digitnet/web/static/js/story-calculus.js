@@ -3,7 +3,7 @@
 // path and its factors), and the real network's sum over paths for a chosen weight.
 
 import { argmax } from "./network.js";
-import { oneNeuronChain, pickChain, pickName } from "./chain-math.js";
+import { oneNeuronChain, outputDelta, pickChain, pickName, primeName } from "./chain-math.js";
 import { button, el, fit, num, signed, sub, sup } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
 import { canvasIn, ease, table } from "./story-kit.js";
@@ -342,20 +342,21 @@ const paths = {
         keep: { [layer - 1]: [pick.from], [layer]: [pick.to] },
       });
       const a = `a${sub(pick.from)}`;
+      const prime = primeName(model, layer);
       view.say(
         `In the real network a neuron feeds many: this weight reaches C through every one of ` +
-          `the ${model.sizes[L]} outputs. So ∂C/∂w = ${a} · σ′(z) · ∂C/∂a, and ∂C/∂a is a sum over ` +
+          `the ${model.sizes[L]} outputs. So ∂C/∂w = ${a} · ${prime}(z) · ∂C/∂a, and ∂C/∂a is a sum over ` +
           `those paths: ${num(sum.sum, 4)}. The product ${signed(found.product, 4)} is backprop's ` +
           `∂C/∂w (${signed(found.derivative, 4)}).`,
       );
       formula.textContent =
-        `∂C/∂w = ${a} · σ′(z${sub(pick.to)}) · ∂C/∂a${sub(pick.to)} = ${num(ak, 3)} × ${num(sp, 3)} × ` +
+        `∂C/∂w = ${a} · ${prime}(z${sub(pick.to)}) · ∂C/∂a${sub(pick.to)} = ${num(ak, 3)} × ${num(sp, 3)} × ` +
         `${num(sum.sum, 4)} = ${signed(found.product, 4)}`;
       holder.replaceChildren();
       const t = table(
         { stage: holder },
         `∂C/∂a${sub(pick.to)}: one term per path, w · δ, summed`,
-        ["output", "w", "δ = σ′ · ∂C/∂a", "term"],
+        ["output", "w", outputDelta(model), "term"],
         sum.paths.map((q) => [String(q.to), num(q.w, 3), num(q.delta, 4), signed(q.term, 3)]),
       );
       const rows = [...t.querySelectorAll("tbody tr")];
