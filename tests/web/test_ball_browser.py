@@ -26,7 +26,7 @@ WATCH = """(ball) => {
 }"""
 
 STREAM = """async () => {
-  const text = await (await fetch("/api/train/events")).text();
+  const text = await (await fetch("/api/train/events")).text();  // a late subscriber's
   const found = [...text.matchAll(/^event: ball\\ndata: (.*)$/gm)];
   return found.map((m) => m[1]);
 }"""
@@ -72,7 +72,10 @@ def test_the_ball_rolls_while_a_short_run_trains_and_stops_when_it_ends(
     last = positions[-1]
     assert float(ball.get_attribute("data-alpha")) == pytest.approx(last["alpha"], rel=1e-12)
     assert float(ball.get_attribute("data-beta")) == pytest.approx(last["beta"], rel=1e-12)
-    assert last["epoch"] == 40 and int(ball.get_attribute("data-positions")) == len(positions)
+    assert last["epoch"] == 40
+    # the page got every position live; the stream keeps those on its last plane (bounded)
+    assert int(ball.get_attribute("data-positions")) >= len(positions)
+    assert {p["plane"] for p in positions} == {last["plane"]}
     count = len(page.evaluate("window.seen"))
     page.wait_for_timeout(500)
     assert len(page.evaluate("window.seen")) == count  # nothing moves once the run is over

@@ -259,10 +259,10 @@ async def event_stream(run: TrainingRun, start: int) -> AsyncIterator[str]:
     while True:
         events, finished, weights_version, weights = run.since(cursor)
         chunk = [
-            f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n"
-            for i, event in enumerate(events, cursor)
+            f"id: {i}\nevent: {event['type']}\ndata: {json.dumps(event)}\n\n" for i, event in events
         ]
-        cursor += len(events)
+        if events:
+            cursor = events[-1][0] + 1
         if weights_version != version and weights is not None:
             version = weights_version
             chunk.append(f"event: weights\ndata: {json.dumps(weights)}\n\n")

@@ -54,6 +54,8 @@ CACHE_BYTES = 64_000_000  # heavy answers kept by their inputs, counted as their
 MAX_GRIDS = 64  # weight grids shown (and streamed) at most: the first 64 hidden neurons
 COST_POINTS_PER_EPOCH = 50  # the cost curve's points: each the mean of the mini-batches since
 WEIGHTS_EVERY_SECONDS = 0.5
+RECENT_BALLS = 200  # the ball's latest positions kept, each one (at 20 a second: 10 s) …
+OLDER_BALLS = 200  # … and at most this many before them, thinned evenly as the run goes on
 
 log = logging.getLogger("digitnet.web")
 
@@ -62,6 +64,43 @@ def default_data_loader(name: str = "mnist") -> Any:
     from ..data import load_dataset
 
     return load_dataset(name, progress=False)
+
+
+class EventLog:
+    """A run's events for the event stream, numbered 0, 1, 2, … as they come, in bounded
+    memory: a "plane" replaces the planes and ball positions before it (it carries the trail
+    so far, re-projected onto it), and of its ball positions the latest RECENT_BALLS are kept
+    and at most OLDER_BALLS before them, every other one dropped when there are more. The
+    rest (status, cost points, epochs) is kept whole: a few per epoch. So a late subscriber
+    gets the current plane and a trail on it, however long the run."""
+
+    def __init__(self, recent: int = RECENT_BALLS, older: int = OLDER_BALLS) -> None:
+        self.recent, self.older = recent, older
+        self.kept: list[tuple[int, dict[str, Any]]] = []  # (number, event), in order
+        self.count = 0  # events added so far: the next one's number
+        self.balls = 0  # ball positions kept
+
+    def add(self, event: dict[str, Any]) -> None:
+        if event["type"] == "plane":
+            self.kept = [(i, e) for i, e in self.kept if e["type"] not in ("plane", "ball")]
+            self.balls = 0
+        self.kept.append((self.count, event))
+        self.count += 1
+        if event["type"] != "ball":
+            return
+        self.balls += 1
+        if self.balls > self.recent + self.older:  # every other older one goes, the first stays
+            balls = [k for k, (_, e) in enumerate(self.kept) if e["type"] == "ball"]
+            gone = set(balls[: -self.recent][1::2])
+            self.kept = [item for k, item in enumerate(self.kept) if k not in gone]
+            self.balls -= len(gone)
+
+    def since(self, cursor: int) -> list[tuple[int, dict[str, Any]]]:
+        """The kept events numbered `cursor` or more, with their numbers."""
+        return [(i, e) for i, e in self.kept if i >= cursor]
+
+    def of_type(self, kind: str) -> list[dict[str, Any]]:
+        return [e for _, e in self.kept if e["type"] == kind]
 
 
 class TrainingRun:
@@ -80,7 +119,7 @@ class TrainingRun:
         self.images = images
         self.data_loader = data_loader
         self.data: Any = None
-        self.events: list[dict[str, Any]] = []
+        self.events = EventLog()
         self.weights: dict[str, Any] | None = None  # the latest snapshot of the weight grids
         self.measured: Network | None = None  # the weights at the last epoch's end (measured)
         self.weights_version = 0
@@ -97,7 +136,7 @@ class TrainingRun:
 
     def _add(self, event: dict[str, Any]) -> None:
         with self._lock:
-            self.events.append(event)
+            self.events.add(event)
 
     def _snapshot_weights(self, net: Network) -> None:
         W = net.weights[0][:MAX_GRIDS]
@@ -171,10 +210,11 @@ class TrainingRun:
                 self._add({"type": "error", "message": self.error})
             self.finished = True
 
-    def since(self, cursor: int) -> tuple[list[dict[str, Any]], bool, int, dict | None]:
-        """Events after `cursor`, whether the run is over, and the weight snapshot's version."""
+    def since(self, cursor: int) -> tuple[list[tuple[int, dict[str, Any]]], bool, int, dict | None]:
+        """The kept events numbered `cursor` or more (with their numbers), whether the run is
+        over, the weight snapshot's version and the snapshot."""
         with self._lock:
-            return self.events[cursor:], self.finished, self.weights_version, self.weights
+            return self.events.since(cursor), self.finished, self.weights_version, self.weights
 
     def measured_result(self) -> TrainResult:
         """The run as saved: a run stopped mid-epoch keeps the weights of its last complete
@@ -191,7 +231,8 @@ class TrainingRun:
         return self.finished and not self.error and bool(self.result and self.result.history)
 
     def status(self) -> dict[str, Any]:
-        epochs = [e for e in self.events if e["type"] == "epoch"]
+        with self._lock:
+            epochs = self.events.of_type("epoch")
         return {
             "running": not self.finished,
             "finished": self.finished,
