@@ -32,6 +32,20 @@ test("the one-neuron chain's products equal its finite differences", () => {
   close(r.dC_dx, r.factors[0].w * r.factors[0].sigma_prime * r.dC_da[0], 1e-16, "to x");
 });
 
+test("a ReLU network's chain: ReLU on its hidden links, σ at the output, products = nudges", () => {
+  const spec = { weights: [1.2, 0.9, 2.1], biases: [0.1, 0.3, -0.5], x: 0.8, y: 1 };
+  const r = oneNeuronChain({ ...spec, activation: "relu" });
+  close(r.a[0], 1.2 * 0.8 + 0.1, 1e-15, "a¹ = ReLU(z¹)");
+  close(r.a[1], 0.9 * r.a[0] + 0.3, 1e-15, "a² = ReLU(z²)");
+  close(r.a[2], 1 / (1 + Math.exp(-(2.1 * r.a[1] - 0.5))), 1e-15, "a³ = σ(z³)");
+  assert.equal(r.factors[0].sigma_prime, 1); // ReLU′ of a positive z
+  for (const key of ["dC_dw", "dC_db", "dC_da"])
+    r[key].forEach((v, l) => close(v, r.finite_difference[key][l], 1e-7, `${key}[${l}]`));
+  const dead = oneNeuronChain({ ...spec, biases: [-2, 0.3, -0.5], activation: "relu" });
+  assert.equal(dead.a[0], 0);
+  assert.ok(dead.dC_dw[0] === 0); // a dead ReLU passes nothing back (0 or −0)
+});
+
 test("a chain worked by hand: w = 1, b = 0 everywhere, x = 0, y = 0", () => {
   // z¹ = 0 → a¹ = ½; z² = ½ → a² = σ(½); z³ = a² → a³ = σ(a²); C = (a³)²
   const s = (z) => 1 / (1 + Math.exp(-z));
@@ -105,41 +119,47 @@ test("picks are named like the API's parameters, layers in the video's words", (
   );
 });
 
-test("the chain picture's words never run into each other or off the picture, phone to desktop", () => {
-  const texts = {
-    weights: ["w¹ = 1.80", "w² = −1.60", "w³ = 2.40"],
-    acts: ["a⁰ = 0.800", "a¹ = 0.739", "a² = 0.430", "a³ = 0.582"],
-    cost: ["C = (a³ − y)²", "= 0.1746"],
-  };
-  const measure = (t) => 7 * t.length; // 12 px type, a little wider than it is
-  const box = (l) => {
-    const w = measure(l.text);
-    const left = l.align === "center" ? l.x - w / 2 : l.x;
-    return { left, right: left + w, top: l.y - 12, bottom: l.y + 3 };
-  };
-  const apart = (a, b) =>
-    a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-  const seen = new Set();
-  for (const width of [300, 337, 390, 480, 560, 700, 1000, 1374]) {
-    const layout = chainPictureLayout(width, texts, measure);
-    seen.add(layout.vertical);
-    const boxes = layout.labels.map(box);
-    const discs = layout.discs.map(({ x, y }) => ({
-      left: x - 18,
-      right: x + 18,
-      top: y - 18,
-      bottom: y + 18,
-    }));
-    for (const [i, a] of boxes.entries()) {
-      assert.ok(
-        a.left >= 0 && a.right <= width && a.top >= 0,
-        `${width}: ${layout.labels[i].text}`,
-      );
-      assert.ok(a.bottom <= layout.height, `${width}: ${layout.labels[i].text} below the picture`);
-      for (const b of boxes.slice(i + 1)) assert.ok(apart(a, b), `${width}: words overlap`);
-      for (const d of discs) assert.ok(apart(a, d), `${width}: ${layout.labels[i].text} on a disc`);
+for (const links of [3, 2, 1])
+  test(`the chain picture's words never run into each other or off the picture, phone to desktop (${links} links)`, () => {
+    const texts = {
+      weights: ["w¹ = 1.80", "w² = −1.60", "w³ = 2.40"].slice(0, links),
+      acts: ["a⁰ = 0.800", "a¹ = 0.739", "a² = 0.430", "a³ = 0.582"].slice(0, links + 1),
+      cost: ["C = (a³ − y)²", "= 0.1746"],
+    };
+    const measure = (t) => 7 * t.length; // 12 px type, a little wider than it is
+    const box = (l) => {
+      const w = measure(l.text);
+      const left = l.align === "center" ? l.x - w / 2 : l.x;
+      return { left, right: left + w, top: l.y - 12, bottom: l.y + 3 };
+    };
+    const apart = (a, b) =>
+      a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+    const seen = new Set();
+    for (const width of [300, 337, 390, 480, 560, 700, 1000, 1374]) {
+      const layout = chainPictureLayout(width, texts, measure);
+      seen.add(layout.vertical);
+      const boxes = layout.labels.map(box);
+      const discs = layout.discs.map(({ x, y }) => ({
+        left: x - 18,
+        right: x + 18,
+        top: y - 18,
+        bottom: y + 18,
+      }));
+      for (const [i, a] of boxes.entries()) {
+        assert.ok(
+          a.left >= 0 && a.right <= width && a.top >= 0,
+          `${width}: ${layout.labels[i].text}`,
+        );
+        assert.ok(
+          a.bottom <= layout.height,
+          `${width}: ${layout.labels[i].text} below the picture`,
+        );
+        for (const b of boxes.slice(i + 1)) assert.ok(apart(a, b), `${width}: words overlap`);
+        for (const d of discs)
+          assert.ok(apart(a, d), `${width}: ${layout.labels[i].text} on a disc`);
+      }
+      assert.equal(layout.labels.length, 2 * links + 3);
     }
-    assert.equal(layout.labels.length, 9);
-  }
-  assert.deepEqual([...seen].sort(), [false, true]); // a column on a phone, a row when wide
-});
+    // a column on a phone, a row when wide (one link fits in a row on every phone)
+    assert.deepEqual([...seen].sort(), links === 1 ? [false] : [false, true]);
+  });

@@ -542,3 +542,16 @@ def test_the_sum_over_paths_names_relus_derivative_and_softmaxs_delta(chromium, 
     assert "δ = a − y" in heads and not any("σ′" in h for h in heads), heads
     assert page.errors == []
     context.close()
+
+
+def test_the_one_neuron_chain_uses_relu_and_says_why_it_ends_in_a_sigmoid(chromium, relu_server):  # noqa: F811
+    context, page = story_page(chromium, VIEWPORTS["phone"], reduced=True)
+    open_scene(page, relu_server, 18)
+    page.wait_for_selector("[data-testid=story-scene][data-index='18'][data-ready=yes]")
+    words = page.locator(".story-words").inner_text()
+    assert "ReLU between" in words and "can't be a softmax" in words, words
+    assert "leaves out every other input" in words and len(words.split()) <= 60
+    chain = page.locator("#view-story .story-chain")
+    assert chain.bounding_box()["height"] > 250  # a column on the phone: the words never meet
+    assert page.errors == []
+    context.close()

@@ -4055,34 +4055,39 @@ function averagingTable(r) {
 
 // src/digitnet/web/static/js/chain-math.js
 var EPS = 1e-6;
-function oneNeuronChain({ weights, biases, x, y }) {
-  const result = chainExact(weights, biases, x, y);
+function oneNeuronChain({ weights, biases, x, y, activation: activation2 = "sigmoid" }) {
+  const result = chainExact(weights, biases, x, y, activation2);
   const measure = (costWith) => (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
   const moved = (list, l, d) => list.map((v, i) => i === l ? v + d : v);
-  const costOf = (w, b) => chainExact(w, b, x, y).cost;
+  const costOf = (w, b) => chainExact(w, b, x, y, activation2).cost;
   const chainFrom = [x, ...result.a];
   result.finite_difference = {
     dC_dw: weights.map((_, l) => measure((d) => costOf(moved(weights, l, d), biases))),
     dC_db: biases.map((_, l) => measure((d) => costOf(weights, moved(biases, l, d)))),
-    dC_da: weights.map((_, l) => measure((d) => cutAt(weights, biases, chainFrom, l + 1, d, y))),
-    dC_dx: measure((d) => cutAt(weights, biases, chainFrom, 0, d, y)),
+    dC_da: weights.map(
+      (_, l) => measure((d) => cutAt(weights, biases, chainFrom, l + 1, d, y, activation2))
+    ),
+    dC_dx: measure((d) => cutAt(weights, biases, chainFrom, 0, d, y, activation2)),
     eps: EPS
   };
   return result;
 }
-function cutAt(weights, biases, activations, l, d, y) {
+function cutAt(weights, biases, activations, l, d, y, activation2) {
   let value2 = activations[l] + d;
-  for (let i = l; i < weights.length; i++) value2 = logistic(weights[i] * value2 + biases[i]);
+  for (let i = l; i < weights.length; i++)
+    value2 = squash(weights[i] * value2 + biases[i], i < weights.length - 1 && activation2);
   return (value2 - y) ** 2;
 }
-function chainExact(weights, biases, x, y) {
+var squash = (z, activation2) => activation2 === "relu" ? Math.max(z, 0) : logistic(z);
+function chainExact(weights, biases, x, y, activation2 = "sigmoid") {
   const n = weights.length;
+  const relu2 = (i) => i < n - 1 && activation2 === "relu";
   const z = [];
   const a = [];
   let prev = x;
   for (let i = 0; i < n; i++) {
     z.push(weights[i] * prev + biases[i]);
-    prev = logistic(z[i]);
+    prev = squash(z[i], relu2(i) && "relu");
     a.push(prev);
   }
   const dC_dw = new Array(n);
@@ -4091,7 +4096,7 @@ function chainExact(weights, biases, x, y) {
   const factors = new Array(n);
   let upstream = 2 * (a[n - 1] - y);
   for (let i = n - 1; i >= 0; i--) {
-    const sp = a[i] * (1 - a[i]);
+    const sp = relu2(i) ? z[i] > 0 ? 1 : 0 : a[i] * (1 - a[i]);
     const aPrev = i === 0 ? x : a[i - 1];
     dC_da[i] = upstream;
     factors[i] = { layer: i + 1, a_prev: aPrev, sigma_prime: sp, dC_da: upstream, w: weights[i] };
@@ -4099,7 +4104,8 @@ function chainExact(weights, biases, x, y) {
     dC_db[i] = sp * upstream;
     upstream = weights[i] * sp * upstream;
   }
-  return { z, a, cost: (a[n - 1] - y) ** 2, dC_dw, dC_db, dC_da, dC_dx: upstream, factors };
+  const cost2 = (a[n - 1] - y) ** 2;
+  return { z, a, cost: cost2, dC_dw, dC_db, dC_da, dC_dx: upstream, factors, activation: activation2 };
 }
 function chainCost({ weights, biases, x, y }) {
   return chainExact(weights, biases, x, y).cost;
@@ -4202,8 +4208,10 @@ var DISC = 18;
 function chainPictureLayout(width, texts, measure) {
   const widest = Math.max(...[...texts.weights, ...texts.acts].map(measure));
   const costWidth = Math.max(...texts.cost.map(measure));
-  const step2 = (width - 40 - DISC - 12 - costWidth) / 3;
-  if (step2 >= widest + 10 && step2 >= 2 * DISC + 16) {
+  const links = texts.acts.length - 1;
+  const step2 = (width - 40 - DISC - 12 - costWidth) / links;
+  const widestWeight = Math.max(...texts.weights.map(measure));
+  if (step2 >= widest + 10 && step2 >= widestWeight + 2 * DISC + 8) {
     const y = 49;
     const xs = texts.acts.map((_, i) => 40 + i * step2);
     return {
@@ -4225,15 +4233,15 @@ function chainPictureLayout(width, texts, measure) {
           y: y + 36,
           align: "center"
         })),
-        { text: texts.cost[0], kind: "cost", x: xs[3] + DISC + 12, y: y - 4, align: "left" },
-        { text: texts.cost[1], kind: "cost", x: xs[3] + DISC + 12, y: y + 14, align: "left" }
+        { text: texts.cost[0], kind: "cost", x: xs[links] + DISC + 12, y: y - 4, align: "left" },
+        { text: texts.cost[1], kind: "cost", x: xs[links] + DISC + 12, y: y + 14, align: "left" }
       ]
     };
   }
   const x = DISC + 10;
   const gap = 62;
   const ys = texts.acts.map((_, i) => DISC + 10 + i * gap);
-  const below = ys[3] + DISC + 24;
+  const below = ys[links] + DISC + 24;
   return {
     vertical: true,
     height: below + 24,
@@ -6610,9 +6618,9 @@ var neuron = {
     }
     const b = model.biases[0][j];
     const z = result.zs[0][j];
-    const squash = model.activation === "relu" ? "ReLU" : "\u03C3";
+    const squash2 = model.activation === "relu" ? "ReLU" : "\u03C3";
     view.say(
-      `Hidden neuron ${j} has a weight for every pixel: green adds, red subtracts. Times your pixels and summed: ${num(sum, 3)}. Its bias ${num(b, 3)} says how high the sum must be before it lights up: z = ${num(z, 3)}, and ${squash}(z) = ${num(a1[j], 3)}, its activation.`
+      `Hidden neuron ${j} has a weight for every pixel: green adds, red subtracts. Times your pixels and summed: ${num(sum, 3)}. Its bias ${num(b, 3)} says how high the sum must be before it lights up: z = ${num(z, 3)}, and ${squash2}(z) = ${num(a1[j], 3)}, its activation.`
     );
     const row = el("div", { className: "story-grids" });
     const grid = (label, caption) => {
@@ -6632,7 +6640,7 @@ var neuron = {
     const lines = [
       `\u03A3 w\u2096 a\u2096 = ${num(sum, 3)}`,
       `+ bias ${num(b, 3)} = z = ${num(z, 3)}`,
-      `${squash}(z) = ${num(a1[j], 3)}`
+      `${squash2}(z) = ${num(a1[j], 3)}`
     ];
     drawGray(digit, x);
     const wTop = Math.max(...Array.from(W.subarray(j * PIXELS, (j + 1) * PIXELS), Math.abs));
@@ -7799,7 +7807,8 @@ function strongestChain(model, result, label) {
     biases.push(model.biases[l - 1][j]);
   }
   const x = result.activations[neurons[0][0]][neurons[0][1]];
-  return { links, neurons, x, biases, chain: oneNeuronChain({ weights, biases, x, y: 1 }) };
+  const chain = oneNeuronChain({ weights, biases, x, y: 1, activation: model.activation });
+  return { links, neurons, x, biases, chain };
 }
 function neuronName(model, [l, j]) {
   const L = model.sizes.length - 1;
@@ -7818,7 +7827,12 @@ function chainFactors(chain, n, node) {
     out.push({ text: kind2 === "w" ? `a${sup(l - 1)}` : "1", value: first, edge: [node, `z${l}`] });
   }
   for (let m = layer; m <= n; m++) {
-    out.push({ text: `\u03C3\u2032(z${sup(m)})`, value: f[m - 1].sigma_prime, edge: [`z${m}`, `a${m}`] });
+    const prime = m < n && chain.activation === "relu" ? "ReLU\u2032" : "\u03C3\u2032";
+    out.push({
+      text: `${prime}(z${sup(m)})`,
+      value: f[m - 1].sigma_prime,
+      edge: [`z${m}`, `a${m}`]
+    });
     if (m < n) out.push({ text: `w${sup(m + 1)}`, value: f[m].w, edge: [`a${m}`, `z${m + 1}`] });
   }
   out.push({ text: `2(a${sup(n)} \u2212 y)`, value: f[n - 1].dC_da, edge: [`a${n}`, "C"] });
@@ -7839,8 +7853,10 @@ var chainScene = {
     const factors = chainFactors(chain, n, `w${n}`);
     const [, last] = neurons.at(-1);
     const path = neurons.map(([l, j]) => l && l < n ? `neuron ${j}` : neuronName(model, [l, j]));
+    const relu2 = model.activation === "relu";
+    const softmax2 = model.cost === "cross-entropy";
     view.say(
-      `Your digit's strongest path, one neuron per layer: ${path.join(" \u2192 ")} (real weights). It leaves out every other input, so a${sup(n)} = ${num(chain.a.at(-1), 3)}, not the network's ${num(result.activations.at(-1)[last], 3)}. With y = 1, C = (a${sup(n)} \u2212 y)\xB2 = ${num(chain.cost, 4)}. Nudge w${sup(n)}: z${sup(n)}, a${sup(n)}, then C move, each by a factor.`
+      `Your digit's strongest path, one neuron per layer: ${path.join(" \u2192 ")} (real weights${relu2 ? ", ReLU between" : ""}). It leaves out every other input, so a${sup(n)} = ${num(chain.a.at(-1), 3)}, not the network's ${num(result.activations.at(-1)[last], 3)}. ` + (softmax2 ? `A lone output can't be a softmax: it ends in \u03C3, C = (a${sup(n)} \u2212 1)\xB2 = ${num(chain.cost, 4)}.` : `With y = 1, C = (a${sup(n)} \u2212 y)\xB2 = ${num(chain.cost, 4)}. Nudge w${sup(n)}: z${sup(n)}, a${sup(n)}, then C move, each by a factor.`)
     );
     const canvas = canvasIn(
       view,
@@ -7848,57 +7864,65 @@ var chainScene = {
       `a chain of ${n + 1} neurons and the cost; a nudge to w${sup(n)} moving z, a and C`
     );
     const values = [x, ...chain.a];
+    const texts = {
+      weights: chain.factors.map((f, i) => `w${sup(i + 1)} = ${num(f.w, 2)}`),
+      acts: values.map((v, i) => `a${sup(i)} = ${num(v, 3)}`),
+      cost: [`C = (a${sup(n)} \u2212 y)\xB2`, `= ${num(chain.cost, 4)}`]
+    };
+    const BARS = 60;
     const stages = ["z", "a", "C"].map((name) => ({ name: `${name} moves`, duration: 650 }));
     const dz = factors[0].value;
     const moves = [dz, dz * factors[1].value, dz * factors[1].value * factors[2].value];
     view.animate(stages, (stage, p) => {
+      const measure = (t) => {
+        const c = canvas.getContext("2d");
+        c.font = "12px system-ui, sans-serif";
+        return c.measureText(t).width;
+      };
+      const layout = chainPictureLayout(canvas.clientWidth, texts, measure);
+      canvas.style.height = `${layout.height + BARS}px`;
       const s = fit(canvas);
       if (!s) return;
       const { ctx, width, height } = s;
-      const cols = n + 2;
-      const gap = width / cols;
-      const y = height * 0.42;
+      const along2 = layout.vertical ? [0, 1] : [1, 0];
+      const { discs } = layout;
       ctx.font = "12px system-ui, sans-serif";
-      ctx.textAlign = "center";
-      for (let i = 0; i <= n + 1; i++) {
-        const cx = gap * (i + 0.5);
-        const isCost = i === n + 1;
-        const v = isCost ? chain.cost : values[i];
+      discs.forEach((d, i) => {
         if (i > 0) {
+          const from = discs[i - 1];
           ctx.strokeStyle = i === n ? "#ffd54a" : "#56617a";
           ctx.lineWidth = i === n ? 2.5 : 1.5;
           ctx.beginPath();
-          ctx.moveTo(gap * (i - 0.5) + 16, y);
-          ctx.lineTo(cx - 16, y);
+          ctx.moveTo(from.x + along2[0] * 16, from.y + along2[1] * 16);
+          ctx.lineTo(d.x - along2[0] * 16, d.y - along2[1] * 16);
           ctx.stroke();
-          ctx.fillStyle = "#93a0b8";
-          const linkText = isCost ? "(a \u2212 y)\xB2" : `w${sup(i)} = ${num(chain.factors[i - 1].w, 2)}`;
-          ctx.fillText(linkText, gap * i, y - 14);
         }
         ctx.beginPath();
-        ctx.arc(cx, y, 14, 0, 2 * Math.PI);
-        const g = Math.round(40 + 200 * Math.min(1, Math.max(0, v)));
-        ctx.fillStyle = isCost ? "#3a1d24" : `rgb(${g},${g},${g})`;
+        ctx.arc(d.x, d.y, 14, 0, 2 * Math.PI);
+        const g = Math.round(40 + 200 * Math.min(1, Math.max(0, values[i])));
+        ctx.fillStyle = `rgb(${g},${g},${g})`;
         ctx.fill();
         ctx.strokeStyle = "#56617a";
         ctx.lineWidth = 1;
         ctx.stroke();
-        ctx.fillStyle = "#e6ebf5";
-        ctx.fillText(isCost ? "C" : `a${sup(i)}`, cx, y + 32);
-        ctx.fillText(num(v, 3), cx, y + 48);
+      });
+      const colour = { weight: "#93a0b8", act: "#e6ebf5", cost: "#ffd54a" };
+      for (const label2 of layout.labels) {
+        ctx.fillStyle = colour[label2.kind];
+        ctx.textAlign = label2.align;
+        ctx.fillText(label2.text, label2.x, label2.y);
       }
       const shown = moves.map((m, i) => i < stage ? 1 : i === stage ? ease(p) : 0);
       const names = [`\u2202z${sup(n)}/\u2202w${sup(n)}`, `\u2202a${sup(n)}/\u2202w${sup(n)}`, `\u2202C/\u2202w${sup(n)}`];
       const top = Math.max(1e-12, ...moves.map(Math.abs));
       moves.forEach((m, i) => {
-        const by = height - 48 + i * 15;
+        const by = height - BARS + 12 + i * 15;
         const w = Math.abs(m) / top * (width * 0.35) * shown[i];
         ctx.fillStyle = m >= 0 ? "#40dc78" : "#f04848";
         ctx.fillRect(width * 0.5, by - 9, w, 10);
         ctx.fillStyle = "#c8d0e0";
         ctx.textAlign = "right";
         ctx.fillText(`${names[i]} = ${shown[i] >= 1 ? signed(m, 3) : "\u2026"}`, width * 0.5 - 6, by);
-        ctx.textAlign = "center";
       });
     });
   }

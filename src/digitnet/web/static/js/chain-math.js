@@ -18,43 +18,51 @@ export const EPS = 1e-6; // the finite differences' nudge, as experiments/chain.
 
 /**
  * The one-neuron chain, as POST /api/chain: weights [w¹, w², w³], biases [b¹, b², b³], input
- * x = a⁰, target y. Returns z and a (layers 1…3), cost, and for each layer l (index l − 1):
+ * x = a⁰, target y; activation "relu" makes every link but the last a ReLU (a ReLU network's
+ * hidden layers). Returns z and a (layers 1…3), cost, and for each layer l (index l − 1):
  *  dC_dw  ∂C/∂wˡ = aˡ⁻¹ · σ′(zˡ) · ∂C/∂aˡ       dC_db  ∂C/∂bˡ = 1 · σ′(zˡ) · ∂C/∂aˡ
  *  dC_da  ∂C/∂aˡ (for l = 3: 2(a³ − y)); dC_dx = ∂C/∂a⁰
  *  factors  [{layer, a_prev, sigma_prime, dC_da, w}] the products are made of
  * and finite_difference: the same derivatives measured by nudging each by ±EPS.
  */
-export function oneNeuronChain({ weights, biases, x, y }) {
-  const result = chainExact(weights, biases, x, y);
+export function oneNeuronChain({ weights, biases, x, y, activation = "sigmoid" }) {
+  const result = chainExact(weights, biases, x, y, activation);
   const measure = (costWith) => (costWith(EPS) - costWith(-EPS)) / (2 * EPS);
   const moved = (list, l, d) => list.map((v, i) => (i === l ? v + d : v));
-  const costOf = (w, b) => chainExact(w, b, x, y).cost;
+  const costOf = (w, b) => chainExact(w, b, x, y, activation).cost;
   const chainFrom = [x, ...result.a];
   result.finite_difference = {
     dC_dw: weights.map((_, l) => measure((d) => costOf(moved(weights, l, d), biases))),
     dC_db: biases.map((_, l) => measure((d) => costOf(weights, moved(biases, l, d)))),
-    dC_da: weights.map((_, l) => measure((d) => cutAt(weights, biases, chainFrom, l + 1, d, y))),
-    dC_dx: measure((d) => cutAt(weights, biases, chainFrom, 0, d, y)),
+    dC_da: weights.map((_, l) =>
+      measure((d) => cutAt(weights, biases, chainFrom, l + 1, d, y, activation)),
+    ),
+    dC_dx: measure((d) => cutAt(weights, biases, chainFrom, 0, d, y, activation)),
     eps: EPS,
   };
   return result;
 }
 
 // The cost with aˡ (activations[l], a⁰ = x first) moved by d and every layer above recomputed.
-function cutAt(weights, biases, activations, l, d, y) {
+function cutAt(weights, biases, activations, l, d, y, activation) {
   let value = activations[l] + d;
-  for (let i = l; i < weights.length; i++) value = logistic(weights[i] * value + biases[i]);
+  for (let i = l; i < weights.length; i++)
+    value = squash(weights[i] * value + biases[i], i < weights.length - 1 && activation);
   return (value - y) ** 2;
 }
 
-function chainExact(weights, biases, x, y) {
+// A hidden link of a ReLU network is a ReLU; every other link (and the output) a sigmoid.
+const squash = (z, activation) => (activation === "relu" ? Math.max(z, 0) : logistic(z));
+
+function chainExact(weights, biases, x, y, activation = "sigmoid") {
   const n = weights.length;
+  const relu = (i) => i < n - 1 && activation === "relu";
   const z = [];
   const a = [];
   let prev = x;
   for (let i = 0; i < n; i++) {
     z.push(weights[i] * prev + biases[i]); // zˡ = wˡ aˡ⁻¹ + bˡ
-    prev = logistic(z[i]); // aˡ = σ(zˡ)
+    prev = squash(z[i], relu(i) && "relu"); // aˡ = σ(zˡ), or ReLU(zˡ) on a ReLU network's hidden link
     a.push(prev);
   }
   const dC_dw = new Array(n);
@@ -63,7 +71,7 @@ function chainExact(weights, biases, x, y) {
   const factors = new Array(n);
   let upstream = 2 * (a[n - 1] - y); // ∂C/∂aᴸ = 2(aᴸ − y)
   for (let i = n - 1; i >= 0; i--) {
-    const sp = a[i] * (1 - a[i]); // σ′(zˡ) = a(1 − a)
+    const sp = relu(i) ? (z[i] > 0 ? 1 : 0) : a[i] * (1 - a[i]); // σ′(zˡ) = a(1 − a)
     const aPrev = i === 0 ? x : a[i - 1];
     dC_da[i] = upstream;
     factors[i] = { layer: i + 1, a_prev: aPrev, sigma_prime: sp, dC_da: upstream, w: weights[i] };
@@ -71,7 +79,8 @@ function chainExact(weights, biases, x, y) {
     dC_db[i] = sp * upstream;
     upstream = weights[i] * sp * upstream; // ∂C/∂aˡ⁻¹ = wˡ σ′(zˡ) ∂C/∂aˡ: one layer back
   }
-  return { z, a, cost: (a[n - 1] - y) ** 2, dC_dw, dC_db, dC_da, dC_dx: upstream, factors };
+  const cost = (a[n - 1] - y) ** 2;
+  return { z, a, cost, dC_dw, dC_db, dC_da, dC_dx: upstream, factors, activation };
 }
 
 /** The one-neuron chain's cost alone, for the tangent line. */
@@ -221,8 +230,11 @@ const DISC = 18; // the chain picture's disc radius, px
 export function chainPictureLayout(width, texts, measure) {
   const widest = Math.max(...[...texts.weights, ...texts.acts].map(measure));
   const costWidth = Math.max(...texts.cost.map(measure));
-  const step = (width - 40 - DISC - 12 - costWidth) / 3;
-  if (step >= widest + 10 && step >= 2 * DISC + 16) {
+  const links = texts.acts.length - 1;
+  const step = (width - 40 - DISC - 12 - costWidth) / links;
+  const widestWeight = Math.max(...texts.weights.map(measure));
+  // a row when every word fits beside its neighbours and each weight between its two discs
+  if (step >= widest + 10 && step >= widestWeight + 2 * DISC + 8) {
     const y = 49;
     const xs = texts.acts.map((_, i) => 40 + i * step);
     return {
@@ -244,15 +256,15 @@ export function chainPictureLayout(width, texts, measure) {
           y: y + 36,
           align: "center",
         })),
-        { text: texts.cost[0], kind: "cost", x: xs[3] + DISC + 12, y: y - 4, align: "left" },
-        { text: texts.cost[1], kind: "cost", x: xs[3] + DISC + 12, y: y + 14, align: "left" },
+        { text: texts.cost[0], kind: "cost", x: xs[links] + DISC + 12, y: y - 4, align: "left" },
+        { text: texts.cost[1], kind: "cost", x: xs[links] + DISC + 12, y: y + 14, align: "left" },
       ],
     };
   }
   const x = DISC + 10;
   const gap = 62;
   const ys = texts.acts.map((_, i) => DISC + 10 + i * gap);
-  const below = ys[3] + DISC + 24;
+  const below = ys[links] + DISC + 24;
   return {
     vertical: true,
     height: below + 24,

@@ -3,7 +3,14 @@
 // path and its factors), and the real network's sum over paths for a chosen weight.
 
 import { argmax } from "./network.js";
-import { oneNeuronChain, outputDelta, pickChain, pickName, primeName } from "./chain-math.js";
+import {
+  chainPictureLayout,
+  oneNeuronChain,
+  outputDelta,
+  pickChain,
+  pickName,
+  primeName,
+} from "./chain-math.js";
 import { button, el, fit, num, signed, sub, sup } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
 import { canvasIn, ease, table } from "./story-kit.js";
@@ -37,7 +44,8 @@ export function strongestChain(model, result, label) {
     biases.push(model.biases[l - 1][j]);
   }
   const x = result.activations[neurons[0][0]][neurons[0][1]];
-  return { links, neurons, x, biases, chain: oneNeuronChain({ weights, biases, x, y: 1 }) };
+  const chain = oneNeuronChain({ weights, biases, x, y: 1, activation: model.activation });
+  return { links, neurons, x, biases, chain };
 }
 
 // A neuron of the real network in words: "pixel 407", "hidden 2 neuron 5", "output 7".
@@ -63,7 +71,12 @@ export function chainFactors(chain, n, node) {
     out.push({ text: kind === "w" ? `a${sup(l - 1)}` : "1", value: first, edge: [node, `z${l}`] });
   }
   for (let m = layer; m <= n; m++) {
-    out.push({ text: `σ′(z${sup(m)})`, value: f[m - 1].sigma_prime, edge: [`z${m}`, `a${m}`] });
+    const prime = m < n && chain.activation === "relu" ? "ReLU′" : "σ′";
+    out.push({
+      text: `${prime}(z${sup(m)})`,
+      value: f[m - 1].sigma_prime,
+      edge: [`z${m}`, `a${m}`],
+    });
     if (m < n) out.push({ text: `w${sup(m + 1)}`, value: f[m].w, edge: [`a${m}`, `z${m + 1}`] });
   }
   out.push({ text: `2(a${sup(n)} − y)`, value: f[n - 1].dC_da, edge: [`a${n}`, "C"] });
@@ -87,12 +100,18 @@ const chainScene = {
     const factors = chainFactors(chain, n, `w${n}`);
     const [, last] = neurons.at(-1);
     const path = neurons.map(([l, j]) => (l && l < n ? `neuron ${j}` : neuronName(model, [l, j])));
+    const relu = model.activation === "relu";
+    const softmax = model.cost === "cross-entropy";
     view.say(
-      `Your digit's strongest path, one neuron per layer: ${path.join(" → ")} (real weights). ` +
+      `Your digit's strongest path, one neuron per layer: ${path.join(" → ")} ` +
+        `(real weights${relu ? ", ReLU between" : ""}). ` +
         `It leaves out every other input, so a${sup(n)} = ` +
         `${num(chain.a.at(-1), 3)}, not the network's ${num(result.activations.at(-1)[last], 3)}. ` +
-        `With y = 1, C = (a${sup(n)} − y)² = ${num(chain.cost, 4)}. Nudge w${sup(n)}: ` +
-        `z${sup(n)}, a${sup(n)}, then C move, each by a factor.`,
+        (softmax
+          ? `A lone output can't be a softmax: it ends in σ, C = (a${sup(n)} − 1)² = ` +
+            `${num(chain.cost, 4)}.`
+          : `With y = 1, C = (a${sup(n)} − y)² = ${num(chain.cost, 4)}. Nudge w${sup(n)}: ` +
+            `z${sup(n)}, a${sup(n)}, then C move, each by a factor.`),
     );
     const canvas = canvasIn(
       view,
@@ -100,58 +119,67 @@ const chainScene = {
       `a chain of ${n + 1} neurons and the cost; a nudge to w${sup(n)} moving z, a and C`,
     );
     const values = [x, ...chain.a];
+    const texts = {
+      weights: chain.factors.map((f, i) => `w${sup(i + 1)} = ${num(f.w, 2)}`),
+      acts: values.map((v, i) => `a${sup(i)} = ${num(v, 3)}`),
+      cost: [`C = (a${sup(n)} − y)²`, `= ${num(chain.cost, 4)}`],
+    };
+    const BARS = 60; // the nudge's three bars under the chain
     const stages = ["z", "a", "C"].map((name) => ({ name: `${name} moves`, duration: 650 }));
     const dz = factors[0].value;
     const moves = [dz, dz * factors[1].value, dz * factors[1].value * factors[2].value];
     view.animate(stages, (stage, p) => {
+      // the chain's discs and words where they never overlap: a row, or a column on a phone
+      const measure = (t) => {
+        const c = canvas.getContext("2d");
+        c.font = "12px system-ui, sans-serif";
+        return c.measureText(t).width;
+      };
+      const layout = chainPictureLayout(canvas.clientWidth, texts, measure);
+      canvas.style.height = `${layout.height + BARS}px`;
       const s = fit(canvas);
       if (!s) return;
       const { ctx, width, height } = s;
-      const cols = n + 2; // a⁰ … aⁿ, then C
-      const gap = width / cols;
-      const y = height * 0.42;
+      const along = layout.vertical ? [0, 1] : [1, 0];
+      const { discs } = layout;
       ctx.font = "12px system-ui, sans-serif";
-      ctx.textAlign = "center";
-      for (let i = 0; i <= n + 1; i++) {
-        const cx = gap * (i + 0.5);
-        const isCost = i === n + 1;
-        const v = isCost ? chain.cost : values[i];
+      discs.forEach((d, i) => {
         if (i > 0) {
+          const from = discs[i - 1];
           ctx.strokeStyle = i === n ? "#ffd54a" : "#56617a";
           ctx.lineWidth = i === n ? 2.5 : 1.5;
           ctx.beginPath();
-          ctx.moveTo(gap * (i - 0.5) + 16, y);
-          ctx.lineTo(cx - 16, y);
+          ctx.moveTo(from.x + along[0] * 16, from.y + along[1] * 16);
+          ctx.lineTo(d.x - along[0] * 16, d.y - along[1] * 16);
           ctx.stroke();
-          ctx.fillStyle = "#93a0b8";
-          const linkText = isCost ? "(a − y)²" : `w${sup(i)} = ${num(chain.factors[i - 1].w, 2)}`;
-          ctx.fillText(linkText, gap * i, y - 14);
         }
         ctx.beginPath();
-        ctx.arc(cx, y, 14, 0, 2 * Math.PI);
-        const g = Math.round(40 + 200 * Math.min(1, Math.max(0, v)));
-        ctx.fillStyle = isCost ? "#3a1d24" : `rgb(${g},${g},${g})`;
+        ctx.arc(d.x, d.y, 14, 0, 2 * Math.PI);
+        const g = Math.round(40 + 200 * Math.min(1, Math.max(0, values[i])));
+        ctx.fillStyle = `rgb(${g},${g},${g})`;
         ctx.fill();
         ctx.strokeStyle = "#56617a";
         ctx.lineWidth = 1;
         ctx.stroke();
-        ctx.fillStyle = "#e6ebf5";
-        ctx.fillText(isCost ? "C" : `a${sup(i)}`, cx, y + 32);
-        ctx.fillText(num(v, 3), cx, y + 48);
+      });
+      const colour = { weight: "#93a0b8", act: "#e6ebf5", cost: "#ffd54a" };
+      for (const label of layout.labels) {
+        ctx.fillStyle = colour[label.kind];
+        ctx.textAlign = label.align;
+        ctx.fillText(label.text, label.x, label.y);
       }
-      // the nudge: Δw = 1 unit's effect on z, a and C, as bars under each
+      // the nudge: Δw = 1 unit's effect on z, a and C, as bars under the chain
       const shown = moves.map((m, i) => (i < stage ? 1 : i === stage ? ease(p) : 0));
       const names = [`∂z${sup(n)}/∂w${sup(n)}`, `∂a${sup(n)}/∂w${sup(n)}`, `∂C/∂w${sup(n)}`];
       const top = Math.max(1e-12, ...moves.map(Math.abs));
       moves.forEach((m, i) => {
-        const by = height - 48 + i * 15;
+        const by = height - BARS + 12 + i * 15;
         const w = (Math.abs(m) / top) * (width * 0.35) * shown[i];
         ctx.fillStyle = m >= 0 ? "#40dc78" : "#f04848";
         ctx.fillRect(width * 0.5, by - 9, w, 10);
         ctx.fillStyle = "#c8d0e0";
         ctx.textAlign = "right";
         ctx.fillText(`${names[i]} = ${shown[i] >= 1 ? signed(m, 3) : "…"}`, width * 0.5 - 6, by);
-        ctx.textAlign = "center";
       });
     });
   },
