@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from pathlib import Path
 
@@ -541,6 +542,37 @@ def test_the_sum_over_paths_names_relus_derivative_and_softmaxs_delta(chromium, 
     assert "ReLU′(z" in formula and "σ′" not in formula, formula
     assert "δ = a − y" in heads and not any("σ′" in h for h in heads), heads
     assert page.errors == []
+
+
+def test_on_a_phone_the_scene_comes_first_and_the_example_folds_to_one_line(chromium, server):  # noqa: F811
+    """At 390×844 the example's chooser is one line that opens to every control, the strip one
+    row (its scene's number in view), so the scene's title and picture are in the first screen."""
+    context, page = story_page(chromium, (390, 844), reduced=True)
+    open_scene(page, server, 12)
+    summary = page.locator("#view-story .story-example-summary")
+    assert re.fullmatch(r"Example: test image 0 \(a (\d)\), label \1", summary.inner_text())
+    assert not page.locator("#view-story .example-chooser").is_visible()
+    tops = page.evaluate(
+        """() => Object.fromEntries(['story-title', 'story-stage', 'story-words'].map((c) =>
+            [c, document.querySelector('.' + c).getBoundingClientRect().top]))"""
+    )
+    assert tops["story-title"] < tops["story-stage"] < tops["story-words"], tops
+    assert tops["story-stage"] < 844 / 2, tops  # the picture starts in the first half-screen
+    strip = page.locator(".story-strip").bounding_box()
+    assert strip["height"] < 50  # one row
+    current = page.locator(".story-strip a[aria-current=step]").bounding_box()
+    assert current["x"] >= strip["x"] and current["x"] + current["width"] <= strip["x"] + 390
+    summary.click()  # every control of the chooser, labelled, one tap away
+    for control in (
+        "label:has-text('Input') select",
+        "label:has-text('number') input",
+        "[data-testid=story-label]",
+    ):
+        assert page.locator(f"#view-story {control}").is_visible(), control
+    page.locator("#view-story").get_by_role("button", name="Next", exact=True).click()
+    page.wait_for_function("() => window.digitnet.example.origin.index === 1")
+    assert page.get_by_test_id("story-scene").get_attribute("data-index") == "12"
+    assert summary.inner_text().startswith("Example: test image 1 (a ")
     context.close()
 
 

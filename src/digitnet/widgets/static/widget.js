@@ -1233,6 +1233,35 @@ tr.total th {
 }
 
 /* The Story tab (js/story.js): one scene at a time, built for 390 px first. */
+.story-example-summary {
+  padding: 0.3rem 0;
+  margin-bottom: 0.5rem;
+  color: var(--muted);
+  cursor: pointer;
+}
+@media (min-width: 601px) {
+  .story-example[open] > .story-example-summary {
+    display: none; /* the chooser itself says what is studied */
+  }
+}
+@media (max-width: 600px) {
+  .story .story-strip {
+    flex-wrap: nowrap; /* one row, scrolled to the scene (story.js) */
+    overflow-x: auto;
+    position: relative;
+    padding-bottom: 0.2rem;
+  }
+  .story .story-scene {
+    display: flex;
+    flex-direction: column; /* the title, then the picture, then the words */
+  }
+  .story .story-words {
+    order: 1;
+  }
+  .story .story-controls {
+    order: 2;
+  }
+}
 .story-strip {
   display: flex;
   flex-wrap: wrap;
@@ -8236,8 +8265,15 @@ var StoryView = class {
         this.status
       )
     );
+    this.summary = el("summary", { className: "story-example-summary" });
+    const phone = window.matchMedia("(max-width: 600px)").matches;
     this.root.replaceChildren(
-      this.example.topBar(this.labelSelect),
+      el(
+        "details",
+        { className: "story-example", open: !phone },
+        this.summary,
+        this.example.topBar(this.labelSelect)
+      ),
       el("nav", { "aria-label": "Scenes of the story" }, this.strip),
       this.article
     );
@@ -8330,6 +8366,7 @@ var StoryView = class {
   showLabel() {
     const label = this.example.labelFor(this.model);
     if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    this.summary.textContent = `Example: ${this.example.describe()}, label ${label}`;
     return label;
   }
   /** The scene waits for promise (digits from the server): data-ready="no" until it is done. */
@@ -8344,8 +8381,10 @@ var StoryView = class {
   }
   showStrip() {
     this.strip.querySelectorAll("a").forEach((a, i) => {
-      if (i === this.index) a.setAttribute("aria-current", "step");
-      else a.removeAttribute("aria-current");
+      if (i !== this.index) return a.removeAttribute("aria-current");
+      a.setAttribute("aria-current", "step");
+      const { strip } = this;
+      strip.scrollLeft = a.offsetLeft - (strip.clientWidth - a.offsetWidth) / 2;
     });
   }
   showControls() {

@@ -105,8 +105,16 @@ export class StoryView {
         this.status,
       ),
     );
+    // the example and label: open on a wide screen, one line on a phone (the scene first)
+    this.summary = el("summary", { className: "story-example-summary" });
+    const phone = window.matchMedia("(max-width: 600px)").matches;
     this.root.replaceChildren(
-      this.example.topBar(this.labelSelect),
+      el(
+        "details",
+        { className: "story-example", open: !phone },
+        this.summary,
+        this.example.topBar(this.labelSelect),
+      ),
       el("nav", { "aria-label": "Scenes of the story" }, this.strip),
       this.article,
     );
@@ -207,6 +215,7 @@ export class StoryView {
   showLabel() {
     const label = this.example.labelFor(this.model);
     if (this.labelSelect.value !== String(label)) this.labelSelect.value = String(label);
+    this.summary.textContent = `Example: ${this.example.describe()}, label ${label}`;
     return label;
   }
 
@@ -223,8 +232,11 @@ export class StoryView {
 
   showStrip() {
     this.strip.querySelectorAll("a").forEach((a, i) => {
-      if (i === this.index) a.setAttribute("aria-current", "step");
-      else a.removeAttribute("aria-current");
+      if (i !== this.index) return a.removeAttribute("aria-current");
+      a.setAttribute("aria-current", "step");
+      // a phone's strip is one row that scrolls sideways: the scene's number in its middle
+      const { strip } = this;
+      strip.scrollLeft = a.offsetLeft - (strip.clientWidth - a.offsetWidth) / 2;
     });
   }
 
