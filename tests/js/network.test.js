@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
+  countParams,
   argmax,
   decodeFloats,
   decodeModel,
@@ -58,4 +59,10 @@ test("ReLU hidden layers and a softmax output for cross-entropy", () => {
 test("argmax picks the first of equal largest values", () => {
   assert.equal(argmax([0.1, 0.7, 0.7, 0.2]), 1);
   assert.equal(argmax(Float32Array.from([3])), 0);
+});
+
+test("a network's weights and biases are counted from its sizes", () => {
+  assert.equal(countParams([784, 16, 16, 10]), 13002); // the video's
+  assert.equal(countParams([784, 300, 100, 10]), 266610);
+  assert.equal(countParams([784]), 0);
 });

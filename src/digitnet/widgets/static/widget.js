@@ -1586,6 +1586,11 @@ function argmax(values) {
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
+function countParams(sizes) {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
+  return n;
+}
 
 // src/digitnet/web/static/js/constants.js
 var SIDE = 28;
@@ -5429,11 +5434,6 @@ function labelCounts(counts) {
     )
   );
 }
-function countParams(sizes) {
-  let n = 0;
-  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
-  return n;
-}
 function drawLandscape(canvas, r) {
   const sized = fit(canvas);
   if (!sized) return;
@@ -7341,9 +7341,7 @@ function ballScene(title, mount, words, startWords) {
     followsExample: false,
     // a training run, whatever the digit
     enter(view, example) {
-      const sizes = view.model.sizes;
-      const knobs2 = sizes.slice(1).reduce((n, size, i) => n + size * (sizes[i] + 1), 0);
-      view.say(words(knobs2.toLocaleString("en")));
+      view.say(words(countParams(view.model.sizes)));
       if (!view.served) {
         needsServer(view, "Training a network while you watch");
         return void 0;
@@ -7373,15 +7371,21 @@ function ballScene(title, mount, words, startWords) {
     }
   };
 }
-var SHORT_RUN = { epochs: 3, images: 5e3 };
+var SHORT_RUN_EPOCHS = 3;
+var SHORT_RUN_WORK = 2e9;
+function shortRunImages(knobs2) {
+  return Math.max(2e3, Math.min(5e4, Math.floor(SHORT_RUN_WORK / knobs2 / 1e3) * 1e3));
+}
 function shortRun({ sizes, activation: activation2, cost: cost2 }) {
   const preset = activation2 === "relu" || cost2 === "cross-entropy" ? "tweaked" : "video";
-  return { preset, layers: sizes.slice(1, -1), activation: activation2, cost: cost2, ...SHORT_RUN };
+  const layers = sizes.slice(1, -1);
+  const images = shortRunImages(countParams(sizes));
+  return { preset, layers, activation: activation2, cost: cost2, epochs: SHORT_RUN_EPOCHS, images };
 }
 var ball = ballScene(
   "Rolling down the real landscape",
   (box, { model, ...options }) => mountBall(box, { ...options, run: shortRun(model) }),
-  (knobs2) => `The cost over all the training images is a landscape with ${knobs2} directions. Here is a slice of it through a short run's weights: the ball is a network of your network's shape and kind, from fresh random weights, trained briefly on ${SHORT_RUN.images.toLocaleString("en")} images, each step downhill from where it stands, until it settles in a valley.`,
+  (knobs2) => `The cost over all the training images is a landscape with ${knobs2.toLocaleString("en")} directions. Here is a slice of it through a short run's weights: the ball is a network of your network's shape and kind, from fresh random weights, trained briefly on ${shortRunImages(knobs2).toLocaleString("en")} images, each step downhill from where it stands, until it settles in a valley.`,
   null
   // mountBall shows its own Start button under reduced motion
 );

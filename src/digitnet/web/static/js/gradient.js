@@ -5,7 +5,7 @@
 // weights with the training paths, and what the neurons of each layer really look for.
 
 import { FIRST_LAYER_SHOWN, PIXELS } from "./constants.js";
-import { argmax } from "./network.js";
+import { argmax, countParams } from "./network.js";
 import { backprop, costName, largestComponents } from "./backprop-math.js";
 import { layerName, pickName } from "./chain-math.js";
 import { gradientNorm, lineSlice, overshoot, rankedMagnitudes, shares } from "./gradient-math.js";
@@ -799,12 +799,6 @@ function labelCounts(counts) {
       ),
     ),
   );
-}
-
-function countParams(sizes) {
-  let n = 0;
-  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
-  return n;
 }
 
 // The cost on the grid as colours (log scale), log-spaced contour lines, the model at the

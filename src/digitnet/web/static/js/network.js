@@ -51,3 +51,10 @@ export function argmax(values) {
   for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
   return best;
 }
+
+/** A network's weights and biases, counted from its layer sizes. */
+export function countParams(sizes) {
+  let n = 0;
+  for (let l = 1; l < sizes.length; l++) n += sizes[l] * sizes[l - 1] + sizes[l];
+  return n;
+}

@@ -3,7 +3,7 @@
 // and the ball on the real landscape (the landscape-ball module, with the server).
 
 import { DIGITS } from "./constants.js";
-import { argmax } from "./network.js";
+import { argmax, countParams } from "./network.js";
 import { drawGray, GREEN, RED } from "./render.js";
 import { costName, costTerms, exampleCost, largestComponents } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
@@ -252,9 +252,7 @@ function ballScene(title, mount, words, startWords) {
     title,
     followsExample: false, // a training run, whatever the digit
     enter(view, example) {
-      const sizes = view.model.sizes;
-      const knobs = sizes.slice(1).reduce((n, size, i) => n + size * (sizes[i] + 1), 0);
-      view.say(words(knobs.toLocaleString("en")));
+      view.say(words(countParams(view.model.sizes)));
       if (!view.served) {
         needsServer(view, "Training a network while you watch");
         return undefined;
@@ -289,23 +287,33 @@ function ballScene(title, mount, words, startWords) {
 
 // The run the ball follows: the loaded network's own kind (shape, activation, cost) from fresh
 // weights, with the recipe of its kind (the video's for sigmoid + quadratic, the tweaked one for
-// ReLU or cross-entropy), briefly: a few epochs on the first training images (seconds, even wide).
-const SHORT_RUN = { epochs: 3, images: 5000 };
+// ReLU or cross-entropy), briefly: 3 epochs on the first training images, fewer for wider
+// networks (images × parameters at most SHORT_RUN_WORK): all 50,000 for the video's
+// 784-16-16-10, 7,000 for 784-300-100-10 (each a few seconds on a busy 2-core machine).
+const SHORT_RUN_EPOCHS = 3;
+const SHORT_RUN_WORK = 2e9;
+
+/** How many training images the ball's short run of a network with `knobs` parameters uses. */
+export function shortRunImages(knobs) {
+  return Math.max(2000, Math.min(50000, Math.floor(SHORT_RUN_WORK / knobs / 1000) * 1000));
+}
 
 /** The /api/train body of the ball's short run, for a model {sizes, activation, cost}. */
 export function shortRun({ sizes, activation, cost }) {
   const preset = activation === "relu" || cost === "cross-entropy" ? "tweaked" : "video";
-  return { preset, layers: sizes.slice(1, -1), activation, cost, ...SHORT_RUN };
+  const layers = sizes.slice(1, -1);
+  const images = shortRunImages(countParams(sizes));
+  return { preset, layers, activation, cost, epochs: SHORT_RUN_EPOCHS, images };
 }
 
 const ball = ballScene(
   "Rolling down the real landscape",
   (box, { model, ...options }) => mountBall(box, { ...options, run: shortRun(model) }),
   (knobs) =>
-    `The cost over all the training images is a landscape with ${knobs} directions. Here is ` +
-    "a slice of it through a short run's weights: the ball is a network of your network's " +
-    "shape and kind, from fresh random weights, trained briefly on " +
-    `${SHORT_RUN.images.toLocaleString("en")} images, each step downhill from where it ` +
+    `The cost over all the training images is a landscape with ${knobs.toLocaleString("en")} ` +
+    "directions. Here is a slice of it through a short run's weights: the ball is a network " +
+    "of your network's shape and kind, from fresh random weights, trained briefly on " +
+    `${shortRunImages(knobs).toLocaleString("en")} images, each step downhill from where it ` +
     "stands, until it settles in a valley.",
   null, // mountBall shows its own Start button under reduced motion
 );
