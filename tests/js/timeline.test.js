@@ -162,3 +162,13 @@ test("a still run (no stages, or none that last) never asks for a frame", () => 
   tl.run([{ name: "a", duration: 0 }], render);
   assert.equal(changes, 1);
 });
+
+test("while playing, the listeners hear of each stage as it begins (the status follows)", () => {
+  const clock = handClock();
+  const tl = new Timeline(clock);
+  const heard = [];
+  tl.onChange((t) => heard.push(`${t.stages[t.stage]?.name} ${t.playing}`));
+  tl.run(LAYERS, () => {});
+  for (let i = 0; i < 8; i++) clock.advance(200);
+  assert.deepEqual(heard, ["layer 1 true", "layer 2 true", "layer 3 true", "layer 3 false"]);
+});

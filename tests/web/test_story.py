@@ -587,3 +587,32 @@ def test_the_one_neuron_chain_uses_relu_and_says_why_it_ends_in_a_sigmoid(chromi
     assert chain.bounding_box()["height"] > 250  # a column on the phone: the words never meet
     assert page.errors == []
     context.close()
+
+
+STATUS_SAMPLES = """() => new Promise((done) => {
+  const seen = [];
+  const start = performance.now();
+  const look = () => {
+    const s = document.querySelector('#view-story .story-status').textContent;
+    if (s && seen.at(-1) !== s) seen.push(s);
+    const m = /\\((\\d+) of (\\d+)\\)$/.exec(s);
+    if ((m && m[1] === m[2] && seen.length > 1) || performance.now() - start > 15000) done(seen);
+    else requestAnimationFrame(look);
+  };
+  look();
+})"""
+
+
+def test_the_status_follows_the_stage_being_played(chromium, server):  # noqa: F811
+    context, page = story_page(chromium)
+    page.goto(f"{server}/#scene=2")
+    page.wait_for_function("() => window.digitnet.example.origin.split === 'test'")
+    page.keyboard.press("ArrowRight")  # scene 3, the forward pass, plays from its start
+    seen = page.evaluate(STATUS_SAMPLES)
+    count = int(seen[-1].rsplit(" of ", 1)[1].rstrip(")"))
+    assert count >= 3 and [s.rsplit("(", 1)[1] for s in seen] == [
+        f"{i} of {count})" for i in range(1, count + 1)
+    ], seen
+    assert "hidden layer 1 (2 of" in seen[1], seen
+    assert page.errors == []
+    context.close()

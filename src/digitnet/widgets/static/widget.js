@@ -6178,7 +6178,8 @@ var Timeline = class {
     this.last = 0;
     this.listeners = [];
   }
-  /** Called with the timeline whenever it starts, stops, steps or ends (for the buttons). */
+  /** Called with the timeline whenever it starts, stops, steps, enters a stage while playing,
+   * or ends (for the buttons and the status). */
   onChange(listener) {
     this.listeners.push(listener);
   }
@@ -6283,12 +6284,14 @@ var Timeline = class {
       stage += 1;
       progress = 0;
     }
+    const entered = stage !== this.stage;
     this.seek(stage, progress);
     if (this.ended) {
       this.playing = false;
       this.changed();
     } else {
       this.frame = this.clock.request(() => this.tick());
+      if (entered) this.changed();
     }
   }
 };

@@ -27,7 +27,8 @@ export class Timeline {
     this.listeners = [];
   }
 
-  /** Called with the timeline whenever it starts, stops, steps or ends (for the buttons). */
+  /** Called with the timeline whenever it starts, stops, steps, enters a stage while playing,
+   * or ends (for the buttons and the status). */
   onChange(listener) {
     this.listeners.push(listener);
   }
@@ -145,12 +146,14 @@ export class Timeline {
       stage += 1;
       progress = 0;
     }
+    const entered = stage !== this.stage; // a new stage began: the status names it
     this.seek(stage, progress);
     if (this.ended) {
       this.playing = false;
       this.changed();
     } else {
       this.frame = this.clock.request(() => this.tick());
+      if (entered) this.changed();
     }
   }
 }
