@@ -65,14 +65,36 @@ test("the precisions for ticks a step apart are d3-format's", () => {
 
 test("the page's kinds: a fixed number of significant digits each, the real minus sign", () => {
   assert.equal(value(0.30137123), "0.3014");
-  assert.equal(value(2.1e-7), "2.1e−7");
+  assert.equal(value(2.1e-7), "2.100e−7");
+  assert.equal(value(0.5), "0.5000");
   assert.equal(value(null), "—");
   assert.equal(change(-0.0123456), "−0.0123");
-  assert.equal(change(1.5e-9), "+1.5e−9");
-  assert.equal(change(0.2), "+0.2");
+  assert.equal(change(1.5e-9), "+1.50e−9");
+  assert.equal(change(0.2), "+0.200");
   assert.equal(percent(0.97512), "97.5%");
   assert.equal(count(12544), "12,544");
-  assert.equal(value(1e21), "1e21");
+  assert.equal(value(1e21), "1.000e21");
   for (const text of [value(-3), change(-3), percent(-0.5), value(-4e-20)])
     assert.ok(!text.includes("-"), text);
+});
+
+// The digits a formatted number shows: "+0.0000500" → "500", "−1.20e−7" → "120".
+const digitsOf = (text) =>
+  text
+    .split("e")[0]
+    .replace(/[^0-9]/g, "")
+    .replace(/^0+/, "");
+
+test("a list of one kind never mixes digit counts: +0.0000564 beside +0.0000500, not +0.00005", () => {
+  // the Gradient descent view's largest components, a gradient's tail, costs and round numbers
+  const lists = [
+    [change, [5.64e-5, 5e-5, 4.07e-5, -3e-5, 0.2, -1, 1.5e-9, 123.4]],
+    [value, [0.30137123, 0.5, 2, 2.1e-7, 1e21, 1234.5]],
+  ];
+  for (const [kind, numbers] of lists) {
+    const shown = numbers.map(kind);
+    const counts = new Set(shown.map((t) => digitsOf(t).length));
+    assert.equal(counts.size, 1, shown.join(", "));
+    assert.equal(kind(5e-5), kind === change ? "+0.0000500" : "0.00005000");
+  }
 });

@@ -198,9 +198,9 @@ var static_default = `<!doctype html>
             <select name="preset" aria-describedby="preset-help"></select
           ></label>
           <label
-            >Hidden layers <input name="layers" pattern="[0-9 ]*" aria-describedby="layers-help"
-          /></label>
-          <span id="layers-help" class="muted">sizes separated by spaces</span>
+            >Hidden layers <input name="layers" pattern="[0-9 ]*" aria-describedby="layers-help" />
+            <span id="layers-help" class="field-help">sizes separated by spaces</span></label
+          >
           <label
             >Activation
             <select name="activation">
@@ -713,7 +713,16 @@ main {
   display: flex;
   flex-wrap: wrap;
   gap: 0.7rem 1.2rem;
-  align-items: end;
+  align-items: start;
+}
+/* a knob's hint sits under its own input, inside its label */
+.knobs .field-help {
+  color: var(--muted);
+  font-size: 0.8rem;
+}
+/* the buttons line up with the inputs, under a label's height */
+.knobs .buttons {
+  margin-top: calc(0.85rem * 1.2 + 0.2rem);
 }
 .knobs label,
 .save label {
@@ -1209,6 +1218,11 @@ tr.total th {
   }
   .averaging th[scope="row"] {
     min-width: 9rem;
+  }
+  /* the shares table fits a phone's width whole: nothing under its pinned key column */
+  .shares th,
+  .shares td {
+    padding-inline: 0.3rem;
   }
   .bp-row {
     grid-template-columns: 1.4rem minmax(3rem, 1fr) 1.2rem 4rem 5.6rem;
@@ -2531,8 +2545,8 @@ var kind = (spec) => {
   const f = format(spec);
   return (v) => v === null || v === void 0 || Number.isNaN(v) ? "\u2014" : pretty(f(v));
 };
-var value = kind(".4~g");
-var change = kind("+.3~g");
+var value = kind(".4g");
+var change = kind("+.3g");
 var activation = kind(".3f");
 var percent = kind(".1%");
 var count = kind(",d");
@@ -2886,7 +2900,8 @@ function lineChart(canvas, series, { xLabel = "", yLabel = "", logX = false, log
   drawAxes(canvas, ctx, plot, { x, y });
   ctx.fillStyle = "#93a0b8";
   ctx.textAlign = "center";
-  ctx.fillText(xLabel, (plot.left + plot.right) / 2, height - 4);
+  const middle = (plot.left + plot.right) / 2;
+  ctx.fillText(xLabel, middle, height - 4, 2 * Math.min(middle, width - middle) - 4);
   ctx.save();
   ctx.translate(12, (plot.top + plot.bottom) / 2);
   ctx.rotate(-Math.PI / 2);
@@ -4776,7 +4791,12 @@ var GradientView = class {
       el(
         "div",
         { className: "gd-ranked" },
-        this.rankChart,
+        el(
+          "div",
+          {},
+          this.rankChart,
+          this.zerosNote = el("p", { className: "muted", hidden: true })
+        ),
         el(
           "div",
           {},
@@ -5015,7 +5035,7 @@ var GradientView = class {
     const flatW = g.gradWeights.map((W) => W ? Float64Array.from(W.flat ? W.flat() : W) : null);
     const flatB = g.gradBiases.map((b) => Float64Array.from(b));
     const norm = gradientNorm(flatW.filter(Boolean), flatB);
-    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${num(g.cost, 5)}, \u2016\u2207C\u2016 = ${num(norm, 5)}.`;
+    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${value(g.cost)}, \u2016\u2207C\u2016 = ${value(norm)}.`;
     this.showRanked(flatW, flatB);
     this.showPictures(flatW, g);
     this.showSlice();
@@ -5030,11 +5050,13 @@ var GradientView = class {
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
     lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
-      xLabel: `rank (1 = the largest)${zeros ? `; the other ${count(zeros)} are exactly 0` : ""}`,
+      xLabel: "rank (1 = the largest)",
       yLabel: "|\u2202C/\u2202\u03B8|",
       logX: true,
       logY: true
     });
+    this.zerosNote.textContent = zeros ? `The other ${count(zeros)} components are exactly 0: no place on a log scale.` : "";
+    this.zerosNote.hidden = !zeros;
     const L = this.model.sizes.length - 1;
     const rows = shares(flatW, flatB, sorted);
     this.sharesTable.replaceChildren(
@@ -5109,7 +5131,7 @@ var GradientView = class {
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
     this.edgePick.show(this.model, { kind: "weight", ...hit });
-    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${signed(v, 4)}, rank ${count(rank)} of ${count(all.length)} weights.`;
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: \u2202C/\u2202w = ${change(v)}, rank ${count(rank)} of ${count(all.length)} weights.`;
   }
   showSlice() {
     if (!this.current) return;
@@ -5220,11 +5242,11 @@ var GradientView = class {
     const d = r.directions;
     const facts = [
       `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
-      d.explained_variance ? `the plane holds ${percent(d.explained_variance[0] + d.explained_variance[1])} of the path's variance (${d.explained_variance.map(percent).join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`
+      d.explained_variance ? `the plane holds ${percent(d.explained_variance[0] + d.explained_variance[1])} of the path's variance (${d.explained_variance.map(percent).join(" + ")})` : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${value(d.cosine)}`
     ];
     if (r.line && r.line.distance)
       facts.push(
-        `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${num(r.line.distance, 3)}; ${initToTrained(r) ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)" : "random directions miss that line, so the slice cannot show it"}`
+        `from the initial to the final weights: \u2016\u03B8_final \u2212 \u03B8_init\u2016 = ${value(r.line.distance)}; ${initToTrained(r) ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)" : "random directions miss that line, so the slice cannot show it"}`
       );
     const table2 = el(
       "table",
@@ -5336,14 +5358,14 @@ var GradientView = class {
           "figure",
           { className: "thumb" },
           canvas,
-          el("figcaption", { textContent: `${t.label} \xB7 z=${num(t.z, 1)}` })
+          el("figcaption", { textContent: `${t.label} \xB7 z=${value(t.z)}` })
         );
       });
       const counts = labelCounts(r.label_counts);
       const parts = [
         el("h3", {
           className: "minor",
-          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`
+          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${change(r.bias)}): the test digits with the largest z`
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h3", {
@@ -5369,7 +5391,7 @@ var GradientView = class {
             "figure",
             { className: "thumb" },
             c,
-            el("figcaption", { textContent: `${signed(t.weight, 2)} \xD7 #${t.from}` })
+            el("figcaption", { textContent: `${change(t.weight)} \xD7 #${t.from}` })
           );
         });
         parts.push(
@@ -5451,14 +5473,14 @@ function drawLandscape(canvas, r) {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
   ctx.fillText(
-    `\u03B1 (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`,
+    `\u03B1 (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${value(a0)} to ${value(a1)}`,
     pad + w / 2,
     height - 10
   );
   ctx.save();
   ctx.translate(12, pad + h / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText(`\u03B2 from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+  ctx.fillText(`\u03B2 from ${value(b0)} to ${value(b1)}`, 0, 0);
   ctx.restore();
   const labels = [];
   if (initToTrained(r)) {

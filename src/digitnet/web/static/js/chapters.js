@@ -173,7 +173,9 @@ export function lineChart(
   drawAxes(canvas, ctx, plot, { x, y });
   ctx.fillStyle = "#93a0b8";
   ctx.textAlign = "center";
-  ctx.fillText(xLabel, (plot.left + plot.right) / 2, height - 4);
+  // centred under the plot, squeezed rather than cut where the canvas is narrow
+  const middle = (plot.left + plot.right) / 2;
+  ctx.fillText(xLabel, middle, height - 4, 2 * Math.min(middle, width - middle) - 4);
   ctx.save();
   ctx.translate(12, (plot.top + plot.bottom) / 2);
   ctx.rotate(-Math.PI / 2);

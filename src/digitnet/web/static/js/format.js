@@ -126,10 +126,12 @@ const kind = (spec) => {
   return (v) => (v === null || v === undefined || Number.isNaN(v) ? "—" : pretty(f(v)));
 };
 
-/** A cost, a norm, an activation or any unsigned quantity: 4 significant digits, 0.3014. */
-export const value = kind(".4~g");
-/** A weight, a gradient component, a change: signed, 3 significant digits, +0.0123, −1.2e−5. */
-export const change = kind("+.3~g");
+/** A cost, a norm, an activation or any unsigned quantity: 4 significant digits, 0.3014, 0.5000 (never trimmed, so a
+ * list of them lines up). */
+export const value = kind(".4g");
+/** A weight, a gradient component, a change: signed, 3 significant digits, +0.0123, +0.0000500,
+ * −1.20e−7. */
+export const change = kind("+.3g");
 /** An activation or an output, between 0 and 1: three decimals, 0.982. */
 export const activation = kind(".3f");
 /** An accuracy or a share (a fraction): percent with one decimal, 97.5%. */

@@ -20,10 +20,8 @@ import {
   fit,
   labelPicker,
   lineChart,
-  num,
   scroller,
   section,
-  signed,
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
@@ -91,7 +89,12 @@ export class GradientView {
       el(
         "div",
         { className: "gd-ranked" },
-        this.rankChart,
+        el(
+          "figure",
+          { className: "chart-figure" },
+          this.rankChart,
+          (this.zerosNote = el("figcaption", { hidden: true })),
+        ),
         el(
           "div",
           {},
@@ -341,7 +344,7 @@ export class GradientView {
     const flatW = g.gradWeights.map((W) => (W ? Float64Array.from(W.flat ? W.flat() : W) : null));
     const flatB = g.gradBiases.map((b) => Float64Array.from(b));
     const norm = gradientNorm(flatW.filter(Boolean), flatB);
-    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${num(g.cost, 5)}, ‖∇C‖ = ${num(norm, 5)}.`;
+    this.summary.textContent = `${g.n === 1 ? `This example (label ${g.label})` : `These ${g.n} training images`}: C = ${value(g.cost)}, ‖∇C‖ = ${value(norm)}.`;
     this.showRanked(flatW, flatB);
     this.showPictures(flatW, g);
     this.showSlice();
@@ -357,11 +360,15 @@ export class GradientView {
     if (last > 0) points.push([last, sorted[last - 1]]);
     const zeros = sorted.length - last;
     lineChart(this.rankChart, [{ points, color: SERIES[1] }], {
-      xLabel: `rank (1 = the largest)${zeros ? `; the other ${count(zeros)} are exactly 0` : ""}`,
+      xLabel: "rank (1 = the largest)",
       yLabel: "|∂C/∂θ|",
       logX: true,
       logY: true,
     });
+    this.zerosNote.textContent = zeros
+      ? `The other ${count(zeros)} components are exactly 0: no place on a log scale.`
+      : "";
+    this.zerosNote.hidden = !zeros;
     const L = this.model.sizes.length - 1;
     const rows = shares(flatW, flatB, sorted);
     this.sharesTable.replaceChildren(
@@ -440,7 +447,7 @@ export class GradientView {
     const rank = all.findIndex((m) => m <= Math.abs(v)) + 1;
     this.diagram.pickEdge({ layer: hit.layer, to: hit.to, from: hit.from });
     this.edgePick.show(this.model, { kind: "weight", ...hit });
-    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${signed(v, 4)}, rank ${count(rank)} of ${count(all.length)} weights.`;
+    this.edgeInfo.textContent = `${pickName(this.model, { kind: "weight", ...hit })}: ∂C/∂w = ${change(v)}, rank ${count(rank)} of ${count(all.length)} weights.`;
   }
 
   showSlice() {
@@ -565,11 +572,11 @@ export class GradientView {
       `at the centre (${r.center === "initial" ? "the initial weights, where every path starts" : "the trained model"}): C = ${value(r.center_cost)}; on the slice from ${value(r.min_cost)} to ${value(r.max_cost)}`,
       d.explained_variance
         ? `the plane holds ${percent(d.explained_variance[0] + d.explained_variance[1])} of the path's variance (${d.explained_variance.map(percent).join(" + ")})`
-        : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${num(d.cosine, 3)}`,
+        : `directions: ${d.kind}${d.filter_normalised ? ", filter-normalised" : ""}, cosine between them ${value(d.cosine)}`,
     ];
     if (r.line && r.line.distance)
       facts.push(
-        `from the initial to the final weights: ‖θ_final − θ_init‖ = ${num(r.line.distance, 3)}; ${
+        `from the initial to the final weights: ‖θ_final − θ_init‖ = ${value(r.line.distance)}; ${
           initToTrained(r)
             ? "the dashed white line on the slice runs from one to the other (the square: the initial weights)"
             : "random directions miss that line, so the slice cannot show it"
@@ -691,14 +698,14 @@ export class GradientView {
           "figure",
           { className: "thumb" },
           canvas,
-          el("figcaption", { textContent: `${t.label} · z=${num(t.z, 1)}` }),
+          el("figcaption", { textContent: `${t.label} · z=${value(t.z)}` }),
         );
       });
       const counts = labelCounts(r.label_counts);
       const parts = [
         el("h3", {
           className: "minor",
-          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${num(r.bias, 3)}): the test digits with the largest z`,
+          textContent: `Neuron ${j} of ${layerName(L, layer)} (bias ${change(r.bias)}): the test digits with the largest z`,
         }),
         el("div", { className: "thumbs", dataset: { testid: "neuron-top-any" } }, ...thumbs),
         el("h3", {
@@ -724,7 +731,7 @@ export class GradientView {
             "figure",
             { className: "thumb" },
             c,
-            el("figcaption", { textContent: `${signed(t.weight, 2)} × #${t.from}` }),
+            el("figcaption", { textContent: `${change(t.weight)} × #${t.from}` }),
           );
         });
         parts.push(
@@ -820,14 +827,14 @@ function drawLandscape(canvas, r) {
   ctx.font = "11px system-ui, sans-serif";
   ctx.textAlign = "center";
   ctx.fillText(
-    `α (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${num(a0, 2)} to ${num(a1, 2)}`,
+    `α (${r.directions.kind === "random" ? "random direction 1" : "1st direction"}) from ${value(a0)} to ${value(a1)}`,
     pad + w / 2,
     height - 10,
   );
   ctx.save();
   ctx.translate(12, pad + h / 2);
   ctx.rotate(-Math.PI / 2);
-  ctx.fillText(`β from ${num(b0, 2)} to ${num(b1, 2)}`, 0, 0);
+  ctx.fillText(`β from ${value(b0)} to ${value(b1)}`, 0, 0);
   ctx.restore();
   const labels = []; // written last, placed so they stay inside and apart
   // the dashed line from the initial to the trained weights, with both ends marked
