@@ -71,6 +71,37 @@ PHONE_PROBLEMS = """() => {
 }"""
 
 
+# At every size: text cut off by its own box (a table cell, a caption, a list item, a label or a
+# paragraph narrower than its words), and a form's hint away from the input it describes (more
+# than 24 px from the input's box, as the layers hint once stood beside the Activation menu).
+LAYOUT_PROBLEMS = """() => {
+    const problems = [];
+    const shown = (e) => e.getClientRects().length > 0
+        && getComputedStyle(e).visibility !== 'hidden';
+    const text = (e) => e.textContent.trim().slice(0, 40);
+    const blocks = 'main :is(th, td, caption, figcaption, li, label, p, h2, h3)';
+    for (const e of document.querySelectorAll(blocks)) {
+        if (!shown(e) || e.closest('.sr-only') || getComputedStyle(e).display === 'inline')
+            continue;
+        if (e.scrollWidth > e.clientWidth + 1) problems.push(`text cut off: ${text(e)}`);
+    }
+    for (const input of document.querySelectorAll('main form [aria-describedby]')) {
+        for (const id of input.getAttribute('aria-describedby').split(' ')) {
+            const hint = document.getElementById(id);
+            if (!hint || !shown(hint) || !shown(input) || !input.form.contains(hint)) continue;
+            const a = input.getBoundingClientRect();
+            const b = hint.getBoundingClientRect();
+            const dx = Math.max(0, a.left - b.right, b.left - a.right);
+            const dy = Math.max(0, a.top - b.bottom, b.top - a.bottom);
+            if (dx > 24 || dy > 24)
+                problems.push(`hint ${Math.round(dx)}, ${Math.round(dy)} px from its input: ` +
+                    text(hint));
+        }
+    }
+    return problems;
+}"""
+
+
 def settle(page) -> None:
     """Let the views finish their fetches and frames."""
     page.wait_for_load_state("networkidle")
@@ -83,6 +114,7 @@ def problems(page, phone: bool) -> list[str]:
         assert AXE.exists(), "axe-core is not installed: run npm ci"  # never skipped silently
         page.add_script_tag(path=str(AXE))
     found = page.evaluate(RUN_AXE, TAGS)
+    found += page.evaluate(LAYOUT_PROBLEMS)
     return found + (page.evaluate(PHONE_PROBLEMS) if phone else [])
 
 

@@ -12,6 +12,8 @@ import pytest
 
 from digitnet.modelfile import save_model
 
+from .test_a11y import LAYOUT_PROBLEMS
+
 from .test_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     chromium,
@@ -178,6 +180,41 @@ def test_every_view_works_on_every_network_and_shows_the_apis_numbers(page, netw
             assert page.evaluate("window.digitnet.chain.pick.to") == sizes[1] - 1
             assert sizes[1] - 1 in page.evaluate("window.digitnet.chain.diagram.shown[1]")
             check_chain(page, sizes)
+
+
+def test_on_a_phone_the_shares_table_fits_whole_and_nothing_is_cut_off(page, networks):
+    """At 390×844 on every shape: the Gradient descent view's shares table needs no sideways
+    scroll (no column half under its pinned key column), the count of exactly-zero components is
+    words under the rank chart (not a canvas label cut at the edge), and no text in a table, a
+    caption or a list runs past its box; the Learn view's hints stay by their inputs."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    try:
+        for name in networks:
+            switch(page, name)
+            open_tab(page, "gradient")
+            page.wait_for_selector("[data-testid=gradient-share]")
+            wrap = page.locator("#view-gradient .table-wrap", has=page.locator("table.shares"))
+            width, scroll = wrap.evaluate("(w) => [w.clientWidth, w.scrollWidth]")
+            assert scroll <= width + 1, f"{name}: the shares table scrolls ({scroll} > {width})"
+            x = shown_example(page)["x"]
+            label = int(page.get_by_test_id("gradient-label").input_value())
+            body = {"pixels": x, "label": label, "top": 1, "first_layer": False}
+            whole = next(
+                r for r in post(page, "/api/gradient", body)["shares"] if r["layer"] == "all"
+            )
+            zeros = round(whole["n"] * whole["zero_fraction"])
+            note = page.locator("#view-gradient .chart-figure figcaption").first
+            if zeros:
+                assert note.inner_text() == (
+                    f"The other {zeros:,} components are exactly 0: no place on a log scale."
+                )
+            else:
+                assert not note.is_visible()
+            for tab in ("gradient", "learn"):
+                open_tab(page, tab)
+                assert page.evaluate(LAYOUT_PROBLEMS) == [], f"{name}, {tab}"
+    finally:
+        page.set_viewport_size({"width": 1440, "height": 900})
 
 
 def check_fresh(page, name: str, sizes, open_tab: str) -> None:

@@ -4792,10 +4792,10 @@ var GradientView = class {
         "div",
         { className: "gd-ranked" },
         el(
-          "div",
-          {},
+          "figure",
+          { className: "chart-figure" },
           this.rankChart,
-          this.zerosNote = el("p", { className: "muted", hidden: true })
+          this.zerosNote = el("figcaption", { hidden: true })
         ),
         el(
           "div",
