@@ -13,7 +13,6 @@ import pytest
 from digitnet.modelfile import save_model
 
 from .test_a11y import LAYOUT_PROBLEMS
-
 from .test_browser import (  # noqa: F401 (fixtures)
     CHROMIUM,
     chromium,
