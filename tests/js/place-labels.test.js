@@ -34,3 +34,15 @@ test("a label with room stays where it was put", () => {
   const [label] = placeLabels([{ text: "final", x: 40, y: 50, color: "#fff" }], 300, 200, measure);
   assert.deepEqual(label, { text: "final", x: 40, y: 50, color: "#fff" });
 });
+
+test("labels leave the marks to avoid visible (a ball under its own words)", () => {
+  const ball = { left: 91, right: 109, top: 91, bottom: 109 };
+  const labels = [
+    { text: "C 0.896", x: 100, y: 100 },
+    { text: "θ₀ start", x: 96, y: 104 },
+  ];
+  const placed = placeLabels(labels, 300, 300, measure, 14, [ball]);
+  const boxes = placed.map(box);
+  boxes.forEach((b, i) => assert.ok(apart(b, ball), `${placed[i].text} covers the ball`));
+  assert.ok(apart(boxes[0], boxes[1]));
+});

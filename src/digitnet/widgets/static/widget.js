@@ -4445,8 +4445,8 @@ function overshoot(line2, eta, costAtEta) {
 
 // src/digitnet/web/static/js/place-labels.js
 var apart = (a, b) => a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-function placeLabels(labels, width, height, measure, line2 = 14) {
-  const placed = [];
+function placeLabels(labels, width, height, measure, line2 = 14, avoid = []) {
+  const placed = [...avoid];
   return labels.map((label) => {
     const w = measure(label.text);
     const x = Math.max(4, Math.min(label.x, width - w - 4));
@@ -7003,14 +7003,8 @@ function mountRace(container, { api: api2, timeline, motion = true } = {}) {
       paths2.forEach((p, k) => {
         const upto = p.points.slice(0, at[k].index + 1).concat([[at[k].alpha, at[k].beta]]);
         line(ctx, upto, toX, toY, RACERS[k].colour);
-        outlined(
-          ctx,
-          `C ${num(at[k].cost_true, 3)}`,
-          toX(at[k].alpha) + 9,
-          toY(at[k].beta) - 9,
-          RACERS[k].colour
-        );
       });
+      return at.map((a, k) => costLabel(a, toX, toY, RACERS[k].colour));
     });
     if (!box) return;
     at.forEach((a, k) => parts.place(balls[k], a, box));
@@ -7086,7 +7080,8 @@ function picture(label) {
       stage.append(b);
       return b;
     },
-    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
+    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)` (→ its labels
+    // [{text, x, y, colour}]); its square
     paint(slice2, over) {
       stage.hidden = !slice2;
       const sized = slice2 ? sharpCanvas(canvas) : null;
@@ -7112,8 +7107,19 @@ function picture(label) {
       ctx.restore();
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
-      outlined(ctx, "\u03B8\u2080 start", toX(0) + 7, toY(0) + 14, "#ffffff");
-      over(ctx, toX, toY);
+      const labels = [
+        ...over(ctx, toX, toY),
+        { text: "\u03B8\u2080 start", x: toX(0) + 7, y: toY(0) + 14, colour: "#ffffff" }
+      ];
+      const mark = (x, y, r) => ({ left: x - r, right: x + r, top: y - r, bottom: y + r });
+      const avoid = [
+        mark(toX(0), toY(0), 5),
+        ...labels.filter((l) => l.at).map((l) => mark(...l.at, 9))
+      ];
+      ctx.font = "11px system-ui, sans-serif";
+      const measure = (text) => ctx.measureText(text).width;
+      for (const l of placeLabels(labels, width, height, measure, 14, avoid))
+        outlined(ctx, l.text, l.x, l.y, l.colour);
       return box;
     },
     // a ball at (α, β) on the square, its coordinates in its data
@@ -7136,9 +7142,11 @@ function drawTrail(ctx, s, toX, toY) {
     toY,
     TRAIL
   );
-  if (!s.ball) return;
-  const { alpha, beta, cost_true } = s.ball;
-  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
+  return s.ball ? [costLabel(s.ball, toX, toY, "#ffffff")] : [];
+}
+function costLabel({ alpha, beta, cost_true }, toX, toY, colour) {
+  const [x, y] = [toX(alpha), toY(beta)];
+  return { text: `C ${num(cost_true, 3)}`, x: x + 9, y: y - 9, colour, at: [x, y] };
 }
 function line(ctx, points, toX, toY, colour) {
   ctx.strokeStyle = colour;

@@ -8,6 +8,7 @@
 import { along, applyEvent, emptyRun, foldRun, square } from "./ball-math.js";
 import { button, el, num } from "./chapters.js";
 import { sharpCanvas } from "./render.js";
+import { placeLabels } from "./place-labels.js";
 import { outlined, paintSlice } from "./slice.js";
 
 const SLICE_PAD = 30; // pixels around the slice's square, for its labels
@@ -193,14 +194,8 @@ export function mountRace(container, { api, timeline, motion = true } = {}) {
       paths.forEach((p, k) => {
         const upto = p.points.slice(0, at[k].index + 1).concat([[at[k].alpha, at[k].beta]]);
         line(ctx, upto, toX, toY, RACERS[k].colour);
-        outlined(
-          ctx,
-          `C ${num(at[k].cost_true, 3)}`,
-          toX(at[k].alpha) + 9,
-          toY(at[k].beta) - 9,
-          RACERS[k].colour,
-        );
       });
+      return at.map((a, k) => costLabel(a, toX, toY, RACERS[k].colour));
     });
     if (!box) return;
     at.forEach((a, k) => parts.place(balls[k], a, box));
@@ -282,7 +277,8 @@ function picture(label) {
       stage.append(b);
       return b;
     },
-    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)`; its square
+    // the slice over the canvas (null: none yet), then `over(ctx, toX, toY)` (→ its labels
+    // [{text, x, y, colour}]); its square
     paint(slice, over) {
       stage.hidden = !slice; // no empty square before the first slice
       const sized = slice ? sharpCanvas(canvas) : null;
@@ -309,8 +305,21 @@ function picture(label) {
       // θ₀, where the plane is centred and the runs start
       ctx.fillStyle = "#ffffff";
       ctx.fillRect(toX(0) - 4, toY(0) - 4, 8, 8);
-      outlined(ctx, "θ₀ start", toX(0) + 7, toY(0) + 14, "#ffffff");
-      over(ctx, toX, toY);
+      // the balls' labels first, then θ₀'s: each near its point, inside, none over another
+      const labels = [
+        ...over(ctx, toX, toY),
+        { text: "θ₀ start", x: toX(0) + 7, y: toY(0) + 14, colour: "#ffffff" },
+      ];
+      // the balls and θ₀'s mark stay visible: no words over them
+      const mark = (x, y, r) => ({ left: x - r, right: x + r, top: y - r, bottom: y + r });
+      const avoid = [
+        mark(toX(0), toY(0), 5),
+        ...labels.filter((l) => l.at).map((l) => mark(...l.at, 9)),
+      ];
+      ctx.font = "11px system-ui, sans-serif";
+      const measure = (text) => ctx.measureText(text).width;
+      for (const l of placeLabels(labels, width, height, measure, 14, avoid))
+        outlined(ctx, l.text, l.x, l.y, l.colour);
       return box;
     },
     // a ball at (α, β) on the square, its coordinates in its data
@@ -334,9 +343,13 @@ function drawTrail(ctx, s, toX, toY) {
     toY,
     TRAIL,
   );
-  if (!s.ball) return;
-  const { alpha, beta, cost_true } = s.ball;
-  outlined(ctx, `C ${num(cost_true, 3)}`, toX(alpha) + 9, toY(beta) - 9, "#ffffff");
+  return s.ball ? [costLabel(s.ball, toX, toY, "#ffffff")] : [];
+}
+
+// A ball's words: its true cost, up and to the right of it.
+function costLabel({ alpha, beta, cost_true }, toX, toY, colour) {
+  const [x, y] = [toX(alpha), toY(beta)];
+  return { text: `C ${num(cost_true, 3)}`, x: x + 9, y: y - 9, colour, at: [x, y] };
 }
 
 function line(ctx, points, toX, toY, colour) {

@@ -7,10 +7,11 @@ const apart = (a, b) =>
  * labels [{text, x, y, …}] (x, y: where the text would start, at its baseline) in a picture
  * width × height; measure(text) → its width. Returns copies, moved as little as they must: into
  * the picture (shifted left where they would run off the right), then a line down or up at a
- * time until they cover no label placed before them (the first keep their places).
+ * time until they cover no label placed before them (the first keep their places) and none of
+ * the boxes in `avoid` ([{left, right, top, bottom}]: marks the words must leave visible).
  */
-export function placeLabels(labels, width, height, measure, line = 14) {
-  const placed = [];
+export function placeLabels(labels, width, height, measure, line = 14, avoid = []) {
+  const placed = [...avoid];
   return labels.map((label) => {
     const w = measure(label.text);
     const x = Math.max(4, Math.min(label.x, width - w - 4));
