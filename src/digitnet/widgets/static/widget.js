@@ -5968,9 +5968,9 @@ var ChainView = class {
           "tr",
           {},
           el("td", { textContent: String(q.to) }),
-          el("td", { textContent: num(q.w) }),
-          el("td", { textContent: num(softmax2 ? q.delta : q.sigma_prime) }),
-          el("td", { textContent: softmax2 ? "" : num(q.dC_da) }),
+          el("td", { textContent: value(q.w) }),
+          el("td", { textContent: value(softmax2 ? q.delta : q.sigma_prime) }),
+          el("td", { textContent: softmax2 ? "" : value(q.dC_da) }),
           el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) })
         )
       );

@@ -32,6 +32,7 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
+import { value as quantity } from "./format.js"; // 4 significant digits, as the terms are shown
 
 const FONT = "12px system-ui, sans-serif"; // the chain picture's words
 
@@ -480,9 +481,9 @@ export class ChainView {
           "tr",
           {},
           el("td", { textContent: String(q.to) }),
-          el("td", { textContent: num(q.w) }),
-          el("td", { textContent: num(softmax ? q.delta : q.sigma_prime) }),
-          el("td", { textContent: softmax ? "" : num(q.dC_da) }),
+          el("td", { textContent: quantity(q.w) }),
+          el("td", { textContent: quantity(softmax ? q.delta : q.sigma_prime) }),
+          el("td", { textContent: softmax ? "" : quantity(q.dC_da) }),
           el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) }),
         ),
       );
