@@ -616,3 +616,20 @@ def test_the_status_follows_the_stage_being_played(chromium, server):  # noqa: F
     assert "hidden layer 1 (2 of" in seen[1], seen
     assert page.errors == []
     context.close()
+
+
+def test_relu_words_say_relu_and_the_step_shows_its_change(chromium, relu_server):  # noqa: F811
+    import re
+
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, relu_server, 2)
+    page.wait_for_selector("[data-testid=story-scene][data-index='2'][data-ready=yes]")
+    status = page.locator("#view-story .story-status").inner_text()
+    assert status.startswith("ReLU(z) (") and "squash" not in status, status
+    page.evaluate("location.hash = '#scene=17'")
+    page.wait_for_selector("[data-testid=story-scene][data-index='17'][data-ready=yes]")
+    words = page.locator(".story-words").inner_text()
+    # the output's change itself, signed, beside its before → after
+    assert re.search(r"goes \S+ → \S+ \([+−]\S+\)", words), words
+    assert page.errors == []
+    context.close()

@@ -6703,7 +6703,8 @@ var neuron = {
         { name: "the weights", duration: 600 },
         { name: "times your pixels", duration: 700 },
         { name: "summed, plus the bias", duration: 600 },
-        { name: "squashed", duration: 500 }
+        { name: `${squash2}(z)`, duration: 500 }
+        // ReLU does not squash: say which it is
       ],
       (stage, p) => {
         const shown = stage === 0 ? p : 1;
@@ -7769,7 +7770,7 @@ var step = {
     const moved = forward(after, example.x).at(-1);
     const costAfter = exampleCost(after, example.x, label);
     view.say(
-      `Take the step your digit asks for alone (\u03B7 = ${STEP_ETA}): output ${label} goes ${num(before[label], 3)} \u2192 ${num(moved[label], 3)} and its cost ${num(result.cost, 4)} \u2192 ${num(costAfter, 4)}. The same step moves every other digit too, some for the worse: that is why the step is an average.`
+      `Take the step your digit asks for alone (\u03B7 = ${STEP_ETA}): output ${label} goes ${num(before[label], 3)} \u2192 ${num(moved[label], 3)} (${signed(moved[label] - before[label], 2)}) and its cost ${num(result.cost, 4)} \u2192 ${num(costAfter, 4)}. The same step moves every other digit too, some for the worse: that is why the step is an average.`
     );
     const canvas = canvasIn(
       view,

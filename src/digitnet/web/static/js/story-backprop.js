@@ -386,7 +386,8 @@ const step = {
     const costAfter = exampleCost(after, example.x, label);
     view.say(
       `Take the step your digit asks for alone (η = ${STEP_ETA}): output ${label} goes ` +
-        `${num(before[label], 3)} → ${num(moved[label], 3)} and its cost ${num(result.cost, 4)} → ` +
+        `${num(before[label], 3)} → ${num(moved[label], 3)} ` +
+        `(${signed(moved[label] - before[label], 2)}) and its cost ${num(result.cost, 4)} → ` +
         `${num(costAfter, 4)}. The same step moves every other digit too, some for the worse: ` +
         `that is why the step is an average.`,
     );

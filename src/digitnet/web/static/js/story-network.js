@@ -129,7 +129,7 @@ const neuron = {
         { name: "the weights", duration: 600 },
         { name: "times your pixels", duration: 700 },
         { name: "summed, plus the bias", duration: 600 },
-        { name: "squashed", duration: 500 },
+        { name: `${squash}(z)`, duration: 500 }, // ReLU does not squash: say which it is
       ],
       (stage, p) => {
         const shown = stage === 0 ? p : 1;
