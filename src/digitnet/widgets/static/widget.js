@@ -197,10 +197,12 @@ var static_default = `<!doctype html>
             >Preset
             <select name="preset" aria-describedby="preset-help"></select
           ></label>
-          <label
-            >Hidden layers <input name="layers" pattern="[0-9 ]*" aria-describedby="layers-help" />
-            <span id="layers-help" class="field-help">sizes separated by spaces</span></label
-          >
+          <div class="field">
+            <label
+              >Hidden layers <input name="layers" pattern="[0-9 ]*" aria-describedby="layers-help"
+            /></label>
+            <span id="layers-help" class="field-help">sizes separated by spaces</span>
+          </div>
           <label
             >Activation
             <select name="activation">
@@ -715,7 +717,12 @@ main {
   gap: 0.7rem 1.2rem;
   align-items: start;
 }
-/* a knob's hint sits under its own input, inside its label */
+/* a knob with a hint: the hint right under its input (out of the label, so not in its name) */
+.knobs .field {
+  display: flex;
+  flex-direction: column;
+  gap: 0.2rem;
+}
 .knobs .field-help {
   color: var(--muted);
   font-size: 0.8rem;
