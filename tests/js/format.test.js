@@ -9,6 +9,7 @@ import * as d3 from "d3-format";
 import {
   change,
   count,
+  counted,
   format,
   percent,
   precisionFixed,
@@ -97,4 +98,11 @@ test("a list of one kind never mixes digit counts: +0.0000564 beside +0.0000500,
     assert.equal(counts.size, 1, shown.join(", "));
     assert.equal(kind(5e-5), kind === change ? "+0.0000500" : "0.00005000");
   }
+});
+
+test("counted: a count with its noun in the singular only for 1", () => {
+  assert.equal(counted(1, "epoch"), "1 epoch");
+  assert.equal(counted(0, "pixel"), "0 pixels");
+  assert.equal(counted(2, "step"), "2 steps");
+  assert.equal(counted(30000, "step"), "30,000 steps");
 });

@@ -633,3 +633,18 @@ def test_relu_words_say_relu_and_the_step_shows_its_change(chromium, relu_server
     assert re.search(r"goes \S+ → \S+ \([+−]\S+\)", words), words
     assert page.errors == []
     context.close()
+
+
+@pytest.mark.parametrize("hash_, scene", [("99", 20), ("0", 1), ("abc", 1)])
+def test_a_scene_link_out_of_range_opens_the_nearest_scene(chromium, server, hash_, scene):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    page.goto(f"{server}/#scene={hash_}")
+    count = None
+    page.wait_for_selector("[data-testid=story-scene][data-index]")
+    count = page.locator(".story-strip a").count()
+    want = min(scene, count)
+    page.wait_for_selector(f"[data-testid=story-scene][data-index='{want}']")
+    assert page.locator("#view-story").is_visible() and not page.locator("#view-draw").is_visible()
+    page.wait_for_function(f"() => location.hash === '#scene={want}'")
+    assert page.errors == []
+    context.close()

@@ -2559,6 +2559,7 @@ var percent = kind(".1%");
 var count = kind(",d");
 var seconds = (s) => `${kind(".1f")(s)} s`;
 var setting = kind("~g");
+var counted = (n, noun) => `${count(n)} ${noun}${n === 1 ? "" : "s"}`;
 
 // src/digitnet/web/static/js/scale.js
 var ROOT50 = Math.sqrt(50);
@@ -3820,7 +3821,7 @@ var BackpropView = class {
   showStep(result, label) {
     const s = this.lastStep;
     if (!s) {
-      this.stepStatus.textContent = this.steps ? `${this.steps} step(s) taken here; choose the example again or take another.` : "No step taken yet: the outputs above are the loaded model's.";
+      this.stepStatus.textContent = this.steps ? `${counted(this.steps, "step")} taken here; choose the example again or take another.` : "No step taken yet: the outputs above are the loaded model's.";
       const now2 = result.activations.at(-1);
       pairedBars(this.stepChart, [{ values: now2, color: "#8fa3c7" }], [...now2.keys()]);
       this.stepLegend.replaceChildren(legend([{ color: "#8fa3c7", label: "the outputs now" }]));
@@ -8223,11 +8224,12 @@ var SCENES = [
 ];
 
 // src/digitnet/web/static/js/story.js
-var HASH = /^#scene=(\d+)$/;
-function sceneInHash(hash) {
+var HASH = /^#scene=(.*)$/;
+function sceneInHash(hash, count2 = SCENES.length) {
   const found = HASH.exec(hash);
-  const n = found ? Number(found[1]) : NaN;
-  return n >= 1 && n <= SCENES.length ? n : null;
+  if (!found) return null;
+  const n = /^\d+$/.test(found[1]) ? Number(found[1]) : 1;
+  return Math.max(1, Math.min(count2, n));
 }
 var StoryView = class {
   /**

@@ -31,7 +31,7 @@ import {
   whenShown,
 } from "./chapters.js";
 import { SERIES } from "./chart.js";
-import { count, value } from "./format.js";
+import { count, counted, value } from "./format.js";
 
 const SHADE = 0.42; // the averaging cells' strongest tint: their text keeps a 4.5:1 contrast
 const OTHERS = 8; // held-out digits shown moving with this example's step
@@ -579,7 +579,7 @@ export class BackpropView {
     const s = this.lastStep;
     if (!s) {
       this.stepStatus.textContent = this.steps
-        ? `${this.steps} step(s) taken here; choose the example again or take another.`
+        ? `${counted(this.steps, "step")} taken here; choose the example again or take another.`
         : "No step taken yet: the outputs above are the loaded model's.";
       const now = result.activations.at(-1);
       pairedBars(this.stepChart, [{ values: now, color: "#8fa3c7" }], [...now.keys()]);

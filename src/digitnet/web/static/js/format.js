@@ -142,3 +142,6 @@ export const count = kind(",d");
 export const seconds = (s) => `${kind(".1f")(s)} s`;
 /** A step size or a setting as typed: up to 6 significant digits, no trailing zeros. */
 export const setting = kind("~g");
+
+/** A count and its noun, the noun plural unless the count is 1: "1 epoch", "3 epochs". */
+export const counted = (n, noun) => `${count(n)} ${noun}${n === 1 ? "" : "s"}`;

@@ -8,7 +8,7 @@ import { api } from "./api.js";
 import { SERIES, chartLayout, scaleFor } from "./chart.js";
 import { linearScale } from "./scale.js";
 import { drawAxes } from "./chapters.js";
-import { count, format, value } from "./format.js";
+import { count, counted, format, value } from "./format.js";
 import { mountBall } from "./landscape-ball.js";
 import { decodeFloats } from "./network.js";
 import { sharpCanvas } from "./render.js";
@@ -169,7 +169,7 @@ export class LearnView {
     this.saveButton.disabled = !s.saveable;
     this.saveButton.textContent = s.hint ? "Save anyway" : "Save";
     if (s.error) {
-      this.say(`Training failed after ${s.epochs_done} epoch(s): nothing to save.`);
+      this.say(`Training failed after ${counted(s.epochs_done, "epoch")}: nothing to save.`);
       this.showHint(`Training failed: ${s.error}.`);
       return;
     }
@@ -182,7 +182,7 @@ export class LearnView {
     const kept = s.stopped
       ? ` Save keeps the weights measured here, from the end of epoch ${s.epochs_done}.`
       : "";
-    const done = `${how} after ${s.epochs_done} epoch(s): ${accuracies(last)}.${kept}`;
+    const done = `${how} after ${counted(s.epochs_done, "epoch")}: ${accuracies(last)}.${kept}`;
     if (s.hint) {
       this.say(`${done} It has not learned to read digits.`);
       this.showHint(`Hint: ${s.hint}`);
@@ -312,7 +312,9 @@ function wrapped(ctx, text, x, y, plot) {
 function presetNote(name, p) {
   const parts = [
     p.weight_decay ? `L2 weight decay λ = ${p.weight_decay}` : "no weight decay",
-    p.shift ? `images shifted by up to ${p.shift} pixel(s) each epoch` : "no shifted images",
+    p.shift
+      ? `images shifted by up to ${counted(p.shift, "pixel")} each epoch`
+      : "no shifted images",
     p.init === "normal" ? "the book's N(0, 1) initial weights" : "initial weights N(0, 1/n_in)",
     p.train_set === "full"
       ? "it trains on the validation images too, so the curve shows test accuracy"

@@ -10,13 +10,15 @@ import { backprop } from "./backprop-math.js";
 import { CHAPTERS, SCENES } from "./story-scenes.js";
 import { button, el, labelPicker } from "./chapters.js";
 
-const HASH = /^#scene=(\d+)$/;
+const HASH = /^#scene=(.*)$/;
 
-/** The scene number a location's hash names (1…SCENES.length), or null. */
-export function sceneInHash(hash) {
+/** The scene number a location's hash names (1…SCENES.length), or null when it names none:
+ * a number out of range opens the nearest scene, anything else after #scene= the first. */
+export function sceneInHash(hash, count = SCENES.length) {
   const found = HASH.exec(hash);
-  const n = found ? Number(found[1]) : NaN;
-  return n >= 1 && n <= SCENES.length ? n : null;
+  if (!found) return null;
+  const n = /^\d+$/.test(found[1]) ? Number(found[1]) : 1;
+  return Math.max(1, Math.min(count, n));
 }
 
 export class StoryView {
