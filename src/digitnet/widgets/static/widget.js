@@ -6492,15 +6492,12 @@ var NetPicture = class {
       const biggest = maxAbs(values);
       for (const d of geo.columns[layer - 1]) {
         const v = values[d.j];
-        const length = Math.abs(v) / biggest * Math.max(8, Math.min(28, d.step * 1.6)) * progress;
+        const out = layer === L;
+        const room = out ? Math.max(8, Math.min(28, d.step * 1.6)) : Math.min(28, d.step * 0.9);
+        const length = Math.abs(v) / biggest * room * progress;
         if (length < 0.5) continue;
-        arrow(
-          ctx,
-          d.x + d.r + (layer === L ? 16 : 3),
-          d.y,
-          -Math.sign(v) * length,
-          v >= 0 ? GREEN : RED
-        );
+        const x = d.x + d.r + (out ? 16 : 3);
+        arrow(ctx, x, d.y, -Math.sign(v) * length, v >= 0 ? GREEN : RED, out || d.step >= 24);
       }
     }
   }
@@ -6518,7 +6515,7 @@ function stroke(ctx, from, to, colour, width) {
   ctx.lineTo(to.x, to.y);
   ctx.stroke();
 }
-function arrow(ctx, x, y, dy, colour) {
+function arrow(ctx, x, y, dy, colour, sign = true) {
   const c = rgb(colour);
   const head = Math.min(5, Math.abs(dy) * 0.5);
   stroke(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
@@ -6528,6 +6525,7 @@ function arrow(ctx, x, y, dy, colour) {
   ctx.lineTo(x + 4, y + dy + Math.sign(-dy) * head);
   ctx.lineTo(x, y + dy);
   ctx.fill();
+  if (!sign) return;
   ctx.font = "bold 11px system-ui, sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";

@@ -192,15 +192,14 @@ export class NetPicture {
       const biggest = maxAbs(values);
       for (const d of geo.columns[layer - 1]) {
         const v = values[d.j];
-        const length = (Math.abs(v) / biggest) * Math.max(8, Math.min(28, d.step * 1.6)) * progress;
+        // a hidden layer's discs are close (a phone, a wide layer): its arrows stay within their
+        // own disc's slot, and the +/− at the tip only where there is room for it
+        const out = layer === L;
+        const room = out ? Math.max(8, Math.min(28, d.step * 1.6)) : Math.min(28, d.step * 0.9);
+        const length = (Math.abs(v) / biggest) * room * progress;
         if (length < 0.5) continue;
-        arrow(
-          ctx,
-          d.x + d.r + (layer === L ? 16 : 3),
-          d.y,
-          -Math.sign(v) * length,
-          v >= 0 ? GREEN : RED,
-        );
+        const x = d.x + d.r + (out ? 16 : 3);
+        arrow(ctx, x, d.y, -Math.sign(v) * length, v >= 0 ? GREEN : RED, out || d.step >= 24);
       }
     }
   }
@@ -221,8 +220,9 @@ function stroke(ctx, from, to, colour, width) {
   ctx.stroke();
 }
 
-// A vertical arrow from (x, y), dy long (negative: up), with its sign written at the tip.
-function arrow(ctx, x, y, dy, colour) {
+// A vertical arrow from (x, y), dy long (negative: up), with its sign written at the tip when
+// `sign` (else its direction and colour say it).
+function arrow(ctx, x, y, dy, colour, sign = true) {
   const c = rgb(colour);
   const head = Math.min(5, Math.abs(dy) * 0.5);
   stroke(ctx, { x, y }, { x, y: y + dy }, c, 2.5);
@@ -232,6 +232,7 @@ function arrow(ctx, x, y, dy, colour) {
   ctx.lineTo(x + 4, y + dy + Math.sign(-dy) * head);
   ctx.lineTo(x, y + dy);
   ctx.fill();
+  if (!sign) return;
   ctx.font = "bold 11px system-ui, sans-serif";
   ctx.textAlign = "left";
   ctx.textBaseline = "middle";
