@@ -648,3 +648,16 @@ def test_a_scene_link_out_of_range_opens_the_nearest_scene(chromium, server, has
     page.wait_for_function(f"() => location.hash === '#scene={want}'")
     assert page.errors == []
     context.close()
+
+
+def test_the_other_digits_captions_are_no_wider_than_their_thumbnails(chromium, server):  # noqa: F811
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, server, 17)
+    page.wait_for_selector("#view-story .story-thumbs figcaption")
+    over = page.evaluate(
+        """() => [...document.querySelectorAll('#view-story .story-thumbs figure')].map((f) =>
+          f.querySelector('figcaption').scrollWidth - f.querySelector('canvas').offsetWidth)"""
+    )
+    assert over and max(over) <= 0, over
+    assert page.errors == []
+    context.close()

@@ -1410,6 +1410,9 @@ tr.total th {
   text-align: center;
   font-size: 0.8rem;
 }
+.story-thumbs figcaption {
+  font-size: 0.72rem; /* a number no wider than its 42 px thumbnail */
+}
 .story-thumb {
   display: block;
   width: 42px;
@@ -7831,10 +7834,14 @@ var step = {
           `${aDigit(o.label)}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`
         );
         const change2 = o.after - o.before;
-        const cap = el("figcaption", {
-          textContent: `${change2 > 0 ? "\u25B2" : "\u25BC"} ${num(Math.abs(change2), 3)}`,
-          className: change2 > 0 ? "worse" : "better"
-        });
+        const size = pretty(format(Math.abs(change2) < 1e-3 ? ".1e" : ".2~g")(Math.abs(change2)));
+        const cap = el(
+          "figcaption",
+          { className: change2 > 0 ? "worse" : "better" },
+          change2 > 0 ? "\u25B2" : "\u25BC",
+          el("br"),
+          size
+        );
         box.append(el("figure", {}, c, cap));
       }
       box.prepend(

@@ -7,6 +7,7 @@ import { argmax, forward } from "./network.js";
 import { drawGray, GREEN, RED } from "./render.js";
 import { backprop, exampleCost, largestComponents, takeStep } from "./backprop-math.js";
 import { pickName } from "./chain-math.js";
+import { format, pretty } from "./format.js";
 import { PALETTE, el, fit, legend, num, rgb, signed } from "./chapters.js";
 import { NetPicture, largest } from "./story-picture.js";
 import { STEP_ETA, aDigit, canvasIn, ease, needsServer, otherDigits, table } from "./story-kit.js";
@@ -446,10 +447,15 @@ const step = {
           `${aDigit(o.label)}: cost ${num(o.before, 3)} to ${num(o.after, 3)}`,
         );
         const change = o.after - o.before;
-        const cap = el("figcaption", {
-          textContent: `${change > 0 ? "▲" : "▼"} ${num(Math.abs(change), 3)}`,
-          className: change > 0 ? "worse" : "better",
-        });
+        // the arrow above its size, two digits: no wider than the thumbnail
+        const size = pretty(format(Math.abs(change) < 1e-3 ? ".1e" : ".2~g")(Math.abs(change)));
+        const cap = el(
+          "figcaption",
+          { className: change > 0 ? "worse" : "better" },
+          change > 0 ? "▲" : "▼",
+          el("br"),
+          size,
+        );
         box.append(el("figure", {}, c, cap));
       }
       box.prepend(
