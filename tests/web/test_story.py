@@ -661,3 +661,17 @@ def test_the_other_digits_captions_are_no_wider_than_their_thumbnails(chromium, 
     assert over and max(over) <= 0, over
     assert page.errors == []
     context.close()
+
+
+def test_the_steps_in_one_dimension_go_downhill_as_the_words_say(chromium, relu_server):  # noqa: F811
+    import re
+
+    context, page = story_page(chromium, reduced=True)
+    open_scene(page, relu_server, 7)
+    page.wait_for_selector("[data-testid=story-scene][data-index='7'][data-ready=yes]")
+    words = page.locator(".story-words").inner_text()
+    path = re.search(r"The cost: (.*)\.$", words).group(1).replace("−", "-").split(" → ")
+    costs = [float(c) for c in path]
+    assert len(costs) == 4 and all(b < a for a, b in zip(costs, costs[1:])), words
+    assert page.errors == []
+    context.close()
