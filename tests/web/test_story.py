@@ -675,3 +675,23 @@ def test_the_steps_in_one_dimension_go_downhill_as_the_words_say(chromium, relu_
     assert len(costs) == 4 and all(b < a for a, b in zip(costs, costs[1:])), words
     assert page.errors == []
     context.close()
+
+
+@pytest.mark.parametrize("viewport", sorted(VIEWPORTS))
+def test_the_mini_batch_average_stays_in_view(chromium, server, viewport):  # noqa: F811
+    context, page = story_page(chromium, VIEWPORTS[viewport], reduced=True)
+    open_scene(page, server, 15)
+    page.wait_for_selector("#view-story .story-batch th.key")
+    edges = page.evaluate(
+        """() => {
+          const key = document.querySelector('#view-story .story-batch th.key');
+          const wrap = key.closest('.table-wrap').getBoundingClientRect();
+          const card = document.querySelector('#view-story .story-scene').getBoundingClientRect();
+          return [key.getBoundingClientRect().right, wrap.right, card.right, innerWidth];
+        }"""
+    )
+    key, wrap, card, width = edges
+    assert key <= wrap + 0.5 and wrap <= card and card <= width, edges
+    assert page.locator("#view-story .story-batch th.key").inner_text() == "average"
+    assert page.errors == []
+    context.close()
