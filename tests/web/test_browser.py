@@ -91,13 +91,15 @@ class PolicyBypassing:
         return self.browser.new_context(**{"bypass_csp": True, **options})
 
 
-_SHARED: dict = {}  # the session's one Chromium, and how many fixture instances hold it
+_SHARED: dict = {}  # the one Chromium running, and how many fixture instances hold it
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium():
-    """One headless Chromium for the session. The modules that import this fixture each get an
-    instance of it, and Playwright's sync API runs one at a time, so they share the browser."""
+    """One headless Chromium for a test module. Playwright's sync API runs one at a time, so
+    instances that overlap share the browser; and it ends with the module, because while it
+    runs it holds an asyncio loop running in this thread, where a later test's own
+    `asyncio.run` would fail ("cannot be called from a running event loop")."""
     if not _SHARED:
         from playwright.sync_api import sync_playwright
 

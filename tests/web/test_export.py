@@ -42,3 +42,28 @@ def test_a_digit_model_carries_the_first_mnist_test_digits(trained):
     found = samples_in(export_html(model, "m.safetensors"))
     assert [s["label"] for s in found] == [7, 2, 1, 0, 4, 1, 4, 9]  # MNIST's first test labels
     assert all(len(s["pixels_255"]) == 784 and max(s["pixels_255"]) > 200 for s in found)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'import { value as quantity } from "./b.js";',  # an alias: lost by concatenation
+        'import { value } from "./b.js"; // a comment after it',
+        'import * as b from "./b.js";',
+    ],
+)
+def test_an_import_the_page_cannot_join_is_refused_by_name(tmp_path, monkeypatch, line):
+    from digitnet.web import export
+
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "b.js").write_text("export const value = 1;\n")
+    (tmp_path / "js" / "a.js").write_text(f"{line}\nexport const a = 2;\n")
+    monkeypatch.setattr(export, "STATIC", tmp_path)
+    with pytest.raises(RuntimeError, match="a.js: an import the exported page cannot join"):
+        export.bundle("a.js")
+
+
+def test_the_pages_own_modules_join_into_one_script():
+    from digitnet.web.export import bundle
+
+    assert "\nimport " not in bundle()

@@ -59,6 +59,11 @@ def bundle(entry: str = ENTRY) -> str:
     parts = []
     for name in modules(entry):
         source = (STATIC / "js" / name).read_text(encoding="utf-8")
+        # concatenation resolves plain `import { a, b } from "./m.js";` lines and nothing else
+        left = [m for m in IMPORT.findall(source) if " as " in m]
+        left += [line for line in IMPORT.sub("", source).splitlines() if line.startswith("import")]
+        if left:
+            raise RuntimeError(f"{name}: an import the exported page cannot join: {left[0]!r}")
         parts.append(f"// ---- {name}\n" + EXPORT.sub("", IMPORT.sub("", source)))
     return "\n".join(parts)
 

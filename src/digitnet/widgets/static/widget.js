@@ -5996,13 +5996,13 @@ var ChainView = class {
       );
       this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total2));
     }
-    const value2 = pick.kind === "activation" ? p.sum : p.product;
+    const result = pick.kind === "activation" ? p.sum : p.product;
     rows.push(
       el(
         "dl",
         { className: "verdict" },
         el("dt", { textContent: "product" }),
-        el("dd", { textContent: num(value2, 8) }),
+        el("dd", { textContent: num(result, 8) }),
         el("dt", { textContent: "backprop" }),
         el("dd", { textContent: num(p.derivative, 8) }),
         el("dt", { textContent: "ratio of nudges (\xB11e-6)" }),

@@ -32,7 +32,7 @@ import {
   whenShown,
 } from "./chapters.js";
 import { PickDiagram, PickInputs } from "./pick-diagram.js";
-import { value as quantity } from "./format.js"; // 4 significant digits, as the terms are shown
+import { value } from "./format.js";
 
 const FONT = "12px system-ui, sans-serif"; // the chain picture's words
 
@@ -481,9 +481,9 @@ export class ChainView {
           "tr",
           {},
           el("td", { textContent: String(q.to) }),
-          el("td", { textContent: quantity(q.w) }),
-          el("td", { textContent: quantity(softmax ? q.delta : q.sigma_prime) }),
-          el("td", { textContent: softmax ? "" : quantity(q.dC_da) }),
+          el("td", { textContent: value(q.w) }),
+          el("td", { textContent: value(softmax ? q.delta : q.sigma_prime) }),
+          el("td", { textContent: softmax ? "" : value(q.dC_da) }),
           el("td", { className: q.term >= 0 ? "up" : "down", textContent: signed(q.term, 4) }),
         ),
       );
@@ -498,13 +498,13 @@ export class ChainView {
       );
       this.realPaths.replaceChildren(el("table", { className: "paths" }, head, ...body, total));
     }
-    const value = pick.kind === "activation" ? p.sum : p.product;
+    const result = pick.kind === "activation" ? p.sum : p.product;
     rows.push(
       el(
         "dl",
         { className: "verdict" },
         el("dt", { textContent: "product" }),
-        el("dd", { textContent: num(value, 8) }),
+        el("dd", { textContent: num(result, 8) }),
         el("dt", { textContent: "backprop" }),
         el("dd", { textContent: num(p.derivative, 8) }),
         el("dt", { textContent: "ratio of nudges (±1e-6)" }),
