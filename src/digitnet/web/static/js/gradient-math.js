@@ -106,8 +106,9 @@ export function sliceCost(model, x, label, result) {
  * A few steps down a slice f (t → cost, slope0 = f′(0) < 0), each in proportion to the
  * slope where it starts: t ← t − r f′(t), with r = η / −slope0, so the first step is t = η.
  * A step that climbs, goes back, or passes a lower point on its way (jumps past the valley)
- * halves η until none does (at most `tries` times). Returns {eta, ts, costs, overshot}:
- * overshot = {t: η, cost: f(η)} when the asked-for η jumped past the valley, else null.
+ * halves η until none does (at most `tries` times). Returns {eta, ts, costs, overshot,
+ * downhill}: overshot = {t: η, cost: f(η)} when the asked-for η did not go downhill at every
+ * step, else null; downhill false when even the last η tried did not.
  */
 export function downhillSteps(f, slope0, eta, { steps = 3, tries = 24, samples = 24 } = {}) {
   const slopeAt = (t, h) => (f(t + h) - f(Math.max(0, t - h))) / (t + h - Math.max(0, t - h));
