@@ -116,6 +116,9 @@ def test_fuzzed_requests_never_get_a_5xx_and_match_the_schema(
         # a run the fuzzer started is stopped before the next case: each sees a quiet server
         finish_training(fuzz_app)
         tally.fuzz("web API: schemathesis cases from /openapi.json (every operation)")
+        if response.status_code == 413:  # a generated body over MAX_BODY_BYTES, refused unread:
+            assert "too large" in response.json()["detail"]  # schemathesis lists no 413
+            return
         case.validate_response(response)  # all of schemathesis's checks
 
     check()
