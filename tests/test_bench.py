@@ -161,7 +161,7 @@ def test_memory_benchmark_reports_a_failing_train_in_one_line(tmp_path):
         memory.measure_train_memory(str(tmp_path / "no-such-mnist"))
 
 
-def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_path):
+def test_bench_epoch_times_each_way_and_finds_bytes_and_floats_train_alike(tmp_path):
     from digitnet.data import Dataset, Split
     from digitnet.training import TrainConfig
 
@@ -171,18 +171,15 @@ def test_bench_epoch_splits_an_epoch_and_finds_bytes_and_floats_train_alike(tmp_
     labels = rng.integers(0, 10, size=300).astype(np.uint8)
     parts = [Split(pixels[a:b], labels[a:b]) for a, b in ((0, 200), (200, 250), (250, 300))]
     data = Dataset("synthetic", *parts)
-    config = TrainConfig(sizes=(784, 8, 10), epochs=2, batch_size=10, shift=1)
-    for old_way in (True, False):
-        split = bench.epoch_split(data, config, old_way, tmp_path)
-        assert set(split) == {"train", "measure", "checkpoint"} | {
-            "train_cpu",
-            "measure_cpu",
-            "measure_cpu_longest",
-            "checkpoint_cpu",
-        }
-        assert all(v >= 0 for v in split.values()) and split["train"] > 0
-        assert split["measure_cpu_longest"] <= split["measure_cpu"] + 1e-9
-    assert (tmp_path / "new.safetensors").exists() and (tmp_path / "old.safetensors").exists()
+    config = TrainConfig(sizes=(784, 8, 10), epochs=4, batch_size=10, shift=1)
+    times = bench.epoch_times(data, config, "fit", tmp_path)
+    assert len(times["wall"]) == len(times["cpu"]) == 2  # epochs 2 and 3 of 4
+    assert all(t > 0 for t in times["wall"]) and times["tail"] > 0
+    split = bench.epoch_split(data, config, 1, tmp_path)
+    assert set(split) == {"alone", "fit", "old"}
+    assert all(set(r) == {"wall", "cpu", "tail"} and r["wall"] > 0 for r in split.values())
+    assert (tmp_path / "fit.safetensors").exists() and (tmp_path / "old.safetensors").exists()
+    assert not (tmp_path / "alone.safetensors").exists()  # the training alone: no checkpoint
     compared = bench.uint8_vs_float(data, config, repeats=1)
     assert compared["same_weights"] is True
 

@@ -21,7 +21,7 @@ from digitnet.errors import SettingError
 from digitnet.files import models_dir
 from digitnet.modelfile import ModelFile, ModelFileError, load_model, newest_model, save_model
 from digitnet.network import Network
-from digitnet.training import TrainConfig, fit
+from digitnet.training import BatchEvent, EpochEvent, TrainConfig, fit
 
 
 @pytest.fixture
@@ -771,6 +771,29 @@ def test_the_bar_is_drawn_on_a_terminal_and_closed_before_each_epoch_line(tiny):
     quiet_err = io.StringIO()  # not a terminal: no bar at all
     fit(tiny, TrainConfig(sizes=(784, 8, 10), epochs=1), on_event=TrainProgress(err=quiet_err))
     assert quiet_err.getvalue() == ""
+
+
+def test_the_bar_goes_on_from_its_mini_batch_after_an_epoch_line_halfway_through():
+    import io
+
+    from digitnet.progress import TrainProgress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    net = TrainConfig(sizes=(784, 8, 10)).build_network()
+    out = io.StringIO()
+    progress = TrainProgress(out=out, err=Terminal())
+    row = {"batch_cost": 0.5, "test_accuracy": 0.5, "seconds": 0.1}
+    for batch in range(1, 5):
+        progress(BatchEvent(2, batch, 8, 0.5, 1.0, net))
+    progress(EpochEvent(1, 3, row, net))  # epoch 1, measured while epoch 2 trained
+    assert out.getvalue().startswith("epoch   1/3")
+    for batch in range(5, 8):
+        progress(BatchEvent(2, batch, 8, 0.5, 1.0, net))
+    assert progress.bar is not None and (progress.bar.n, progress.bar.total) == (7, 8)
+    progress.close()
 
 
 def test_predict_answers_every_readable_image_and_reports_each_bad_one(fake_data, capsys, tmp_path):

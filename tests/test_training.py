@@ -128,6 +128,74 @@ def test_the_sets_measured_in_threads_are_evaluates_numbers_bit_for_bit(tiny):
     assert measure(net, empty) == {"test": expected["test"]}  # an empty set is left out
 
 
+def on_two_cores(monkeypatch, threads: int = 4) -> None:
+    """As on a machine with two free cores (the measuring shared out, or in turn if 1)."""
+    import digitnet.training as training
+
+    monkeypatch.setattr(training.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(training, "MEASURE_THREADS", threads)
+
+
+def test_an_epoch_is_measured_on_another_core_while_the_next_one_trains(tiny, monkeypatch):
+    """Issue 21, point 13: a small network's epoch is measured from a copy of its weights
+    while the next epoch trains, and reported halfway through it (the last at its end); the
+    rows, the weights and each EpochEvent's network are what measuring in turn gives."""
+    config = replace(SMALL, epochs=3, batch_size=50, momentum=0.5)  # 4 mini-batches an epoch
+    seen, ends = [], {}
+
+    def watch(event):
+        if isinstance(event, BatchEvent):
+            seen.append(f"b{event.epoch}.{event.batch}")
+            if event.batch == event.batches:
+                ends[event.epoch] = event.network.params.copy()
+        else:
+            seen.append(f"E{event.epoch}")
+            assert np.array_equal(event.network.params, ends[event.epoch])  # its own weights
+
+    on_two_cores(monkeypatch)
+    overlapped = fit(tiny, config, on_event=watch)
+    assert seen == (
+        ["b1.1", "b1.2", "b1.3", "b1.4", "b2.1", "b2.2", "E1", "b2.3", "b2.4"]
+        + ["b3.1", "b3.2", "E2", "b3.3", "b3.4", "E3"]
+    )
+    on_two_cores(monkeypatch, threads=1)
+    seen.clear()
+    in_turn = fit(tiny, config, on_event=watch)
+    assert seen[:6] == ["b1.1", "b1.2", "b1.3", "b1.4", "E1", "b2.1"]
+    assert without_times(overlapped.history) == without_times(in_turn.history)
+    assert np.array_equal(overlapped.network.params, in_turn.network.params)
+    assert [row["epoch"] for row in overlapped.history] == [1, 2, 3]
+
+
+@pytest.mark.parametrize("again", [False, True])
+def test_a_stop_before_the_epoch_before_is_reported_keeps_that_epoch(
+    tiny, tmp_path, monkeypatch, again
+):
+    """A stop (or Ctrl-C) early in epoch 2, while epoch 1 is still being measured: epoch 1 is
+    reported all the same (row, checkpoint with its own weights and momentum, event), even
+    when the handler asks for the stop again on that event, as the web page's does."""
+    config = replace(SMALL, epochs=3, momentum=0.5)
+    straight = fit(tiny, replace(config, epochs=1))
+    stopping, epochs = [], []
+
+    def stop(event):
+        if isinstance(event, EpochEvent):
+            epochs.append(event.epoch)
+        if (isinstance(event, BatchEvent) and event.epoch == 2) or (stopping and again):
+            stopping.append(event)
+            raise StopTraining
+
+    on_two_cores(monkeypatch)
+    path = tmp_path / "m.safetensors"
+    result = fit(tiny, config, on_event=stop, checkpoint=path)
+    assert result.interrupted and result.epochs_done == 1 and epochs == [1]
+    saved = load_model(path)
+    assert saved.training["epochs_done"] == 1
+    assert np.array_equal(saved.network.params, straight.network.params)
+    assert np.array_equal(saved.velocity, straight.velocity)
+    assert without_times(saved.metrics["history"]) == without_times(straight.history)
+
+
 def test_events_come_per_batch_and_per_epoch(tiny):
     events = []
     fit(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)

@@ -96,10 +96,9 @@ class Ball:
     # ---- the training run's events ----
 
     def __call__(self, event: Any) -> None:
-        """A BatchEvent (a position when one is due) or an EpochEvent (a position always)."""
+        """A BatchEvent: a position when one is due, and always at an epoch's last mini-batch
+        (an EpochEvent may come later, once the epoch is measured: it is let pass)."""
         if not hasattr(event, "batch"):
-            if self.step is not None:
-                self.position(event.network.params, self.step)
             return
         self.step = (event.epoch - 1) * event.batches + event.batch
         self.epoch = event.epoch
@@ -107,8 +106,11 @@ class Ball:
         if self.started is None:  # the first position a moment in: θ₀ starts the trail
             self.started, self.next_time = now, now + 1.0 / self.rate
             self.work_started = self.work()
-        if now < self.next_time or self.placing > self.budget * (self.work() - self.work_started):
-            return  # at most `rate` a second, and within the budget of the training's time
+        due = now >= self.next_time and self.placing <= self.budget * (
+            self.work() - self.work_started
+        )  # at most `rate` a second, and within the budget of the training's time
+        if not due and event.batch < event.batches:
+            return
         self.next_time = now + 1.0 / self.rate
         laying, working = self.laying, self.work()
         self.position(event.network.params, self.step)

@@ -77,6 +77,7 @@ class TrainProgress:
         if self.bar is None:
             self.bar = tqdm(
                 total=event.batches,
+                initial=event.batch - 1,  # an epoch's line may come halfway through the next
                 desc=f"epoch {event.epoch}",
                 unit="batch",
                 leave=False,

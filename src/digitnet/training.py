@@ -18,7 +18,7 @@ import os
 import threading
 import time
 from collections.abc import Callable, Collection, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -182,12 +182,13 @@ class BatchEvent:
 
 @dataclass(frozen=True)
 class EpochEvent:
-    """Sent after every epoch, with that epoch's row of the history."""
+    """Sent after every epoch, with that epoch's row of the history: at its end, or halfway
+    through the next epoch when it was measured meanwhile (see `train`)."""
 
     epoch: int
     epochs: int
     row: dict[str, float]
-    network: Network  # the network being trained, live (not a copy)
+    network: Network  # the network at the epoch's end: the live one, or a copy of it
 
 
 Event = BatchEvent | EpochEvent
@@ -241,6 +242,10 @@ def train(
     epoch; then ``checkpoint`` (if given) is called with a copy of the run so far, to save
     it, in a background thread while the next epoch trains (one write at a time; the last
     one is waited for before ``train`` returns or raises, and a failed write raises here).
+    A small network (`_small`) on a machine with cores to spare is measured on another core
+    while the next epoch trains, from a copy of its weights, and reported (history row,
+    checkpoint, EpochEvent) halfway through that epoch; the last epoch, and an epoch still
+    being measured when the run stops or diverges, as soon as it is measured.
     With ``resume`` (a loaded checkpoint), training continues from its last complete epoch and
     reaches the same weights, bit for bit, as an uninterrupted run.
     Ctrl-C or ``StopTraining`` from ``on_event`` ends the run early with ``interrupted=True``;
@@ -272,8 +277,34 @@ def train(
     total_steps = config.epochs * batches
     shares = layer_shares(net, config.fan_in)  # each parameter's share of η (None: all 1)
 
+    saver = Checkpointer(checkpoint) if checkpoint is not None else None
+    threads = min(os.cpu_count() or 1, MEASURE_THREADS) if _small(config) else 1
+    sets: Mapping[str, Split] = evaluate or {}
+    pool = ThreadPoolExecutor(threads - 1, "digitnet-measure") if threads > 1 and sets else None
+    pending: _Measuring | None = None  # an epoch being measured while the next one trains
+    settling = 0.0  # seconds this epoch spent reporting the one before, not training
+
+    def report(row: dict[str, float], network: Network, velocity: np.ndarray | None) -> None:
+        """An epoch's end: its row in the history, its checkpoint handed over, its event."""
+        history.append(row)
+        if saver is not None:
+            saver(TrainResult(network, config, history, velocity))
+        if on_event is not None:
+            on_event(EpochEvent(int(row["epoch"]), config.epochs, row, network))
+
+    def settle() -> None:
+        """Wait for the epoch being measured, then report it."""
+        nonlocal pending, settling
+        if pending is not None:
+            started, measuring, pending = time.perf_counter(), pending, None
+            try:
+                report(measuring.finished_row(), measuring.network, measuring.velocity)
+            finally:
+                settling += time.perf_counter() - started
+
     def run_epoch(epoch: int) -> tuple[float, float]:
-        """One pass of mini-batch SGD; returns the mean mini-batch cost and the last η."""
+        """One pass of mini-batch SGD; returns the mean mini-batch cost and the last η.
+        Halfway through, the epoch before is reported if it was being measured meanwhile."""
         rng = _stream(config.seed, 1, epoch)  # each epoch's own shuffle, so resumable
         order = rng.permutation(n)[: batches * batch_size]
         cost_sum, eta = 0.0, config.learning_rate
@@ -288,26 +319,30 @@ def train(
             _step(net, grad, velocity, eta, config, shares)
             if on_event is not None:
                 on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
+            if k + 1 == (batches + 1) // 2:
+                settle()
         return cost_sum / batches, eta
 
-    saver = Checkpointer(checkpoint) if checkpoint is not None else None
-    threads = min(os.cpu_count() or 1, MEASURE_THREADS) if _small(config) else 1
-    pool = ThreadPoolExecutor(threads - 1, "digitnet-measure") if threads > 1 and evaluate else None
     try:
         with _blas_threads(config), np.errstate(over="ignore", invalid="ignore"):
             for epoch in range(len(history) + 1, config.epochs + 1):
-                started = time.perf_counter()
+                started, settling = time.perf_counter(), 0.0
                 batch_cost, eta = run_epoch(epoch)
-                row = _epoch_row(
-                    net, evaluate or {}, epoch, eta, batch_cost, started, pool, threads
-                )
-                history.append(row)
-                if saver is not None:
-                    saver(result)
-                if on_event is not None:
-                    on_event(EpochEvent(epoch, config.epochs, row, net))
+                seconds = time.perf_counter() - started - settling
+                row = {"epoch": epoch, "learning_rate": eta, "batch_cost": batch_cost}
+                if pool is not None and epoch < config.epochs:  # measured on another core
+                    pending = _Measuring.start(pool, net, velocity, sets, row, seconds)
+                else:  # the last epoch: nothing to overlap, so measured by all threads at once
+                    measured = measure(net, sets, pool, threads)
+                    report(_finished_row(row, measured, seconds), net, velocity)
     except (KeyboardInterrupt, StopTraining):
         result.interrupted = True
+        with contextlib.suppress(StopTraining):  # the stop asked for again as it is reported
+            settle()
+    except DivergedError:
+        with contextlib.suppress(StopTraining):
+            settle()  # the last good epoch in the history and the checkpoint, as it was
+        raise
     finally:
         if pool is not None:
             pool.shutdown()
@@ -742,22 +777,45 @@ def _overlap(shift: int) -> tuple[slice, slice]:
     return slice(-shift, 28), slice(0, 28 + shift)
 
 
-def _epoch_row(
-    net: Network,
-    evaluate: Mapping[str, Split],
-    epoch: int,
-    eta: float,
-    batch_cost: float,
-    started: float,
-    pool: ThreadPoolExecutor | None = None,
-    threads: int = 1,
+@dataclass
+class _Measuring:
+    """An epoch measured in a pool's thread while the next epoch trains: a copy of its
+    network (the live weights move on), of its momentum (for the checkpoint), its row so far."""
+
+    network: Network
+    velocity: np.ndarray | None
+    row: dict[str, float]
+    seconds: float
+    measured: Future
+
+    @classmethod
+    def start(
+        cls,
+        pool: ThreadPoolExecutor,
+        net: Network,
+        velocity: np.ndarray | None,
+        sets: Mapping[str, Split],
+        row: dict[str, float],
+        seconds: float,
+    ) -> _Measuring:
+        network = net.copy()
+        velocity = None if velocity is None else velocity.copy()
+        return cls(network, velocity, row, seconds, pool.submit(measure, network, sets))
+
+    def finished_row(self) -> dict[str, float]:
+        """The epoch's whole row, once measured (waits for it)."""
+        return _finished_row(self.row, self.measured.result(), self.seconds)
+
+
+def _finished_row(
+    row: dict[str, float], measured: dict[str, tuple[float, float]], seconds: float
 ) -> dict[str, float]:
-    """One row of the history: how the network does on each split after this epoch."""
-    train_seconds = time.perf_counter() - started
-    row: dict[str, float] = {"epoch": epoch, "learning_rate": eta, "batch_cost": batch_cost}
-    for name, (accuracy, cost) in measure(net, evaluate, pool, threads).items():
+    """One row of the history: the epoch's own numbers, how the network does on each split
+    after it, and the epoch's seconds of training."""
+    row = dict(row)
+    for name, (accuracy, cost) in measured.items():
         row[f"{name}_accuracy"], row[f"{name}_cost"] = accuracy, cost
-    row["seconds"] = train_seconds
+    row["seconds"] = seconds
     return row
 
 

@@ -147,7 +147,7 @@ class TrainingRun:
 
     def on_event(self, event: BatchEvent | EpochEvent) -> None:
         if isinstance(event, BatchEvent) and self.stop_requested.is_set():
-            raise StopTraining  # (an epoch's end is recorded first: its row is in the history)
+            raise StopTraining  # (an epoch still being measured is reported first: its row is kept)
         if self.ball is not None:
             self.ball(event)
         now = time.monotonic()

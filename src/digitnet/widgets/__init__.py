@@ -228,7 +228,7 @@ class GradientDescent(Studied):
         second, within 5% of the run's time), from the weights after its first step."""
         if self.data is None:
             raise ValueError("the ball needs training images: GradientDescent(net, data=...)")
-        if self._run is not event.network:  # a new run
+        if isinstance(event, BatchEvent) and self._run is not event.network:  # a new run
             self._run = event.network
             train = self.data.train.head(MAX_IMAGES)  # all it measures on: no more made floats
             start = event.network.params.copy()
