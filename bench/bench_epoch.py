@@ -169,7 +169,7 @@ train(config, images, split.labels)
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--presets", nargs="+", default=["book", "video"], choices=list(PRESETS))
-    parser.add_argument("--epochs", type=int, default=5, help="epochs per split run (≥ 3)")
+    parser.add_argument("--epochs", type=int, default=10, help="epochs per split run (≥ 3)")
     parser.add_argument(
         "--batch-size", type=int, default=100, help="a second batch size for the split (100)"
     )

@@ -136,10 +136,14 @@ def on_two_cores(monkeypatch, threads: int = 4) -> None:
     monkeypatch.setattr(training, "MEASURE_THREADS", threads)
 
 
-def test_an_epoch_is_measured_on_another_core_while_the_next_one_trains(tiny, monkeypatch):
+@pytest.mark.parametrize("slow", [False, True])
+def test_an_epoch_is_measured_on_another_core_while_the_next_one_trains(tiny, monkeypatch, slow):
     """Issue 21, point 13: a small network's epoch is measured from a copy of its weights
-    while the next epoch trains, and reported halfway through it (the last at its end); the
-    rows, the weights and each EpochEvent's network are what measuring in turn gives."""
+    while the next epoch trains, and reported from halfway through it once measured (waited
+    for at its end if slow; the last epoch at once); the rows, the weights and each
+    EpochEvent's network are what measuring in turn gives."""
+    import digitnet.training as training
+
     config = replace(SMALL, epochs=3, batch_size=50, momentum=0.5)  # 4 mini-batches an epoch
     seen, ends = [], {}
 
@@ -152,12 +156,21 @@ def test_an_epoch_is_measured_on_another_core_while_the_next_one_trains(tiny, mo
             seen.append(f"E{event.epoch}")
             assert np.array_equal(event.network.params, ends[event.epoch])  # its own weights
 
+    def slow_measure(*args):
+        time.sleep(0.3)  # far longer than an epoch here
+        return measure(*args)
+
+    measure = training.measure
+    if slow:
+        monkeypatch.setattr(training, "measure", slow_measure)
     on_two_cores(monkeypatch)
     overlapped = fit(tiny, config, on_event=watch)
-    assert seen == (
-        ["b1.1", "b1.2", "b1.3", "b1.4", "b2.1", "b2.2", "E1", "b2.3", "b2.4"]
-        + ["b3.1", "b3.2", "E2", "b3.3", "b3.4", "E3"]
-    )
+    batches = [f"b{e}.{b}" for e in (1, 2, 3) for b in (1, 2, 3, 4)]
+    assert [s for s in seen if s.startswith("b")] == batches and seen[-1] == "E3"
+    for k in (1, 2):  # in the second half of the next epoch, at the latest after its end
+        assert seen.index(f"b{k + 1}.2") < seen.index(f"E{k}") <= seen.index(f"b{k + 1}.4") + 1
+    if slow:
+        assert seen[seen.index("b2.4") + 1] == "E1" and seen[seen.index("b3.4") + 1] == "E2"
     on_two_cores(monkeypatch, threads=1)
     seen.clear()
     in_turn = fit(tiny, config, on_event=watch)

@@ -182,8 +182,8 @@ class BatchEvent:
 
 @dataclass(frozen=True)
 class EpochEvent:
-    """Sent after every epoch, with that epoch's row of the history: at its end, or halfway
-    through the next epoch when it was measured meanwhile (see `train`)."""
+    """Sent after every epoch, with that epoch's row of the history: at its end, or in the
+    second half of the next epoch when it was measured meanwhile (see `train`)."""
 
     epoch: int
     epochs: int
@@ -244,8 +244,8 @@ def train(
     one is waited for before ``train`` returns or raises, and a failed write raises here).
     A small network (`_small`) on a machine with cores to spare is measured on another core
     while the next epoch trains, from a copy of its weights, and reported (history row,
-    checkpoint, EpochEvent) halfway through that epoch; the last epoch, and an epoch still
-    being measured when the run stops or diverges, as soon as it is measured.
+    checkpoint, EpochEvent) from halfway through that epoch, once measured; the last epoch,
+    and an epoch still being measured when the run stops or diverges, at once.
     With ``resume`` (a loaded checkpoint), training continues from its last complete epoch and
     reaches the same weights, bit for bit, as an uninterrupted run.
     Ctrl-C or ``StopTraining`` from ``on_event`` ends the run early with ``interrupted=True``;
@@ -292,10 +292,10 @@ def train(
         if on_event is not None:
             on_event(EpochEvent(int(row["epoch"]), config.epochs, row, network))
 
-    def settle() -> None:
-        """Wait for the epoch being measured, then report it."""
+    def settle(wait: bool = True) -> None:
+        """Report the epoch being measured, waiting for it if ``wait`` (else only if done)."""
         nonlocal pending, settling
-        if pending is not None:
+        if pending is not None and (wait or pending.measured.done()):
             started, measuring, pending = time.perf_counter(), pending, None
             try:
                 report(measuring.finished_row(), measuring.network, measuring.velocity)
@@ -304,7 +304,8 @@ def train(
 
     def run_epoch(epoch: int) -> tuple[float, float]:
         """One pass of mini-batch SGD; returns the mean mini-batch cost and the last η.
-        Halfway through, the epoch before is reported if it was being measured meanwhile."""
+        The epoch before, if it is being measured meanwhile, is reported from halfway through
+        as soon as it is measured, at the latest at the end."""
         rng = _stream(config.seed, 1, epoch)  # each epoch's own shuffle, so resumable
         order = rng.permutation(n)[: batches * batch_size]
         cost_sum, eta = 0.0, config.learning_rate
@@ -319,8 +320,8 @@ def train(
             _step(net, grad, velocity, eta, config, shares)
             if on_event is not None:
                 on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
-            if k + 1 == (batches + 1) // 2:
-                settle()
+            if k + 1 >= (batches + 1) // 2:
+                settle(wait=k + 1 == batches)
         return cost_sum / batches, eta
 
     try:
