@@ -773,7 +773,7 @@ def test_the_bar_is_drawn_on_a_terminal_and_closed_before_each_epoch_line(tiny):
     assert quiet_err.getvalue() == ""
 
 
-def test_the_bar_goes_on_from_its_mini_batch_after_an_epoch_line_halfway_through():
+def test_each_epoch_has_its_bar_going_on_after_an_epoch_line_halfway_through():
     import io
 
     from digitnet.progress import TrainProgress
@@ -786,8 +786,9 @@ def test_the_bar_goes_on_from_its_mini_batch_after_an_epoch_line_halfway_through
     out = io.StringIO()
     progress = TrainProgress(out=out, err=Terminal())
     row = {"batch_cost": 0.5, "test_accuracy": 0.5, "seconds": 0.1}
-    for batch in range(1, 5):
-        progress(BatchEvent(2, batch, 8, 0.5, 1.0, net))
+    for epoch, batch in [(1, b) for b in range(1, 9)] + [(2, b) for b in range(1, 5)]:
+        progress(BatchEvent(epoch, batch, 8, 0.5, 1.0, net))
+    assert progress.bar is not None and progress.bar.desc == "epoch 2" and progress.bar.n == 4
     progress(EpochEvent(1, 3, row, net))  # epoch 1, measured while epoch 2 trained
     assert out.getvalue().startswith("epoch   1/3")
     for batch in range(5, 8):

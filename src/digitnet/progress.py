@@ -74,10 +74,12 @@ class TrainProgress:
             print(epoch_line(event.epoch, event.epochs, event.row), file=self._out, flush=True)
 
     def _advance(self, event: BatchEvent) -> None:
+        if self.bar is not None and self.bar.desc != f"epoch {event.epoch}":
+            self.close()  # the epoch before ended; its line may come later (see training.train)
         if self.bar is None:
             self.bar = tqdm(
                 total=event.batches,
-                initial=event.batch - 1,  # an epoch's line may come halfway through the next
+                initial=event.batch - 1,  # the bar drawn again after an epoch line
                 desc=f"epoch {event.epoch}",
                 unit="batch",
                 leave=False,
