@@ -209,6 +209,28 @@ def test_a_stop_before_the_epoch_before_is_reported_keeps_that_epoch(
     assert without_times(saved.metrics["history"]) == without_times(straight.history)
 
 
+def test_ctrl_c_while_waiting_for_an_epochs_measuring_still_reports_that_epoch(
+    tiny, tmp_path, monkeypatch
+):
+    import digitnet.training as training
+
+    finished_row = training._Measuring.finished_row
+    calls = []
+
+    def interrupted_once(self):
+        calls.append(self.row["epoch"])
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # as if Ctrl-C came while the training thread waited
+        return finished_row(self)
+
+    monkeypatch.setattr(training._Measuring, "finished_row", interrupted_once)
+    on_two_cores(monkeypatch)
+    path = tmp_path / "m.safetensors"
+    result = fit(tiny, replace(SMALL, epochs=3), checkpoint=path)
+    assert calls == [1, 1] and result.interrupted and result.epochs_done == 1
+    assert load_model(path).training["epochs_done"] == 1
+
+
 def test_events_come_per_batch_and_per_epoch(tiny):
     events = []
     fit(tiny, replace(SMALL, epochs=2, batch_size=50), on_event=events.append)

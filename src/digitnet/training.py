@@ -296,9 +296,11 @@ def train(
         """Report the epoch being measured, waiting for it if ``wait`` (else only if done)."""
         nonlocal pending, settling
         if pending is not None and (wait or pending.measured.done()):
-            started, measuring, pending = time.perf_counter(), pending, None
+            started = time.perf_counter()
             try:
-                report(measuring.finished_row(), measuring.network, measuring.velocity)
+                row = pending.finished_row()  # (Ctrl-C while waiting: still pending)
+                measuring, pending = pending, None
+                report(row, measuring.network, measuring.velocity)
             finally:
                 settling += time.perf_counter() - started
 
