@@ -16,6 +16,7 @@ import {
   precisionRound,
   value,
 } from "../../src/digitnet/web/static/js/format.js";
+import { signed } from "../../src/digitnet/web/static/js/chapters.js";
 import { seeded } from "./tiny.js";
 
 // numbers of every size and sign: tiny, huge, negative, round, exactly zero, −0, ties
@@ -105,4 +106,12 @@ test("counted: a count with its noun in the singular only for 1", () => {
   assert.equal(counted(0, "pixel"), "0 pixels");
   assert.equal(counted(2, "step"), "2 steps");
   assert.equal(counted(30000, "step"), "30,000 steps");
+});
+
+test("a signed change of exactly zero reads 0, with no sign, whichever zero it is", () => {
+  assert.equal(signed(0, 2), "0");
+  assert.equal(signed(-0, 2), "0");
+  assert.equal(signed(-1e-20, 2), "−1.0e−20"); // tiny is not zero
+  assert.equal(signed(0.5, 2), "+0.50");
+  assert.equal(signed(-0.25), "−0.250");
 });

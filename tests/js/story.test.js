@@ -32,6 +32,32 @@ test("the chain follows the strongest signal back from the label, with the real 
   close(chain.a.at(-1), 1 / (1 + Math.exp(-chain.z.at(-1))));
 });
 
+test("on a ReLU network the chain takes the strongest path whose every ReLU lets a nudge by", () => {
+  // Hidden neuron 0 is the output's strongest signal (1 × 1 against 0.5 × 0.6), but alone on
+  // its chain, 2 × 1 − 3 < 0: its ReLU is shut. Hidden neuron 1's chain (0.5 × 1 + 0) is open.
+  const model = {
+    sizes: [2, 2, 2],
+    activation: "relu",
+    cost: "quadratic",
+    weights: [Float64Array.from([2, 2, 0.5, 0.1]), Float64Array.from([1, 0.5, 0.3, 0.2])],
+    biases: [Float64Array.from([-3, 0]), Float64Array.from([0, 0])],
+  };
+  const result = backprop(model, Float64Array.from([1, 1]), 0);
+  const { neurons, chain } = strongestChain(model, result, 0);
+  assert.deepEqual(neurons, [
+    [0, 0],
+    [1, 1],
+    [2, 0],
+  ]);
+  assert.ok(chain.factors.every((f) => f.sigma_prime > 0) && chain.dC_dw[0] !== 0);
+  model.biases[0][1] = -1; // now every chain is shut: the strongest is shown all the same
+  const shut = strongestChain(model, backprop(model, Float64Array.from([1, 1]), 0), 0);
+  assert.deepEqual(shut.neurons.slice(1), [
+    [1, 0],
+    [2, 0],
+  ]);
+});
+
 test("every derivative of the tree is the product of its path's factors, as measured", () => {
   const { model, x } = tinyModel([6, 5, 4, 3], "sigmoid", "quadratic", 3);
   const { chain } = strongestChain(model, backprop(model, x, 0), 0);

@@ -2804,6 +2804,7 @@ function button(textContent, props = {}) {
 }
 function signed(v, digits = 3) {
   if (v === null || v === void 0 || Number.isNaN(v)) return "\u2014";
+  if (v === 0) return "0";
   const small = Math.abs(v) < 1e-3 && v !== 0;
   return pretty(format(small ? `+.${digits - 1}e` : `+.${digits}g`)(v));
 }
@@ -7867,17 +7868,30 @@ var BACKPROP_SCENES = [wishes, threeWays, hebb, addedUp, backwards, minibatch, s
 // src/digitnet/web/static/js/story-calculus.js
 var FACTOR_MS = 450;
 var SVG = "http://www.w3.org/2000/svg";
+var CANDIDATES = 3;
 function strongestChain(model, result, label) {
   const L = model.sizes.length - 1;
   const links = Math.min(3, L);
-  const neurons = [[L, label]];
-  for (let l = L; l > L - links; l--) {
-    const j = neurons[0][1];
+  const strongest = (l, j) => {
     const nIn = model.sizes[l - 1];
     const prev = result.activations[l - 1];
     const signal = Array.from(prev, (a, k) => Math.abs(model.weights[l - 1][j * nIn + k] * a));
-    neurons.unshift([l - 1, argmax(signal)]);
+    return [...signal.keys()].sort((p, q) => signal[q] - signal[p] || p - q);
+  };
+  const paths2 = [[[L, label]]];
+  for (let l = L; l > L - links; l--) {
+    const longer = [];
+    for (const path of paths2) {
+      const picks = strongest(l, path[0][1]).slice(0, model.activation === "relu" ? CANDIDATES : 1);
+      for (const k of picks) longer.push([[l - 1, k], ...path]);
+    }
+    paths2.splice(0, paths2.length, ...longer);
   }
+  const chains2 = paths2.map((neurons) => chainAlong(model, result, neurons));
+  const open = (c) => c.chain.factors.every((f) => f.sigma_prime > 0);
+  return { links, ...chains2.find(open) ?? chains2[0] };
+}
+function chainAlong(model, result, neurons) {
   const weights = [];
   const biases = [];
   for (let i = 1; i < neurons.length; i++) {
@@ -7888,7 +7902,7 @@ function strongestChain(model, result, label) {
   }
   const x = result.activations[neurons[0][0]][neurons[0][1]];
   const chain = oneNeuronChain({ weights, biases, x, y: 1, activation: model.activation });
-  return { links, neurons, x, biases, chain };
+  return { neurons, x, biases, chain };
 }
 function neuronName(model, [l, j]) {
   const L = model.sizes.length - 1;

@@ -35,9 +35,10 @@ export function button(textContent, props = {}) {
   return el("button", { type: "button", textContent, ...props });
 }
 
-/** A number with a sign and `digits` significant digits: "+0.0123", "−1.20e−5" (format.js). */
+/** A number with a sign and `digits` significant digits: "+0.0123", "−1.20e−5"; exactly 0: "0". */
 export function signed(v, digits = 3) {
   if (v === null || v === undefined || Number.isNaN(v)) return "—";
+  if (v === 0) return "0"; // exactly nothing, −0 too: no sign, no made-up digits
   const small = Math.abs(v) < 1e-3 && v !== 0;
   return pretty(format(small ? `+.${digits - 1}e` : `+.${digits}g`)(v));
 }

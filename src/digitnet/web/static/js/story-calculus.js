@@ -18,23 +18,42 @@ import { canvasIn, ease, table } from "./story-kit.js";
 const FACTOR_MS = 450; // the nudge reaches one more factor of the product each stage
 const SVG = "http://www.w3.org/2000/svg";
 
+const CANDIDATES = 3; // at each link, the neurons tried, strongest signal first
+
 /**
  * The chain of one neuron per layer along the real network's strongest path for this digit:
  * from the output `label` back, at each layer the neuron whose signal wⱼₖ aₖ into the next is
- * largest; at most 3 links. Returns {links, neurons [layer, index] from the input end, x, and
+ * largest; at most 3 links. On a ReLU network the chain, which leaves out every other input,
+ * can end a link at a ReLU below 0, where no nudge passes: then the next strongest neurons are
+ * tried (3 a link, strongest first), and the first chain whose every ReLU is open is taken (the
+ * strongest one if none is). Returns {links, neurons [layer, index] from the input end, x,
  * biases, and chain: oneNeuronChain's result for those weights and biases, y = 1}.
  */
 export function strongestChain(model, result, label) {
   const L = model.sizes.length - 1;
   const links = Math.min(3, L);
-  const neurons = [[L, label]];
-  for (let l = L; l > L - links; l--) {
-    const j = neurons[0][1];
+  const strongest = (l, j) => {
     const nIn = model.sizes[l - 1];
     const prev = result.activations[l - 1];
     const signal = Array.from(prev, (a, k) => Math.abs(model.weights[l - 1][j * nIn + k] * a));
-    neurons.unshift([l - 1, argmax(signal)]);
+    return [...signal.keys()].sort((p, q) => signal[q] - signal[p] || p - q);
+  };
+  const paths = [[[L, label]]];
+  for (let l = L; l > L - links; l--) {
+    const longer = [];
+    for (const path of paths) {
+      const picks = strongest(l, path[0][1]).slice(0, model.activation === "relu" ? CANDIDATES : 1);
+      for (const k of picks) longer.push([[l - 1, k], ...path]);
+    }
+    paths.splice(0, paths.length, ...longer);
   }
+  const chains = paths.map((neurons) => chainAlong(model, result, neurons));
+  const open = (c) => c.chain.factors.every((f) => f.sigma_prime > 0);
+  return { links, ...(chains.find(open) ?? chains[0]) };
+}
+
+// The chain of one neuron per layer through `neurons` ([layer, index] from the input end).
+function chainAlong(model, result, neurons) {
   const weights = [];
   const biases = [];
   for (let i = 1; i < neurons.length; i++) {
@@ -45,7 +64,7 @@ export function strongestChain(model, result, label) {
   }
   const x = result.activations[neurons[0][0]][neurons[0][1]];
   const chain = oneNeuronChain({ weights, biases, x, y: 1, activation: model.activation });
-  return { links, neurons, x, biases, chain };
+  return { neurons, x, biases, chain };
 }
 
 // A neuron of the real network in words: "pixel 407", "hidden 2 neuron 5", "output 7".
