@@ -179,6 +179,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.epochs < 3:
         parser.error("--epochs must be at least 3: the first and the last epoch are left out")
+    if args.repeats < 1 or args.batch_size < 1:
+        parser.error("--repeats and --batch-size must be at least 1")
     data = load_dataset(progress=False)
     report: dict = {"load_average": [os.getloadavg()[0]], "split": {}, "uint8": {}}
     with tempfile.TemporaryDirectory() as tmp:
