@@ -275,6 +275,7 @@ def train(
     backprop = FastBackprop(net, batch_size)  # ∇C and every zˡ, aˡ, δˡ: arrays made once
     grad = backprop.grad
     total_steps = config.epochs * batches
+    halfway = (batches + 1) // 2  # where an epoch measured meanwhile may be reported
     shares = layer_shares(net, config.fan_in)  # each parameter's share of η (None: all 1)
 
     saver = Checkpointer(checkpoint) if checkpoint is not None else None
@@ -322,7 +323,7 @@ def train(
             _step(net, grad, velocity, eta, config, shares)
             if on_event is not None:
                 on_event(BatchEvent(epoch, k + 1, batches, cost, eta, net))
-            if k + 1 >= (batches + 1) // 2:
+            if k + 1 >= halfway:
                 settle(wait=k + 1 == batches)
         return cost_sum / batches, eta
 

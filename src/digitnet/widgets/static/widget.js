@@ -7878,14 +7878,12 @@ function strongestChain(model, result, label) {
     const signal = Array.from(prev, (a, k) => Math.abs(model.weights[l - 1][j * nIn + k] * a));
     return [...signal.keys()].sort((p, q) => signal[q] - signal[p] || p - q);
   };
-  const paths2 = [[[L, label]]];
+  const tries = model.activation === "relu" ? CANDIDATES : 1;
+  let paths2 = [[[L, label]]];
   for (let l = L; l > L - links; l--) {
-    const longer = [];
-    for (const path of paths2) {
-      const picks = strongest(l, path[0][1]).slice(0, model.activation === "relu" ? CANDIDATES : 1);
-      for (const k of picks) longer.push([[l - 1, k], ...path]);
-    }
-    paths2.splice(0, paths2.length, ...longer);
+    paths2 = paths2.flatMap(
+      (path) => strongest(l, path[0][1]).slice(0, tries).map((k) => [[l - 1, k], ...path])
+    );
   }
   const chains2 = paths2.map((neurons) => chainAlong(model, result, neurons));
   const open = (c) => c.chain.factors.every((f) => f.sigma_prime > 0);

@@ -2,7 +2,6 @@
 // network, its tree (chain-tree: every node with its value; a derivative chosen lights its
 // path and its factors), and the real network's sum over paths for a chosen weight.
 
-import { argmax } from "./network.js";
 import {
   chainPictureLayout,
   oneNeuronChain,
@@ -38,14 +37,14 @@ export function strongestChain(model, result, label) {
     const signal = Array.from(prev, (a, k) => Math.abs(model.weights[l - 1][j * nIn + k] * a));
     return [...signal.keys()].sort((p, q) => signal[q] - signal[p] || p - q);
   };
-  const paths = [[[L, label]]];
+  const tries = model.activation === "relu" ? CANDIDATES : 1;
+  let paths = [[[L, label]]];
   for (let l = L; l > L - links; l--) {
-    const longer = [];
-    for (const path of paths) {
-      const picks = strongest(l, path[0][1]).slice(0, model.activation === "relu" ? CANDIDATES : 1);
-      for (const k of picks) longer.push([[l - 1, k], ...path]);
-    }
-    paths.splice(0, paths.length, ...longer);
+    paths = paths.flatMap((path) =>
+      strongest(l, path[0][1])
+        .slice(0, tries)
+        .map((k) => [[l - 1, k], ...path]),
+    );
   }
   const chains = paths.map((neurons) => chainAlong(model, result, neurons));
   const open = (c) => c.chain.factors.every((f) => f.sigma_prime > 0);
